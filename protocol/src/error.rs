@@ -1,0 +1,184 @@
+//! Error codes and the error object every failed response carries.
+//!
+//! Codes are stable SCREAMING_SNAKE strings on the wire. A code this build does not know
+//! (sent by a newer agent) decodes to [`ErrorCode::Other`] rather than failing, so old
+//! clients keep working.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, retryable = $retryable:literal; )*) => {
+        /// A stable, machine-readable error code.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+            /// A code this build does not know, kept verbatim.
+            Other(String),
+        }
+
+        impl ErrorCode {
+            /// Every code this build knows, in documentation order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code's wire text.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( ErrorCode::$variant => $text, )*
+                    ErrorCode::Other(text) => text,
+                }
+            }
+
+            /// Parses wire text; unknown text becomes [`ErrorCode::Other`].
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    $( $text => ErrorCode::$variant, )*
+                    other => ErrorCode::Other(other.to_owned()),
+                }
+            }
+
+            /// Whether repeating the same request later may succeed.
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    $( ErrorCode::$variant => $retryable, )*
+                    ErrorCode::Other(_) => false,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The frame held MessagePack that is not a valid envelope. The connection stays open
+    /// when the request id could be read.
+    InvalidRequest = "INVALID_REQUEST", retryable = false;
+    /// The frame's bytes are not one MessagePack value. The agent closes the connection.
+    MalformedFrame = "MALFORMED_FRAME", retryable = false;
+    /// The frame's length prefix exceeds the limit. The agent closes the connection.
+    FrameTooLarge = "FRAME_TOO_LARGE", retryable = false;
+    /// A request other than `hello` arrived before the handshake.
+    HandshakeRequired = "HANDSHAKE_REQUIRED", retryable = false;
+    /// No `hello` arrived in time. The agent closes the connection.
+    HandshakeTimeout = "HANDSHAKE_TIMEOUT", retryable = true;
+    /// The client's protocol version is outside the supported range. The agent closes the
+    /// connection.
+    UnsupportedProtocol = "UNSUPPORTED_PROTOCOL", retryable = false;
+    /// The method does not exist.
+    MethodNotFound = "METHOD_NOT_FOUND", retryable = false;
+    /// The params do not match the method; `details.field` names the offending field.
+    InvalidParams = "INVALID_PARAMS", retryable = false;
+    /// Too many requests are in flight on this connection.
+    Busy = "BUSY", retryable = true;
+    /// The request was cancelled by the caller.
+    Cancelled = "CANCELLED", retryable = false;
+    /// The operation did not finish within its deadline.
+    Timeout = "TIMEOUT", retryable = true;
+    /// The agent is shutting down and takes no new work.
+    ShuttingDown = "SHUTTING_DOWN", retryable = true;
+    /// The peer is not allowed to talk to this agent (another user).
+    PermissionDenied = "PERMISSION_DENIED", retryable = false;
+    /// `events.unsubscribe` named a subscription this connection does not hold.
+    SubscriptionNotFound = "SUBSCRIPTION_NOT_FOUND", retryable = false;
+    /// A bug in the agent. The request had no effect unless its method says otherwise.
+    Internal = "INTERNAL", retryable = false;
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(ErrorCode::parse(&text))
+    }
+}
+
+/// The error object of a failed response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct WireError {
+    pub code: ErrorCode,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// What to do about it, for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+    /// Whether the same request may succeed later.
+    #[serde(default)]
+    pub retryable: bool,
+    /// Structured detail; its shape depends on the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<rmpv::Value>,
+}
+
+impl WireError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            retryable: code.is_retryable(),
+            code,
+            message: message.into(),
+            remediation: None,
+            details: None,
+        }
+    }
+
+    pub fn with_remediation(mut self, remediation: impl Into<String>) -> Self {
+        self.remediation = Some(remediation.into());
+        self
+    }
+
+    pub fn with_details(mut self, details: rmpv::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// `INVALID_PARAMS` naming the offending field (`details: {field}`).
+    pub fn invalid_params(field: Option<&str>, message: impl Into<String>) -> Self {
+        let err = Self::new(ErrorCode::InvalidParams, message);
+        match field {
+            Some(field) => err.with_details(rmpv::Value::Map(vec![("field".into(), field.into())])),
+            None => err,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_survive() {
+        for code in ErrorCode::ALL {
+            assert_eq!(&ErrorCode::parse(code.as_str()), code);
+            let bytes = rmp_serde::to_vec_named(code).unwrap();
+            assert_eq!(&rmp_serde::from_slice::<ErrorCode>(&bytes).unwrap(), code);
+        }
+        let bytes = rmp_serde::to_vec_named("FROM_THE_FUTURE").unwrap();
+        let code: ErrorCode = rmp_serde::from_slice(&bytes).unwrap();
+        assert_eq!(code, ErrorCode::Other("FROM_THE_FUTURE".into()));
+        assert!(!code.is_retryable());
+    }
+
+    #[test]
+    fn codes_are_screaming_snake() {
+        for code in ErrorCode::ALL {
+            assert!(
+                code.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_'),
+                "{code}"
+            );
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Event topics and their payloads.
+
+use serde::{Deserialize, Serialize};
+
+/// A topic a client can subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// Every diagnostics event, as it is recorded. Data: [`DiagnosticsEvent`].
+    Diagnostics,
+}
+
+impl Topic {
+    pub const ALL: &'static [Topic] = &[Topic::Diagnostics];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Diagnostics => "diagnostics",
+        }
+    }
+}
+
+/// The topic of the last event of a subscription that fell behind. Data: [`Lagged`].
+/// The agent drops the subscription after sending it.
+pub const LAGGED_TOPIC: &str = "lagged";
+
+/// Payload of a `lagged` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lagged {
+    /// How many events the subscriber missed.
+    pub missed: u64,
+}
+
+/// What a diagnostics event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticsKind {
+    /// One request, answered.
+    Request,
+    /// A connection refused at accept (peer of another user).
+    ConnectionRefused,
+    /// A supervised actor crashed and was restarted; `actor` names it.
+    ActorRestarted,
+    AgentStarted,
+    AgentStopping,
+}
+
+/// One diagnostics event. Every field is allow-listed: there is no free-form text that
+/// could carry a secret, a prompt or a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiagnosticsEvent {
+    /// Agent-wide sequence number since start-up.
+    pub seq: u64,
+    /// RFC 3339, UTC.
+    pub ts: String,
+    pub kind: DiagnosticsKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// `OK` or an error code.
+    pub result: String,
+    pub duration_us: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_pid: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_uid: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+}
+
+/// The `result` of a successful operation.
+pub const RESULT_OK: &str = "OK";

@@ -1,0 +1,27 @@
+//! The wire contract of llm-agent: framing, envelopes, typed methods, events and error
+//! codes. This crate does no I/O of its own; the agent and every client share it, and its
+//! golden fixtures (`tests/fixtures`) pin the bytes for clients in other languages.
+
+pub mod envelope;
+pub mod error;
+pub mod events;
+pub mod frame;
+pub mod methods;
+pub mod value;
+
+pub use envelope::{Cancel, Envelope, Event, Request, Response};
+pub use error::{ErrorCode, WireError};
+pub use frame::{FrameCodec, FrameError};
+pub use methods::Method;
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The oldest protocol version this build still accepts in `hello`.
+pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// The default and maximum size of one frame's body (the MessagePack value), in bytes.
+pub const DEFAULT_MAX_FRAME_LEN: u32 = 4 * 1024 * 1024;
+
+/// The longest correlation ID the agent keeps as given; longer ones are refused.
+pub const MAX_CORRELATION_ID_LEN: usize = 128;

@@ -1,0 +1,33 @@
+//! Typed methods: one type per method with its wire `NAME`, `Params` and `Result`.
+//!
+//! A method with no params takes an empty map (or nil, or no `params` field at all).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub mod agent;
+pub mod diagnostics;
+pub mod events;
+pub mod handshake;
+
+/// A request/response pair on the wire.
+pub trait Method {
+    /// The `method` string of the request.
+    const NAME: &'static str;
+    type Params: Serialize + DeserializeOwned + Send + 'static;
+    type Result: Serialize + DeserializeOwned + Send + 'static;
+}
+
+/// Params of a method that takes none. Unknown fields are ignored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoParams {}
+
+/// Every method this build serves, as announced in the `hello` capabilities.
+pub const ALL: &[&str] = &[
+    handshake::Hello::NAME,
+    agent::Status::NAME,
+    agent::Shutdown::NAME,
+    diagnostics::Query::NAME,
+    events::Subscribe::NAME,
+    events::Unsubscribe::NAME,
+];

@@ -1,0 +1,100 @@
+//! Conversions between typed values and the opaque [`rmpv::Value`] payloads of envelopes.
+//!
+//! `rmpv::ext::to_value` writes structs as positional arrays, which the wire forbids, so
+//! typed values go through `rmp_serde::to_vec_named` instead.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Why a payload did not convert.
+#[derive(Debug, thiserror::Error)]
+pub enum ValueError {
+    #[error("could not encode: {0}")]
+    Encode(#[from] rmp_serde::encode::Error),
+    #[error("could not decode: {0}")]
+    Decode(#[from] rmp_serde::decode::Error),
+    /// A typed decode failed; `field` is the path of the offending field when known
+    /// (`topics[1]`, `client.name`).
+    #[error("{message}")]
+    Shape {
+        field: Option<String>,
+        message: String,
+    },
+}
+
+/// Turns a typed value into an opaque one with named map fields.
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<rmpv::Value, ValueError> {
+    let bytes = rmp_serde::to_vec_named(value)?;
+    Ok(rmp_serde::from_slice(&bytes)?)
+}
+
+/// Decodes a typed value from an opaque one, naming the offending field on failure.
+pub fn from_value<T: DeserializeOwned>(value: rmpv::Value) -> Result<T, ValueError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.inner().to_string();
+        let field = if path == "." {
+            missing_field_name(&message).map(str::to_owned)
+        } else {
+            match missing_field_name(&message) {
+                Some(name) => Some(format!("{path}.{name}")),
+                None => Some(path),
+            }
+        };
+        ValueError::Shape { field, message }
+    })
+}
+
+fn missing_field_name(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("missing field `")?;
+    rest.split('`').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct Inner {
+        name: String,
+    }
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct Outer {
+        limit: u32,
+        inner: Inner,
+    }
+
+    #[test]
+    fn structs_become_maps() {
+        let value = to_value(&Inner { name: "x".into() }).unwrap();
+        assert_eq!(value, rmpv::Value::Map(vec![("name".into(), "x".into())]));
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let wrong_type = rmpv::Value::Map(vec![
+            ("limit".into(), "ten".into()),
+            ("inner".into(), rmpv::Value::Map(vec![])),
+        ]);
+        match from_value::<Outer>(wrong_type) {
+            Err(ValueError::Shape { field, .. }) => assert_eq!(field.as_deref(), Some("limit")),
+            other => panic!("{other:?}"),
+        }
+        let missing_nested = rmpv::Value::Map(vec![
+            ("limit".into(), 1.into()),
+            ("inner".into(), rmpv::Value::Map(vec![])),
+        ]);
+        match from_value::<Outer>(missing_nested) {
+            Err(ValueError::Shape { field, .. }) => {
+                assert_eq!(field.as_deref(), Some("inner.name"))
+            }
+            other => panic!("{other:?}"),
+        }
+        match from_value::<Outer>(rmpv::Value::Map(vec![])) {
+            Err(ValueError::Shape { field, .. }) => assert_eq!(field.as_deref(), Some("limit")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Golden fixtures: the exact bytes of one frame body per envelope kind.
+//!
+//! Clients in other languages check their encoders and decoders against these files.
+//! Regenerate them (after a deliberate wire change only) with
+//! `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test golden`.
+
+use std::path::PathBuf;
+
+use llm_agent_protocol::envelope::{self, Cancel, Envelope, Event, Request, Response};
+use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, Topic};
+use llm_agent_protocol::methods::events::SubscribeParams;
+use llm_agent_protocol::methods::handshake::{ClientInfo, HelloParams, HelloResult, ProtocolRange};
+use llm_agent_protocol::{ErrorCode, WireError};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Encodes `typed`, compares it with the fixture byte for byte, then decodes the fixture
+/// as an opaque envelope and checks that it equals the typed value's opaque form.
+fn check<T: serde::Serialize>(name: &str, typed: &T) {
+    let encoded = envelope::encode(typed).expect("encode");
+    let path = fixture(name);
+    if std::env::var_os("LLM_AGENT_BLESS").is_some() {
+        std::fs::write(&path, &encoded).expect("write fixture");
+    }
+    let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        encoded, golden,
+        "{name}: encoding differs from the golden bytes"
+    );
+    let decoded: Envelope = envelope::decode(&golden).expect("decode");
+    let expected: Envelope = envelope::decode(&encoded).expect("decode own");
+    assert_eq!(decoded, expected, "{name}");
+    assert_eq!(
+        envelope::encode(&decoded).expect("re-encode"),
+        golden,
+        "{name}: decode then encode must give the same bytes"
+    );
+}
+
+#[test]
+fn request() {
+    check(
+        "request.msgpack",
+        &Envelope::Request(Request {
+            id: 1,
+            method: "hello".into(),
+            params: HelloParams {
+                protocol: 1,
+                client: ClientInfo {
+                    name: "llm-tutor".into(),
+                    version: "1.4.0".into(),
+                },
+            },
+            correlation_id: Some("c0ffee00-0000-4000-8000-000000000001".into()),
+        }),
+    );
+}
+
+#[test]
+fn request_with_list_params() {
+    check(
+        "request_subscribe.msgpack",
+        &Envelope::Request(Request {
+            id: 2,
+            method: "events.subscribe".into(),
+            params: SubscribeParams {
+                topics: vec![Topic::Diagnostics],
+            },
+            correlation_id: None,
+        }),
+    );
+}
+
+#[test]
+fn response_ok() {
+    check(
+        "response_ok.msgpack",
+        &Envelope::Response(Response::ok(
+            1,
+            "c0ffee00-0000-4000-8000-000000000001".into(),
+            HelloResult {
+                agent_version: "0.1.0".into(),
+                protocol: 1,
+                supported_protocols: ProtocolRange { min: 1, max: 1 },
+                capabilities: vec!["hello".into(), "topic:diagnostics".into()],
+                max_frame_len: 4 * 1024 * 1024,
+                max_in_flight: 64,
+            },
+        )),
+    );
+}
+
+#[test]
+fn response_error() {
+    check(
+        "response_error.msgpack",
+        &Envelope::<()>::Response(Response::err(
+            Some(9),
+            "c0ffee00-0000-4000-8000-000000000002".into(),
+            WireError::invalid_params(
+                Some("protocol"),
+                "invalid type: string \"one\", expected u32",
+            )
+            .with_remediation("Send `protocol` as an unsigned integer."),
+        )),
+    );
+}
+
+#[test]
+fn response_error_without_request_id() {
+    check(
+        "response_error_no_id.msgpack",
+        &Envelope::<()>::Response(Response::err(
+            None,
+            "c0ffee00-0000-4000-8000-000000000003".into(),
+            WireError::new(
+                ErrorCode::MalformedFrame,
+                "the frame is not one MessagePack value",
+            ),
+        )),
+    );
+}
+
+#[test]
+fn event() {
+    check(
+        "event.msgpack",
+        &Envelope::Event(Event {
+            subscription: 1,
+            topic: "diagnostics".into(),
+            seq: 1,
+            data: DiagnosticsEvent {
+                seq: 42,
+                ts: "2026-11-21T10:00:00.000000Z".into(),
+                kind: DiagnosticsKind::Request,
+                correlation_id: Some("c0ffee00-0000-4000-8000-000000000001".into()),
+                method: Some("agent.status".into()),
+                result: "OK".into(),
+                duration_us: 35,
+                peer_pid: Some(4242),
+                peer_uid: None,
+                actor: None,
+            },
+        }),
+    );
+}
+
+#[test]
+fn cancel() {
+    check("cancel.msgpack", &Envelope::<()>::Cancel(Cancel { id: 7 }));
+}
