@@ -1,0 +1,120 @@
+//! Where the agent listens and keeps its data: the one rule both the agent and its
+//! clients follow, so a client finds the agent without being told.
+//!
+//! Precedence: an explicit path, then the environment variable, then the platform default.
+
+use std::path::{Path, PathBuf};
+
+/// Overrides the socket path (a named pipe path on Windows).
+pub const SOCKET_ENV: &str = "LLM_AGENT_SOCKET";
+/// Overrides the data directory.
+pub const DATA_DIR_ENV: &str = "LLM_AGENT_DATA_DIR";
+
+const APP_DIR: &str = "llm-agent";
+const SOCKET_FILE: &str = "agent.sock";
+
+/// No default location exists (no home directory, no runtime directory).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot find a default {what}: the platform reports no home directory; pass --{flag} or set {env}"
+)]
+pub struct NoDefaultLocation {
+    what: &'static str,
+    flag: &'static str,
+    env: &'static str,
+}
+
+/// The data directory: `explicit`, else `$LLM_AGENT_DATA_DIR`, else the platform data dir
+/// (`~/.local/share/llm-agent` on Linux).
+pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, NoDefaultLocation> {
+    if let Some(path) = explicit {
+        return Ok(path.to_owned());
+    }
+    if let Some(path) = env_path(DATA_DIR_ENV) {
+        return Ok(path);
+    }
+    platform_dirs()
+        .map(|dirs| dirs.data_dir().to_owned())
+        .ok_or(NoDefaultLocation {
+            what: "data directory",
+            flag: "data-dir",
+            env: DATA_DIR_ENV,
+        })
+}
+
+/// The socket path: `explicit`, else `$LLM_AGENT_SOCKET`, else the platform default:
+/// `$XDG_RUNTIME_DIR/llm-agent/agent.sock` on Linux (falling back to `run/agent.sock`
+/// under the data dir), `$TMPDIR/llm-agent/agent.sock` on macOS, and
+/// `\\.\pipe\llm-agent-<user>` on Windows.
+pub fn socket_path(explicit: Option<&Path>) -> Result<PathBuf, NoDefaultLocation> {
+    if let Some(path) = explicit {
+        return Ok(path.to_owned());
+    }
+    if let Some(path) = env_path(SOCKET_ENV) {
+        return Ok(path);
+    }
+    default_socket_path()
+}
+
+#[cfg(windows)]
+fn default_socket_path() -> Result<PathBuf, NoDefaultLocation> {
+    let user = std::env::var("USERNAME").unwrap_or_else(|_| "user".into());
+    let user: String = user
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    Ok(PathBuf::from(format!(r"\\.\pipe\{APP_DIR}-{user}")))
+}
+
+#[cfg(target_os = "macos")]
+fn default_socket_path() -> Result<PathBuf, NoDefaultLocation> {
+    // $TMPDIR is per user on macOS, and short enough for the 104-byte sun_path limit,
+    // unlike ~/Library/Application Support.
+    Ok(std::env::temp_dir().join(APP_DIR).join(SOCKET_FILE))
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+fn default_socket_path() -> Result<PathBuf, NoDefaultLocation> {
+    if let Some(runtime) = platform_dirs().and_then(|dirs| dirs.runtime_dir().map(Path::to_owned)) {
+        return Ok(runtime.join(SOCKET_FILE));
+    }
+    Ok(data_dir(None)
+        .map_err(|_| NoDefaultLocation {
+            what: "socket path",
+            flag: "socket",
+            env: SOCKET_ENV,
+        })?
+        .join("run")
+        .join(SOCKET_FILE))
+}
+
+fn platform_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", APP_DIR)
+}
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_paths_win() {
+        let path = Path::new("/tmp/x/agent.sock");
+        assert_eq!(socket_path(Some(path)).unwrap(), path);
+        assert_eq!(data_dir(Some(Path::new("/d"))).unwrap(), Path::new("/d"));
+    }
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn linux_default_ends_in_the_app_dir() {
+        if std::env::var_os(SOCKET_ENV).is_none() {
+            let path = socket_path(None).unwrap();
+            assert!(path.ends_with("llm-agent/agent.sock") || path.ends_with("run/agent.sock"));
+        }
+    }
+}
