@@ -1,1 +1,161 @@
+//! llm-agent: the per-user background agent that owns LLM Tutor's model profiles.
+//!
+//! [`run`] wires the pieces together: the data-dir lock, the socket, the diagnostics
+//! journal, the supervised actors and the accept loop, and tears them down in order on
+//! shutdown.
 
+pub mod actors;
+pub mod config;
+pub mod data_lock;
+pub mod fs_util;
+pub mod ipc;
+pub mod journal;
+pub mod logging;
+pub mod state;
+mod wire_errors;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio_util::sync::CancellationToken;
+
+use crate::actors::diagnostics::{self, DiagnosticsHandle};
+use crate::actors::supervisor::Supervisor;
+use crate::config::AgentConfig;
+use crate::data_lock::{DataDirLock, DataLockError};
+use crate::ipc::socket::SocketError;
+use crate::journal::Journal;
+use crate::state::{AgentCounters, AgentState};
+
+/// Why the agent could not start, or stopped abnormally.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error(transparent)]
+    DataLock(#[from] DataLockError),
+    #[error(transparent)]
+    Socket(#[from] SocketError),
+    #[error("cannot open the diagnostics journal in {dir}: {source}")]
+    Journal { dir: String, source: std::io::Error },
+    #[error("cannot start the agent's actors: {0}")]
+    Actors(#[from] ractor::SpawnErr),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Runs the agent on a single-threaded runtime until it shuts down.
+///
+/// One thread serves every connection: a request never pays for a cross-thread wake-up,
+/// which dominates latency at this scale (see docs/architecture.md). Blocking work goes
+/// to dedicated threads.
+pub fn run_blocking(config: AgentConfig) -> Result<(), AgentError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(AgentError::Runtime)?;
+    runtime.block_on(async {
+        let shutdown = shutdown_on_signals();
+        run(config, shutdown).await
+    })
+}
+
+/// Runs the agent until `shutdown` is cancelled (or a client calls `agent.shutdown`).
+pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(), AgentError> {
+    let _lock = DataDirLock::acquire(&config.data_dir)?;
+    let listener = ipc::socket::bind(&config.socket)?;
+    let journal_dir = config.data_dir.join("diagnostics");
+    let journal = Journal::start(
+        &journal_dir,
+        journal::DEFAULT_MAX_FILE_BYTES,
+        journal::DEFAULT_MAX_FILES,
+    )
+    .map_err(|source| AgentError::Journal {
+        dir: journal_dir.display().to_string(),
+        source,
+    })?;
+    let state = Arc::new(AgentState {
+        started: Instant::now(),
+        started_at: OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_default(),
+        counters: AgentCounters::default(),
+        shutdown: shutdown.clone(),
+        diagnostics: DiagnosticsHandle::new(journal.sender()),
+        config,
+    });
+    let supervisor = match Supervisor::spawn(state.clone()).await {
+        Ok(supervisor) => supervisor,
+        Err(err) => {
+            journal.close();
+            return Err(err.into());
+        }
+    };
+    state
+        .diagnostics
+        .record(diagnostics::event(DiagnosticsKind::AgentStarted, RESULT_OK));
+    tracing::info!(
+        socket = %state.config.socket.display(),
+        data_dir = %state.config.data_dir.display(),
+        pid = std::process::id(),
+        "llm-agent is listening"
+    );
+
+    ipc::server::run(listener, state.clone()).await;
+
+    tracing::info!("shutting down");
+    state.diagnostics.record(diagnostics::event(
+        DiagnosticsKind::AgentStopping,
+        RESULT_OK,
+    ));
+    if state.diagnostics.flush().await.is_err() {
+        tracing::warn!("diagnostics could not be flushed before shutdown");
+    }
+    supervisor
+        .stop_and_wait(None, Some(config::SHUTDOWN_GRACE))
+        .await
+        .ok();
+    journal.close();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// A token cancelled by SIGINT or SIGTERM (Ctrl-C or Ctrl-Break on Windows).
+fn shutdown_on_signals() -> CancellationToken {
+    let token = CancellationToken::new();
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutdown signal received");
+        cancel.cancel();
+    });
+    token
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            tracing::warn!("cannot listen for signals; stop the agent with agent.shutdown");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

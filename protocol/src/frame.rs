@@ -163,7 +163,7 @@ mod tests {
         let mut codec = FrameCodec::new(16);
         let mut buf = BytesMut::from(&[0u8, 0, 0, 3, 0xa1][..]);
         assert!(codec.decode(&mut buf).unwrap().is_none());
-        buf.extend_from_slice(&[b'a', b'b']);
+        buf.extend_from_slice(b"ab");
         let frame = codec.decode(&mut buf).unwrap().unwrap();
         assert_eq!(&frame[..], &[0xa1, b'a', b'b']);
         assert!(buf.is_empty());

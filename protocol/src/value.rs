@@ -1,7 +1,8 @@
 //! Conversions between typed values and the opaque [`rmpv::Value`] payloads of envelopes.
 //!
-//! `rmpv::ext::to_value` writes structs as positional arrays, which the wire forbids, so
-//! typed values go through `rmp_serde::to_vec_named` instead.
+//! Both directions go through MessagePack bytes and `rmp_serde`: `rmpv::ext::to_value`
+//! writes structs as positional arrays, which the wire forbids, and `rmpv`'s own
+//! deserializer cannot read an enum sent as a string, which is how every enum travels.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,8 +30,11 @@ pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<rmpv::Value, ValueEr
 }
 
 /// Decodes a typed value from an opaque one, naming the offending field on failure.
-pub fn from_value<T: DeserializeOwned>(value: rmpv::Value) -> Result<T, ValueError> {
-    serde_path_to_error::deserialize(value).map_err(|err| {
+pub fn from_value<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, ValueError> {
+    let mut bytes = Vec::new();
+    rmpv::encode::write_value(&mut bytes, value).map_err(rmp_serde::encode::Error::from)?;
+    let mut deserializer = rmp_serde::Deserializer::new(&bytes[..]);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let message = err.inner().to_string();
         let field = if path == "." {
@@ -72,13 +76,36 @@ mod tests {
         assert_eq!(value, rmpv::Value::Map(vec![("name".into(), "x".into())]));
     }
 
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Colour {
+        DeepBlue,
+    }
+
+    #[test]
+    fn enums_sent_as_strings_decode() {
+        let value = rmpv::Value::Array(vec!["deep_blue".into()]);
+        assert_eq!(
+            from_value::<Vec<Colour>>(&value).unwrap(),
+            [Colour::DeepBlue]
+        );
+        let value = rmpv::Value::Array(vec!["green".into()]);
+        match from_value::<Vec<Colour>>(&value) {
+            Err(ValueError::Shape { field, message }) => {
+                assert_eq!(field.as_deref(), Some("[0]"));
+                assert!(message.contains("unknown variant `green`"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn errors_name_the_field() {
         let wrong_type = rmpv::Value::Map(vec![
             ("limit".into(), "ten".into()),
             ("inner".into(), rmpv::Value::Map(vec![])),
         ]);
-        match from_value::<Outer>(wrong_type) {
+        match from_value::<Outer>(&wrong_type) {
             Err(ValueError::Shape { field, .. }) => assert_eq!(field.as_deref(), Some("limit")),
             other => panic!("{other:?}"),
         }
@@ -86,13 +113,13 @@ mod tests {
             ("limit".into(), 1.into()),
             ("inner".into(), rmpv::Value::Map(vec![])),
         ]);
-        match from_value::<Outer>(missing_nested) {
+        match from_value::<Outer>(&missing_nested) {
             Err(ValueError::Shape { field, .. }) => {
                 assert_eq!(field.as_deref(), Some("inner.name"))
             }
             other => panic!("{other:?}"),
         }
-        match from_value::<Outer>(rmpv::Value::Map(vec![])) {
+        match from_value::<Outer>(&rmpv::Value::Map(vec![])) {
             Err(ValueError::Shape { field, .. }) => assert_eq!(field.as_deref(), Some("limit")),
             other => panic!("{other:?}"),
         }

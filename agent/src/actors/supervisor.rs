@@ -1,0 +1,122 @@
+//! The supervisor: spawns and links the agent's actors, and restarts one that crashes
+//! from its cheap, cloneable arguments. Each restart is logged, counted in
+//! `agent.status` and recorded in diagnostics. A child that keeps crashing (more than
+//! [`MAX_RESTARTS`] within [`RESTART_WINDOW`]) shuts the agent down instead of looping.
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use llm_agent_protocol::ErrorCode;
+use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
+use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
+
+use super::diagnostics::{self, DiagnosticsActor};
+use crate::state::SharedState;
+
+pub const MAX_RESTARTS: usize = 5;
+pub const RESTART_WINDOW: Duration = Duration::from_secs(60);
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub type SupervisorRef = ActorRef<()>;
+
+pub struct Supervisor;
+
+pub struct SupervisorState {
+    agent: SharedState,
+    restarts: VecDeque<Instant>,
+}
+
+impl Supervisor {
+    pub async fn spawn(agent: SharedState) -> Result<SupervisorRef, SpawnErr> {
+        let (supervisor, _join) = Actor::spawn(None, Supervisor, agent).await?;
+        Ok(supervisor)
+    }
+
+    async fn spawn_diagnostics(agent: &SharedState, myself: ActorCell) -> Result<(), SpawnErr> {
+        let diagnostics = &agent.diagnostics;
+        let (actor, _join) =
+            Actor::spawn_linked(None, DiagnosticsActor, diagnostics.args.clone(), myself).await?;
+        diagnostics.slot.set(actor);
+        Ok(())
+    }
+}
+
+impl Actor for Supervisor {
+    type Msg = ();
+    type State = SupervisorState;
+    type Arguments = SharedState;
+
+    async fn pre_start(
+        &self,
+        myself: SupervisorRef,
+        agent: SharedState,
+    ) -> Result<SupervisorState, ActorProcessingErr> {
+        Self::spawn_diagnostics(&agent, myself.get_cell()).await?;
+        Ok(SupervisorState {
+            agent,
+            restarts: VecDeque::new(),
+        })
+    }
+
+    async fn post_stop(
+        &self,
+        myself: SupervisorRef,
+        _state: &mut SupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        // Children finish what is already in their mailboxes before they stop.
+        myself.drain_children_and_wait(Some(DRAIN_TIMEOUT)).await;
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: SupervisorRef,
+        event: SupervisionEvent,
+        state: &mut SupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        let (cell, reason) = match event {
+            SupervisionEvent::ActorFailed(cell, err) => (cell, err.to_string()),
+            SupervisionEvent::ActorTerminated(cell, _, reason) => {
+                (cell, reason.unwrap_or_else(|| "stopped".into()))
+            }
+            _ => return Ok(()),
+        };
+        if state.agent.shutdown.is_cancelled() {
+            return Ok(());
+        }
+        let is_diagnostics = state
+            .agent
+            .diagnostics
+            .slot
+            .get()
+            .is_some_and(|current| current.get_id() == cell.get_id());
+        if !is_diagnostics {
+            return Ok(());
+        }
+        tracing::error!(actor = "diagnostics", %reason, "actor stopped unexpectedly; restarting");
+        let now = Instant::now();
+        state
+            .restarts
+            .retain(|at| now.duration_since(*at) < RESTART_WINDOW);
+        if state.restarts.len() >= MAX_RESTARTS {
+            tracing::error!(
+                actor = "diagnostics",
+                "actor crashed {MAX_RESTARTS} times within {RESTART_WINDOW:?}; shutting the agent down"
+            );
+            state.agent.shutdown.cancel();
+            return Ok(());
+        }
+        state.restarts.push_back(now);
+        Self::spawn_diagnostics(&state.agent, myself.get_cell()).await?;
+        state.agent.counters.actor_restarts.fetch_add(1, Relaxed);
+        state.agent.diagnostics.record(DiagnosticsEvent {
+            actor: Some("diagnostics".into()),
+            ..diagnostics::event(
+                DiagnosticsKind::ActorRestarted,
+                ErrorCode::Internal.as_str(),
+            )
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,687 @@
+//! One client connection: a reader that decodes frames and starts each request as its
+//! own task (bounded in flight), and a writer that sends responses and events in order.
+//!
+//! A connection hurts only itself: its frames, its in-flight bound, its outbound queue
+//! and its subscriptions are its own. When the client goes away, its requests are
+//! cancelled; when the agent shuts down, requests in flight finish and are answered.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::BytesMut;
+use futures_util::{FutureExt, StreamExt};
+use interprocess::local_socket::tokio::Stream;
+use llm_agent_protocol::envelope::{self, Envelope, Event, Request, Response};
+use llm_agent_protocol::events::{
+    DiagnosticsEvent, DiagnosticsKind, LAGGED_TOPIC, Lagged, RESULT_OK, Topic,
+};
+use llm_agent_protocol::methods::events::SubscribeResult;
+use llm_agent_protocol::methods::handshake::Hello;
+use llm_agent_protocol::{
+    ErrorCode, FrameCodec, FrameError, MAX_CORRELATION_ID_LEN, Method, WireError,
+};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufWriter, ReadBuf};
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
+use tokio::task::AbortHandle;
+use tokio_util::codec::FramedRead;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
+
+use super::dispatch::{self, Call};
+use super::handlers;
+use super::peer::Peer;
+use crate::actors::diagnostics;
+use crate::config::{FRAME_STALL_TIMEOUT, HANDSHAKE_TIMEOUT};
+use crate::state::{GaugeGuard, SharedState};
+
+/// Frames queued for the writer before producers wait (backpressure on this client only).
+const OUTBOUND_FRAMES: usize = 256;
+/// Live subscriptions one connection may hold.
+pub const MAX_SUBSCRIPTIONS: usize = 16;
+
+/// Whether the reader keeps going after a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Close,
+}
+
+/// What one connection's tasks share.
+pub struct ConnectionCtx {
+    pub state: SharedState,
+    pub peer: Peer,
+    outbound: mpsc::Sender<Vec<u8>>,
+    in_flight: Arc<Semaphore>,
+    pending: Mutex<HashMap<u64, CancellationToken>>,
+    subscriptions: Mutex<HashMap<u64, AbortHandle>>,
+    next_subscription: AtomicU64,
+    requests: TaskTracker,
+}
+
+/// Serves one accepted, already authorised connection until it ends.
+pub async fn serve(stream: Stream, peer: Peer, state: SharedState) {
+    let _open = GaugeGuard::new(&state.counters.connections_open);
+    let stream = Arc::new(stream);
+    let (outbound, queued) = mpsc::channel(OUTBOUND_FRAMES);
+    let writer = tokio::spawn(write_frames(SharedStream(stream.clone()), queued));
+    let ctx = Arc::new(ConnectionCtx {
+        in_flight: Arc::new(Semaphore::new(state.config.max_in_flight as usize)),
+        state: state.clone(),
+        peer,
+        outbound,
+        pending: Mutex::default(),
+        subscriptions: Mutex::default(),
+        next_subscription: AtomicU64::new(0),
+        requests: TaskTracker::new(),
+    });
+    let mut frames = FramedRead::new(
+        SharedStream(stream),
+        FrameCodec::new(ctx.state.config.max_frame_len),
+    );
+    let ended_by = ctx.read_loop(&mut frames).await;
+    drop(frames);
+    ctx.end_subscriptions();
+    if ended_by == Ended::ByClient {
+        ctx.cancel_all();
+    }
+    ctx.requests.close();
+    ctx.requests.wait().await;
+    drop(ctx);
+    // The writer ends once every sender is gone and the queue is written.
+    let _ = writer.await;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    ByClient,
+    ByAgent,
+}
+
+impl ConnectionCtx {
+    async fn read_loop(self: &Arc<Self>, frames: &mut Frames) -> Ended {
+        match tokio::time::timeout(HANDSHAKE_TIMEOUT, self.handshake(frames)).await {
+            Ok(Some(Flow::Continue)) => {}
+            Ok(Some(Flow::Close)) => return Ended::ByAgent,
+            Ok(None) => return Ended::ByClient,
+            Err(_) => {
+                let error = WireError::new(
+                    ErrorCode::HandshakeTimeout,
+                    format!("no hello within {} s", HANDSHAKE_TIMEOUT.as_secs()),
+                )
+                .with_remediation("Send hello as the first request on a new connection.");
+                self.send_connection_error(error).await;
+                return Ended::ByAgent;
+            }
+        }
+        let shutdown = self.state.shutdown.clone();
+        loop {
+            let next = tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => return Ended::ByAgent,
+                next = next_frame(frames) => next,
+            };
+            let flow = match next {
+                None => return Ended::ByClient,
+                Some(Ok(body)) => self.on_frame(&body).await,
+                Some(Err(err)) => {
+                    self.on_frame_error(err).await;
+                    Flow::Close
+                }
+            };
+            if flow == Flow::Close {
+                return Ended::ByAgent;
+            }
+        }
+    }
+
+    /// Waits for `hello`. `None` means the client went away first.
+    async fn handshake(self: &Arc<Self>, frames: &mut Frames) -> Option<Flow> {
+        loop {
+            let body = match next_frame(frames).await? {
+                Ok(body) => body,
+                Err(err) => {
+                    self.on_frame_error(err).await;
+                    return Some(Flow::Close);
+                }
+            };
+            let request = match envelope::decode::<Envelope>(&body) {
+                Ok(Envelope::Request(request)) => request,
+                Ok(Envelope::Cancel(_)) => continue,
+                _ => match self.on_frame(&body).await {
+                    Flow::Continue => continue,
+                    Flow::Close => return Some(Flow::Close),
+                },
+            };
+            let started = Instant::now();
+            let Some(correlation_id) = self.correlation_id(&request, started).await else {
+                continue;
+            };
+            if request.method != Hello::NAME {
+                let error = WireError::new(
+                    ErrorCode::HandshakeRequired,
+                    format!("{:?} before hello", request.method),
+                )
+                .with_remediation("Send hello as the first request on a new connection.");
+                self.finish(
+                    Some(request.id),
+                    correlation_id,
+                    &request.method,
+                    started,
+                    Err(error),
+                )
+                .await;
+                continue;
+            }
+            let outcome = dispatch::decode_params(Hello::NAME, request.params)
+                .and_then(|params| handlers::negotiate(&self.state, &params))
+                .and_then(|result| {
+                    dispatch::encode_result(
+                        request.id,
+                        &correlation_id,
+                        &result,
+                        self.max_frame_len(),
+                    )
+                });
+            // Close after an unsupported version, carry on after bad params.
+            let flow = match &outcome {
+                Ok(_) => Some(Flow::Continue),
+                Err(e) if e.code == ErrorCode::UnsupportedProtocol => Some(Flow::Close),
+                Err(_) => None,
+            };
+            self.finish(
+                Some(request.id),
+                correlation_id,
+                Hello::NAME,
+                started,
+                outcome,
+            )
+            .await;
+            if flow.is_some() {
+                return flow;
+            }
+        }
+    }
+
+    async fn on_frame(self: &Arc<Self>, body: &[u8]) -> Flow {
+        match envelope::decode::<Envelope>(body) {
+            Ok(Envelope::Request(request)) => {
+                self.start(request).await;
+                Flow::Continue
+            }
+            Ok(Envelope::Cancel(cancel)) => {
+                self.cancel(cancel.id);
+                Flow::Continue
+            }
+            Ok(Envelope::Response(_) | Envelope::Event(_)) => {
+                let error = WireError::new(
+                    ErrorCode::InvalidRequest,
+                    "clients send only request and cancel messages",
+                );
+                self.send_connection_error(error).await;
+                Flow::Continue
+            }
+            Err(decode_error) => self.on_undecodable(body, &decode_error.to_string()).await,
+        }
+    }
+
+    /// Valid MessagePack that is not an envelope is answered and the connection lives on;
+    /// bytes that are not MessagePack at all end it.
+    async fn on_undecodable(self: &Arc<Self>, body: &[u8], reason: &str) -> Flow {
+        let mut rest = body;
+        let value = match rmpv::decode::read_value(&mut rest) {
+            Ok(value) if rest.is_empty() => value,
+            _ => {
+                let error = WireError::new(
+                    ErrorCode::MalformedFrame,
+                    "the frame is not exactly one MessagePack value; closing the connection",
+                )
+                .with_remediation(
+                    "Encode each frame as a u32 big-endian length followed by one MessagePack map.",
+                );
+                self.send_connection_error(error).await;
+                return Flow::Close;
+            }
+        };
+        let id = value
+            .as_map()
+            .and_then(|map| map.iter().find(|(k, _)| k.as_str() == Some("id")))
+            .and_then(|(_, id)| id.as_u64());
+        let error = WireError::new(
+            ErrorCode::InvalidRequest,
+            format!("not a valid envelope: {reason}"),
+        )
+        .with_remediation(
+            "Send a map {type: \"request\", id, method, params}; see docs/protocol.md.",
+        );
+        let started = Instant::now();
+        let correlation_id = new_correlation_id();
+        self.finish(id, correlation_id, "", started, Err(error))
+            .await;
+        Flow::Continue
+    }
+
+    async fn on_frame_error(&self, err: FrameError) {
+        let error = match err {
+            FrameError::TooLarge { len, max } => WireError::new(
+                ErrorCode::FrameTooLarge,
+                format!(
+                    "frame of {len} bytes exceeds the limit of {max} bytes; closing the connection"
+                ),
+            )
+            .with_remediation("Split the request or send less data; hello reports max_frame_len."),
+            FrameError::Truncated | FrameError::Io(_) => {
+                tracing::debug!(error = %err, peer_pid = ?self.peer.pid, "connection read ended");
+                return;
+            }
+        };
+        self.send_connection_error(error).await;
+    }
+
+    /// Starts one request as its own task, or answers at once when it cannot start.
+    async fn start(self: &Arc<Self>, request: Request) {
+        let started = Instant::now();
+        let Some(correlation_id) = self.correlation_id(&request, started).await else {
+            return;
+        };
+        let Ok(permit) = self.in_flight.clone().try_acquire_owned() else {
+            let error = WireError::new(
+                ErrorCode::Busy,
+                format!(
+                    "{} requests are already in flight on this connection",
+                    self.state.config.max_in_flight
+                ),
+            )
+            .with_remediation("Wait for earlier responses, or open another connection.");
+            self.finish(
+                Some(request.id),
+                correlation_id,
+                &request.method,
+                started,
+                Err(error),
+            )
+            .await;
+            return;
+        };
+        let token = CancellationToken::new();
+        let duplicate = {
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            match pending.entry(request.id) {
+                Entry::Occupied(_) => true,
+                Entry::Vacant(slot) => {
+                    slot.insert(token.clone());
+                    false
+                }
+            }
+        };
+        if duplicate {
+            let error = WireError::new(
+                ErrorCode::InvalidRequest,
+                format!("request id {} is already in flight", request.id),
+            )
+            .with_remediation("Use a new id for every request on a connection.");
+            self.finish(None, correlation_id, &request.method, started, Err(error))
+                .await;
+            return;
+        }
+        let span = tracing::info_span!(
+            "request",
+            correlation_id = %correlation_id,
+            method = dispatch::known_method(&request.method),
+            id = request.id,
+        );
+        let ctx = self.clone();
+        self.requests.spawn(
+            async move {
+                let _in_flight = GaugeGuard::new(&ctx.state.counters.requests_in_flight);
+                let call = Call::new(request.id, correlation_id, ctx.clone());
+                let routed = AssertUnwindSafe(dispatch::route(&call, &request.method, request.params))
+                    .catch_unwind();
+                let outcome = tokio::select! {
+                    routed = routed => routed.unwrap_or_else(|panic| Err(dispatch::panicked(&*panic))),
+                    _ = token.cancelled() => Err(WireError::new(ErrorCode::Cancelled, "cancelled by the client")),
+                };
+                ctx.pending
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&request.id);
+                let (correlation_id, after_reply) = call.into_parts();
+                let answered = outcome.is_ok();
+                ctx.finish(Some(request.id), correlation_id, &request.method, started, outcome)
+                    .await;
+                drop(permit);
+                if answered {
+                    after_reply.into_iter().for_each(|hook| hook());
+                }
+            }
+            .instrument(span),
+        );
+    }
+
+    /// The request's correlation ID, or a new one. An unusable one is answered here
+    /// with `INVALID_REQUEST` and `None` is returned.
+    async fn correlation_id(&self, request: &Request, started: Instant) -> Option<String> {
+        let Some(given) = &request.correlation_id else {
+            return Some(new_correlation_id());
+        };
+        let usable = !given.is_empty()
+            && given.len() <= MAX_CORRELATION_ID_LEN
+            && given.bytes().all(|b| b.is_ascii_graphic());
+        if usable {
+            return Some(given.clone());
+        }
+        let error = WireError::invalid_params(
+            Some("correlation_id"),
+            format!(
+                "correlation_id must be 1 to {MAX_CORRELATION_ID_LEN} printable ASCII characters without spaces"
+            ),
+        );
+        let error = WireError {
+            code: ErrorCode::InvalidRequest,
+            ..error
+        };
+        self.finish(
+            Some(request.id),
+            new_correlation_id(),
+            &request.method,
+            started,
+            Err(error),
+        )
+        .await;
+        None
+    }
+
+    /// Sends the response and records the request: counters, diagnostics, a log line.
+    async fn finish(
+        &self,
+        id: Option<u64>,
+        correlation_id: String,
+        method: &str,
+        started: Instant,
+        outcome: Result<Vec<u8>, WireError>,
+    ) {
+        let counters = &self.state.counters;
+        counters.requests_total.fetch_add(1, Relaxed);
+        let (frame, result) = match outcome {
+            Ok(frame) => (Some(frame), RESULT_OK.to_owned()),
+            Err(error) => {
+                counters.requests_failed.fetch_add(1, Relaxed);
+                let result = error.code.as_str().to_owned();
+                tracing::debug!(code = %error.code, message = %error.message, "request failed");
+                let response =
+                    Envelope::<()>::Response(Response::err(id, correlation_id.clone(), error));
+                (
+                    envelope::encode_frame(&response, self.max_frame_len()).ok(),
+                    result,
+                )
+            }
+        };
+        if let Some(frame) = frame {
+            // Fails only when the writer is gone: the client left, nobody to answer.
+            let _ = self.outbound.send(frame).await;
+        }
+        let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.state.diagnostics.record(DiagnosticsEvent {
+            correlation_id: Some(correlation_id),
+            method: Some(dispatch::known_method(method).to_owned()),
+            duration_us,
+            peer_pid: self.peer.pid,
+            ..diagnostics::event(DiagnosticsKind::Request, &result)
+        });
+    }
+
+    /// An error about the connection as a whole (`id` nil).
+    async fn send_connection_error(&self, error: WireError) {
+        self.finish(None, new_correlation_id(), "", Instant::now(), Err(error))
+            .await;
+    }
+
+    fn cancel(&self, id: u64) {
+        if let Some(token) = self
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+        {
+            token.cancel();
+        }
+    }
+
+    fn cancel_all(&self) {
+        for token in self
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+        {
+            token.cancel();
+        }
+    }
+
+    pub fn max_frame_len(&self) -> u32 {
+        self.state.config.max_frame_len
+    }
+
+    /// Registers a subscription whose events start flowing once `call` is answered, so
+    /// the client always sees the subscribe response first.
+    pub fn subscribe(
+        self: &Arc<Self>,
+        call: &Call,
+        topics: Vec<Topic>,
+    ) -> Result<SubscribeResult, WireError> {
+        if topics.is_empty() {
+            return Err(WireError::invalid_params(
+                Some("topics"),
+                "name at least one topic",
+            ));
+        }
+        let mut unique = Vec::with_capacity(topics.len());
+        for topic in topics {
+            if !unique.contains(&topic) {
+                unique.push(topic);
+            }
+        }
+        let mut subscriptions = self
+            .subscriptions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if subscriptions.len() >= MAX_SUBSCRIPTIONS {
+            return Err(WireError::new(
+                ErrorCode::Busy,
+                format!("this connection already holds {MAX_SUBSCRIPTIONS} subscriptions"),
+            )
+            .with_remediation(
+                "Unsubscribe from one first; one subscription can carry several topics.",
+            ));
+        }
+        let subscription = self.next_subscription.fetch_add(1, Relaxed) + 1;
+        let events = self.state.diagnostics.subscribe();
+        let (start, started) = oneshot::channel();
+        let forwarder = tokio::spawn(forward_events(
+            Arc::downgrade(self),
+            subscription,
+            events,
+            started,
+        ));
+        subscriptions.insert(subscription, forwarder.abort_handle());
+        call.after_reply(move || {
+            let _ = start.send(());
+        });
+        Ok(SubscribeResult {
+            subscription,
+            topics: unique,
+        })
+    }
+
+    /// Ends a subscription; no event of it is sent after this returns.
+    pub fn unsubscribe(&self, subscription: u64) -> Result<(), WireError> {
+        match self
+            .subscriptions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&subscription)
+        {
+            Some(forwarder) => {
+                forwarder.abort();
+                Ok(())
+            }
+            None => Err(WireError::new(
+                ErrorCode::SubscriptionNotFound,
+                format!("this connection holds no subscription {subscription}"),
+            )),
+        }
+    }
+
+    fn end_subscriptions(&self) {
+        for (_, forwarder) in self
+            .subscriptions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain()
+        {
+            forwarder.abort();
+        }
+    }
+}
+
+pub fn new_correlation_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Streams diagnostics events to one subscriber until it unsubscribes, leaves, or falls
+/// behind; in the last case it gets a final `lagged` event.
+async fn forward_events(
+    ctx: Weak<ConnectionCtx>,
+    subscription: u64,
+    mut events: broadcast::Receiver<Arc<DiagnosticsEvent>>,
+    started: oneshot::Receiver<()>,
+) {
+    if started.await.is_err() {
+        return;
+    }
+    let Some((outbound, max_frame_len)) = ctx
+        .upgrade()
+        .map(|ctx| (ctx.outbound.clone(), ctx.max_frame_len()))
+    else {
+        return;
+    };
+    let mut seq = 0;
+    loop {
+        seq += 1;
+        let frame = match events.recv().await {
+            Ok(event) => envelope::encode_frame(
+                &Envelope::Event(Event {
+                    subscription,
+                    topic: Topic::Diagnostics.as_str().to_owned(),
+                    seq,
+                    data: &*event,
+                }),
+                max_frame_len,
+            ),
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                let frame = envelope::encode_frame(
+                    &Envelope::Event(Event {
+                        subscription,
+                        topic: LAGGED_TOPIC.to_owned(),
+                        seq,
+                        data: Lagged { missed },
+                    }),
+                    max_frame_len,
+                );
+                if let Ok(frame) = frame {
+                    let _ = outbound.send(frame).await;
+                }
+                if let Some(ctx) = ctx.upgrade() {
+                    ctx.subscriptions
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .remove(&subscription);
+                }
+                return;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        match frame {
+            Ok(frame) => {
+                if outbound.send(frame).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot encode a diagnostics event"),
+        }
+    }
+}
+
+type Frames = FramedRead<SharedStream, FrameCodec>;
+
+/// The next frame. A client may idle between frames for as long as it likes, but a
+/// frame once begun must arrive within [`FRAME_STALL_TIMEOUT`].
+async fn next_frame(frames: &mut Frames) -> Option<Result<BytesMut, FrameError>> {
+    loop {
+        match tokio::time::timeout(FRAME_STALL_TIMEOUT, frames.next()).await {
+            Ok(next) => return next,
+            Err(_) if frames.read_buffer().is_empty() => continue,
+            Err(_) => {
+                tracing::debug!("client stalled in the middle of a frame; closing");
+                return Some(Err(FrameError::Truncated));
+            }
+        }
+    }
+}
+
+/// Writes queued frames, flushing whenever the queue runs dry.
+async fn write_frames(stream: SharedStream, mut queued: mpsc::Receiver<Vec<u8>>) {
+    let mut out = BufWriter::with_capacity(64 * 1024, stream);
+    while let Some(frame) = queued.recv().await {
+        if out.write_all(&frame).await.is_err() {
+            return;
+        }
+        while let Ok(frame) = queued.try_recv() {
+            if out.write_all(&frame).await.is_err() {
+                return;
+            }
+        }
+        if out.flush().await.is_err() {
+            return;
+        }
+    }
+    let _ = out.shutdown().await;
+}
+
+/// A stream shared by the reader and the writer: `&Stream` reads and writes, so both
+/// halves can hold the same socket without a lock.
+struct SharedStream(Arc<Stream>);
+
+impl AsyncRead for SharedStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut &*self.0).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for SharedStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut &*self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut &*self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut &*self.0).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,163 @@
+//! Routes a request to its handler. The dispatcher decodes typed params (answering
+//! `INVALID_PARAMS` with the offending field), runs the handler, and encodes the typed
+//! result, so each handler is a few lines of domain logic. Unknown methods get
+//! `METHOD_NOT_FOUND`; panics are turned into `INTERNAL` by the connection.
+
+use std::any::Any;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use llm_agent_protocol::envelope::{self, Envelope, Response};
+use llm_agent_protocol::methods::{self, Method, agent, diagnostics, events, handshake};
+use llm_agent_protocol::{ErrorCode, WireError, value};
+use serde::Serialize;
+
+use super::connection::ConnectionCtx;
+use super::handlers;
+
+/// Something to run once the response has been queued for the client.
+type AfterReply = Box<dyn FnOnce() + Send>;
+
+/// One request being served.
+pub struct Call {
+    pub id: u64,
+    pub correlation_id: String,
+    pub conn: Arc<ConnectionCtx>,
+    after_reply: Mutex<Vec<AfterReply>>,
+}
+
+impl Call {
+    pub fn new(id: u64, correlation_id: String, conn: Arc<ConnectionCtx>) -> Self {
+        Self {
+            id,
+            correlation_id,
+            conn,
+            after_reply: Mutex::default(),
+        }
+    }
+
+    /// Runs `hook` after a successful response is queued (never on failure).
+    pub fn after_reply(&self, hook: impl FnOnce() + Send + 'static) {
+        self.after_reply
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Box::new(hook));
+    }
+
+    pub fn into_parts(self) -> (String, Vec<AfterReply>) {
+        let hooks = self
+            .after_reply
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        (self.correlation_id, hooks)
+    }
+}
+
+/// Runs the handler of `method` and returns the complete response frame.
+pub async fn route(call: &Call, method: &str, params: rmpv::Value) -> Result<Vec<u8>, WireError> {
+    match method {
+        handshake::Hello::NAME => serve::<handshake::Hello>(call, params, handlers::hello).await,
+        agent::Status::NAME => serve::<agent::Status>(call, params, handlers::status).await,
+        agent::Shutdown::NAME => serve::<agent::Shutdown>(call, params, handlers::shutdown).await,
+        diagnostics::Query::NAME => {
+            serve::<diagnostics::Query>(call, params, handlers::diagnostics_query).await
+        }
+        events::Subscribe::NAME => {
+            serve::<events::Subscribe>(call, params, handlers::subscribe).await
+        }
+        events::Unsubscribe::NAME => {
+            serve::<events::Unsubscribe>(call, params, handlers::unsubscribe).await
+        }
+        _ => Err(WireError::new(
+            ErrorCode::MethodNotFound,
+            format!("unknown method {:?}", truncate(method, 64)),
+        )
+        .with_remediation(
+            "The capabilities in the hello result list every method this agent serves.",
+        )),
+    }
+}
+
+async fn serve<M: Method>(
+    call: &Call,
+    params: rmpv::Value,
+    handler: impl AsyncFnOnce(&Call, M::Params) -> Result<M::Result, WireError>,
+) -> Result<Vec<u8>, WireError> {
+    let params = decode_params::<M::Params>(M::NAME, params)?;
+    let result = handler(call, params).await?;
+    encode_result(
+        call.id,
+        &call.correlation_id,
+        &result,
+        call.conn.max_frame_len(),
+    )
+}
+
+/// Decodes a method's params; nil (or no params at all) reads as an empty map.
+pub fn decode_params<P: serde::de::DeserializeOwned>(
+    method: &str,
+    params: rmpv::Value,
+) -> Result<P, WireError> {
+    let params = match params {
+        rmpv::Value::Nil => rmpv::Value::Map(Vec::new()),
+        other => other,
+    };
+    value::from_value(&params).map_err(|err| {
+        let (field, message) = match err {
+            value::ValueError::Shape { field, message } => (field, message),
+            other => (None, other.to_string()),
+        };
+        WireError::invalid_params(field.as_deref(), message)
+            .with_remediation(format!("See docs/protocol.md for the params of {method}."))
+    })
+}
+
+/// Encodes a successful response frame.
+pub fn encode_result<R: Serialize>(
+    id: u64,
+    correlation_id: &str,
+    result: &R,
+    max_frame_len: u32,
+) -> Result<Vec<u8>, WireError> {
+    let response = Envelope::Response(Response::ok(id, correlation_id.to_owned(), result));
+    envelope::encode_frame(&response, max_frame_len).map_err(|err| {
+        tracing::error!(error = %err, "cannot encode a response");
+        WireError::new(
+            ErrorCode::Internal,
+            format!("the response could not be sent: {err}"),
+        )
+        .with_remediation("Ask for less at once (for example a smaller limit).")
+    })
+}
+
+/// The error a panicking handler answers with. The panic message is logged, never sent:
+/// it could hold anything.
+pub fn panicked(panic: &(dyn Any + Send)) -> WireError {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a request handler panicked");
+    WireError::new(
+        ErrorCode::Internal,
+        "the agent hit an internal error serving this request",
+    )
+    .with_remediation("Retry; if it persists, report it with the correlation ID.")
+}
+
+/// The method's name if the agent knows it, for logs and diagnostics: a client's
+/// arbitrary text never reaches either.
+pub fn known_method(method: &str) -> &'static str {
+    methods::ALL
+        .iter()
+        .find(|known| **known == method)
+        .copied()
+        .unwrap_or(if method.is_empty() { "" } else { "(unknown)" })
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,111 @@
+//! The handlers of the spine's methods. Each takes typed params and returns a typed
+//! result; decoding, encoding, errors on the wire and diagnostics are the dispatcher's.
+
+use llm_agent_protocol::events::Topic;
+use llm_agent_protocol::methods::agent::{AgentStatus, ShutdownResult};
+use llm_agent_protocol::methods::diagnostics::{MAX_QUERY_LIMIT, QueryParams, QueryResult};
+use llm_agent_protocol::methods::events::{
+    SubscribeParams, SubscribeResult, UnsubscribeParams, UnsubscribeResult,
+};
+use llm_agent_protocol::methods::handshake::{HelloParams, HelloResult, ProtocolRange};
+use llm_agent_protocol::methods::{self, NoParams};
+use llm_agent_protocol::{ErrorCode, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, WireError};
+
+use super::dispatch::Call;
+use crate::state::AgentState;
+
+pub const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Agrees on the protocol version, or refuses with `UNSUPPORTED_PROTOCOL`.
+pub fn negotiate(state: &AgentState, params: &HelloParams) -> Result<HelloResult, WireError> {
+    let supported = ProtocolRange {
+        min: MIN_PROTOCOL_VERSION,
+        max: PROTOCOL_VERSION,
+    };
+    if !(supported.min..=supported.max).contains(&params.protocol) {
+        let remediation = if params.protocol > supported.max {
+            "Update llm-agent (the client is newer than the agent)."
+        } else {
+            "Update the client (it is older than this agent supports)."
+        };
+        return Err(WireError::new(
+            ErrorCode::UnsupportedProtocol,
+            format!(
+                "protocol {} is not supported; this agent speaks {} to {}",
+                params.protocol, supported.min, supported.max
+            ),
+        )
+        .with_remediation(remediation));
+    }
+    let capabilities = methods::ALL
+        .iter()
+        .map(|method| (*method).to_owned())
+        .chain(
+            Topic::ALL
+                .iter()
+                .map(|topic| format!("topic:{}", topic.as_str())),
+        )
+        .collect();
+    Ok(HelloResult {
+        agent_version: AGENT_VERSION.to_owned(),
+        protocol: params.protocol,
+        supported_protocols: supported,
+        capabilities,
+        max_frame_len: state.config.max_frame_len,
+        max_in_flight: state.config.max_in_flight,
+    })
+}
+
+pub async fn hello(call: &Call, params: HelloParams) -> Result<HelloResult, WireError> {
+    negotiate(&call.conn.state, &params)
+}
+
+pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> {
+    let state = &call.conn.state;
+    Ok(AgentStatus {
+        version: AGENT_VERSION.to_owned(),
+        protocol: PROTOCOL_VERSION,
+        pid: std::process::id(),
+        started_at: state.started_at.clone(),
+        uptime_ms: u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        socket: state.config.socket.display().to_string(),
+        data_dir: state.config.data_dir.display().to_string(),
+        counters: state.counters.snapshot(state.diagnostics.recorded()),
+    })
+}
+
+pub async fn shutdown(call: &Call, _: NoParams) -> Result<ShutdownResult, WireError> {
+    let shutdown = call.conn.state.shutdown.clone();
+    tracing::info!("shutdown requested by a client");
+    call.after_reply(move || shutdown.cancel());
+    Ok(ShutdownResult {
+        shutting_down: true,
+    })
+}
+
+pub async fn diagnostics_query(call: &Call, params: QueryParams) -> Result<QueryResult, WireError> {
+    if params
+        .limit
+        .is_some_and(|limit| !(1..=MAX_QUERY_LIMIT).contains(&limit))
+    {
+        return Err(WireError::invalid_params(
+            Some("limit"),
+            format!("limit must be between 1 and {MAX_QUERY_LIMIT}"),
+        ));
+    }
+    Ok(call.conn.state.diagnostics.query(params).await?)
+}
+
+pub async fn subscribe(call: &Call, params: SubscribeParams) -> Result<SubscribeResult, WireError> {
+    call.conn.subscribe(call, params.topics)
+}
+
+pub async fn unsubscribe(
+    call: &Call,
+    params: UnsubscribeParams,
+) -> Result<UnsubscribeResult, WireError> {
+    call.conn.unsubscribe(params.subscription)?;
+    Ok(UnsubscribeResult {
+        subscription: params.subscription,
+    })
+}

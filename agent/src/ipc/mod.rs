@@ -1,0 +1,9 @@
+//! The local-socket front of the agent: claiming the socket, accepting and checking
+//! peers, framing connections, and routing each request to its handler.
+
+pub mod connection;
+pub mod dispatch;
+pub mod handlers;
+pub mod peer;
+pub mod server;
+pub mod socket;

@@ -1,0 +1,109 @@
+//! The accept loop: checks each peer, caps the number of connections, serves each
+//! connection as its own task, and on shutdown stops accepting and waits (within a
+//! grace period) for every connection to finish.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use interprocess::local_socket::tokio::{Listener, Stream};
+use interprocess::local_socket::traits::tokio::Listener as _;
+use llm_agent_protocol::envelope::{self, Envelope, Response};
+use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
+use llm_agent_protocol::{ErrorCode, WireError};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Semaphore;
+use tokio_util::task::TaskTracker;
+
+use super::connection::{self, new_correlation_id};
+use super::peer::{Peer, own_uid};
+use crate::actors::diagnostics;
+use crate::config::SHUTDOWN_GRACE;
+use crate::state::SharedState;
+
+/// Pause after a failed accept (for example out of file descriptors), so the loop
+/// does not spin.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Serves connections until the agent's shutdown token is cancelled, then drains them.
+/// The listener is dropped on return, which removes the socket file.
+pub async fn run(listener: Listener, state: SharedState) {
+    let own_uid = own_uid();
+    let connections = TaskTracker::new();
+    let slots = Arc::new(Semaphore::new(state.config.max_connections));
+    let shutdown = state.shutdown.clone();
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            _ = shutdown.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok(stream) => stream,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
+            }
+        };
+        let peer = Peer::of(&stream);
+        if !peer.is_allowed(own_uid) {
+            state.counters.connections_refused.fetch_add(1, Relaxed);
+            tracing::warn!(peer_uid = ?peer.uid, peer_pid = ?peer.pid, "refused a connection from another user");
+            state.diagnostics.record(DiagnosticsEvent {
+                peer_pid: peer.pid,
+                peer_uid: peer.uid,
+                ..diagnostics::event(
+                    DiagnosticsKind::ConnectionRefused,
+                    ErrorCode::PermissionDenied.as_str(),
+                )
+            });
+            let error = WireError::new(
+                ErrorCode::PermissionDenied,
+                "this agent serves only the user who started it",
+            );
+            connections.spawn(refuse(stream, error, state.config.max_frame_len));
+            continue;
+        }
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            let error = WireError::new(
+                ErrorCode::Busy,
+                format!(
+                    "the agent already serves {} connections",
+                    state.config.max_connections
+                ),
+            )
+            .with_remediation("Close idle connections and retry.");
+            connections.spawn(refuse(stream, error, state.config.max_frame_len));
+            continue;
+        };
+        state.counters.connections_accepted.fetch_add(1, Relaxed);
+        let state = state.clone();
+        connections.spawn(async move {
+            connection::serve(stream, peer, state).await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    connections.close();
+    let draining = Instant::now();
+    if tokio::time::timeout(SHUTDOWN_GRACE, connections.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            waited = ?draining.elapsed(),
+            "connections still busy after the shutdown grace period; closing them"
+        );
+    }
+}
+
+/// Tells a connection why it is refused, then closes it.
+async fn refuse(stream: Stream, error: WireError, max_frame_len: u32) {
+    let response = Envelope::<()>::Response(Response::err(None, new_correlation_id(), error));
+    if let Ok(frame) = envelope::encode_frame(&response, max_frame_len) {
+        let mut stream = stream;
+        let _ = stream.write_all(&frame).await;
+        let _ = stream.shutdown().await;
+    }
+}

@@ -1,0 +1,162 @@
+//! Claims the socket path: checks its length, creates a private parent directory,
+//! reclaims a stale socket left by a dead agent, refuses to displace a live one, and
+//! binds with mode 0600.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use interprocess::local_socket::tokio::Listener;
+use interprocess::local_socket::{GenericFilePath, ListenerOptions, ToFsName};
+#[cfg(unix)]
+use interprocess::os::unix::local_socket::ListenerOptionsExt as _;
+
+use crate::fs_util::create_private_dir;
+
+/// The longest socket path the OS accepts, in bytes (`sun_path` less its NUL).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub const MAX_SOCKET_PATH_LEN: usize = 107;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+pub const MAX_SOCKET_PATH_LEN: usize = 103;
+#[cfg(windows)]
+pub const MAX_SOCKET_PATH_LEN: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SocketError {
+    #[error(
+        "socket path {} is {len} bytes long; this OS allows at most {max}: pass a shorter --socket",
+        path.display()
+    )]
+    PathTooLong {
+        path: PathBuf,
+        len: usize,
+        max: usize,
+    },
+    #[error(
+        "an llm-agent is already listening on {}; stop it first (llm-console call agent.shutdown), or pass a different --socket",
+        path.display()
+    )]
+    AgentAlreadyRunning { path: PathBuf },
+    #[error("{} exists and is not a socket; refusing to replace it: move it away or pass a different --socket", path.display())]
+    NotASocket { path: PathBuf },
+    #[error("cannot prepare socket {}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// Binds the agent's listener at `path`, following the rules in the module doc.
+pub fn bind(path: &Path) -> Result<Listener, SocketError> {
+    let io_err = |source| SocketError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let len = path.as_os_str().len();
+    if len > MAX_SOCKET_PATH_LEN {
+        return Err(SocketError::PathTooLong {
+            path: path.to_owned(),
+            len,
+            max: MAX_SOCKET_PATH_LEN,
+        });
+    }
+    #[cfg(unix)]
+    {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            create_private_dir(parent).map_err(io_err)?;
+        }
+        reclaim_if_stale(path)?;
+    }
+    let name = path.to_fs_name::<GenericFilePath>().map_err(io_err)?;
+    ListenerOptions::new()
+        .name(name)
+        .mode(0o600)
+        // Removes the socket file when the listener is dropped.
+        .reclaim_name(true)
+        .create_tokio()
+        .map_err(|source| match source.kind() {
+            io::ErrorKind::AddrInUse => SocketError::AgentAlreadyRunning {
+                path: path.to_owned(),
+            },
+            _ => io_err(source),
+        })
+}
+
+/// Removes a socket file nobody listens on; refuses if someone does.
+#[cfg(unix)]
+fn reclaim_if_stale(path: &Path) -> Result<(), SocketError> {
+    use std::os::unix::fs::FileTypeExt;
+    use std::os::unix::net::UnixStream;
+
+    let io_err = |source| SocketError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let metadata = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err(e)),
+    };
+    if !metadata.file_type().is_socket() {
+        return Err(SocketError::NotASocket {
+            path: path.to_owned(),
+        });
+    }
+    match UnixStream::connect(path) {
+        Ok(_) => Err(SocketError::AgentAlreadyRunning {
+            path: path.to_owned(),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            tracing::info!(socket = %path.display(), "removing stale socket left by an agent that is gone");
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(e)),
+                _ => Ok(()),
+            }
+        }
+        Err(e) => Err(io_err(e)),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn binds_private_and_refuses_a_live_listener() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run/agent.sock");
+        let listener = bind(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let dir_mode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(dir_mode, 0o700);
+        assert!(matches!(
+            bind(&path),
+            Err(SocketError::AgentAlreadyRunning { .. })
+        ));
+        drop(listener);
+        assert!(!path.exists(), "the socket is removed with the listener");
+    }
+
+    #[tokio::test]
+    async fn reclaims_a_stale_socket_but_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("agent.sock");
+        // A socket file with no listener: bind a std listener and drop it without unlinking.
+        drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
+        assert!(path.exists());
+        let _listener = bind(&path).unwrap();
+
+        let file = dir.path().join("not-a-socket");
+        std::fs::write(&file, b"keep me").unwrap();
+        assert!(matches!(bind(&file), Err(SocketError::NotASocket { .. })));
+        assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
+    }
+
+    #[test]
+    fn refuses_a_path_over_the_os_limit() {
+        let long = PathBuf::from(format!("/tmp/{}", "x".repeat(MAX_SOCKET_PATH_LEN)));
+        assert!(matches!(bind(&long), Err(SocketError::PathTooLong { .. })));
+    }
+}

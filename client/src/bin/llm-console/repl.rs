@@ -1,0 +1,187 @@
+//! `repl`: an interactive session. A line is a console command (`status`,
+//! `diagnostics --limit 5`, `events`) or a raw request `METHOD [JSON]`, also written
+//! `call METHOD [JSON]`. History is kept in the data dir, without lines that may carry a
+//! secret.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use llm_agent_client::protocol::location;
+use rustyline::DefaultEditor;
+use rustyline::error::ReadlineError;
+use tokio::runtime::Runtime;
+
+use crate::call;
+use crate::cli::{Command, Session};
+use crate::failure::Failure;
+use crate::output::Output;
+
+const PROMPT: &str = "llm> ";
+const HISTORY_FILE: &str = "console_history";
+
+/// A line containing one of these is left out of the history file: a future
+/// `profiles.create {"api_key": ...}` must not end up on disk in clear text.
+const SECRET_MARKERS: &[&str] = &["api_key", "apikey", "secret", "password", "token"];
+
+// One REPL line, parsed by the same clap definitions as the command line. (A doc comment
+// here would become the `help` text.)
+#[derive(Debug, Parser)]
+#[command(
+    about = "Commands of the llm-console REPL",
+    no_binary_name = true,
+    disable_version_flag = true,
+    override_usage = "COMMAND [OPTIONS] | METHOD [JSON]",
+    after_help = "A line that starts with a dotted METHOD is a raw request, \
+                  e.g. `agent.status {}`.\n`exit` or Ctrl-D leaves."
+)]
+struct Line {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// What the user asked for on one line.
+enum Entry {
+    Command(Command),
+    Exit,
+    /// Help or a usage error, which clap has already formatted.
+    Message(clap::Error),
+}
+
+pub fn run(runtime: &Runtime, session: &mut Session, output: Output) -> Result<(), Failure> {
+    // Fail at once, with the unreachable exit code, if there is no agent to talk to.
+    let client = runtime.block_on(session.client())?;
+    output.note(&format!(
+        "connected to llm-agent {} on {}; `help` lists commands, `exit` leaves",
+        client.hello().agent_version,
+        client.socket().display()
+    ));
+    let mut editor = DefaultEditor::new().map_err(terminal_failure)?;
+    let history = history_path();
+    if let Some(path) = &history {
+        // There is no history file before the first session.
+        let _ = editor.load_history(path);
+    }
+    loop {
+        let line = match editor.readline(PROMPT) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(err) => return Err(terminal_failure(err)),
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !may_carry_secret(line) {
+            let _ = editor.add_history_entry(line);
+        }
+        match parse(line) {
+            Entry::Command(command) => {
+                if let Err(failure) = runtime.block_on(command.execute(session, output)) {
+                    output.failure(&failure);
+                }
+            }
+            Entry::Exit => break,
+            Entry::Message(message) => {
+                let _ = message.print();
+            }
+        }
+    }
+    if let Some(path) = &history
+        && let Err(err) = save_history(&mut editor, path)
+    {
+        output.note(&format!(
+            "warning: could not save the history to {}: {err}",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+fn parse(line: &str) -> Entry {
+    let (first, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    match first {
+        "exit" | "quit" => Entry::Exit,
+        "call" if !rest.trim().is_empty() => {
+            Entry::Command(Command::Call(call::Args::from_line(rest)))
+        }
+        method if method.contains('.') => {
+            Entry::Command(Command::Call(call::Args::from_line(line)))
+        }
+        "?" => parse("help"),
+        _ => match Line::try_parse_from(line.split_whitespace()) {
+            Ok(parsed) => Entry::Command(parsed.command),
+            Err(message) => Entry::Message(message),
+        },
+    }
+}
+
+fn may_carry_secret(line: &str) -> bool {
+    let line = line.to_ascii_lowercase();
+    SECRET_MARKERS.iter().any(|marker| line.contains(marker))
+}
+
+fn history_path() -> Option<PathBuf> {
+    location::data_dir(None)
+        .ok()
+        .map(|dir| dir.join(HISTORY_FILE))
+}
+
+fn save_history(editor: &mut DefaultEditor, path: &Path) -> Result<(), ReadlineError> {
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
+    }
+    // rustyline makes the file readable by its owner only.
+    editor.save_history(path)
+}
+
+/// Creates the data dir as the agent would: readable by its owner only.
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+fn terminal_failure(err: ReadlineError) -> Failure {
+    Failure::io("could not use the terminal", io::Error::other(err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_become_commands_raw_requests_or_help() {
+        assert!(matches!(parse("status"), Entry::Command(Command::Status)));
+        assert!(matches!(
+            parse("diagnostics --limit 5 --result OK"),
+            Entry::Command(Command::Diagnostics(_))
+        ));
+        assert!(matches!(
+            parse(r#"agent.status {"x": 1}"#),
+            Entry::Command(Command::Call(_))
+        ));
+        assert!(matches!(
+            parse("call agent.status"),
+            Entry::Command(Command::Call(_))
+        ));
+        assert!(matches!(parse("quit"), Entry::Exit));
+        match parse("help") {
+            Entry::Message(message) => {
+                assert_eq!(message.kind(), clap::error::ErrorKind::DisplayHelp)
+            }
+            _ => panic!("help should render help"),
+        }
+        assert!(matches!(parse("repl"), Entry::Message(_)));
+        assert!(matches!(parse("diagnostics --limit 0"), Entry::Message(_)));
+    }
+
+    #[test]
+    fn secrets_stay_out_of_the_history() {
+        assert!(may_carry_secret(r#"profiles.create {"API_KEY": "sk-1"}"#));
+        assert!(!may_carry_secret("diagnostics --limit 5"));
+    }
+}

@@ -1,0 +1,95 @@
+//! `status`: what the agent is and how it is doing.
+
+use llm_agent_client::protocol::methods::NoParams;
+use llm_agent_client::protocol::methods::agent::{AgentStatus, Status};
+
+use crate::cli::Session;
+use crate::failure::Failure;
+use crate::output::{Output, key_values, uptime};
+
+pub async fn run(session: &mut Session, output: Output) -> Result<(), Failure> {
+    let status = session.client().await?.call::<Status>(NoParams {}).await?;
+    if output.is_json() {
+        output.json_line(&status)
+    } else {
+        output.text(&render(&status))
+    }
+}
+
+fn render(status: &AgentStatus) -> String {
+    let counters = &status.counters;
+    key_values(&[
+        (
+            "agent",
+            format!("{} (protocol {})", status.version, status.protocol),
+        ),
+        ("pid", status.pid.to_string()),
+        (
+            "started",
+            format!("{} (up {})", status.started_at, uptime(status.uptime_ms)),
+        ),
+        ("socket", status.socket.clone()),
+        ("data dir", status.data_dir.clone()),
+        (
+            "connections",
+            format!(
+                "{} open, {} accepted, {} refused",
+                counters.connections_open,
+                counters.connections_accepted,
+                counters.connections_refused
+            ),
+        ),
+        (
+            "requests",
+            format!(
+                "{} total, {} failed, {} in flight",
+                counters.requests_total, counters.requests_failed, counters.requests_in_flight
+            ),
+        ),
+        (
+            "diagnostics",
+            format!("{} events recorded", counters.diagnostics_events),
+        ),
+        (
+            "restarts",
+            format!("{} actor restarts", counters.actor_restarts),
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use llm_agent_client::protocol::methods::agent::Counters;
+
+    use super::*;
+
+    #[test]
+    fn status_reads_as_aligned_lines() {
+        let status = AgentStatus {
+            version: "0.1.0".into(),
+            protocol: 1,
+            pid: 42,
+            started_at: "2025-01-01T00:00:00Z".into(),
+            uptime_ms: 61_000,
+            socket: "/run/agent.sock".into(),
+            data_dir: "/data".into(),
+            counters: Counters {
+                requests_total: 3,
+                ..Counters::default()
+            },
+        };
+        let text = render(&status);
+        assert!(
+            text.starts_with("agent        0.1.0 (protocol 1)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("started      2025-01-01T00:00:00Z (up 1m 1s)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("requests     3 total, 0 failed, 0 in flight"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,438 @@
+//! The connection: one background task that owns the socket, and the cheap handle that talks
+//! to it.
+//!
+//! The task writes request frames, matches responses to pending requests by id (they may
+//! arrive in any order), routes event frames to subscriptions, and when the connection
+//! ends fails every pending request at once with the same [`Disconnect`].
+//!
+//! Callers encode their own frames, so the task only moves bytes. It writes them itself
+//! rather than through a writer task, but never waits for a write to finish: its `select!`
+//! has a branch that hands the socket whatever part of the outgoing buffer it accepts now,
+//! next to the branch that reads frames. A full socket buffer therefore never delays a
+//! response, and a request costs one task hop each way instead of two.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use bytes::{Buf, BytesMut};
+use futures_util::StreamExt;
+use interprocess::local_socket::tokio::Stream;
+use llm_agent_protocol::envelope::{self, Envelope, Request, Response};
+use llm_agent_protocol::methods::Method;
+use llm_agent_protocol::methods::events::{Unsubscribe, UnsubscribeParams};
+use llm_agent_protocol::{Cancel, DEFAULT_MAX_FRAME_LEN, Event, FrameCodec, FrameError, WireError};
+use serde::Serialize;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::codec::FramedRead;
+
+use crate::error::{ClientError, Disconnect};
+use crate::subscription::{Delivery, EventSink};
+
+/// Past this many unwritten bytes the task stops taking new requests until the agent has
+/// read some, so a stalled agent cannot make the client buffer without bound.
+const OUTGOING_HIGH_WATER: usize = 1024 * 1024;
+
+/// A handle to the connection task. Cloning it is cheap; the task ends when the last handle
+/// is dropped or the agent closes the connection.
+#[derive(Clone)]
+pub(crate) struct Connection {
+    commands: mpsc::UnboundedSender<Command>,
+    shared: Arc<Shared>,
+}
+
+/// State both the handles and the task read.
+struct Shared {
+    next_id: AtomicU64,
+    /// The agent's frame limit, from `hello`; requests over it fail before they are sent.
+    max_frame_len: AtomicU32,
+    /// Set once, by the task, just before it fails the pending requests.
+    ended: OnceLock<Disconnect>,
+}
+
+/// What a caller gets back for its request.
+type Outcome = Result<Response, Disconnect>;
+
+/// A request, encoded and ready to send.
+pub(crate) struct OutgoingRequest {
+    id: u64,
+    frame: Vec<u8>,
+}
+
+/// What the task does with a request beyond handing its response to the caller.
+pub(crate) enum Followup {
+    None,
+    /// `events.subscribe`: once it succeeds, route the subscription's events here.
+    Subscribe(EventSink),
+    /// `events.unsubscribe`: stop routing this subscription as soon as the request is sent.
+    Unsubscribe(u64),
+}
+
+enum Command {
+    Request {
+        request: OutgoingRequest,
+        /// `None` for a request nobody waits for.
+        reply: Option<oneshot::Sender<Outcome>>,
+        followup: Followup,
+    },
+    Cancel {
+        id: u64,
+    },
+}
+
+impl Connection {
+    /// Starts the task that owns `stream`.
+    pub(crate) fn open(stream: Stream) -> Self {
+        let shared = Arc::new(Shared {
+            next_id: AtomicU64::new(1),
+            max_frame_len: AtomicU32::new(DEFAULT_MAX_FRAME_LEN),
+            ended: OnceLock::new(),
+        });
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let task = ConnectionTask::new(Arc::clone(&shared));
+        tokio::spawn(task.run(stream, receiver));
+        Self { commands, shared }
+    }
+
+    /// Applies the frame limit the agent announced in `hello`.
+    pub(crate) fn set_max_frame_len(&self, max_frame_len: u32) {
+        self.shared
+            .max_frame_len
+            .store(max_frame_len, Ordering::Relaxed);
+    }
+
+    /// Gives the request a fresh id and encodes it.
+    ///
+    /// This is separate from [`Connection::send`] so no borrow of `params` is held across an
+    /// await, which keeps callers' futures `Send` for any params type.
+    pub(crate) fn prepare<P: Serialize + ?Sized>(
+        &self,
+        method: &str,
+        params: &P,
+        correlation_id: Option<String>,
+    ) -> Result<OutgoingRequest, ClientError> {
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let max_frame_len = self.shared.max_frame_len.load(Ordering::Relaxed);
+        encode_request(id, method, params, correlation_id, max_frame_len)
+            .map(|frame| OutgoingRequest { id, frame })
+            .map_err(|source| ClientError::Encode {
+                method: method.to_owned(),
+                source,
+            })
+    }
+
+    /// Sends the request and waits for its response.
+    ///
+    /// Dropping the returned future before the response arrives (a timeout, or a caller that
+    /// lost interest) sends a cancel frame for the request.
+    pub(crate) async fn send(
+        &self,
+        request: OutgoingRequest,
+        followup: Followup,
+    ) -> Result<Response, ClientError> {
+        let id = request.id;
+        let (reply, response) = oneshot::channel();
+        let command = Command::Request {
+            request,
+            reply: Some(reply),
+            followup,
+        };
+        if self.commands.send(command).is_err() {
+            return Err(self.disconnected());
+        }
+        let mut cancel = CancelOnDrop {
+            connection: self,
+            id,
+            armed: true,
+        };
+        let outcome = response.await;
+        cancel.armed = false;
+        match outcome {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(disconnect)) => Err(ClientError::Disconnected(disconnect)),
+            // The task ended with the request still queued in its channel.
+            Err(_) => Err(self.disconnected()),
+        }
+    }
+
+    /// Sends a request whose response nobody waits for. Best effort: used from `Drop`,
+    /// where neither waiting nor reporting is possible.
+    pub(crate) fn send_detached(&self, request: OutgoingRequest, followup: Followup) {
+        let command = Command::Request {
+            request,
+            reply: None,
+            followup,
+        };
+        // A closed connection has nothing left to clean up.
+        let _ = self.commands.send(command);
+    }
+
+    /// Why the connection ended, once it has.
+    pub(crate) fn ended(&self) -> Option<Disconnect> {
+        self.shared.ended.get().cloned()
+    }
+
+    /// The error for a request that found the connection gone.
+    fn disconnected(&self) -> ClientError {
+        ClientError::Disconnected(self.ended().unwrap_or(Disconnect::Closed))
+    }
+}
+
+/// Sends a cancel frame for a request whose caller stopped waiting before its answer came.
+struct CancelOnDrop<'a> {
+    connection: &'a Connection,
+    id: u64,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = self
+                .connection
+                .commands
+                .send(Command::Cancel { id: self.id });
+        }
+    }
+}
+
+/// A request whose response has not arrived yet.
+struct Pending {
+    reply: Option<oneshot::Sender<Outcome>>,
+    followup: Followup,
+}
+
+/// The state the connection task owns.
+struct ConnectionTask {
+    shared: Arc<Shared>,
+    pending: HashMap<u64, Pending>,
+    routes: HashMap<u64, EventSink>,
+    /// Encoded frames not yet accepted by the socket.
+    outgoing: BytesMut,
+    /// The last connection-level error the agent sent (a response without an id). The
+    /// agent usually closes right after one, and it is the best explanation for that.
+    rejection: Option<WireError>,
+    /// Set when a write fails. Reading goes on until the agent's close is seen, so its
+    /// last words (an error response) are not lost; new requests fail at once.
+    write_failure: Option<Arc<FrameError>>,
+}
+
+impl ConnectionTask {
+    fn new(shared: Arc<Shared>) -> Self {
+        Self {
+            shared,
+            pending: HashMap::new(),
+            routes: HashMap::new(),
+            outgoing: BytesMut::new(),
+            rejection: None,
+            write_failure: None,
+        }
+    }
+
+    async fn run(mut self, stream: Stream, mut commands: mpsc::UnboundedReceiver<Command>) {
+        // `&Stream` reads and writes, so one stream serves both branches without a split.
+        let mut frames = FramedRead::new(&stream, FrameCodec::default());
+        let mut socket = &stream;
+        let end = loop {
+            let writable = !self.outgoing.is_empty() && self.write_failure.is_none();
+            let accepting = self.outgoing.len() < OUTGOING_HIGH_WATER;
+            tokio::select! {
+                frame = frames.next() => match frame {
+                    Some(Ok(body)) => self.on_frame(&body),
+                    Some(Err(err)) => break Disconnect::Failed(Arc::new(err)),
+                    None => break self.end_of_stream(),
+                },
+                written = socket.write(&self.outgoing), if writable => self.on_written(written),
+                command = commands.recv(), if accepting => match command {
+                    Some(command) => self.on_command(command),
+                    // Every handle is gone, so nobody is waiting for anything.
+                    None => return,
+                },
+            }
+        };
+        self.finish(end);
+    }
+
+    fn on_command(&mut self, command: Command) {
+        match command {
+            Command::Request {
+                request,
+                reply,
+                followup,
+            } => {
+                if let Some(failure) = &self.write_failure {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Err(Disconnect::Failed(Arc::clone(failure))));
+                    }
+                    return;
+                }
+                if let Followup::Unsubscribe(subscription) = followup {
+                    // No event of it is wanted any more, whatever the agent answers.
+                    self.routes.remove(&subscription);
+                }
+                self.outgoing.extend_from_slice(&request.frame);
+                if reply.is_some() || matches!(followup, Followup::Subscribe(_)) {
+                    self.pending.insert(request.id, Pending { reply, followup });
+                }
+            }
+            Command::Cancel { id } => {
+                // The entry stays until the agent answers, so a subscription it may still
+                // have created can be ended then.
+                if self.pending.contains_key(&id) && self.write_failure.is_none() {
+                    self.queue(&Envelope::<rmpv::Value>::Cancel(Cancel { id }));
+                }
+            }
+        }
+    }
+
+    fn on_written(&mut self, written: std::io::Result<usize>) {
+        match written {
+            Ok(0) => self.write_failed(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => self.outgoing.advance(n),
+            Err(err) => self.write_failed(err),
+        }
+    }
+
+    fn write_failed(&mut self, err: std::io::Error) {
+        tracing::debug!(%err, "writing to the agent failed; reading until it closes");
+        self.write_failure = Some(Arc::new(FrameError::Io(err)));
+        self.outgoing.clear();
+    }
+
+    fn on_frame(&mut self, body: &[u8]) {
+        match envelope::decode::<Envelope>(body) {
+            Ok(Envelope::Response(response)) => self.on_response(response),
+            Ok(Envelope::Event(event)) => self.on_event(event),
+            Ok(Envelope::Request(_) | Envelope::Cancel(_)) => {
+                tracing::debug!("ignoring a request or cancel frame sent by the agent");
+            }
+            // Framing is intact, so one unreadable message need not end the connection.
+            Err(err) => tracing::warn!(%err, "ignoring a frame that is not a valid envelope"),
+        }
+    }
+
+    fn on_response(&mut self, response: Response) {
+        let Some(id) = response.id else {
+            if let Some(error) = response.error {
+                tracing::warn!(%error, "the agent reported a connection-level error");
+                self.rejection = Some(error);
+            }
+            return;
+        };
+        // Unknown ids are answers to detached requests; nobody waits for them.
+        let Some(Pending { reply, followup }) = self.pending.remove(&id) else {
+            return;
+        };
+        if let Followup::Subscribe(sink) = followup {
+            self.on_subscribed(&response, sink);
+        }
+        if let Some(reply) = reply {
+            let _ = reply.send(Ok(response));
+        }
+    }
+
+    /// Registers a new subscription before its response reaches the caller, so an event
+    /// that follows the response immediately already has a route.
+    fn on_subscribed(&mut self, response: &Response, sink: EventSink) {
+        if response.error.is_some() {
+            return;
+        }
+        // A result without an id fails the caller's typed decode; nothing to route.
+        let Some(subscription) = response
+            .result
+            .as_ref()
+            .and_then(|result| result["subscription"].as_u64())
+        else {
+            return;
+        };
+        if sink.is_abandoned() {
+            // The caller stopped waiting (timeout or drop) but the agent went ahead.
+            self.unsubscribe(subscription);
+        } else {
+            self.routes.insert(subscription, sink);
+        }
+    }
+
+    fn on_event(&mut self, event: Event) {
+        let subscription = event.subscription;
+        let Some(sink) = self.routes.get(&subscription) else {
+            return;
+        };
+        match sink.deliver(event) {
+            Delivery::Delivered => {}
+            Delivery::Ended => {
+                self.routes.remove(&subscription);
+            }
+            Delivery::Overflowed | Delivery::Abandoned => {
+                self.routes.remove(&subscription);
+                self.unsubscribe(subscription);
+            }
+        }
+    }
+
+    /// Ends a subscription nobody reads any more; the answer is not awaited.
+    fn unsubscribe(&mut self, subscription: u64) {
+        if self.write_failure.is_some() {
+            return;
+        }
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        self.queue(&Envelope::Request(Request {
+            id,
+            method: Unsubscribe::NAME.to_owned(),
+            params: UnsubscribeParams { subscription },
+            correlation_id: None,
+        }));
+    }
+
+    /// Appends a message the task itself sends to the outgoing buffer.
+    fn queue<P: Serialize>(&mut self, message: &Envelope<P>) {
+        let max_frame_len = self.shared.max_frame_len.load(Ordering::Relaxed);
+        match envelope::encode_frame(message, max_frame_len) {
+            Ok(frame) => self.outgoing.extend_from_slice(&frame),
+            Err(err) => tracing::warn!(%err, "could not encode a control frame"),
+        }
+    }
+
+    fn end_of_stream(&mut self) -> Disconnect {
+        match (self.rejection.take(), self.write_failure.take()) {
+            (Some(error), _) => Disconnect::Rejected(error),
+            (None, Some(failure)) => Disconnect::Failed(failure),
+            (None, None) => Disconnect::Closed,
+        }
+    }
+
+    /// Fails every pending request with `end` and ends every subscription.
+    fn finish(self, end: Disconnect) {
+        tracing::debug!(reason = %end, "connection to the agent ended");
+        // Published first: a caller woken by a dropped channel below reads it.
+        let _ = self.shared.ended.set(end.clone());
+        for (_, pending) in self.pending {
+            if let Some(reply) = pending.reply {
+                let _ = reply.send(Err(end.clone()));
+            }
+        }
+        // Dropping the routes closes every subscription's channel; each stream then reports
+        // the disconnect from `Shared::ended`.
+        drop(self.routes);
+    }
+}
+
+/// Encodes a request envelope as a complete frame.
+fn encode_request<P: Serialize + ?Sized>(
+    id: u64,
+    method: &str,
+    params: &P,
+    correlation_id: Option<String>,
+    max_frame_len: u32,
+) -> Result<Vec<u8>, envelope::CodecError> {
+    envelope::encode_frame(
+        &Envelope::Request(Request {
+            id,
+            method: method.to_owned(),
+            params,
+            correlation_id,
+        }),
+        max_frame_len,
+    )
+}
