@@ -1,5 +1,7 @@
 //! Tracing set-up: human text or JSON lines on stderr, filtered by `--log-level`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -22,6 +24,7 @@ pub fn init(filter: &str, format: LogFormat) -> Result<(), LoggingError> {
     })?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(env_filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let result = match format {
         LogFormat::Text => builder.try_init(),

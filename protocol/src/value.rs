@@ -36,7 +36,7 @@ pub fn from_value<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, ValueEr
     let mut deserializer = rmp_serde::Deserializer::new(&bytes[..]);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
-        let message = err.inner().to_string();
+        let message = describe(err.inner());
         let field = if path == "." {
             missing_field_name(&message).map(str::to_owned)
         } else {
@@ -47,6 +47,40 @@ pub fn from_value<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, ValueEr
         };
         ValueError::Shape { field, message }
     })
+}
+
+/// A person's wording of a decode error: rmp_serde names MessagePack markers where a
+/// reader wants the kind of value that was sent.
+fn describe(err: &rmp_serde::decode::Error) -> String {
+    use rmp::Marker;
+    use rmp_serde::decode::Error;
+    match err {
+        Error::TypeMismatch(marker) => {
+            let got = match marker {
+                Marker::Null => "nil",
+                Marker::True | Marker::False => "a boolean",
+                Marker::FixPos(_)
+                | Marker::FixNeg(_)
+                | Marker::U8
+                | Marker::U16
+                | Marker::U32
+                | Marker::U64
+                | Marker::I8
+                | Marker::I16
+                | Marker::I32
+                | Marker::I64 => "an integer",
+                Marker::F32 | Marker::F64 => "a float",
+                Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 => "a string",
+                Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => "binary data",
+                Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => "an array",
+                Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => "a map",
+                _ => "an extension value",
+            };
+            format!("invalid type: got {got}")
+        }
+        Error::OutOfRange => "number out of range".to_owned(),
+        other => other.to_string(),
+    }
 }
 
 fn missing_field_name(message: &str) -> Option<&str> {
@@ -106,7 +140,10 @@ mod tests {
             ("inner".into(), rmpv::Value::Map(vec![])),
         ]);
         match from_value::<Outer>(&wrong_type) {
-            Err(ValueError::Shape { field, .. }) => assert_eq!(field.as_deref(), Some("limit")),
+            Err(ValueError::Shape { field, message }) => {
+                assert_eq!(field.as_deref(), Some("limit"));
+                assert_eq!(message, "invalid type: got a string");
+            }
             other => panic!("{other:?}"),
         }
         let missing_nested = rmpv::Value::Map(vec![

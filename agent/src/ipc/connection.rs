@@ -234,25 +234,26 @@ impl ConnectionCtx {
     /// Valid MessagePack that is not an envelope is answered and the connection lives on;
     /// bytes that are not MessagePack at all end it.
     async fn on_undecodable(self: &Arc<Self>, body: &[u8], reason: &str) -> Flow {
-        let mut rest = body;
-        let value = match rmpv::decode::read_value(&mut rest) {
-            Ok(value) if rest.is_empty() => value,
-            _ => {
-                let error = WireError::new(
-                    ErrorCode::MalformedFrame,
-                    "the frame is not exactly one MessagePack value; closing the connection",
-                )
-                .with_remediation(
-                    "Encode each frame as a u32 big-endian length followed by one MessagePack map.",
-                );
-                self.send_connection_error(error).await;
-                return Flow::Close;
-            }
-        };
-        let id = value
-            .as_map()
-            .and_then(|map| map.iter().find(|(k, _)| k.as_str() == Some("id")))
-            .and_then(|(_, id)| id.as_u64());
+        if !is_one_msgpack_value(body) {
+            let error = WireError::new(
+                ErrorCode::MalformedFrame,
+                "the frame is not exactly one MessagePack value; closing the connection",
+            )
+            .with_remediation(
+                "Encode each frame as a u32 big-endian length followed by one MessagePack map.",
+            );
+            self.send_connection_error(error).await;
+            return Flow::Close;
+        }
+        let id = rmpv::decode::read_value(&mut &body[..])
+            .ok()
+            .and_then(|value| match value {
+                rmpv::Value::Map(map) => map
+                    .into_iter()
+                    .find(|(key, _)| key.as_str() == Some("id"))
+                    .and_then(|(_, id)| id.as_u64()),
+                _ => None,
+            });
         let error = WireError::new(
             ErrorCode::InvalidRequest,
             format!("not a valid envelope: {reason}"),
@@ -429,7 +430,7 @@ impl ConnectionCtx {
         let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         self.state.diagnostics.record(DiagnosticsEvent {
             correlation_id: Some(correlation_id),
-            method: Some(dispatch::known_method(method).to_owned()),
+            method: (!method.is_empty()).then(|| dispatch::known_method(method).to_owned()),
             duration_us,
             peer_pid: self.peer.pid,
             ..diagnostics::event(DiagnosticsKind::Request, &result)
@@ -548,6 +549,14 @@ impl ConnectionCtx {
             forwarder.abort();
         }
     }
+}
+
+/// Whether `body` holds exactly one well-formed MessagePack value and nothing else.
+fn is_one_msgpack_value(body: &[u8]) -> bool {
+    use serde::Deserialize;
+    let mut rest = body;
+    let mut deserializer = rmp_serde::Deserializer::new(&mut rest);
+    serde::de::IgnoredAny::deserialize(&mut deserializer).is_ok() && rest.is_empty()
 }
 
 pub fn new_correlation_id() -> String {

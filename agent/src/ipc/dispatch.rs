@@ -145,14 +145,14 @@ pub fn panicked(panic: &(dyn Any + Send)) -> WireError {
     .with_remediation("Retry; if it persists, report it with the correlation ID.")
 }
 
-/// The method's name if the agent knows it, for logs and diagnostics: a client's
-/// arbitrary text never reaches either.
+/// The method's name if the agent knows it, else `(unknown)`: a client's arbitrary
+/// text never reaches a log or a diagnostics event.
 pub fn known_method(method: &str) -> &'static str {
     methods::ALL
         .iter()
         .find(|known| **known == method)
         .copied()
-        .unwrap_or(if method.is_empty() { "" } else { "(unknown)" })
+        .unwrap_or("(unknown)")
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {
