@@ -428,6 +428,7 @@ impl ConnectionCtx {
             let _ = self.outbound.send(frame).await;
         }
         let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        tracing::debug!(result = %result, duration_us, "answered");
         self.state.diagnostics.record(DiagnosticsEvent {
             correlation_id: Some(correlation_id),
             method: (!method.is_empty()).then(|| dispatch::known_method(method).to_owned()),

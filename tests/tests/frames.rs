@@ -1,0 +1,190 @@
+//! Bad input on the wire: oversized, malformed, hostile and stalled frames. The agent
+//! answers each with a clear error, never crashes, and keeps serving everyone else.
+
+use std::time::Duration;
+
+use llm_agent_protocol::ErrorCode;
+use llm_agent_protocol::envelope::{Envelope, Response};
+use llm_agent_tests::{TestAgent, no_params};
+
+fn assert_alive(agent: &TestAgent) {
+    let mut raw = agent.raw();
+    raw.request(77, "agent.status", no_params());
+    let response = raw.response();
+    assert_eq!(response.id, Some(77));
+    assert!(response.into_outcome().is_ok(), "agent still serves");
+}
+
+fn connection_error(response: Response) -> ErrorCode {
+    assert_eq!(
+        response.id, None,
+        "a connection-level error has no request id"
+    );
+    response.into_outcome().unwrap_err().code
+}
+
+#[test]
+fn an_oversized_frame_is_refused_before_reading_it_and_the_next_client_is_served() {
+    let agent = TestAgent::start();
+    let mut raw = agent.raw();
+    // Announce 4 GiB; send nothing more. The agent must not wait for, or allocate, it.
+    raw.send_bytes(&u32::MAX.to_be_bytes());
+    assert_eq!(connection_error(raw.response()), ErrorCode::FrameTooLarge);
+    assert!(raw.is_closed());
+
+    let mut raw = agent.raw();
+    let limit = 4 * 1024 * 1024u32;
+    raw.send_bytes(&(limit + 1).to_be_bytes());
+    assert_eq!(connection_error(raw.response()), ErrorCode::FrameTooLarge);
+    assert_alive(&agent);
+}
+
+#[test]
+fn bytes_that_are_not_messagepack_close_the_connection() {
+    let agent = TestAgent::start();
+    for body in [&b"\xc1"[..], b"\x92\x01", b"\x01\x02", b"\xd9\xff"] {
+        let mut raw = agent.raw();
+        let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+        frame.extend_from_slice(body);
+        raw.send_bytes(&frame);
+        assert_eq!(
+            connection_error(raw.response()),
+            ErrorCode::MalformedFrame,
+            "{body:?}"
+        );
+        assert!(raw.is_closed());
+    }
+    assert_alive(&agent);
+}
+
+#[test]
+fn messagepack_that_is_not_an_envelope_is_answered_and_the_connection_lives() {
+    let agent = TestAgent::start();
+    let mut raw = agent.raw();
+    // A map with an id but a type the agent does not know: answered with that id.
+    raw.send(&serde_json::json!({"type": "telepathy", "id": 9}));
+    let response = raw.response();
+    assert_eq!(response.id, Some(9));
+    assert_eq!(
+        response.into_outcome().unwrap_err().code,
+        ErrorCode::InvalidRequest
+    );
+    // Not even a map.
+    raw.send(&42u8);
+    assert_eq!(connection_error(raw.response()), ErrorCode::InvalidRequest);
+    // A request missing its method, and one whose id is a string.
+    raw.send(&serde_json::json!({"type": "request", "id": 10}));
+    assert_eq!(
+        raw.response().into_outcome().unwrap_err().code,
+        ErrorCode::InvalidRequest
+    );
+    raw.send(&serde_json::json!({"type": "request", "id": "eleven", "method": "agent.status"}));
+    assert_eq!(connection_error(raw.response()), ErrorCode::InvalidRequest);
+    // Clients may not send responses or events.
+    raw.send(&serde_json::json!({"type": "response", "id": 1, "correlation_id": "x", "result": 1}));
+    assert_eq!(connection_error(raw.response()), ErrorCode::InvalidRequest);
+
+    raw.request(12, "agent.status", no_params());
+    let response = raw.response();
+    assert_eq!(response.id, Some(12));
+    assert!(response.into_outcome().is_ok());
+}
+
+#[test]
+fn deeply_nested_and_huge_declared_lengths_do_not_hurt_the_agent() {
+    let agent = TestAgent::start();
+    let mut raw = agent.raw();
+    // 100,000 nested one-element arrays as params.
+    let depth = 100_000;
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"\x84\xa4type\xa7request\xa2id\x01\xa6method\xacagent.status\xa6params",
+    );
+    body.extend(std::iter::repeat_n(0x91u8, depth));
+    body.push(0xc0);
+    let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+    frame.extend_from_slice(&body);
+    raw.send_bytes(&frame);
+    let response = raw.response();
+    assert!(response.error.is_some(), "{response:?}");
+
+    // An array that claims 4 billion elements inside a small frame.
+    let mut raw = agent.raw();
+    let body = b"\x84\xa4type\xa7request\xa2id\x02\xa6method\xacagent.status\xa6params\xdd\xff\xff\xff\xff";
+    let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+    frame.extend_from_slice(body);
+    raw.send_bytes(&frame);
+    let response = raw.response();
+    assert!(response.error.is_some(), "{response:?}");
+    assert_alive(&agent);
+}
+
+#[test]
+fn random_garbage_never_crashes_the_agent() {
+    let agent = TestAgent::start();
+    // A small deterministic generator: no extra crate, same bytes every run.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let mut raw = agent.raw();
+        let len = (next() % 300) as usize;
+        let body: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+        frame.extend_from_slice(&body);
+        raw.send_bytes(&frame);
+        // Whatever the answer, it must be a well-formed envelope (checked by recv).
+        let _ = raw.recv();
+    }
+    assert_alive(&agent);
+}
+
+#[test]
+fn a_client_stalled_halfway_through_a_frame_blocks_nobody_else() {
+    let agent = TestAgent::start();
+    let mut stalled = agent.raw();
+    // A 100-byte frame of which only 10 bytes ever arrive.
+    stalled.send_bytes(&100u32.to_be_bytes());
+    stalled.send_bytes(&[0x84; 10]);
+    let mut others: Vec<_> = (0..4).map(|_| agent.raw()).collect();
+    for round in 0..50u64 {
+        for (i, raw) in others.iter_mut().enumerate() {
+            let id = round * 10 + i as u64;
+            raw.request(id, "agent.status", no_params());
+            let response = raw.response();
+            assert_eq!(response.id, Some(id));
+            assert!(response.into_outcome().is_ok());
+        }
+    }
+    // The stalled client is still connected and gets nothing (its frame is incomplete).
+    stalled
+        .stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let read = std::io::Read::read(&mut stalled.stream, &mut byte);
+    assert!(read.is_err(), "nothing to read yet: {read:?}");
+}
+
+#[test]
+fn responses_are_well_formed_envelopes_with_correlation_ids() {
+    let agent = TestAgent::start();
+    let mut raw = agent.raw();
+    raw.request(1, "agent.status", no_params());
+    match raw.recv() {
+        Some(Envelope::Response(response)) => {
+            assert_eq!(response.id, Some(1));
+            uuid_like(&response.correlation_id);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn uuid_like(text: &str) {
+    assert_eq!(text.len(), 36, "{text}");
+    assert_eq!(text.matches('-').count(), 4, "{text}");
+}

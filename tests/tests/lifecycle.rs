@@ -1,0 +1,208 @@
+//! The agent's life: one per data dir and socket, stale sockets reclaimed, graceful
+//! shutdown that flushes diagnostics and removes the socket, auto-spawn by the client.
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use llm_agent_client::{AutoSpawn, Connector};
+use llm_agent_protocol::methods::agent::{Shutdown, Status};
+use llm_agent_tests::{TestAgent, agent_binary, no_params};
+
+const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn stderr_of(child: std::process::Child) -> (std::process::ExitStatus, String) {
+    let output = child.wait_with_output().expect("wait");
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn socket_and_dirs_are_private() {
+    let agent = TestAgent::start();
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&agent.socket), 0o600);
+    assert_eq!(mode(agent.socket.parent().unwrap()), 0o700);
+    assert_eq!(mode(&agent.data_dir), 0o700);
+}
+
+#[test]
+fn a_second_agent_on_the_same_data_dir_is_refused() {
+    let agent = TestAgent::start();
+    let other_socket = agent.dir.path().join("other.sock");
+    let child = std::process::Command::new(agent_binary())
+        .args(["--socket".as_ref(), other_socket.as_os_str()])
+        .args(["--data-dir".as_ref(), agent.data_dir.as_os_str()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, stderr) = stderr_of(child);
+    assert!(!status.success());
+    assert!(stderr.contains("already running"), "{stderr}");
+    assert!(
+        stderr.contains(&agent.pid().to_string()),
+        "names the running agent: {stderr}"
+    );
+    assert!(!other_socket.exists(), "the refused agent left no socket");
+    // The first agent is untouched.
+    agent.raw();
+}
+
+#[test]
+fn a_second_agent_on_the_same_socket_is_refused_and_does_not_evict_the_first() {
+    let agent = TestAgent::start();
+    let other_data = agent.dir.path().join("other-data");
+    let child = std::process::Command::new(agent_binary())
+        .args(["--socket".as_ref(), agent.socket.as_os_str()])
+        .args(["--data-dir".as_ref(), other_data.as_os_str()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, stderr) = stderr_of(child);
+    assert!(!status.success());
+    assert!(stderr.contains("already listening"), "{stderr}");
+    agent.raw();
+}
+
+#[test]
+fn a_stale_socket_left_by_kill_9_is_reclaimed() {
+    let mut agent = TestAgent::start();
+    agent.kill9();
+    assert!(
+        agent.socket.exists(),
+        "kill -9 leaves the socket file behind"
+    );
+    agent.restart();
+    let mut raw = agent.raw();
+    raw.request(1, "agent.status", no_params());
+    assert!(raw.response().into_outcome().is_ok());
+}
+
+#[test]
+fn a_socket_path_over_the_os_limit_fails_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("x".repeat(120));
+    let child = std::process::Command::new(agent_binary())
+        .args(["--socket".as_ref(), socket.as_os_str()])
+        .args(["--data-dir".as_ref(), dir.path().join("data").as_os_str()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, stderr) = stderr_of(child);
+    assert!(!status.success());
+    assert!(stderr.contains("at most 107"), "{stderr}");
+    assert!(stderr.contains("--socket"), "says what to do: {stderr}");
+}
+
+#[test]
+fn a_regular_file_at_the_socket_path_is_never_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    std::fs::write(&socket, b"precious").unwrap();
+    let child = std::process::Command::new(agent_binary())
+        .args(["--socket".as_ref(), socket.as_os_str()])
+        .args(["--data-dir".as_ref(), dir.path().join("data").as_os_str()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, stderr) = stderr_of(child);
+    assert!(!status.success());
+    assert!(stderr.contains("not a socket"), "{stderr}");
+    assert_eq!(std::fs::read(&socket).unwrap(), b"precious");
+}
+
+#[tokio::test]
+async fn agent_shutdown_answers_then_flushes_diagnostics_and_removes_the_socket() {
+    let mut agent = TestAgent::start();
+    let client = agent.client().await;
+    let status = client
+        .call_with::<Status>(
+            no_params(),
+            llm_agent_client::CallOptions::default().correlation_id("before-shutdown"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status.correlation_id, "before-shutdown");
+    let reply = client
+        .call_with::<Shutdown>(
+            no_params(),
+            llm_agent_client::CallOptions::default().correlation_id("the-shutdown"),
+        )
+        .await
+        .unwrap();
+    assert!(reply.result.shutting_down);
+    let status = agent.wait_exit(EXIT_TIMEOUT);
+    assert!(status.success(), "{status}");
+    assert!(!agent.socket.exists(), "socket removed");
+    let journal = agent.journal_lines();
+    for id in ["before-shutdown", "the-shutdown"] {
+        assert!(
+            journal.iter().any(|e| e["correlation_id"] == id),
+            "{id} not flushed"
+        );
+    }
+    assert_eq!(journal.last().unwrap()["kind"], "agent_stopping");
+}
+
+#[test]
+fn sigterm_and_sigint_shut_down_gracefully() {
+    for signal in [rustix::process::Signal::TERM, rustix::process::Signal::INT] {
+        let mut agent = TestAgent::start();
+        let mut raw = agent.raw();
+        raw.request(1, "agent.status", no_params());
+        raw.response();
+        agent.signal(signal);
+        let status = agent.wait_exit(EXIT_TIMEOUT);
+        assert!(status.success(), "{signal:?}: {status}");
+        assert!(!agent.socket.exists());
+        // The open connection is closed, after everything it asked for was answered.
+        assert!(raw.is_closed());
+        let journal = agent.journal_lines();
+        assert!(journal.iter().any(|e| e["method"] == "agent.status"));
+        assert_eq!(journal.first().unwrap()["kind"], "agent_started");
+        assert_eq!(journal.last().unwrap()["kind"], "agent_stopping");
+        // A restart on the same paths works at once: lock released, socket gone.
+        agent.restart();
+    }
+}
+
+#[tokio::test]
+async fn the_client_can_start_the_agent_when_none_is_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("auto/agent.sock");
+    let client = Connector::new()
+        .socket(&socket)
+        .auto_spawn(AutoSpawn {
+            agent_binary: Some(agent_binary()),
+            data_dir: Some(dir.path().join("data")),
+            ready_timeout: Duration::from_secs(20),
+        })
+        .connect()
+        .await
+        .expect("auto-spawned agent answers");
+    let status = client.call::<Status>(no_params()).await.unwrap();
+    assert_eq!(status.socket, socket.display().to_string());
+    client.call::<Shutdown>(no_params()).await.unwrap();
+    let deadline = std::time::Instant::now() + EXIT_TIMEOUT;
+    while socket.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "auto-spawned agent did not stop"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn without_auto_spawn_a_missing_agent_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Connector::new()
+        .socket(dir.path().join("nobody.sock"))
+        .connect()
+        .await
+        .unwrap_err();
+    assert!(err.is_unreachable(), "{err:?}");
+    assert!(err.to_string().contains("nobody.sock"), "{err}");
+}
