@@ -5,6 +5,8 @@
 //! The binary is found next to the test executable's profile dir (`target/debug` or
 //! `target/release`), or at `$LLM_AGENT_BIN`. Build it first: `scripts/test` does.
 
+pub mod bench;
+
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -23,19 +25,28 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The `llm-agent` binary under test.
 pub fn agent_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("LLM_AGENT_BIN") {
+    workspace_binary("llm-agent", "LLM_AGENT_BIN")
+}
+
+/// The `llm-console` binary under test.
+pub fn console_binary() -> PathBuf {
+    workspace_binary("llm-console", "LLM_CONSOLE_BIN")
+}
+
+fn workspace_binary(name: &str, env: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(env) {
         return PathBuf::from(path);
     }
     let exe = std::env::current_exe().expect("current exe");
-    // target/<profile>/deps/<test> -> target/<profile>/llm-agent
+    // target/<profile>/deps/<test> -> target/<profile>/<name>
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
         .expect("test executable lives in target/<profile>/deps");
-    let binary = profile_dir.join("llm-agent");
+    let binary = profile_dir.join(name);
     assert!(
         binary.exists(),
-        "{} does not exist: build it first (cargo build -p llm-agent), or set LLM_AGENT_BIN",
+        "{} does not exist: build it first (cargo build --workspace --bins), or set {env}",
         binary.display()
     );
     binary

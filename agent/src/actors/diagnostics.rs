@@ -36,6 +36,9 @@ pub enum DiagnosticsMsg {
     Query(QueryParams, RpcReplyPort<QueryResult>),
     /// Replies once everything recorded before it is in the journal file.
     Flush(RpcReplyPort<()>),
+    /// Makes the actor fail, to exercise supervision.
+    #[cfg(test)]
+    Crash,
 }
 
 /// Plain, cloneable start-up arguments: a restarted actor gets the same ones, so the
@@ -85,6 +88,8 @@ impl Actor for DiagnosticsActor {
                 state.args.journal.flush().await;
                 let _ = reply.send(());
             }
+            #[cfg(test)]
+            DiagnosticsMsg::Crash => return Err("crash requested by a test".into()),
         }
         Ok(())
     }

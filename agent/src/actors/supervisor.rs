@@ -120,3 +120,75 @@ impl Actor for Supervisor {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use llm_agent_protocol::methods::diagnostics::QueryParams;
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::actors::diagnostics::{DiagnosticsHandle, DiagnosticsMsg};
+    use crate::config::AgentConfig;
+    use crate::journal::Journal;
+    use crate::state::{AgentCounters, AgentState};
+
+    fn agent_state(dir: &std::path::Path) -> (Arc<AgentState>, Journal) {
+        let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
+        let agent = Arc::new(AgentState {
+            config: AgentConfig::new(dir.join("s.sock"), dir.to_owned()),
+            started: Instant::now(),
+            started_at: String::new(),
+            counters: AgentCounters::default(),
+            shutdown: CancellationToken::new(),
+            diagnostics: DiagnosticsHandle::new(journal.sender()),
+        });
+        (agent, journal)
+    }
+
+    #[tokio::test]
+    async fn a_crashed_diagnostics_actor_is_restarted_and_keeps_its_sequence() {
+        let dir = tempfile::tempdir().unwrap();
+        let (agent, journal) = agent_state(dir.path());
+        let supervisor = Supervisor::spawn(agent.clone()).await.unwrap();
+        let diagnostics = &agent.diagnostics;
+        diagnostics.record(diagnostics::event(DiagnosticsKind::AgentStarted, "OK"));
+        let first = diagnostics.slot.get().unwrap();
+        first.cast(DiagnosticsMsg::Crash).unwrap();
+
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while diagnostics.slot.get().unwrap().get_id() == first.get_id() {
+            assert!(Instant::now() < deadline, "not restarted");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(agent.counters.actor_restarts.load(Relaxed), 1);
+        let found = diagnostics.query(QueryParams::default()).await.unwrap();
+        let restart = found.events.last().unwrap();
+        assert_eq!(restart.kind, DiagnosticsKind::ActorRestarted);
+        assert_eq!(restart.actor.as_deref(), Some("diagnostics"));
+        assert_eq!(restart.seq, 2, "numbering carries on across the restart");
+
+        supervisor.stop_and_wait(None, None).await.unwrap();
+        journal.close();
+    }
+
+    #[tokio::test]
+    async fn an_actor_that_keeps_crashing_shuts_the_agent_down() {
+        let dir = tempfile::tempdir().unwrap();
+        let (agent, journal) = agent_state(dir.path());
+        let supervisor = Supervisor::spawn(agent.clone()).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !agent.shutdown.is_cancelled() {
+            assert!(Instant::now() < deadline, "restarts never gave up");
+            if let Some(actor) = agent.diagnostics.slot.get() {
+                let _ = actor.cast(DiagnosticsMsg::Crash);
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(agent.counters.actor_restarts.load(Relaxed), MAX_RESTARTS as u64);
+        supervisor.stop_and_wait(None, None).await.unwrap();
+        journal.close();
+    }
+}
