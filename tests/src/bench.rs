@@ -109,7 +109,9 @@ impl Samples {
         let mut sorted = self.nanos.clone();
         sorted.sort_unstable();
         let at = |q| Duration::from_nanos(percentile(&sorted, q));
-        let elapsed = self.span.map_or(Duration::ZERO, |(first, last)| last - first);
+        let elapsed = self
+            .span
+            .map_or(Duration::ZERO, |(first, last)| last - first);
         let per_sec = if elapsed.is_zero() {
             0.0
         } else {

@@ -33,7 +33,10 @@ fn status_and_raw_calls_as_json() {
     assert_eq!(status["pid"], agent.pid());
     assert_eq!(status["protocol"], 1);
 
-    let result = json(&console(&agent, &["call", "diagnostics.query", r#"{"limit": 1}"#, "--json"]));
+    let result = json(&console(
+        &agent,
+        &["call", "diagnostics.query", r#"{"limit": 1}"#, "--json"],
+    ));
     assert_eq!(result["events"].as_array().unwrap().len(), 1);
 
     let human = console(&agent, &["status"]);
@@ -85,7 +88,11 @@ fn another_user_is_refused_even_when_file_modes_would_allow_it() {
         return;
     }
     let agent = TestAgent::start();
-    for path in [agent.dir.path(), agent.socket.parent().unwrap(), &agent.socket] {
+    for path in [
+        agent.dir.path(),
+        agent.socket.parent().unwrap(),
+        &agent.socket,
+    ] {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o777)).unwrap();
     }
     let nobody = 65534;
@@ -98,17 +105,26 @@ fn another_user_is_refused_even_when_file_modes_would_allow_it() {
         .gid(nobody)
         .output()
         .unwrap();
-    if output.status.code() == Some(126) || String::from_utf8_lossy(&output.stderr).contains("Permission denied (os error 13)") {
+    if output.status.code() == Some(126)
+        || String::from_utf8_lossy(&output.stderr).contains("Permission denied (os error 13)")
+    {
         eprintln!("skipped: nobody cannot execute the console binary here");
         return;
     }
     assert!(!output.status.success());
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(text.contains("PERMISSION_DENIED"), "{text}");
 
     let status = json(&console(&agent, &["status", "--json"]));
     assert_eq!(status["counters"]["connections_refused"], 1);
-    let refused = json(&console(&agent, &["diagnostics", "--result", "PERMISSION_DENIED", "--json"]));
+    let refused = json(&console(
+        &agent,
+        &["diagnostics", "--result", "PERMISSION_DENIED", "--json"],
+    ));
     let event = &refused["events"][0];
     assert_eq!(event["kind"], "connection_refused");
     assert_eq!(event["peer_uid"], nobody);

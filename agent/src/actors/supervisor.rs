@@ -187,7 +187,10 @@ mod tests {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        assert_eq!(agent.counters.actor_restarts.load(Relaxed), MAX_RESTARTS as u64);
+        assert_eq!(
+            agent.counters.actor_restarts.load(Relaxed),
+            MAX_RESTARTS as u64
+        );
         supervisor.stop_and_wait(None, None).await.unwrap();
         journal.close();
     }
