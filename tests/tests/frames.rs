@@ -40,6 +40,24 @@ fn an_oversized_frame_is_refused_before_reading_it_and_the_next_client_is_served
 }
 
 #[test]
+fn the_error_survives_a_client_that_keeps_sending_the_oversized_body() {
+    let agent = TestAgent::start();
+    let mut raw = agent.raw();
+    let body = vec![0x90u8; 2 * 1024 * 1024];
+    raw.send_bytes(&(5 * 1024 * 1024u32).to_be_bytes());
+    // The agent stops reading after the header while the body is still in flight; the
+    // client must still read the error, then EOF.
+    let mut writer = raw.stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        let _ = std::io::Write::write_all(&mut writer, &body);
+    });
+    assert_eq!(connection_error(raw.response()), ErrorCode::FrameTooLarge);
+    assert!(raw.is_closed());
+    sender.join().unwrap();
+    assert_alive(&agent);
+}
+
+#[test]
 fn bytes_that_are_not_messagepack_close_the_connection() {
     let agent = TestAgent::start();
     for body in [&b"\xc1"[..], b"\x92\x01", b"\x01\x02", b"\xd9\xff"] {

@@ -206,3 +206,38 @@ async fn without_auto_spawn_a_missing_agent_is_a_clear_error() {
     assert!(err.is_unreachable(), "{err:?}");
     assert!(err.to_string().contains("nobody.sock"), "{err}");
 }
+
+#[tokio::test]
+async fn past_the_connection_limit_a_new_client_is_told_busy() {
+    let agent = TestAgent::start();
+    // The default limit is 256 connections; hold them all.
+    let held: Vec<_> = (0..256).map(|_| agent.raw()).collect();
+    // The real client writes its hello at once; the agent refuses without reading it.
+    // The client must still get the reason, not a broken pipe.
+    for _ in 0..5 {
+        let err = Connector::new()
+            .socket(&agent.socket)
+            .connect()
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "BUSY", "{err:?}");
+    }
+    drop(held);
+    // Slots free up as the held connections close.
+    let deadline = std::time::Instant::now() + EXIT_TIMEOUT;
+    loop {
+        match Connector::new().socket(&agent.socket).connect().await {
+            Ok(client) => {
+                client.call::<Status>(no_params()).await.unwrap();
+                break;
+            }
+            Err(err) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "never served again: {err:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}

@@ -8,15 +8,12 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
-use std::task::{Context, Poll};
 use std::time::Instant;
 
 use bytes::BytesMut;
 use futures_util::{FutureExt, StreamExt};
-use interprocess::local_socket::tokio::Stream;
 use llm_agent_protocol::envelope::{self, Envelope, Event, Request, Response};
 use llm_agent_protocol::events::{
     DiagnosticsEvent, DiagnosticsKind, LAGGED_TOPIC, Lagged, RESULT_OK, Topic,
@@ -26,7 +23,7 @@ use llm_agent_protocol::methods::handshake::Hello;
 use llm_agent_protocol::{
     ErrorCode, FrameCodec, FrameError, MAX_CORRELATION_ID_LEN, Method, WireError,
 };
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufWriter, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
 use tokio::task::AbortHandle;
 use tokio_util::codec::FramedRead;
@@ -37,12 +34,16 @@ use tracing::Instrument;
 use super::dispatch::{self, Call};
 use super::handlers;
 use super::peer::Peer;
+use super::transport::{ReadHalf, WriteHalf};
 use crate::actors::diagnostics;
 use crate::config::{FRAME_STALL_TIMEOUT, HANDSHAKE_TIMEOUT};
 use crate::state::{GaugeGuard, SharedState};
 
 /// Frames queued for the writer before producers wait (backpressure on this client only).
 const OUTBOUND_FRAMES: usize = 256;
+/// How long, and how much, [`linger`] waits for and discards before closing.
+const LINGER_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+const LINGER_MAX_BYTES: usize = 8 * 1024 * 1024;
 /// Live subscriptions one connection may hold.
 pub const MAX_SUBSCRIPTIONS: usize = 16;
 
@@ -66,11 +67,10 @@ pub struct ConnectionCtx {
 }
 
 /// Serves one accepted, already authorised connection until it ends.
-pub async fn serve(stream: Stream, peer: Peer, state: SharedState) {
+pub async fn serve(read: ReadHalf, write: WriteHalf, peer: Peer, state: SharedState) {
     let _open = GaugeGuard::new(&state.counters.connections_open);
-    let stream = Arc::new(stream);
     let (outbound, queued) = mpsc::channel(OUTBOUND_FRAMES);
-    let writer = tokio::spawn(write_frames(SharedStream(stream.clone()), queued));
+    let writer = tokio::spawn(write_frames(write, queued));
     let ctx = Arc::new(ConnectionCtx {
         in_flight: Arc::new(Semaphore::new(state.config.max_in_flight as usize)),
         state: state.clone(),
@@ -81,12 +81,8 @@ pub async fn serve(stream: Stream, peer: Peer, state: SharedState) {
         next_subscription: AtomicU64::new(0),
         requests: TaskTracker::new(),
     });
-    let mut frames = FramedRead::new(
-        SharedStream(stream),
-        FrameCodec::new(ctx.state.config.max_frame_len),
-    );
+    let mut frames = FramedRead::new(read, FrameCodec::new(ctx.state.config.max_frame_len));
     let ended_by = ctx.read_loop(&mut frames).await;
-    drop(frames);
     ctx.end_subscriptions();
     if ended_by == Ended::ByClient {
         ctx.cancel_all();
@@ -94,8 +90,29 @@ pub async fn serve(stream: Stream, peer: Peer, state: SharedState) {
     ctx.requests.close();
     ctx.requests.wait().await;
     drop(ctx);
-    // The writer ends once every sender is gone and the queue is written.
+    // The writer ends once every sender is gone and the queue is written; it then
+    // closes its half, so the client reads EOF after the agent's last frame.
     let _ = writer.await;
+    if ended_by == Ended::ByAgent {
+        linger(frames.into_inner()).await;
+    }
+}
+
+/// After the agent's last frame, waits briefly for the client to close, discarding
+/// what it still sends. Closing a socket with unread input resets it: a client still
+/// writing would fail with a broken pipe before it reads the agent's error.
+pub async fn linger(mut stream: impl AsyncRead + Unpin) {
+    let mut sink = [0u8; 8192];
+    let mut discarded = 0usize;
+    let drain = async {
+        while discarded < LINGER_MAX_BYTES {
+            match stream.read(&mut sink).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => discarded += n,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER_TIMEOUT, drain).await;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -628,7 +645,7 @@ async fn forward_events(
     }
 }
 
-type Frames = FramedRead<SharedStream, FrameCodec>;
+type Frames = FramedRead<ReadHalf, FrameCodec>;
 
 /// The next frame. A client may idle between frames for as long as it likes, but a
 /// frame once begun must arrive within [`FRAME_STALL_TIMEOUT`].
@@ -646,7 +663,7 @@ async fn next_frame(frames: &mut Frames) -> Option<Result<BytesMut, FrameError>>
 }
 
 /// Writes queued frames, flushing whenever the queue runs dry.
-async fn write_frames(stream: SharedStream, mut queued: mpsc::Receiver<Vec<u8>>) {
+async fn write_frames(stream: WriteHalf, mut queued: mpsc::Receiver<Vec<u8>>) {
     let mut out = BufWriter::with_capacity(64 * 1024, stream);
     while let Some(frame) = queued.recv().await {
         if out.write_all(&frame).await.is_err() {
@@ -662,36 +679,4 @@ async fn write_frames(stream: SharedStream, mut queued: mpsc::Receiver<Vec<u8>>)
         }
     }
     let _ = out.shutdown().await;
-}
-
-/// A stream shared by the reader and the writer: `&Stream` reads and writes, so both
-/// halves can hold the same socket without a lock.
-struct SharedStream(Arc<Stream>);
-
-impl AsyncRead for SharedStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut &*self.0).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for SharedStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut &*self.0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut &*self.0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut &*self.0).poll_shutdown(cx)
-    }
 }

@@ -7,3 +7,4 @@ pub mod handlers;
 pub mod peer;
 pub mod server;
 pub mod socket;
+pub mod transport;

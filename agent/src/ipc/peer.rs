@@ -1,8 +1,5 @@
 //! Who is on the other end of a connection, and whether they may talk to us.
 
-use interprocess::local_socket::tokio::Stream;
-use interprocess::local_socket::traits::StreamCommon as _;
-
 /// The peer's credentials as the OS reports them; fields are absent where the platform
 /// does not provide them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -12,19 +9,6 @@ pub struct Peer {
 }
 
 impl Peer {
-    pub fn of(stream: &Stream) -> Self {
-        match stream.peer_creds() {
-            Ok(creds) => Self {
-                pid: creds.pid().and_then(|pid| u32::try_from(pid).ok()),
-                uid: peer_uid(&creds),
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read peer credentials");
-                Self::default()
-            }
-        }
-    }
-
     /// Only the user who runs the agent may use it. On Unix a peer whose uid is
     /// unknown is refused too.
     pub fn is_allowed(&self, own_uid: Option<u32>) -> bool {
@@ -33,16 +17,6 @@ impl Peer {
             None => true,
         }
     }
-}
-
-#[cfg(unix)]
-fn peer_uid(creds: &interprocess::local_socket::PeerCreds) -> Option<u32> {
-    creds.euid()
-}
-
-#[cfg(not(unix))]
-fn peer_uid(_creds: &interprocess::local_socket::PeerCreds) -> Option<u32> {
-    None
 }
 
 /// The effective uid of this process, where uids exist.

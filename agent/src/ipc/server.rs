@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
-use interprocess::local_socket::tokio::{Listener, Stream};
+use interprocess::local_socket::tokio::Listener;
 use interprocess::local_socket::traits::tokio::Listener as _;
 use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
@@ -16,7 +16,8 @@ use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
 use super::connection::{self, new_correlation_id};
-use super::peer::{Peer, own_uid};
+use super::peer::own_uid;
+use super::transport::{self, ReadHalf, WriteHalf};
 use crate::actors::diagnostics;
 use crate::config::SHUTDOWN_GRACE;
 use crate::state::SharedState;
@@ -46,7 +47,13 @@ pub async fn run(listener: Listener, state: SharedState) {
                 continue;
             }
         };
-        let peer = Peer::of(&stream);
+        let (read, write, peer) = match transport::split(stream) {
+            Ok(halves) => halves,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot set up an accepted connection");
+                continue;
+            }
+        };
         if !peer.is_allowed(own_uid) {
             state.counters.connections_refused.fetch_add(1, Relaxed);
             tracing::warn!(peer_uid = ?peer.uid, peer_pid = ?peer.pid, "refused a connection from another user");
@@ -62,7 +69,7 @@ pub async fn run(listener: Listener, state: SharedState) {
                 ErrorCode::PermissionDenied,
                 "this agent serves only the user who started it",
             );
-            connections.spawn(refuse(stream, error, state.config.max_frame_len));
+            connections.spawn(refuse(read, write, error, state.config.max_frame_len));
             continue;
         }
         let Ok(slot) = slots.clone().try_acquire_owned() else {
@@ -74,13 +81,13 @@ pub async fn run(listener: Listener, state: SharedState) {
                 ),
             )
             .with_remediation("Close idle connections and retry.");
-            connections.spawn(refuse(stream, error, state.config.max_frame_len));
+            connections.spawn(refuse(read, write, error, state.config.max_frame_len));
             continue;
         };
         state.counters.connections_accepted.fetch_add(1, Relaxed);
         let state = state.clone();
         connections.spawn(async move {
-            connection::serve(stream, peer, state).await;
+            connection::serve(read, write, peer, state).await;
             drop(slot);
         });
     }
@@ -99,11 +106,11 @@ pub async fn run(listener: Listener, state: SharedState) {
 }
 
 /// Tells a connection why it is refused, then closes it.
-async fn refuse(stream: Stream, error: WireError, max_frame_len: u32) {
+async fn refuse(read: ReadHalf, mut write: WriteHalf, error: WireError, max_frame_len: u32) {
     let response = Envelope::<()>::Response(Response::err(None, new_correlation_id(), error));
     if let Ok(frame) = envelope::encode_frame(&response, max_frame_len) {
-        let mut stream = stream;
-        let _ = stream.write_all(&frame).await;
-        let _ = stream.shutdown().await;
+        let _ = write.write_all(&frame).await;
     }
+    let _ = write.shutdown().await;
+    connection::linger(read).await;
 }
