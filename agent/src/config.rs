@@ -46,7 +46,7 @@ pub enum LogFormat {
 impl Cli {
     pub fn into_config(self) -> Result<AgentConfig, NoDefaultLocation> {
         Ok(AgentConfig {
-            socket: location::socket_path(self.socket.as_deref())?,
+            socket: location::socket_path(self.socket.as_deref(), self.data_dir.as_deref())?,
             data_dir: location::data_dir(self.data_dir.as_deref())?,
             ..AgentConfig::defaults()
         })

@@ -43,6 +43,8 @@ pub enum AgentError {
     Actors(#[from] ractor::SpawnErr),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("stopped after a fatal error: {0}")]
+    Fatal(String),
 }
 
 /// Runs the agent on a single-threaded runtime until it shuts down.
@@ -82,6 +84,7 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
             .unwrap_or_default(),
         counters: AgentCounters::default(),
         shutdown: shutdown.clone(),
+        fatal: Default::default(),
         diagnostics: DiagnosticsHandle::new(journal.sender()),
         config,
     });
@@ -118,10 +121,14 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         .ok();
     journal.close();
     tracing::info!("stopped");
-    Ok(())
+    match state.fatal.get() {
+        Some(reason) => Err(AgentError::Fatal(reason.clone())),
+        None => Ok(()),
+    }
 }
 
-/// A token cancelled by SIGINT or SIGTERM (Ctrl-C or Ctrl-Break on Windows).
+/// A token cancelled by SIGINT or SIGTERM (Ctrl-C on Windows, where a detached agent
+/// is stopped with `agent.shutdown`).
 fn shutdown_on_signals() -> CancellationToken {
     let token = CancellationToken::new();
     let cancel = token.clone();

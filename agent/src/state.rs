@@ -1,8 +1,8 @@
 //! State shared by every connection: configuration, counters, the shutdown signal and
 //! the handles of the actors.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use llm_agent_protocol::methods::agent::Counters;
@@ -19,6 +19,8 @@ pub struct AgentState {
     pub counters: AgentCounters,
     /// Cancelled once, when the agent begins to shut down.
     pub shutdown: CancellationToken,
+    /// Set when the agent shuts down because it cannot go on; it then exits non-zero.
+    pub fatal: OnceLock<String>,
     pub diagnostics: DiagnosticsHandle,
 }
 
@@ -34,6 +36,15 @@ pub struct AgentCounters {
     pub requests_failed: AtomicU64,
     pub requests_in_flight: AtomicU64,
     pub actor_restarts: AtomicU64,
+}
+
+impl AgentState {
+    /// Shuts the agent down because something it needs is broken.
+    pub fn fail(&self, reason: String) {
+        tracing::error!(%reason, "the agent cannot go on; shutting down");
+        let _ = self.fatal.set(reason);
+        self.shutdown.cancel();
+    }
 }
 
 impl AgentCounters {

@@ -117,7 +117,8 @@ impl Connector {
     /// The socket this connector will use: the explicit one, else `LLM_AGENT_SOCKET`, else
     /// the platform default, exactly as the agent decides where to listen.
     pub fn socket_path(&self) -> Result<PathBuf, ClientError> {
-        Ok(location::socket_path(self.socket.as_deref())?)
+        let data_dir = self.auto_spawn.as_ref().and_then(|a| a.data_dir.as_deref());
+        Ok(location::socket_path(self.socket.as_deref(), data_dir)?)
     }
 
     /// Connects and performs the handshake, starting the agent first if auto-spawn is on

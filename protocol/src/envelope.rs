@@ -121,6 +121,8 @@ pub enum CodecError {
     Encode(#[from] rmp_serde::encode::Error),
     #[error("could not decode: {0}")]
     Decode(#[from] rmp_serde::decode::Error),
+    #[error("{0} bytes follow the message in its frame")]
+    TrailingBytes(usize),
     #[error("message of {len} bytes exceeds the frame limit of {max} bytes")]
     TooLarge { len: usize, max: u32 },
 }
@@ -148,9 +150,15 @@ pub fn encode_frame<T: Serialize + ?Sized>(
     }
 }
 
-/// Decodes a message from one frame body.
+/// Decodes a message from one frame body, which must hold nothing else.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
-    Ok(rmp_serde::from_slice(body)?)
+    let mut rest = body;
+    let message = T::deserialize(&mut rmp_serde::Deserializer::new(&mut rest))?;
+    if rest.is_empty() {
+        Ok(message)
+    } else {
+        Err(CodecError::TrailingBytes(rest.len()))
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +201,16 @@ mod tests {
             panic!("not a request");
         };
         assert_eq!(request.params, rmpv::Value::Nil);
+    }
+
+    #[test]
+    fn bytes_after_the_message_are_refused() {
+        let mut bytes = encode(&Envelope::<()>::Cancel(Cancel { id: 1 })).unwrap();
+        bytes.push(0xc0);
+        assert!(matches!(
+            decode::<Envelope>(&bytes),
+            Err(CodecError::TrailingBytes(1))
+        ));
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub enum DiagnosticsKind {
     ActorRestarted,
     AgentStarted,
     AgentStopping,
+    /// A kind this build does not know (sent by a newer agent).
+    #[serde(other)]
+    Unknown,
 }
 
 /// One diagnostics event. Every field is allow-listed: there is no free-form text that

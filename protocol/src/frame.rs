@@ -21,6 +21,10 @@ pub enum FrameError {
     TooLarge { len: u64, max: u32 },
     #[error("connection closed in the middle of a frame")]
     Truncated,
+    /// The peer stopped sending in the middle of a frame (reported by readers that
+    /// enforce a stall timeout).
+    #[error("no byte of the current frame for {0:?}")]
+    Stalled(std::time::Duration),
     #[error(transparent)]
     Io(#[from] io::Error),
 }

@@ -44,20 +44,23 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, NoDefaultLocation> {
 
 /// The socket path: `explicit`, else `$LLM_AGENT_SOCKET`, else the platform default:
 /// `$XDG_RUNTIME_DIR/llm-agent/agent.sock` on Linux (falling back to `run/agent.sock`
-/// under the data dir), `$TMPDIR/llm-agent/agent.sock` on macOS, and
-/// `\\.\pipe\llm-agent-<user>` on Windows.
-pub fn socket_path(explicit: Option<&Path>) -> Result<PathBuf, NoDefaultLocation> {
+/// under `data_dir`, itself resolved by [`data_dir`]), `$TMPDIR/llm-agent/agent.sock` on
+/// macOS, and `\\.\pipe\llm-agent-<user>` on Windows.
+pub fn socket_path(
+    explicit: Option<&Path>,
+    data_dir: Option<&Path>,
+) -> Result<PathBuf, NoDefaultLocation> {
     if let Some(path) = explicit {
         return Ok(path.to_owned());
     }
     if let Some(path) = env_path(SOCKET_ENV) {
         return Ok(path);
     }
-    default_socket_path()
+    default_socket_path(data_dir)
 }
 
 #[cfg(windows)]
-fn default_socket_path() -> Result<PathBuf, NoDefaultLocation> {
+fn default_socket_path(_data_dir: Option<&Path>) -> Result<PathBuf, NoDefaultLocation> {
     let user = std::env::var("USERNAME").unwrap_or_else(|_| "user".into());
     let user: String = user
         .chars()
@@ -67,18 +70,18 @@ fn default_socket_path() -> Result<PathBuf, NoDefaultLocation> {
 }
 
 #[cfg(target_os = "macos")]
-fn default_socket_path() -> Result<PathBuf, NoDefaultLocation> {
+fn default_socket_path(_data_dir: Option<&Path>) -> Result<PathBuf, NoDefaultLocation> {
     // $TMPDIR is per user on macOS, and short enough for the 104-byte sun_path limit,
     // unlike ~/Library/Application Support.
     Ok(std::env::temp_dir().join(APP_DIR).join(SOCKET_FILE))
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
-fn default_socket_path() -> Result<PathBuf, NoDefaultLocation> {
+fn default_socket_path(data_dir_given: Option<&Path>) -> Result<PathBuf, NoDefaultLocation> {
     if let Some(runtime) = platform_dirs().and_then(|dirs| dirs.runtime_dir().map(Path::to_owned)) {
         return Ok(runtime.join(SOCKET_FILE));
     }
-    Ok(data_dir(None)
+    Ok(data_dir(data_dir_given)
         .map_err(|_| NoDefaultLocation {
             what: "socket path",
             flag: "socket",
@@ -105,7 +108,7 @@ mod tests {
     #[test]
     fn explicit_paths_win() {
         let path = Path::new("/tmp/x/agent.sock");
-        assert_eq!(socket_path(Some(path)).unwrap(), path);
+        assert_eq!(socket_path(Some(path), None).unwrap(), path);
         assert_eq!(data_dir(Some(Path::new("/d"))).unwrap(), Path::new("/d"));
     }
 
@@ -113,7 +116,7 @@ mod tests {
     #[test]
     fn linux_default_ends_in_the_app_dir() {
         if std::env::var_os(SOCKET_ENV).is_none() {
-            let path = socket_path(None).unwrap();
+            let path = socket_path(None, None).unwrap();
             assert!(path.ends_with("llm-agent/agent.sock") || path.ends_with("run/agent.sock"));
         }
     }

@@ -241,3 +241,59 @@ async fn past_the_connection_limit_a_new_client_is_told_busy() {
         }
     }
 }
+
+#[test]
+fn requests_sent_along_with_a_shutdown_are_all_answered() {
+    let mut agent = TestAgent::start();
+    let mut raw = agent.raw();
+    let mut bytes = Vec::new();
+    for (id, method) in [
+        (1, "agent.shutdown"),
+        (2, "agent.status"),
+        (3, "agent.status"),
+        (4, "agent.status"),
+    ] {
+        let request = llm_agent_protocol::Envelope::Request(llm_agent_protocol::Request {
+            id,
+            method: method.to_owned(),
+            params: no_params(),
+            correlation_id: None,
+        });
+        bytes.extend(llm_agent_protocol::envelope::encode_frame(&request, u32::MAX).unwrap());
+    }
+    raw.send_bytes(&bytes);
+    let mut answered = Vec::new();
+    while let Some(message) = raw.recv() {
+        let llm_agent_protocol::Envelope::Response(response) = message else {
+            continue;
+        };
+        let id = response.id.expect("request id");
+        match response.into_outcome() {
+            Ok(_) => {}
+            Err(e) => assert_eq!(e.code, llm_agent_protocol::ErrorCode::ShuttingDown, "{e:?}"),
+        }
+        answered.push(id);
+    }
+    answered.sort();
+    assert_eq!(
+        answered,
+        [1, 2, 3, 4],
+        "every request answered exactly once"
+    );
+    assert!(agent.wait_exit(EXIT_TIMEOUT).success());
+}
+
+#[test]
+fn a_client_that_never_says_hello_does_not_delay_shutdown() {
+    let mut agent = TestAgent::start();
+    let _silent = agent.raw_without_hello();
+    let started = std::time::Instant::now();
+    agent.signal(rustix::process::Signal::TERM);
+    assert!(agent.wait_exit(EXIT_TIMEOUT).success());
+    // The handshake deadline is 5 s; shutdown must not wait for it.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -7,8 +7,8 @@
 //! never slows the actor.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
@@ -42,19 +42,20 @@ pub enum DiagnosticsMsg {
 }
 
 /// Plain, cloneable start-up arguments: a restarted actor gets the same ones, so the
-/// sequence numbers, the journal and the subscribers carry on.
+/// sequence numbers, the ring, the journal and the subscribers carry on.
 #[derive(Clone)]
 pub struct DiagnosticsArgs {
     pub journal: JournalSender,
     pub events: broadcast::Sender<Arc<DiagnosticsEvent>>,
     pub next_seq: Arc<AtomicU64>,
+    /// Only the current actor touches it; the lock is never contended.
+    pub ring: Arc<Mutex<VecDeque<Arc<DiagnosticsEvent>>>>,
 }
 
 pub struct DiagnosticsActor;
 
 pub struct DiagnosticsState {
     args: DiagnosticsArgs,
-    ring: VecDeque<Arc<DiagnosticsEvent>>,
 }
 
 impl Actor for DiagnosticsActor {
@@ -67,10 +68,7 @@ impl Actor for DiagnosticsActor {
         _myself: DiagnosticsRef,
         args: DiagnosticsArgs,
     ) -> Result<DiagnosticsState, ActorProcessingErr> {
-        Ok(DiagnosticsState {
-            args,
-            ring: VecDeque::with_capacity(RING_CAPACITY),
-        })
+        Ok(DiagnosticsState { args })
     }
 
     async fn handle(
@@ -102,13 +100,23 @@ impl DiagnosticsState {
             .format(&Rfc3339)
             .unwrap_or_default();
         let event = Arc::new(event);
-        if self.ring.len() == RING_CAPACITY {
-            self.ring.pop_front();
+        {
+            let mut ring = self.ring();
+            if ring.len() == RING_CAPACITY {
+                ring.pop_front();
+            }
+            ring.push_back(event.clone());
         }
-        self.ring.push_back(event.clone());
         self.args.journal.append(event.clone());
         // Fails only when nobody is subscribed.
         let _ = self.args.events.send(event);
+    }
+
+    fn ring(&self) -> MutexGuard<'_, VecDeque<Arc<DiagnosticsEvent>>> {
+        self.args
+            .ring
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn query(&self, params: &QueryParams) -> QueryResult {
@@ -129,7 +137,7 @@ impl DiagnosticsState {
         };
         let mut matched = 0u64;
         let mut events = Vec::new();
-        for event in self.ring.iter().rev().filter(matches) {
+        for event in self.ring().iter().rev().filter(matches) {
             matched += 1;
             if events.len() < limit {
                 events.push(DiagnosticsEvent::clone(event));
@@ -180,6 +188,7 @@ impl DiagnosticsHandle {
                 journal,
                 events,
                 next_seq: Arc::default(),
+                ring: Arc::new(Mutex::new(VecDeque::with_capacity(RING_CAPACITY))),
             },
         }
     }

@@ -100,15 +100,19 @@ impl Actor for Supervisor {
             .restarts
             .retain(|at| now.duration_since(*at) < RESTART_WINDOW);
         if state.restarts.len() >= MAX_RESTARTS {
-            tracing::error!(
-                actor = "diagnostics",
-                "actor crashed {MAX_RESTARTS} times within {RESTART_WINDOW:?}; shutting the agent down"
-            );
-            state.agent.shutdown.cancel();
+            state.agent.fail(format!(
+                "the diagnostics actor crashed {} times within {RESTART_WINDOW:?}",
+                MAX_RESTARTS + 1
+            ));
             return Ok(());
         }
         state.restarts.push_back(now);
-        Self::spawn_diagnostics(&state.agent, myself.get_cell()).await?;
+        if let Err(err) = Self::spawn_diagnostics(&state.agent, myself.get_cell()).await {
+            state.agent.fail(format!(
+                "the diagnostics actor could not be restarted: {err}"
+            ));
+            return Ok(());
+        }
         state.agent.counters.actor_restarts.fetch_add(1, Relaxed);
         state.agent.diagnostics.record(DiagnosticsEvent {
             actor: Some("diagnostics".into()),
@@ -143,6 +147,7 @@ mod tests {
             started_at: String::new(),
             counters: AgentCounters::default(),
             shutdown: CancellationToken::new(),
+            fatal: Default::default(),
             diagnostics: DiagnosticsHandle::new(journal.sender()),
         });
         (agent, journal)
@@ -191,6 +196,7 @@ mod tests {
             agent.counters.actor_restarts.load(Relaxed),
             MAX_RESTARTS as u64
         );
+        assert!(agent.fatal.get().is_some(), "the agent exits non-zero");
         supervisor.stop_and_wait(None, None).await.unwrap();
         journal.close();
     }

@@ -19,7 +19,7 @@ use llm_agent_protocol::events::{
     DiagnosticsEvent, DiagnosticsKind, LAGGED_TOPIC, Lagged, RESULT_OK, Topic,
 };
 use llm_agent_protocol::methods::events::SubscribeResult;
-use llm_agent_protocol::methods::handshake::Hello;
+use llm_agent_protocol::methods::handshake::{Hello, HelloParams};
 use llm_agent_protocol::{
     ErrorCode, FrameCodec, FrameError, MAX_CORRELATION_ID_LEN, Method, WireError,
 };
@@ -44,6 +44,8 @@ const OUTBOUND_FRAMES: usize = 256;
 /// How long, and how much, [`linger`] waits for and discards before closing.
 const LINGER_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
 const LINGER_MAX_BYTES: usize = 8 * 1024 * 1024;
+/// How long a connection keeps reading, once shutdown begins, for requests already sent.
+const SHUTDOWN_READ_WINDOW: std::time::Duration = std::time::Duration::from_millis(20);
 /// Live subscriptions one connection may hold.
 pub const MAX_SUBSCRIPTIONS: usize = 16;
 
@@ -123,7 +125,13 @@ enum Ended {
 
 impl ConnectionCtx {
     async fn read_loop(self: &Arc<Self>, frames: &mut Frames) -> Ended {
-        match tokio::time::timeout(HANDSHAKE_TIMEOUT, self.handshake(frames)).await {
+        let shutdown = self.state.shutdown.clone();
+        let handshake = tokio::select! {
+            biased;
+            _ = shutdown.cancelled() => return Ended::ByAgent,
+            handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, self.handshake(frames)) => handshake,
+        };
+        match handshake {
             Ok(Some(Flow::Continue)) => {}
             Ok(Some(Flow::Close)) => return Ended::ByAgent,
             Ok(None) => return Ended::ByClient,
@@ -137,11 +145,13 @@ impl ConnectionCtx {
                 return Ended::ByAgent;
             }
         }
-        let shutdown = self.state.shutdown.clone();
         loop {
             let next = tokio::select! {
                 biased;
-                _ = shutdown.cancelled() => return Ended::ByAgent,
+                _ = shutdown.cancelled() => {
+                    self.refuse_remaining(frames).await;
+                    return Ended::ByAgent;
+                }
                 next = next_frame(frames) => next,
             };
             let flow = match next {
@@ -155,6 +165,31 @@ impl ConnectionCtx {
             if flow == Flow::Close {
                 return Ended::ByAgent;
             }
+        }
+    }
+
+    /// Once shutdown has begun, answers requests the client has already sent with
+    /// `SHUTTING_DOWN` rather than leaving them unanswered.
+    async fn refuse_remaining(&self, frames: &mut Frames) {
+        for _ in 0..self.state.config.max_in_flight {
+            let Ok(Some(Ok(body))) =
+                tokio::time::timeout(SHUTDOWN_READ_WINDOW, frames.next()).await
+            else {
+                return;
+            };
+            let Ok(Envelope::Request(request)) = envelope::decode::<Envelope>(&body) else {
+                continue;
+            };
+            let error = WireError::new(ErrorCode::ShuttingDown, "the agent is shutting down")
+                .with_remediation("Reconnect once the agent is running again.");
+            self.finish(
+                Some(request.id),
+                new_correlation_id(),
+                &request.method,
+                Instant::now(),
+                Err(error),
+            )
+            .await;
         }
     }
 
@@ -196,7 +231,15 @@ impl ConnectionCtx {
                 .await;
                 continue;
             }
-            let outcome = dispatch::decode_params(Hello::NAME, request.params)
+            let outcome = dispatch::decode_params::<HelloParams>(Hello::NAME, request.params)
+                .inspect(|hello| {
+                    tracing::debug!(
+                        client = %hello.client.name.chars().take(64).collect::<String>(),
+                        version = %hello.client.version.chars().take(32).collect::<String>(),
+                        protocol = hello.protocol,
+                        "handshake"
+                    );
+                })
                 .and_then(|params| handlers::negotiate(&self.state, &params))
                 .and_then(|result| {
                     dispatch::encode_result(
@@ -270,7 +313,9 @@ impl ConnectionCtx {
                     .find(|(key, _)| key.as_str() == Some("id"))
                     .and_then(|(_, id)| id.as_u64()),
                 _ => None,
-            });
+            })
+            // Answering with the id of a request in flight would resolve the wrong call.
+            .filter(|id| !self.is_pending(*id));
         let error = WireError::new(
             ErrorCode::InvalidRequest,
             format!("not a valid envelope: {reason}"),
@@ -294,6 +339,14 @@ impl ConnectionCtx {
                 ),
             )
             .with_remediation("Split the request or send less data; hello reports max_frame_len."),
+            FrameError::Stalled(waited) => WireError::new(
+                ErrorCode::Timeout,
+                format!(
+                    "no byte of the current frame for {} s; closing the connection",
+                    waited.as_secs()
+                ),
+            )
+            .with_remediation("Send each frame in full without pausing."),
             FrameError::Truncated | FrameError::Io(_) => {
                 tracing::debug!(error = %err, peer_pid = ?self.peer.pid, "connection read ended");
                 return;
@@ -306,25 +359,6 @@ impl ConnectionCtx {
     async fn start(self: &Arc<Self>, request: Request) {
         let started = Instant::now();
         let Some(correlation_id) = self.correlation_id(&request, started).await else {
-            return;
-        };
-        let Ok(permit) = self.in_flight.clone().try_acquire_owned() else {
-            let error = WireError::new(
-                ErrorCode::Busy,
-                format!(
-                    "{} requests are already in flight on this connection",
-                    self.state.config.max_in_flight
-                ),
-            )
-            .with_remediation("Wait for earlier responses, or open another connection.");
-            self.finish(
-                Some(request.id),
-                correlation_id,
-                &request.method,
-                started,
-                Err(error),
-            )
-            .await;
             return;
         };
         let token = CancellationToken::new();
@@ -348,6 +382,26 @@ impl ConnectionCtx {
                 .await;
             return;
         }
+        let Ok(permit) = self.in_flight.clone().try_acquire_owned() else {
+            let error = WireError::new(
+                ErrorCode::Busy,
+                format!(
+                    "{} requests are already in flight on this connection",
+                    self.state.config.max_in_flight
+                ),
+            )
+            .with_remediation("Wait for earlier responses, or open another connection.");
+            self.forget(request.id);
+            self.finish(
+                Some(request.id),
+                correlation_id,
+                &request.method,
+                started,
+                Err(error),
+            )
+            .await;
+            return;
+        };
         let span = tracing::info_span!(
             "request",
             correlation_id = %correlation_id,
@@ -365,10 +419,7 @@ impl ConnectionCtx {
                     routed = routed => routed.unwrap_or_else(|panic| Err(dispatch::panicked(&*panic))),
                     _ = token.cancelled() => Err(WireError::new(ErrorCode::Cancelled, "cancelled by the client")),
                 };
-                ctx.pending
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .remove(&request.id);
+                ctx.forget(request.id);
                 let (correlation_id, after_reply) = call.into_parts();
                 let answered = outcome.is_ok();
                 ctx.finish(Some(request.id), correlation_id, &request.method, started, outcome)
@@ -404,8 +455,10 @@ impl ConnectionCtx {
             code: ErrorCode::InvalidRequest,
             ..error
         };
+        // Answering with the id of a request in flight would resolve the wrong call.
+        let id = Some(request.id).filter(|id| !self.is_pending(*id));
         self.finish(
-            Some(request.id),
+            id,
             new_correlation_id(),
             &request.method,
             started,
@@ -431,7 +484,7 @@ impl ConnectionCtx {
             Err(error) => {
                 counters.requests_failed.fetch_add(1, Relaxed);
                 let result = error.code.as_str().to_owned();
-                tracing::debug!(code = %error.code, message = %error.message, "request failed");
+                tracing::debug!(%correlation_id, code = %error.code, message = %error.message, "request failed");
                 let response =
                     Envelope::<()>::Response(Response::err(id, correlation_id.clone(), error));
                 (
@@ -445,7 +498,7 @@ impl ConnectionCtx {
             let _ = self.outbound.send(frame).await;
         }
         let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        tracing::debug!(result = %result, duration_us, "answered");
+        tracing::debug!(%correlation_id, result = %result, duration_us, "answered");
         self.state.diagnostics.record(DiagnosticsEvent {
             correlation_id: Some(correlation_id),
             method: (!method.is_empty()).then(|| dispatch::known_method(method).to_owned()),
@@ -459,6 +512,20 @@ impl ConnectionCtx {
     async fn send_connection_error(&self, error: WireError) {
         self.finish(None, new_correlation_id(), "", Instant::now(), Err(error))
             .await;
+    }
+
+    fn forget(&self, id: u64) {
+        self.pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id);
+    }
+
+    fn is_pending(&self, id: u64) -> bool {
+        self.pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(&id)
     }
 
     fn cancel(&self, id: u64) {
@@ -647,17 +714,17 @@ async fn forward_events(
 
 type Frames = FramedRead<ReadHalf, FrameCodec>;
 
-/// The next frame. A client may idle between frames for as long as it likes, but a
-/// frame once begun must arrive within [`FRAME_STALL_TIMEOUT`].
+/// The next frame. A client may idle between frames for as long as it likes, but once a
+/// frame has begun, [`FRAME_STALL_TIMEOUT`] without a new byte of it ends the connection.
 async fn next_frame(frames: &mut Frames) -> Option<Result<BytesMut, FrameError>> {
+    let mut buffered = frames.read_buffer().len();
     loop {
         match tokio::time::timeout(FRAME_STALL_TIMEOUT, frames.next()).await {
             Ok(next) => return next,
-            Err(_) if frames.read_buffer().is_empty() => continue,
-            Err(_) => {
-                tracing::debug!("client stalled in the middle of a frame; closing");
-                return Some(Err(FrameError::Truncated));
+            Err(_) if frames.read_buffer().is_empty() || frames.read_buffer().len() != buffered => {
+                buffered = frames.read_buffer().len();
             }
+            Err(_) => return Some(Err(FrameError::Stalled(FRAME_STALL_TIMEOUT))),
         }
     }
 }

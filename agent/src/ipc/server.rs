@@ -73,6 +73,12 @@ pub async fn run(listener: Listener, state: SharedState) {
             continue;
         }
         let Ok(slot) = slots.clone().try_acquire_owned() else {
+            state.counters.connections_refused.fetch_add(1, Relaxed);
+            state.diagnostics.record(DiagnosticsEvent {
+                peer_pid: peer.pid,
+                peer_uid: peer.uid,
+                ..diagnostics::event(DiagnosticsKind::ConnectionRefused, ErrorCode::Busy.as_str())
+            });
             let error = WireError::new(
                 ErrorCode::Busy,
                 format!(

@@ -64,18 +64,28 @@ pub fn bind(path: &Path) -> Result<Listener, SocketError> {
         reclaim_if_stale(path)?;
     }
     let name = path.to_fs_name::<GenericFilePath>().map_err(io_err)?;
-    ListenerOptions::new()
-        .name(name)
-        .mode(0o600)
-        // Removes the socket file when the listener is dropped.
-        .reclaim_name(true)
-        .create_tokio()
-        .map_err(|source| match source.kind() {
-            io::ErrorKind::AddrInUse => SocketError::AgentAlreadyRunning {
-                path: path.to_owned(),
-            },
-            _ => io_err(source),
-        })
+    // Removes the socket file when the listener is dropped.
+    let options = || ListenerOptions::new().name(name.clone()).reclaim_name(true);
+    #[cfg(unix)]
+    let created = match options().mode(0o600).create_tokio() {
+        // Some systems (macOS) cannot set the mode before bind; the socket then relies on
+        // its private parent directory (0700) alone.
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+            tracing::warn!(
+                "cannot set the socket's mode on this system; relying on its 0700 directory"
+            );
+            options().create_tokio()
+        }
+        other => other,
+    };
+    #[cfg(not(unix))]
+    let created = options().create_tokio();
+    created.map_err(|source| match source.kind() {
+        io::ErrorKind::AddrInUse => SocketError::AgentAlreadyRunning {
+            path: path.to_owned(),
+        },
+        _ => io_err(source),
+    })
 }
 
 /// Removes a socket file nobody listens on; refuses if someone does.

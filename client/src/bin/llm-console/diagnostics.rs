@@ -74,6 +74,7 @@ fn what(event: &DiagnosticsEvent) -> String {
         DiagnosticsKind::ActorRestarted => "actor restarted",
         DiagnosticsKind::AgentStarted => "agent started",
         DiagnosticsKind::AgentStopping => "agent stopping",
+        DiagnosticsKind::Unknown => "event of a newer agent",
     };
     match &event.actor {
         Some(actor) => format!("{kind}: {actor}"),
