@@ -12,6 +12,7 @@ pub mod ipc;
 pub mod journal;
 pub mod logging;
 pub mod state;
+pub mod vault;
 mod wire_errors;
 
 use std::sync::Arc;

@@ -81,6 +81,31 @@ error_codes! {
     PermissionDenied = "PERMISSION_DENIED", retryable = false;
     /// `events.unsubscribe` named a subscription this connection does not hold.
     SubscriptionNotFound = "SUBSCRIPTION_NOT_FOUND", retryable = false;
+    /// No profile has that id.
+    ProfileNotFound = "PROFILE_NOT_FOUND", retryable = false;
+    /// One or more fields are invalid; `details` lists each as `{field, code, message}`.
+    ValidationError = "VALIDATION_ERROR", retryable = false;
+    /// Another profile has that name (names are unique regardless of case);
+    /// `details: {field, conflicting_id}`.
+    NameConflict = "NAME_CONFLICT", retryable = false;
+    /// Deleting the active profile while others exist needs `successor_id`.
+    SuccessorRequired = "SUCCESSOR_REQUIRED", retryable = false;
+    /// `successor_id` names no profile (or the one being deleted).
+    SuccessorNotFound = "SUCCESSOR_NOT_FOUND", retryable = false;
+    /// The endpoint is not on this machine and the learner has not agreed to remote
+    /// calls (`consent_granted_at`).
+    ConsentRequired = "CONSENT_REQUIRED", retryable = false;
+    /// The OS credential store is unreachable or locked: profile writes are refused,
+    /// reads work. Retry once it is back.
+    SafeStorageUnavailable = "SAFE_STORAGE_UNAVAILABLE", retryable = true;
+    /// The data key is gone from the OS credential store while stored keys need it.
+    /// See `profiles.reset_secrets`.
+    SafeStorageKeyMissing = "SAFE_STORAGE_KEY_MISSING", retryable = false;
+    /// The profile file could not be read at start-up (corrupt, or from a newer
+    /// agent); it is kept untouched and writes are refused.
+    StoreReadOnly = "STORE_READ_ONLY", retryable = false;
+    /// Writing the profile file failed (disk full, permissions); nothing changed.
+    StorageFailed = "STORAGE_FAILED", retryable = true;
     /// A bug in the agent. The request had no effect unless its method says otherwise.
     Internal = "INTERNAL", retryable = false;
 }

@@ -8,6 +8,8 @@ pub mod events;
 pub mod frame;
 pub mod location;
 pub mod methods;
+pub mod patch;
+pub mod safe_storage;
 pub mod value;
 
 pub use envelope::{Cancel, Envelope, Event, Request, Response};

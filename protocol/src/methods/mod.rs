@@ -9,6 +9,7 @@ pub mod agent;
 pub mod diagnostics;
 pub mod events;
 pub mod handshake;
+pub mod profiles;
 
 /// A request/response pair on the wire.
 pub trait Method {
@@ -30,4 +31,11 @@ pub const ALL: &[&str] = &[
     diagnostics::Query::NAME,
     events::Subscribe::NAME,
     events::Unsubscribe::NAME,
+    profiles::List::NAME,
+    profiles::Get::NAME,
+    profiles::Create::NAME,
+    profiles::Update::NAME,
+    profiles::Delete::NAME,
+    profiles::Activate::NAME,
+    profiles::ResetSecrets::NAME,
 ];

@@ -1,0 +1,7 @@
+//! The vault: profiles, their validation, their durable file and safe storage for their
+//! API keys. The vault actor (`actors/vault.rs`) is the only writer.
+
+pub mod model;
+pub mod safe_storage;
+pub mod secret;
+pub mod store;

@@ -1,0 +1,509 @@
+//! Safe storage: API keys are encrypted at rest with a random 256-bit data key that
+//! lives in the OS credential store (Secret Service on Linux), the same model as
+//! Chromium's and Electron's safe storage.
+//!
+//! Every call to the store runs on a blocking thread under a timeout, so a hung D-Bus
+//! call cannot hang the vault; a call that times out is not stacked on (later calls fail
+//! fast until it returns). A failed store connection is dropped and reopened on the next
+//! call, so writes work again as soon as the store is back, without a restart.
+//!
+//! The data key is never silently replaced while ciphertext needs it: if the store
+//! answers but the key is gone (or no longer opens what it sealed), the state is
+//! `key_missing` until the learner resets the unreadable secrets.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use keyring_core::api::CredentialStore;
+use keyring_core::{Entry, Error as StoreError};
+use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::model::SealedSecret;
+use super::secret::{ApiKey, DataKey};
+
+/// The credential store's service name for every entry of this agent.
+pub const SERVICE: &str = "llm-agent";
+/// How long one call to the credential store may take.
+pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
+
+const REMEDIATION_UNREACHABLE: &str = "Start a Secret Service provider (GNOME Keyring or KeePassXC) in your desktop session, then retry; nothing stored was changed.";
+const REMEDIATION_LOCKED: &str = "Unlock your keyring (log in to the desktop session, or unlock it in Passwords and Keys), then retry.";
+const REMEDIATION_KEY_MISSING: &str = "The key that protects saved API keys is gone from the OS keyring. Reset the unreadable keys (profiles.reset_secrets) and enter them again; all other settings are kept.";
+
+/// Opens the credential store; called again after a failure.
+pub type StoreOpener = Arc<dyn Fn() -> keyring_core::Result<Arc<CredentialStore>> + Send + Sync>;
+
+/// Why a write cannot use safe storage now.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SafeStorageError {
+    #[error("safe storage is unavailable: {reason}")]
+    Unavailable {
+        reason: String,
+        remediation: &'static str,
+    },
+    #[error("the safe-storage key is missing: {reason}")]
+    KeyMissing { reason: String },
+}
+
+impl SafeStorageError {
+    pub fn remediation(&self) -> &'static str {
+        match self {
+            SafeStorageError::Unavailable { remediation, .. } => remediation,
+            SafeStorageError::KeyMissing { .. } => REMEDIATION_KEY_MISSING,
+        }
+    }
+}
+
+/// A stored ciphertext that the current key must still open.
+pub struct Sample<'a> {
+    pub profile_id: Uuid,
+    pub sealed: &'a SealedSecret,
+}
+
+pub struct SafeStorage {
+    opener: StoreOpener,
+    store: Option<Arc<CredentialStore>>,
+    account: String,
+    key: Option<DataKey>,
+    status: SafeStorageStatus,
+    /// A store call is still running (perhaps hung past its timeout).
+    busy: Arc<AtomicBool>,
+    timeout: Duration,
+}
+
+enum CallError {
+    Store(StoreError),
+    TimedOut,
+    StillBusy,
+}
+
+impl SafeStorage {
+    pub fn new(opener: StoreOpener, vault_id: Uuid, timeout: Duration) -> Self {
+        Self {
+            opener,
+            store: None,
+            account: format!("data-key:{vault_id}"),
+            key: None,
+            status: SafeStorageStatus {
+                state: SafeStorageState::Unknown,
+                reason: None,
+                remediation: None,
+            },
+            busy: Arc::default(),
+            timeout,
+        }
+    }
+
+    pub fn status(&self) -> &SafeStorageStatus {
+        &self.status
+    }
+
+    /// Asks the store for the data key, as every profile write does first. `sample` is a
+    /// stored ciphertext (if any) that the key must still open.
+    pub async fn check(&mut self, sample: Option<Sample<'_>>) -> Result<(), SafeStorageError> {
+        let outcome = self
+            .call(|entry| entry.get_secret().map(Zeroizing::new))
+            .await;
+        let result = match outcome {
+            Ok(bytes) => match (DataKey::from_bytes(&bytes), sample) {
+                (Some(key), Some(sample))
+                    if open(&key, sample.profile_id, sample.sealed).is_err() =>
+                {
+                    Err(SafeStorageError::KeyMissing {
+                        reason: "the key in the OS keyring no longer opens the saved API keys"
+                            .into(),
+                    })
+                }
+                (Some(key), _) => {
+                    self.key = Some(key);
+                    Ok(())
+                }
+                (None, Some(_)) => Err(SafeStorageError::KeyMissing {
+                    reason: "the key in the OS keyring is damaged".into(),
+                }),
+                (None, None) => {
+                    // A damaged entry that protects nothing: replaced on the next seal.
+                    self.key = None;
+                    Ok(())
+                }
+            },
+            Err(CallError::Store(StoreError::NoEntry)) => {
+                self.key = None;
+                match sample {
+                    Some(_) => Err(SafeStorageError::KeyMissing {
+                        reason: "the key is gone from the OS keyring while saved API keys need it"
+                            .into(),
+                    }),
+                    None => Ok(()),
+                }
+            }
+            Err(other) => Err(unavailable(other)),
+        };
+        self.set_status(&result);
+        result
+    }
+
+    /// The key to seal with, created in the store on first use. Call after [`check`].
+    ///
+    /// [`check`]: SafeStorage::check
+    pub async fn sealing_key(&mut self) -> Result<DataKey, SafeStorageError> {
+        if let Some(key) = &self.key {
+            return Ok(key.clone());
+        }
+        let key = DataKey::generate();
+        let bytes = Zeroizing::new(*key.expose());
+        let result = self
+            .call(move |entry| entry.set_secret(&bytes[..]))
+            .await
+            .map_err(unavailable);
+        if result.is_ok() {
+            tracing::info!("created the safe-storage data key in the OS keyring");
+            self.key = Some(key.clone());
+        }
+        self.set_status(&result);
+        result.map(|()| key)
+    }
+
+    /// The current key for opening a ciphertext, if known.
+    pub fn key(&self) -> Option<&DataKey> {
+        self.key.as_ref()
+    }
+
+    /// Forgets the key after the unreadable secrets were dropped; the next seal makes a
+    /// new one.
+    pub fn reset(&mut self) {
+        self.key = None;
+        self.set_status(&Ok(()));
+    }
+
+    fn set_status(&mut self, result: &Result<(), SafeStorageError>) {
+        self.status = match result {
+            Ok(()) => SafeStorageStatus {
+                state: if self.key.is_some() {
+                    SafeStorageState::Available
+                } else {
+                    SafeStorageState::NotInitialized
+                },
+                reason: None,
+                remediation: None,
+            },
+            Err(err) => SafeStorageStatus {
+                state: match err {
+                    SafeStorageError::Unavailable { .. } => SafeStorageState::Unavailable,
+                    SafeStorageError::KeyMissing { .. } => SafeStorageState::KeyMissing,
+                },
+                reason: Some(err.to_string()),
+                remediation: Some(err.remediation().to_owned()),
+            },
+        };
+    }
+
+    /// Runs `op` on this vault's entry on a blocking thread, within the timeout.
+    async fn call<T: Send + 'static>(
+        &mut self,
+        op: impl FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
+    ) -> Result<T, CallError> {
+        if self.busy.swap(true, Ordering::AcqRel) {
+            return Err(CallError::StillBusy);
+        }
+        let busy = self.busy.clone();
+        let opener = self.opener.clone();
+        let store = self.store.clone();
+        let account = self.account.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let result = (|| {
+                let store = match store {
+                    Some(store) => store,
+                    None => opener()?,
+                };
+                let outcome = store
+                    .build(SERVICE, &account, None)
+                    .and_then(|entry| op(&entry));
+                Ok::<_, StoreError>((store, outcome))
+            })();
+            busy.store(false, Ordering::Release);
+            result
+        });
+        let (store, outcome) = match tokio::time::timeout(self.timeout, task).await {
+            Err(_) => {
+                self.store = None;
+                return Err(CallError::TimedOut);
+            }
+            Ok(Err(_panicked)) => {
+                self.store = None;
+                return Err(CallError::Store(StoreError::PlatformFailure(
+                    "the credential store call panicked".into(),
+                )));
+            }
+            Ok(Ok(Err(open_failed))) => {
+                self.store = None;
+                return Err(CallError::Store(open_failed));
+            }
+            Ok(Ok(Ok(opened))) => opened,
+        };
+        match outcome {
+            Err(e @ (StoreError::PlatformFailure(_) | StoreError::NoStorageAccess(_))) => {
+                // The connection may be dead (the daemon restarted): reopen next time.
+                self.store = None;
+                Err(CallError::Store(e))
+            }
+            other => {
+                self.store = Some(store);
+                other.map_err(CallError::Store)
+            }
+        }
+    }
+}
+
+fn unavailable(err: CallError) -> SafeStorageError {
+    let (reason, remediation) = match err {
+        CallError::Store(StoreError::NoStorageAccess(e)) => (
+            format!("the OS keyring is locked or refused access ({e})"),
+            REMEDIATION_LOCKED,
+        ),
+        CallError::Store(e) => (
+            format!("the OS keyring cannot be reached ({e})"),
+            REMEDIATION_UNREACHABLE,
+        ),
+        CallError::TimedOut | CallError::StillBusy => (
+            "the OS keyring did not answer in time".to_owned(),
+            REMEDIATION_UNREACHABLE,
+        ),
+    };
+    SafeStorageError::Unavailable {
+        reason,
+        remediation,
+    }
+}
+
+/// Binds a ciphertext to its profile and purpose.
+fn associated_data(profile_id: Uuid) -> Vec<u8> {
+    format!("llm-agent/api_key/v1/{profile_id}").into_bytes()
+}
+
+/// Encrypts an API key for one profile.
+pub fn seal(key: &DataKey, profile_id: Uuid, secret: &ApiKey) -> SealedSecret {
+    let cipher = XChaCha20Poly1305::new(key.expose().into());
+    let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let aad = associated_data(profile_id);
+    // Encryption fails only for inputs over 256 GiB; keys are at most 4 KiB.
+    let ciphertext = cipher
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: secret.expose().as_bytes(),
+                aad: &aad,
+            },
+        )
+        .unwrap_or_default();
+    SealedSecret {
+        nonce: BASE64.encode(nonce),
+        ciphertext: BASE64.encode(ciphertext),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the saved API key cannot be decrypted with the current key")]
+pub struct OpenError;
+
+/// Decrypts a profile's API key.
+pub fn open(key: &DataKey, profile_id: Uuid, sealed: &SealedSecret) -> Result<ApiKey, OpenError> {
+    let nonce = BASE64.decode(&sealed.nonce).map_err(|_| OpenError)?;
+    let ciphertext = BASE64.decode(&sealed.ciphertext).map_err(|_| OpenError)?;
+    if nonce.len() != 24 {
+        return Err(OpenError);
+    }
+    let cipher = XChaCha20Poly1305::new(key.expose().into());
+    let aad = associated_data(profile_id);
+    let plain = Zeroizing::new(
+        cipher
+            .decrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &ciphertext,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| OpenError)?,
+    );
+    let text = std::str::from_utf8(&plain).map_err(|_| OpenError)?;
+    Ok(ApiKey::new(text.to_owned()))
+}
+
+/// The OS credential store of this platform.
+pub fn platform_store() -> StoreOpener {
+    Arc::new(|| {
+        #[cfg(target_os = "linux")]
+        {
+            let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
+            Ok(store)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            Err(StoreError::NotSupportedByStore(
+                "this build of llm-agent has no credential store for this OS yet".into(),
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mock_opener() -> (StoreOpener, Arc<keyring_core::mock::Store>) {
+        let store = keyring_core::mock::Store::new().unwrap();
+        let shared = store.clone();
+        (
+            Arc::new(move || Ok(shared.clone() as Arc<CredentialStore>)),
+            store,
+        )
+    }
+
+    fn inject(store: &keyring_core::mock::Store, vault_id: Uuid, err: StoreError) {
+        use keyring_core::api::CredentialStoreApi;
+        let entry = store
+            .build(SERVICE, &format!("data-key:{vault_id}"), None)
+            .unwrap();
+        entry
+            .as_any()
+            .downcast_ref::<keyring_core::mock::Cred>()
+            .unwrap()
+            .set_error(err);
+    }
+
+    #[test]
+    fn sealed_keys_open_only_for_their_profile_and_key() {
+        let key = DataKey::generate();
+        let id = Uuid::new_v4();
+        let secret = ApiKey::new("sk-test-123".into());
+        let sealed = seal(&key, id, &secret);
+        assert_eq!(open(&key, id, &sealed).unwrap().expose(), "sk-test-123");
+        assert!(
+            open(&key, Uuid::new_v4(), &sealed).is_err(),
+            "moved to another profile"
+        );
+        assert!(
+            open(&DataKey::generate(), id, &sealed).is_err(),
+            "another key"
+        );
+        assert!(!sealed.ciphertext.contains("sk-test"));
+        assert_ne!(
+            seal(&key, id, &secret).nonce,
+            sealed.nonce,
+            "fresh nonce each time"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_key_is_created_on_first_need_and_found_again() {
+        let (opener, _store) = mock_opener();
+        let vault = Uuid::new_v4();
+        let mut storage = SafeStorage::new(opener.clone(), vault, DEFAULT_STORE_TIMEOUT);
+        storage.check(None).await.unwrap();
+        assert_eq!(storage.status().state, SafeStorageState::NotInitialized);
+        let key = storage.sealing_key().await.unwrap();
+        assert_eq!(storage.status().state, SafeStorageState::Available);
+
+        let mut again = SafeStorage::new(opener, vault, DEFAULT_STORE_TIMEOUT);
+        again.check(None).await.unwrap();
+        assert_eq!(again.key(), Some(&key));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_or_locked_store_is_unavailable_and_recovers() {
+        let (opener, store) = mock_opener();
+        let vault = Uuid::new_v4();
+        let mut storage = SafeStorage::new(opener, vault, DEFAULT_STORE_TIMEOUT);
+        storage.check(None).await.unwrap();
+        storage.sealing_key().await.unwrap();
+
+        inject(&store, vault, StoreError::NoStorageAccess("locked".into()));
+        let err = storage.check(None).await.unwrap_err();
+        assert!(
+            matches!(err, SafeStorageError::Unavailable { remediation, .. } if remediation == REMEDIATION_LOCKED)
+        );
+        assert_eq!(storage.status().state, SafeStorageState::Unavailable);
+
+        inject(&store, vault, StoreError::PlatformFailure("no bus".into()));
+        let err = storage.check(None).await.unwrap_err();
+        assert!(
+            matches!(err, SafeStorageError::Unavailable { remediation, .. } if remediation == REMEDIATION_UNREACHABLE)
+        );
+
+        storage.check(None).await.unwrap();
+        assert_eq!(storage.status().state, SafeStorageState::Available);
+    }
+
+    #[tokio::test]
+    async fn a_lost_key_is_never_silently_replaced() {
+        let (opener, store) = mock_opener();
+        let vault = Uuid::new_v4();
+        let mut storage = SafeStorage::new(opener, vault, DEFAULT_STORE_TIMEOUT);
+        storage.check(None).await.unwrap();
+        let key = storage.sealing_key().await.unwrap();
+        let id = Uuid::new_v4();
+        let sealed = seal(&key, id, &ApiKey::new("sk-1".into()));
+
+        // The entry disappears while a ciphertext still needs it.
+        {
+            use keyring_core::api::CredentialStoreApi;
+            store
+                .build(SERVICE, &format!("data-key:{vault}"), None)
+                .unwrap()
+                .delete_credential()
+                .unwrap();
+        }
+        let sample = || {
+            Some(Sample {
+                profile_id: id,
+                sealed: &sealed,
+            })
+        };
+        assert!(matches!(
+            storage.check(sample()).await,
+            Err(SafeStorageError::KeyMissing { .. })
+        ));
+        assert_eq!(storage.status().state, SafeStorageState::KeyMissing);
+
+        // Someone put a different key there: also missing, not adopted.
+        {
+            use keyring_core::api::CredentialStoreApi;
+            store
+                .build(SERVICE, &format!("data-key:{vault}"), None)
+                .unwrap()
+                .set_secret(DataKey::generate().expose())
+                .unwrap();
+        }
+        assert!(matches!(
+            storage.check(sample()).await,
+            Err(SafeStorageError::KeyMissing { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_hung_store_call_times_out_and_is_not_stacked_on() {
+        let opener: StoreOpener = Arc::new(|| {
+            std::thread::sleep(Duration::from_millis(400));
+            Err(StoreError::PlatformFailure("slow".into()))
+        });
+        let mut storage = SafeStorage::new(opener, Uuid::new_v4(), Duration::from_millis(50));
+        assert!(matches!(
+            storage.check(None).await,
+            Err(SafeStorageError::Unavailable { .. })
+        ));
+        // The first call is still running: the second fails at once instead of queueing.
+        assert!(matches!(
+            storage.check(None).await,
+            Err(SafeStorageError::Unavailable { .. })
+        ));
+        assert!(storage.busy.load(Ordering::Acquire));
+    }
+}

@@ -1,0 +1,262 @@
+//! `profiles.*`: the learner's LLM profiles. Every profile in a response is redacted:
+//! it never carries the API key, only whether there is one and its last characters.
+//!
+//! Inputs that need validation (provider, endpoint, times) travel as strings so that a
+//! create or update can report every failing field at once (`VALIDATION_ERROR` with
+//! `details: [{field, code, message}]`) instead of failing on the first bad one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Method;
+use crate::patch::Patch;
+use crate::safe_storage::{SafeStorageStatus, StoreStatus};
+
+/// Every provider this build knows, as its wire string.
+pub const PROVIDERS: &[&str] = &[
+    "ollama",
+    "llama_cpp",
+    "lm_studio",
+    "vllm",
+    "localai",
+    "koboldcpp",
+    "text_generation_webui",
+    "jan",
+    "gpt4all",
+    "docker_model_runner",
+    "openai_compatible",
+    "openai",
+    "azure_openai",
+    "anthropic",
+];
+
+/// Providers that refuse requests without an API key.
+pub const PROVIDERS_REQUIRING_KEY: &[&str] = &["openai", "azure_openai", "anthropic"];
+
+/// Optional, bounded extra data of a profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileMetadata {
+    /// At most 16 labels of 1 to 32 characters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// At most 2,000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Provider options, such as Azure's `deployment` and `api_version`. At most 16
+    /// entries; keys of 1 to 64 characters, values of at most 512.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+}
+
+/// A profile as every response shows it: without its API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactedProfile {
+    /// UUID, text form.
+    pub id: String,
+    pub name: String,
+    /// One of [`PROVIDERS`] (or a newer one).
+    pub provider: String,
+    pub endpoint: String,
+    pub model: String,
+    pub has_api_key: bool,
+    /// The key's last 4 characters at most, as `...a1b2`; absent without a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_hint: Option<String>,
+    /// RFC 3339; present when the learner agreed to remote calls for this endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_granted_at: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// Whether this is the active profile.
+    pub active: bool,
+    #[serde(default)]
+    pub metadata: ProfileMetadata,
+}
+
+/// Lists profiles. Works during a safe-storage outage.
+pub enum List {}
+
+impl Method for List {
+    const NAME: &'static str = "profiles.list";
+    type Params = ListParams;
+    type Result = ListResult;
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListParams {
+    /// Only profiles of this provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListResult {
+    /// In creation order.
+    pub profiles: Vec<RedactedProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_id: Option<String>,
+    pub safe_storage: SafeStorageStatus,
+    pub store: StoreStatus,
+    /// Time the agent spent answering, in microseconds.
+    pub elapsed_us: u64,
+}
+
+/// One profile by id.
+pub enum Get {}
+
+impl Method for Get {
+    const NAME: &'static str = "profiles.get";
+    type Params = IdParams;
+    type Result = RedactedProfile;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdParams {
+    pub id: String,
+}
+
+/// Creates a profile. The first one becomes active.
+pub enum Create {}
+
+impl Method for Create {
+    const NAME: &'static str = "profiles.create";
+    type Params = CreateParams;
+    type Result = ProfileResult;
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateParams {
+    /// 1 to 80 characters after trimming; unique regardless of case.
+    pub name: String,
+    pub provider: String,
+    /// Base URL, http or https.
+    pub endpoint: String,
+    pub model: String,
+    /// Required by providers in [`PROVIDERS_REQUIRING_KEY`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// RFC 3339. Required when the endpoint is not on this machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_granted_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ProfileMetadata>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileResult {
+    pub profile: RedactedProfile,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_id: Option<String>,
+}
+
+/// Changes some fields of a profile. An endpoint whose origin (scheme, host, port)
+/// changes drops the stored key and consent unless the same patch supplies them again.
+pub enum Update {}
+
+impl Method for Update {
+    const NAME: &'static str = "profiles.update";
+    type Params = UpdateParams;
+    type Result = ProfileResult;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateParams {
+    pub id: String,
+    pub patch: ProfilePatch,
+}
+
+/// Absent fields are kept. `api_key` and `consent_granted_at`: nil removes, a string
+/// replaces. `metadata` replaces the whole metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfilePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_keep")]
+    pub api_key: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_keep")]
+    pub consent_granted_at: Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ProfileMetadata>,
+}
+
+/// Deletes a profile. Deleting the active one while others exist needs `successor_id`,
+/// which becomes active in the same step.
+pub enum Delete {}
+
+impl Method for Delete {
+    const NAME: &'static str = "profiles.delete";
+    type Params = DeleteParams;
+    type Result = DeleteResult;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteParams {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteResult {
+    pub deleted_id: String,
+    /// The active profile afterwards; absent when none is left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_id: Option<String>,
+}
+
+/// Makes a profile the active one. Strictly serialized with every other change.
+pub enum Activate {}
+
+impl Method for Activate {
+    const NAME: &'static str = "profiles.activate";
+    type Params = IdParams;
+    type Result = ActivateResult;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivateResult {
+    pub active_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_active_id: Option<String>,
+    /// False when the profile was already active: nothing changed.
+    pub changed: bool,
+}
+
+/// Drops every stored API key that can no longer be decrypted (after the key in the OS
+/// credential store was lost), keeping everything else, so profiles can be given new
+/// keys. Only allowed while safe storage reports `key_missing`.
+pub enum ResetSecrets {}
+
+impl Method for ResetSecrets {
+    const NAME: &'static str = "profiles.reset_secrets";
+    type Params = super::NoParams;
+    type Result = ResetSecretsResult;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetSecretsResult {
+    /// Profiles whose key was dropped.
+    pub cleared_ids: Vec<String>,
+    pub safe_storage: SafeStorageStatus,
+}
+
+/// One failing field of a create or update (`VALIDATION_ERROR` details are a list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's path in the params (`endpoint`, `patch.name`, `metadata.labels[2]`).
+    pub field: String,
+    /// Machine-readable: `required`, `too_long`, `invalid`, `unsupported`,
+    /// `not_allowed`, `consent_required`.
+    pub code: String,
+    /// What to do, for a learner.
+    pub message: String,
+}

@@ -1,0 +1,46 @@
+//! How the agent's secrets and profile file are doing, as responses report it.
+
+use serde::{Deserialize, Serialize};
+
+/// The state of safe storage: the data key in the OS credential store that encrypts
+/// every API key at rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SafeStorageState {
+    /// The key is there and usable.
+    Available,
+    /// No key exists yet and none is needed yet; one is created by the first write of
+    /// an API key.
+    NotInitialized,
+    /// The credential store cannot be reached or is locked. Writes are refused; reads
+    /// work.
+    Unavailable,
+    /// The store answers but the key is gone while stored keys still need it. Writes
+    /// that involve keys are refused until `profiles.reset_secrets`.
+    KeyMissing,
+    /// Not yet checked since start-up.
+    Unknown,
+    /// A state this build does not know (sent by a newer agent).
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafeStorageStatus {
+    pub state: SafeStorageState,
+    /// Why, when the state is not `available`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What to do about it, for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+}
+
+/// Whether the profile file can be written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreStatus {
+    pub writable: bool,
+    /// Why not (a corrupt file, or one written by a newer agent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
