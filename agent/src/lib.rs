@@ -25,11 +25,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::actors::diagnostics::{self, DiagnosticsHandle};
 use crate::actors::supervisor::Supervisor;
+use crate::actors::vault::VaultHandle;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
 use crate::ipc::socket::SocketError;
 use crate::journal::Journal;
 use crate::state::{AgentCounters, AgentState};
+use crate::vault::safe_storage;
+use crate::vault::store::ProfileStore;
 
 /// Why the agent could not start, or stopped abnormally.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +90,11 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         shutdown: shutdown.clone(),
         fatal: Default::default(),
         diagnostics: DiagnosticsHandle::new(journal.sender()),
+        vault: VaultHandle::new(
+            ProfileStore::new(&config.data_dir),
+            safe_storage::platform_store(),
+            safe_storage::DEFAULT_STORE_TIMEOUT,
+        ),
         config,
     });
     let supervisor = match Supervisor::spawn(state.clone()).await {

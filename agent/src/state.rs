@@ -9,6 +9,7 @@ use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::diagnostics::DiagnosticsHandle;
+use crate::actors::vault::VaultHandle;
 use crate::config::AgentConfig;
 
 pub struct AgentState {
@@ -22,6 +23,7 @@ pub struct AgentState {
     /// Set when the agent shuts down because it cannot go on; it then exits non-zero.
     pub fatal: OnceLock<String>,
     pub diagnostics: DiagnosticsHandle,
+    pub vault: VaultHandle,
 }
 
 pub type SharedState = Arc<AgentState>;

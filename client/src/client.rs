@@ -293,6 +293,7 @@ mod tests {
     use llm_agent_protocol::envelope::{Cancel, Envelope};
     use llm_agent_protocol::methods::agent::{AgentStatus, Counters, Status};
     use llm_agent_protocol::methods::handshake::Hello;
+    use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
     use llm_agent_protocol::{ErrorCode, WireError};
 
     use super::*;
@@ -308,6 +309,15 @@ mod tests {
             socket: "/s".into(),
             data_dir: "/d".into(),
             counters: Counters::default(),
+            safe_storage: SafeStorageStatus {
+                state: SafeStorageState::NotInitialized,
+                reason: None,
+                remediation: None,
+            },
+            store: StoreStatus {
+                writable: true,
+                problem: None,
+            },
         }
     }
 

@@ -300,6 +300,8 @@ mod tests {
             peer_pid: None,
             peer_uid: None,
             actor: None,
+            profile_id: None,
+            safe_storage: None,
         }
     }
 

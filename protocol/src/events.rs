@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::safe_storage::SafeStorageState;
+
 /// A topic a client can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,6 +72,12 @@ pub struct DiagnosticsEvent {
     pub peer_uid: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
+    /// The profile a profile operation was about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// Safe storage's state after a profile operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_storage: Option<SafeStorageState>,
 }
 
 /// The `result` of a successful operation.

@@ -144,6 +144,8 @@ fn event() {
                 peer_pid: Some(4242),
                 peer_uid: None,
                 actor: None,
+                profile_id: None,
+                safe_storage: None,
             },
         }),
     );

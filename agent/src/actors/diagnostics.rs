@@ -162,6 +162,8 @@ pub fn event(kind: DiagnosticsKind, result: &str) -> DiagnosticsEvent {
         peer_pid: None,
         peer_uid: None,
         actor: None,
+        profile_id: None,
+        safe_storage: None,
     }
 }
 

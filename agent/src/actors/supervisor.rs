@@ -1,4 +1,5 @@
-//! The supervisor: spawns and links the agent's actors, and restarts one that crashes
+//! The supervisor: spawns and links the agent's actors (diagnostics, vault), and
+//! restarts one that crashes
 //! from its cheap, cloneable arguments. Each restart is logged, counted in
 //! `agent.status` and recorded in diagnostics. A child that keeps crashing (more than
 //! [`MAX_RESTARTS`] within [`RESTART_WINDOW`]) shuts the agent down instead of looping.
@@ -9,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
-use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
+use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
 
 use super::diagnostics::{self, DiagnosticsActor};
+use super::vault::VaultActor;
 use crate::state::SharedState;
 
 pub const MAX_RESTARTS: usize = 5;
@@ -27,18 +29,55 @@ pub struct SupervisorState {
     restarts: VecDeque<Instant>,
 }
 
+/// The supervised actors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Child {
+    Diagnostics,
+    Vault,
+}
+
+impl Child {
+    const ALL: [Child; 2] = [Child::Diagnostics, Child::Vault];
+
+    fn name(self) -> &'static str {
+        match self {
+            Child::Diagnostics => "diagnostics",
+            Child::Vault => "vault",
+        }
+    }
+
+    fn current_id(self, agent: &SharedState) -> Option<ActorId> {
+        match self {
+            Child::Diagnostics => agent.diagnostics.slot.get().map(|a| a.get_id()),
+            Child::Vault => agent.vault.slot.get().map(|a| a.get_id()),
+        }
+    }
+
+    /// Spawns the child from its cloneable arguments and points its slot at it.
+    async fn spawn(self, agent: &SharedState, supervisor: ActorCell) -> Result<(), SpawnErr> {
+        match self {
+            Child::Diagnostics => {
+                let handle = &agent.diagnostics;
+                let (actor, _) =
+                    Actor::spawn_linked(None, DiagnosticsActor, handle.args.clone(), supervisor)
+                        .await?;
+                handle.slot.set(actor);
+            }
+            Child::Vault => {
+                let handle = &agent.vault;
+                let (actor, _) =
+                    Actor::spawn_linked(None, VaultActor, handle.args.clone(), supervisor).await?;
+                handle.slot.set(actor);
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Supervisor {
     pub async fn spawn(agent: SharedState) -> Result<SupervisorRef, SpawnErr> {
         let (supervisor, _join) = Actor::spawn(None, Supervisor, agent).await?;
         Ok(supervisor)
-    }
-
-    async fn spawn_diagnostics(agent: &SharedState, myself: ActorCell) -> Result<(), SpawnErr> {
-        let diagnostics = &agent.diagnostics;
-        let (actor, _join) =
-            Actor::spawn_linked(None, DiagnosticsActor, diagnostics.args.clone(), myself).await?;
-        diagnostics.slot.set(actor);
-        Ok(())
     }
 }
 
@@ -52,7 +91,9 @@ impl Actor for Supervisor {
         myself: SupervisorRef,
         agent: SharedState,
     ) -> Result<SupervisorState, ActorProcessingErr> {
-        Self::spawn_diagnostics(&agent, myself.get_cell()).await?;
+        for child in Child::ALL {
+            child.spawn(&agent, myself.get_cell()).await?;
+        }
         Ok(SupervisorState {
             agent,
             restarts: VecDeque::new(),
@@ -85,37 +126,35 @@ impl Actor for Supervisor {
         if state.agent.shutdown.is_cancelled() {
             return Ok(());
         }
-        let is_diagnostics = state
-            .agent
-            .diagnostics
-            .slot
-            .get()
-            .is_some_and(|current| current.get_id() == cell.get_id());
-        if !is_diagnostics {
+        let Some(child) = Child::ALL
+            .into_iter()
+            .find(|child| child.current_id(&state.agent) == Some(cell.get_id()))
+        else {
             return Ok(());
-        }
-        tracing::error!(actor = "diagnostics", %reason, "actor stopped unexpectedly; restarting");
+        };
+        let name = child.name();
+        tracing::error!(actor = name, %reason, "actor stopped unexpectedly; restarting");
         let now = Instant::now();
         state
             .restarts
             .retain(|at| now.duration_since(*at) < RESTART_WINDOW);
         if state.restarts.len() >= MAX_RESTARTS {
             state.agent.fail(format!(
-                "the diagnostics actor crashed {} times within {RESTART_WINDOW:?}",
+                "actors crashed {} times within {RESTART_WINDOW:?}, the last one {name}",
                 MAX_RESTARTS + 1
             ));
             return Ok(());
         }
         state.restarts.push_back(now);
-        if let Err(err) = Self::spawn_diagnostics(&state.agent, myself.get_cell()).await {
-            state.agent.fail(format!(
-                "the diagnostics actor could not be restarted: {err}"
-            ));
+        if let Err(err) = child.spawn(&state.agent, myself.get_cell()).await {
+            state
+                .agent
+                .fail(format!("the {name} actor could not be restarted: {err}"));
             return Ok(());
         }
         state.agent.counters.actor_restarts.fetch_add(1, Relaxed);
         state.agent.diagnostics.record(DiagnosticsEvent {
-            actor: Some("diagnostics".into()),
+            actor: Some(name.into()),
             ..diagnostics::event(
                 DiagnosticsKind::ActorRestarted,
                 ErrorCode::Internal.as_str(),
@@ -135,9 +174,11 @@ mod tests {
 
     use super::*;
     use crate::actors::diagnostics::{DiagnosticsHandle, DiagnosticsMsg};
+    use crate::actors::vault::VaultHandle;
     use crate::config::AgentConfig;
     use crate::journal::Journal;
     use crate::state::{AgentCounters, AgentState};
+    use crate::vault::store::ProfileStore;
 
     fn agent_state(dir: &std::path::Path) -> (Arc<AgentState>, Journal) {
         let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
@@ -149,8 +190,18 @@ mod tests {
             shutdown: CancellationToken::new(),
             fatal: Default::default(),
             diagnostics: DiagnosticsHandle::new(journal.sender()),
+            vault: VaultHandle::new(
+                ProfileStore::new(dir),
+                keyring_mock(),
+                crate::vault::safe_storage::DEFAULT_STORE_TIMEOUT,
+            ),
         });
         (agent, journal)
+    }
+
+    fn keyring_mock() -> crate::vault::safe_storage::StoreOpener {
+        let store = keyring_core::mock::Store::new().unwrap();
+        Arc::new(move || Ok(store.clone() as Arc<keyring_core::api::CredentialStore>))
     }
 
     #[tokio::test]

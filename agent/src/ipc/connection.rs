@@ -46,6 +46,8 @@ const LINGER_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500
 const LINGER_MAX_BYTES: usize = 8 * 1024 * 1024;
 /// How long a connection keeps reading, once shutdown begins, for requests already sent.
 const SHUTDOWN_READ_WINDOW: std::time::Duration = std::time::Duration::from_millis(20);
+/// Methods whose diagnostics events carry safe storage's state.
+const PROFILES_PREFIX: &str = "profiles.";
 /// Live subscriptions one connection may hold.
 pub const MAX_SUBSCRIPTIONS: usize = 16;
 
@@ -420,10 +422,18 @@ impl ConnectionCtx {
                     _ = token.cancelled() => Err(WireError::new(ErrorCode::Cancelled, "cancelled by the client")),
                 };
                 ctx.forget(request.id);
-                let (correlation_id, after_reply) = call.into_parts();
+                let parts = call.into_parts();
+                let after_reply = parts.after_reply;
                 let answered = outcome.is_ok();
-                ctx.finish(Some(request.id), correlation_id, &request.method, started, outcome)
-                    .await;
+                ctx.answer(
+                    Some(request.id),
+                    parts.correlation_id,
+                    &request.method,
+                    started,
+                    outcome,
+                    parts.profile_id,
+                )
+                .await;
                 drop(permit);
                 if answered {
                     after_reply.into_iter().for_each(|hook| hook());
@@ -468,7 +478,7 @@ impl ConnectionCtx {
         None
     }
 
-    /// Sends the response and records the request: counters, diagnostics, a log line.
+    /// Answers a request that names no profile.
     async fn finish(
         &self,
         id: Option<u64>,
@@ -476,6 +486,20 @@ impl ConnectionCtx {
         method: &str,
         started: Instant,
         outcome: Result<Vec<u8>, WireError>,
+    ) {
+        self.answer(id, correlation_id, method, started, outcome, None)
+            .await;
+    }
+
+    /// Sends the response and records the request: counters, diagnostics, a log line.
+    async fn answer(
+        &self,
+        id: Option<u64>,
+        correlation_id: String,
+        method: &str,
+        started: Instant,
+        outcome: Result<Vec<u8>, WireError>,
+        profile_id: Option<String>,
     ) {
         let counters = &self.state.counters;
         counters.requests_total.fetch_add(1, Relaxed);
@@ -499,9 +523,15 @@ impl ConnectionCtx {
         }
         let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         tracing::debug!(%correlation_id, result = %result, duration_us, "answered");
+        let method = (!method.is_empty()).then(|| dispatch::known_method(method));
+        let safe_storage = method
+            .filter(|m| m.starts_with(PROFILES_PREFIX))
+            .map(|_| self.state.vault.snapshot().safe_storage.state);
         self.state.diagnostics.record(DiagnosticsEvent {
+            profile_id,
+            safe_storage,
             correlation_id: Some(correlation_id),
-            method: (!method.is_empty()).then(|| dispatch::known_method(method).to_owned()),
+            method: method.map(str::to_owned),
             duration_us,
             peer_pid: self.peer.pid,
             ..diagnostics::event(DiagnosticsKind::Request, &result)

@@ -7,7 +7,7 @@ use std::any::Any;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use llm_agent_protocol::envelope::{self, Envelope, Response};
-use llm_agent_protocol::methods::{self, Method, agent, diagnostics, events, handshake};
+use llm_agent_protocol::methods::{self, Method, agent, diagnostics, events, handshake, profiles};
 use llm_agent_protocol::{ErrorCode, WireError, value};
 use serde::Serialize;
 
@@ -23,6 +23,15 @@ pub struct Call {
     pub correlation_id: String,
     pub conn: Arc<ConnectionCtx>,
     after_reply: Mutex<Vec<AfterReply>>,
+    profile_id: Mutex<Option<String>>,
+}
+
+/// What a finished call hands back to the connection.
+pub struct CallParts {
+    pub correlation_id: String,
+    pub after_reply: Vec<AfterReply>,
+    /// The profile the call was about, for its diagnostics event.
+    pub profile_id: Option<String>,
 }
 
 impl Call {
@@ -32,6 +41,18 @@ impl Call {
             correlation_id,
             conn,
             after_reply: Mutex::default(),
+            profile_id: Mutex::default(),
+        }
+    }
+
+    /// Names the profile this call is about in its diagnostics event. Only a well-formed
+    /// id is kept: the field must never carry a client's arbitrary text.
+    pub fn note_profile(&self, id: &str) {
+        if let Ok(id) = uuid::Uuid::parse_str(id) {
+            *self
+                .profile_id
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(id.to_string());
         }
     }
 
@@ -43,12 +64,18 @@ impl Call {
             .push(Box::new(hook));
     }
 
-    pub fn into_parts(self) -> (String, Vec<AfterReply>) {
-        let hooks = self
-            .after_reply
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        (self.correlation_id, hooks)
+    pub fn into_parts(self) -> CallParts {
+        CallParts {
+            correlation_id: self.correlation_id,
+            after_reply: self
+                .after_reply
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+            profile_id: self
+                .profile_id
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+        }
     }
 }
 
@@ -66,6 +93,25 @@ pub async fn route(call: &Call, method: &str, params: rmpv::Value) -> Result<Vec
         }
         events::Unsubscribe::NAME => {
             serve::<events::Unsubscribe>(call, params, handlers::unsubscribe).await
+        }
+        profiles::List::NAME => {
+            serve::<profiles::List>(call, params, handlers::profiles_list).await
+        }
+        profiles::Get::NAME => serve::<profiles::Get>(call, params, handlers::profiles_get).await,
+        profiles::Create::NAME => {
+            serve::<profiles::Create>(call, params, handlers::profiles_create).await
+        }
+        profiles::Update::NAME => {
+            serve::<profiles::Update>(call, params, handlers::profiles_update).await
+        }
+        profiles::Delete::NAME => {
+            serve::<profiles::Delete>(call, params, handlers::profiles_delete).await
+        }
+        profiles::Activate::NAME => {
+            serve::<profiles::Activate>(call, params, handlers::profiles_activate).await
+        }
+        profiles::ResetSecrets::NAME => {
+            serve::<profiles::ResetSecrets>(call, params, handlers::profiles_reset_secrets).await
         }
         _ => Err(WireError::new(
             ErrorCode::MethodNotFound,

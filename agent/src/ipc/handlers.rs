@@ -11,7 +11,15 @@ use llm_agent_protocol::methods::handshake::{HelloParams, HelloResult, ProtocolR
 use llm_agent_protocol::methods::{self, NoParams};
 use llm_agent_protocol::{ErrorCode, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, WireError};
 
+use std::time::Instant;
+
+use llm_agent_protocol::methods::profiles::{
+    ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ListParams, ListResult,
+    ProfileResult, RedactedProfile, ResetSecretsResult, UpdateParams,
+};
+
 use super::dispatch::Call;
+use crate::actors::vault::{VaultError, VaultMsg};
 use crate::state::AgentState;
 
 pub const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -62,6 +70,7 @@ pub async fn hello(call: &Call, params: HelloParams) -> Result<HelloResult, Wire
 
 pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> {
     let state = &call.conn.state;
+    let vault = state.vault.snapshot();
     Ok(AgentStatus {
         version: AGENT_VERSION.to_owned(),
         protocol: PROTOCOL_VERSION,
@@ -71,6 +80,8 @@ pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> 
         socket: state.config.socket.display().to_string(),
         data_dir: state.config.data_dir.display().to_string(),
         counters: state.counters.snapshot(state.diagnostics.recorded()),
+        safe_storage: vault.safe_storage.clone(),
+        store: vault.store.clone(),
     })
 }
 
@@ -108,4 +119,86 @@ pub async fn unsubscribe(
     Ok(UnsubscribeResult {
         subscription: params.subscription,
     })
+}
+
+pub async fn profiles_list(call: &Call, params: ListParams) -> Result<ListResult, WireError> {
+    let started = Instant::now();
+    let vault = call.conn.state.vault.snapshot();
+    let profiles = match &params.provider {
+        Some(provider) => vault
+            .profiles
+            .iter()
+            .filter(|p| &p.provider == provider)
+            .cloned()
+            .collect(),
+        None => vault.profiles.clone(),
+    };
+    Ok(ListResult {
+        profiles,
+        active_id: vault.active_id.clone(),
+        safe_storage: vault.safe_storage.clone(),
+        store: vault.store.clone(),
+        elapsed_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+    })
+}
+
+pub async fn profiles_get(call: &Call, params: IdParams) -> Result<RedactedProfile, WireError> {
+    call.note_profile(&params.id);
+    let vault = call.conn.state.vault.snapshot();
+    let found = vault.profiles.iter().find(|p| p.id == params.id).cloned();
+    found.ok_or_else(|| VaultError::NotFound { id: params.id }.into())
+}
+
+pub async fn profiles_create(
+    call: &Call,
+    params: CreateParams,
+) -> Result<ProfileResult, WireError> {
+    let result = call
+        .conn
+        .state
+        .vault
+        .call(|reply| VaultMsg::Create(params, reply))
+        .await?;
+    call.note_profile(&result.profile.id);
+    Ok(result)
+}
+
+pub async fn profiles_update(
+    call: &Call,
+    params: UpdateParams,
+) -> Result<ProfileResult, WireError> {
+    call.note_profile(&params.id);
+    Ok(call
+        .conn
+        .state
+        .vault
+        .call(|reply| VaultMsg::Update(params, reply))
+        .await?)
+}
+
+pub async fn profiles_delete(call: &Call, params: DeleteParams) -> Result<DeleteResult, WireError> {
+    call.note_profile(&params.id);
+    Ok(call
+        .conn
+        .state
+        .vault
+        .call(|reply| VaultMsg::Delete(params, reply))
+        .await?)
+}
+
+pub async fn profiles_activate(call: &Call, params: IdParams) -> Result<ActivateResult, WireError> {
+    call.note_profile(&params.id);
+    Ok(call
+        .conn
+        .state
+        .vault
+        .call(|reply| VaultMsg::Activate(params, reply))
+        .await?)
+}
+
+pub async fn profiles_reset_secrets(
+    call: &Call,
+    _: NoParams,
+) -> Result<ResetSecretsResult, WireError> {
+    Ok(call.conn.state.vault.call(VaultMsg::ResetSecrets).await?)
 }

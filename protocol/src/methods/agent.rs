@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Method, NoParams};
+use crate::safe_storage::{SafeStorageStatus, StoreStatus};
 
 /// Reports what the agent is and how it is doing.
 pub enum Status {}
@@ -24,6 +25,9 @@ pub struct AgentStatus {
     pub socket: String,
     pub data_dir: String,
     pub counters: Counters,
+    pub safe_storage: SafeStorageStatus,
+    /// Whether `profiles.json` can be written, and why not.
+    pub store: StoreStatus,
 }
 
 /// Counters since start-up.

@@ -150,6 +150,17 @@ pub struct ProfileResult {
     pub profile: RedactedProfile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_id: Option<String>,
+    /// Things the learner should know that did not stop the change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// Something a successful change wants the learner to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// Machine-readable: `credentials_dropped`.
+    pub code: String,
+    pub message: String,
 }
 
 /// Changes some fields of a profile. An endpoint whose origin (scheme, host, port)

@@ -110,6 +110,8 @@ mod tests {
             peer_pid: Some(7),
             peer_uid: None,
             actor: Some("vault".into()),
+            profile_id: None,
+            safe_storage: None,
         }
     }
 

@@ -60,6 +60,9 @@ fn render(status: &AgentStatus) -> String {
 #[cfg(test)]
 mod tests {
     use llm_agent_client::protocol::methods::agent::Counters;
+    use llm_agent_client::protocol::safe_storage::{
+        SafeStorageState, SafeStorageStatus, StoreStatus,
+    };
 
     use super::*;
 
@@ -76,6 +79,15 @@ mod tests {
             counters: Counters {
                 requests_total: 3,
                 ..Counters::default()
+            },
+            safe_storage: SafeStorageStatus {
+                state: SafeStorageState::Available,
+                reason: None,
+                remediation: None,
+            },
+            store: StoreStatus {
+                writable: true,
+                problem: None,
             },
         };
         let text = render(&status);
