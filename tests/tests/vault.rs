@@ -1,0 +1,807 @@
+//! The vault through the real binary, with a real gnome-keyring Secret Service in a
+//! private D-Bus session: profile rules, atomic and durable writes, secrets never in
+//! plaintext, and safe-storage outages.
+
+use llm_agent_client::{CallOptions, Client, ClientError};
+use llm_agent_protocol::ErrorCode;
+use llm_agent_protocol::methods::agent::Status;
+use llm_agent_protocol::methods::profiles::{
+    Activate, Create, CreateParams, Delete, DeleteParams, FieldError, Get, IdParams, List,
+    ListParams, ProfileMetadata, ProfilePatch, ResetSecrets, Update, UpdateParams,
+};
+use llm_agent_protocol::patch::Patch;
+use llm_agent_protocol::safe_storage::SafeStorageState;
+use llm_agent_protocol::value;
+use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::{TestAgent, no_params};
+
+const CONSENT: &str = "2026-01-02T03:04:05Z";
+
+fn local(name: &str) -> CreateParams {
+    CreateParams {
+        name: name.into(),
+        provider: "ollama".into(),
+        endpoint: "http://127.0.0.1:11434".into(),
+        model: "llama3.2".into(),
+        ..Default::default()
+    }
+}
+
+fn remote(name: &str, key: &str) -> CreateParams {
+    CreateParams {
+        name: name.into(),
+        provider: "openai".into(),
+        endpoint: "https://api.openai.com/v1".into(),
+        model: "gpt-4o-mini".into(),
+        api_key: Some(key.into()),
+        consent_granted_at: Some(CONSENT.into()),
+        ..Default::default()
+    }
+}
+
+fn code(err: &ClientError) -> ErrorCode {
+    err.wire_error()
+        .map(|e| e.code.clone())
+        .unwrap_or_else(|| panic!("not a remote error: {err:?}"))
+}
+
+fn field_errors(err: &ClientError) -> Vec<FieldError> {
+    let details = err
+        .wire_error()
+        .and_then(|e| e.details.clone())
+        .expect("details");
+    value::from_value(&details).expect("details are field errors")
+}
+
+async fn create(client: &Client, params: CreateParams) -> String {
+    client
+        .call::<Create>(params)
+        .await
+        .expect("create")
+        .profile
+        .id
+}
+
+fn patch(id: &str, patch: ProfilePatch) -> UpdateParams {
+    UpdateParams {
+        id: id.into(),
+        patch,
+    }
+}
+
+#[tokio::test]
+async fn the_first_profile_becomes_active_and_responses_are_redacted() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let empty = client.call::<List>(ListParams::default()).await.unwrap();
+    assert!(empty.profiles.is_empty());
+    assert_eq!(empty.active_id, None);
+
+    let first = client.call::<Create>(local("Local Llama")).await.unwrap();
+    assert!(first.profile.active);
+    assert_eq!(first.active_id.as_deref(), Some(first.profile.id.as_str()));
+    let second = client
+        .call::<Create>(remote("GPT", "sk-test-abcdefghijkl-a1b2"))
+        .await
+        .unwrap();
+    assert!(!second.profile.active, "only the first becomes active");
+    assert!(second.profile.has_api_key);
+    assert_eq!(second.profile.api_key_hint.as_deref(), Some("...a1b2"));
+
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert_eq!(list.profiles.len(), 2);
+    assert_eq!(list.active_id, Some(first.profile.id.clone()));
+    assert_eq!(list.safe_storage.state, SafeStorageState::Available);
+    assert!(list.store.writable);
+    let only_openai = client
+        .call::<List>(ListParams {
+            provider: Some("openai".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(only_openai.profiles.len(), 1);
+
+    let got = client
+        .call::<Get>(IdParams {
+            id: second.profile.id.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, second.profile);
+    let err = client
+        .call::<Get>(IdParams {
+            id: "not-an-id".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ProfileNotFound);
+}
+
+#[tokio::test]
+async fn create_reports_every_failing_field_at_once() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let err = client
+        .call::<Create>(CreateParams {
+            name: " ".into(),
+            provider: "skynet".into(),
+            endpoint: "ftp://nowhere".into(),
+            model: String::new(),
+            api_key: Some("has space".into()),
+            consent_granted_at: Some("last tuesday".into()),
+            metadata: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ValidationError);
+    let fields: Vec<String> = field_errors(&err).into_iter().map(|e| e.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "name",
+            "provider",
+            "endpoint",
+            "model",
+            "consent_granted_at",
+            "api_key"
+        ]
+    );
+    assert!(
+        client
+            .call::<List>(ListParams::default())
+            .await
+            .unwrap()
+            .profiles
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn names_consent_and_keys_follow_the_rules() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let id = create(&client, local("Local Llama")).await;
+
+    let err = client
+        .call::<Create>(local("local LLAMA"))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::NameConflict);
+    assert_eq!(
+        err.wire_error().unwrap().details.as_ref().unwrap()["conflicting_id"].as_str(),
+        Some(id.as_str())
+    );
+
+    let mut no_consent = remote("Remote", "sk-1");
+    no_consent.consent_granted_at = None;
+    let err = client.call::<Create>(no_consent).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ConsentRequired);
+    assert!(err.wire_error().unwrap().remediation.is_some());
+
+    let mut lan = local("LAN box");
+    lan.endpoint = "http://192.168.1.20:11434".into();
+    let err = client.call::<Create>(lan).await.unwrap_err();
+    assert_eq!(
+        code(&err),
+        ErrorCode::ConsentRequired,
+        "only loopback counts as this machine"
+    );
+
+    let mut keyless = remote("Keyless", "x");
+    keyless.api_key = None;
+    let err = client.call::<Create>(keyless).await.unwrap_err();
+    assert_eq!(field_errors(&err)[0].field, "api_key");
+}
+
+#[tokio::test]
+async fn api_key_patches_keep_clear_and_replace() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let mut params = local("Local with key");
+    params.api_key = Some("sk-local-0000-1111".into());
+    let id = create(&client, params).await;
+
+    let renamed = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                name: Some("Renamed".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(renamed.profile.name, "Renamed");
+    assert!(renamed.profile.has_api_key, "absent keeps the key");
+    assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...1111"));
+
+    let replaced = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                api_key: Patch::Set("sk-local-2222-3333".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        replaced.profile.api_key_hint.as_deref(),
+        Some("...3333"),
+        "a string replaces it"
+    );
+
+    let cleared = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                api_key: Patch::Clear,
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert!(!cleared.profile.has_api_key, "nil clears it");
+    assert_eq!(cleared.profile.api_key_hint, None);
+
+    let err = client
+        .call::<Update>(patch(
+            "3f5b1f0e-0000-4000-8000-000000000000",
+            ProfilePatch::default(),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ProfileNotFound);
+    let err = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                endpoint: Some("gopher://x".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(field_errors(&err)[0].field, "patch.endpoint");
+}
+
+#[tokio::test]
+async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let mut params = remote("Compat", "sk-compat-key-9999");
+    params.provider = "openai_compatible".into();
+    params.endpoint = "https://llm.example.com/v1".into();
+    let id = create(&client, params).await;
+
+    // Same origin, another path: the key stays.
+    let same = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                endpoint: Some("https://llm.example.com/api/v1".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert!(same.profile.has_api_key && same.profile.consent_granted_at.is_some());
+    assert!(same.warnings.is_empty());
+
+    // Another host without new consent: refused, nothing changed.
+    let err = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                endpoint: Some("https://evil.example.net/v1".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ConsentRequired);
+    let unchanged = client
+        .call::<Get>(IdParams { id: id.clone() })
+        .await
+        .unwrap();
+    assert!(unchanged.has_api_key);
+
+    // Another host with fresh consent: allowed, the key is gone, and the learner is told.
+    let moved = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                endpoint: Some("https://other.example.net/v1".into()),
+                consent_granted_at: Patch::Set(CONSENT.into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert!(
+        !moved.profile.has_api_key,
+        "a key is never sent to a host it was not given for"
+    );
+    assert_eq!(moved.warnings[0].code, "credentials_dropped");
+
+    // The same move with a key supplied keeps that new key.
+    let with_key = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                endpoint: Some("https://third.example.org".into()),
+                api_key: Patch::Set("sk-third-host-7777".into()),
+                consent_granted_at: Patch::Set(CONSENT.into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(with_key.profile.api_key_hint.as_deref(), Some("...7777"));
+}
+
+#[tokio::test]
+async fn delete_needs_a_successor_for_the_active_profile() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let a = create(&client, local("A")).await;
+    let b = create(&client, local("B")).await;
+    let c = create(&client, local("C")).await;
+
+    let delete = |id: &str, successor: Option<&str>| DeleteParams {
+        id: id.into(),
+        successor_id: successor.map(Into::into),
+    };
+    let err = client.call::<Delete>(delete(&a, None)).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::SuccessorRequired);
+    let err = client
+        .call::<Delete>(delete(&a, Some("7d1c7e8a-0000-4000-8000-000000000000")))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::SuccessorNotFound);
+    let err = client
+        .call::<Delete>(delete(&a, Some(&a)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        ErrorCode::SuccessorNotFound,
+        "a profile cannot succeed itself"
+    );
+
+    let done = client.call::<Delete>(delete(&a, Some(&c))).await.unwrap();
+    assert_eq!(
+        done.active_id.as_deref(),
+        Some(c.as_str()),
+        "the successor is active in the same step"
+    );
+    let done = client.call::<Delete>(delete(&b, None)).await.unwrap();
+    assert_eq!(
+        done.active_id.as_deref(),
+        Some(c.as_str()),
+        "deleting another keeps the active one"
+    );
+    let done = client.call::<Delete>(delete(&c, None)).await.unwrap();
+    assert_eq!(done.active_id, None, "deleting the last leaves none active");
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert!(list.profiles.is_empty() && list.active_id.is_none());
+}
+
+#[tokio::test]
+async fn activating_the_active_profile_changes_nothing_and_says_so() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let a = create(&client, local("A")).await;
+    let b = create(&client, local("B")).await;
+    let same = client
+        .call::<Activate>(IdParams { id: a.clone() })
+        .await
+        .unwrap();
+    assert!(!same.changed);
+    assert_eq!(same.previous_active_id.as_deref(), Some(a.as_str()));
+    let switched = client
+        .call::<Activate>(IdParams { id: b.clone() })
+        .await
+        .unwrap();
+    assert!(switched.changed);
+    assert_eq!(switched.previous_active_id.as_deref(), Some(a.as_str()));
+    assert_eq!(switched.active_id, b);
+}
+
+/// 1,000 activations from 16 clients at once. Each answer's `previous_active_id` must be
+/// the profile the one before it activated: the answers chain into one line, so no
+/// update was lost or interleaved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_activations_form_one_linear_chain() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let setup = agent.client().await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(create(&setup, local(&format!("P{i}"))).await);
+    }
+    let initial = ids[0].clone();
+    let mut tasks = Vec::new();
+    for client_no in 0..16u64 {
+        let client = agent.client().await;
+        let ids = ids.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut edges = Vec::new();
+            for i in 0..(1000 / 16 + u64::from(client_no < 1000 % 16)) {
+                let target = &ids[((client_no * 7 + i * 13) % ids.len() as u64) as usize];
+                let answer = client
+                    .call::<Activate>(IdParams { id: target.clone() })
+                    .await
+                    .unwrap();
+                assert_eq!(&answer.active_id, target);
+                edges.push((
+                    answer.previous_active_id.unwrap(),
+                    answer.active_id,
+                    answer.changed,
+                ));
+            }
+            edges
+        }));
+    }
+    let mut edges = Vec::new();
+    for task in tasks {
+        edges.extend(task.await.unwrap());
+    }
+    assert_eq!(edges.len(), 1000);
+    // An unchanged answer is a loop on the active profile; a change is an edge
+    // previous -> new. Serialized, the changes form one path from the initial profile
+    // to the final one: every profile is left as often as it is entered, except the
+    // ends. A lost update would leave some profile twice after entering it once.
+    let mut balance = std::collections::HashMap::<String, i64>::new();
+    for (previous, active, changed) in &edges {
+        if *changed {
+            assert_ne!(previous, active);
+            *balance.entry(previous.clone()).or_default() += 1;
+            *balance.entry(active.clone()).or_default() -= 1;
+        } else {
+            assert_eq!(previous, active);
+        }
+    }
+    let final_active = setup
+        .call::<List>(ListParams::default())
+        .await
+        .unwrap()
+        .active_id
+        .unwrap();
+    for (id, net) in balance {
+        let expected = i64::from(id == initial) - i64::from(id == final_active);
+        assert_eq!(
+            net, expected,
+            "profile {id} left {net} more times than entered"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_restart_keeps_everything() {
+    let keyring = KeyringSession::start();
+    let mut agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    create(&client, local("Local")).await;
+    let mut with_metadata = remote("Remote", "sk-restart-test-5555");
+    with_metadata.metadata = Some(ProfileMetadata {
+        labels: vec!["work".into()],
+        notes: Some("lesson plans".into()),
+        options: [("temperature".to_owned(), "0.2".to_owned())].into(),
+    });
+    let remote_id = create(&client, with_metadata).await;
+    client
+        .call::<Activate>(IdParams { id: remote_id })
+        .await
+        .unwrap();
+    let before = client.call::<List>(ListParams::default()).await.unwrap();
+    drop(client);
+
+    agent.kill9();
+    agent.restart();
+    let client = agent.client().await;
+    let after = client.call::<List>(ListParams::default()).await.unwrap();
+    assert_eq!(after.profiles, before.profiles);
+    assert_eq!(after.active_id, before.active_id);
+    // The key still decrypts after the restart: a rename proves the vault can check it.
+    let id = &after.profiles[1].id;
+    let renamed = client
+        .call::<Update>(patch(
+            id,
+            ProfilePatch {
+                name: Some("Remote 2".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...5555"));
+}
+
+#[tokio::test]
+async fn the_key_never_appears_in_plaintext_anywhere() {
+    let keyring = KeyringSession::start();
+    let mut agent = TestAgent::with_keyring(&keyring);
+    let secret = "sk-live-0123456789-NEVER-SHOW-ME";
+    let client = agent.client().await;
+    let mut responses = Vec::new();
+    let created = client
+        .call::<Create>(remote("Remote", secret))
+        .await
+        .unwrap();
+    responses.push(format!("{created:?}"));
+    let id = created.profile.id.clone();
+    let updated = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                api_key: Patch::Set(format!("{secret}-2")),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    responses.push(format!("{updated:?}"));
+    // A failing request that carries the key must not echo it either.
+    let mut bad = remote("", secret);
+    bad.endpoint = "nope".into();
+    responses.push(format!(
+        "{:?}",
+        client.call::<Create>(bad).await.unwrap_err()
+    ));
+    responses.push(format!(
+        "{:?}",
+        client.call::<List>(ListParams::default()).await.unwrap()
+    ));
+    responses.push(format!(
+        "{:?}",
+        client.call::<Get>(IdParams { id }).await.unwrap()
+    ));
+    responses.push(format!(
+        "{:?}",
+        client.call::<Status>(no_params()).await.unwrap()
+    ));
+    drop(client);
+    agent.signal(rustix::process::Signal::TERM);
+    agent.wait_exit(std::time::Duration::from_secs(20));
+
+    let file = std::fs::read_to_string(agent.data_dir.join("profiles.json")).unwrap();
+    let journal: String = agent
+        .journal_lines()
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    for (place, text) in [
+        ("profiles.json", file.as_str()),
+        ("the log", agent.log_text().as_str()),
+        ("diagnostics", journal.as_str()),
+        ("responses", responses.join("\n").as_str()),
+    ] {
+        assert!(
+            !text.contains("NEVER-SHOW-ME"),
+            "the key leaked into {place}"
+        );
+    }
+    assert!(file.contains("ciphertext"), "the key is stored, encrypted");
+    assert!(
+        !keyring.agent_entries().contains("NEVER-SHOW-ME"),
+        "the keyring holds the data key, not API keys"
+    );
+}
+
+#[tokio::test]
+async fn during_a_keyring_outage_writes_are_refused_reads_work_and_writes_come_back() {
+    let mut keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let id = create(&client, remote("Remote", "sk-outage-test-4444")).await;
+    let other = create(&client, local("Local")).await;
+
+    keyring.stop_daemon();
+    for attempt in [
+        client
+            .call::<Create>(local("During outage"))
+            .await
+            .map(|_| ()),
+        client
+            .call::<Activate>(IdParams { id: other })
+            .await
+            .map(|_| ()),
+        client
+            .call::<Update>(patch(
+                &id,
+                ProfilePatch {
+                    name: Some("Renamed".into()),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .map(|_| ()),
+    ] {
+        let err = attempt.unwrap_err();
+        let wire = err.wire_error().unwrap();
+        assert_eq!(wire.code, ErrorCode::SafeStorageUnavailable);
+        assert!(wire.retryable);
+        assert!(
+            wire.remediation
+                .as_deref()
+                .unwrap_or_default()
+                .contains("GNOME Keyring")
+        );
+    }
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert_eq!(list.profiles.len(), 2, "reads keep working");
+    assert_eq!(list.safe_storage.state, SafeStorageState::Unavailable);
+    assert!(list.safe_storage.remediation.is_some());
+    let events = client
+        .call::<llm_agent_protocol::methods::diagnostics::Query>(
+            llm_agent_protocol::methods::diagnostics::QueryParams {
+                result: Some("SAFE_STORAGE_UNAVAILABLE".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(events.matched, 3);
+    assert!(
+        events
+            .events
+            .iter()
+            .all(|e| e.safe_storage == Some(SafeStorageState::Unavailable))
+    );
+
+    keyring.start_daemon();
+    client
+        .call::<Create>(local("After outage"))
+        .await
+        .expect("writes work again without a restart");
+    let renamed = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                name: Some("Renamed".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        renamed.profile.api_key_hint.as_deref(),
+        Some("...4444"),
+        "nothing stored was lost"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_data_key_is_reported_and_reset_explicitly() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let with_key = create(&client, remote("Remote", "sk-lost-key-3333")).await;
+    let plain = create(&client, local("Local")).await;
+
+    keyring.clear_agent_entries();
+    let err = client
+        .call::<Create>(remote("Another", "sk-new-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        ErrorCode::SafeStorageKeyMissing,
+        "no silent new key"
+    );
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert_eq!(list.safe_storage.state, SafeStorageState::KeyMissing);
+    // Writes that involve no secret still work.
+    client
+        .call::<Activate>(IdParams {
+            id: with_key.clone(),
+        })
+        .await
+        .unwrap();
+    client
+        .call::<Update>(patch(
+            &plain,
+            ProfilePatch {
+                name: Some("Local 2".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+
+    let reset = client.call::<ResetSecrets>(no_params()).await.unwrap();
+    assert_eq!(reset.cleared_ids, [with_key.clone()]);
+    let profile = client
+        .call::<Get>(IdParams {
+            id: with_key.clone(),
+        })
+        .await
+        .unwrap();
+    assert!(!profile.has_api_key);
+    assert_eq!(profile.name, "Remote", "everything else is kept");
+    client
+        .call::<Update>(patch(
+            &with_key,
+            ProfilePatch {
+                api_key: Patch::Set("sk-fresh-key-2222".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("keys can be entered again");
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert_eq!(list.safe_storage.state, SafeStorageState::Available);
+    // A second reset finds nothing to drop.
+    assert!(
+        client
+            .call::<ResetSecrets>(no_params())
+            .await
+            .unwrap()
+            .cleared_ids
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_corrupt_profile_file_is_kept_served_and_protected() {
+    let keyring = KeyringSession::start();
+    let mut agent = TestAgent::with_keyring(&keyring);
+    agent.kill9();
+    let file = agent.data_dir.join("profiles.json");
+    let garbage = b"{\"schema\": 1, \"profiles\": [ {\"id\": tru";
+    std::fs::write(&file, garbage).unwrap();
+    agent.restart();
+    let client = agent.client().await;
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert!(list.profiles.is_empty());
+    assert!(!list.store.writable);
+    assert!(
+        list.store
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+    let err = client.call::<Create>(local("X")).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::StoreReadOnly);
+    let status = client.call::<Status>(no_params()).await.unwrap();
+    assert!(status.store.problem.is_some());
+    assert_eq!(std::fs::read(&file).unwrap(), garbage, "never overwritten");
+}
+
+#[tokio::test]
+async fn profile_events_carry_the_profile_and_safe_storage_state() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let reply = client
+        .call_with::<Create>(
+            local("Local"),
+            CallOptions::default().correlation_id("create-local"),
+        )
+        .await
+        .unwrap();
+    let events = client
+        .call::<llm_agent_protocol::methods::diagnostics::Query>(
+            llm_agent_protocol::methods::diagnostics::QueryParams {
+                correlation_id: Some("create-local".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let event = &events.events[0];
+    assert_eq!(
+        event.profile_id.as_deref(),
+        Some(reply.result.profile.id.as_str())
+    );
+    assert!(event.safe_storage.is_some());
+}
