@@ -718,7 +718,7 @@ async fn a_lost_data_key_is_reported_and_reset_explicitly() {
         .unwrap();
 
     let reset = client.call::<ResetSecrets>(no_params()).await.unwrap();
-    assert_eq!(reset.cleared_ids, [with_key.clone()]);
+    assert_eq!(reset.cleared_ids, std::slice::from_ref(&with_key));
     let profile = client
         .call::<Get>(IdParams {
             id: with_key.clone(),
