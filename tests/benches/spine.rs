@@ -5,17 +5,32 @@
 //! - raw ping-pong: 100 bytes out and 100 bytes back on a plain `UnixStream`, against an
 //!   echo server in a separate process (this binary, re-executed), from 1 connection and
 //!   from 32 at once;
-//! - `agent.status` through `llm_agent_client::Client` to the release agent, from 1 client
-//!   and from 32 concurrent clients, each on its own connection.
+//! - `agent.status`, bare frames: a blocking socket sends a pre-encoded request frame and
+//!   reads the response frame without decoding it, so the agent's share of the cost shows
+//!   without the client library's;
+//! - `agent.status` through `llm_agent_client::Client`, from 1 client and from 32
+//!   concurrent clients, each on its own connection.
 //!
-//! It prints p50, p99, max and throughput per case, and the ratio agent/raw at p50; the
-//! spine's goal is a ratio of 3 or less for one client. Nothing is asserted.
+//! `agent.status` is the request: the smallest one that takes the whole request path
+//! (envelope decode, dispatch, typed params, handler, encode, diagnostics record) without
+//! waiting on an actor. The agent runs as a user runs it, at its default log level.
+//!
+//! Each case runs under each CPU placement (see [`Placement`]): client and server on
+//! different CPUs, then on the same one. Left alone, the scheduler flips between the two
+//! from run to run, and a raw round trip differs by 2x or more between them.
+//!
+//! It prints p50, p99, max and throughput per case, the ratio agent/raw at p50 (the
+//! spine's goal is 3 or less for one client), and how much CPU other processes took
+//! meanwhile: figures taken next to a busy neighbour are not worth comparing. Nothing is
+//! asserted.
 //!
 //! ```text
 //! cargo build --release -p llm-agent
-//! cargo bench -p llm-agent-tests --bench spine              # full run
-//! cargo bench -p llm-agent-tests --bench spine -- --quick   # smoke run (or BENCH_QUICK=1)
+//! cargo bench -p llm-agent-tests --bench spine                          # full run
+//! cargo bench -p llm-agent-tests --bench spine -- --quick               # smoke run
+//! cargo bench -p llm-agent-tests --bench spine -- --placement free      # one placement
 //! ```
+//! `BENCH_QUICK=1` and `BENCH_PLACEMENT=NAME` do the same as the flags.
 
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -25,9 +40,14 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use llm_agent_client::Client;
+use llm_agent_protocol::envelope::{self, Envelope, Request};
+use llm_agent_protocol::frame::read_frame;
 use llm_agent_protocol::methods::agent::Status;
-use llm_agent_tests::bench::{self, RunSize, Samples, Table};
-use llm_agent_tests::{TestAgent, agent_binary, no_params};
+use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Method};
+use llm_agent_tests::bench::{
+    self, BenchAgent, ForeignLoad, Placement, RunSize, Samples, Summary, Table,
+};
+use llm_agent_tests::{agent_binary, hello, no_params};
 
 /// Set (to a socket path) when this binary is re-executed as the echo server.
 const ECHO_SERVER_ENV: &str = "LLM_AGENT_SPINE_BENCH_ECHO_SOCKET";
@@ -36,7 +56,7 @@ const PING_LEN: usize = 100;
 /// Connections in the concurrent cases.
 const CONCURRENT: usize = 32;
 /// Width of the case column.
-const CASE_WIDTH: usize = 28;
+const CASE_WIDTH: usize = 30;
 
 /// How many round trips each case makes.
 struct Plan {
@@ -67,78 +87,150 @@ fn main() {
     }
     let size = RunSize::from_env();
     let plan = Plan::new(size);
-    let agent_bin = agent_binary();
+    let placements = Placement::from_env(&["split", "shared"]).unwrap_or_else(|err| {
+        eprintln!("spine bench: {err}");
+        std::process::exit(2);
+    });
 
+    print_header(size, &plan);
+
+    let echo = EchoServer::start();
+    let agent = BenchAgent::start();
+    for placement in placements {
+        println!();
+        println!("placement {}", placement.describe());
+        placement.pin_client_thread().expect("pin the bench thread");
+        placement
+            .pin_server_process(echo.child.id())
+            .expect("pin the echo server");
+        placement
+            .pin_server_process(agent.pid())
+            .expect("pin the agent");
+        let load = ForeignLoad::start(&[std::process::id(), echo.child.id(), agent.pid()]);
+        run_cases(&plan, &echo, &agent);
+        if let Some(load) = load.describe() {
+            println!("while measuring: {load}");
+        }
+    }
+}
+
+/// What runs where, and how many times.
+fn print_header(size: RunSize, plan: &Plan) {
     println!(
         "spine bench ({}, {} cores, {})",
         bench::build_profile(),
         bench::cores(),
         size.name()
     );
-    println!(
-        "  raw:    {PING_LEN} B ping-pong on a UnixStream to an echo server in another process;"
+    let raw =
+        format!("{PING_LEN} B ping-pong on a UnixStream with an echo server in another process;");
+    let agent = format!("{} at its default log level;", agent_binary().display());
+    let counts_one = format!(
+        "1 connection: warm-up {}, then {} timed;",
+        plan.warmup, plan.calls
     );
-    println!("          blocking std I/O on both sides, one thread per connection on each side");
-    println!(
-        "  agent:  agent.status via llm-agent-client -> {}",
-        agent_bin.display()
+    let counts_many = format!(
+        "{CONCURRENT} connections: warm-up {}, then {} timed each",
+        plan.warmup_each, plan.calls_each
     );
-    println!("          agent: tokio current_thread (plus its diagnostics journal thread)");
-    println!("          client: tokio current_thread, one thread for all its connections");
-    println!(
-        "  counts: warm-up {} then {} timed (1 connection); warm-up {} then {} timed per \
-         connection ({CONCURRENT} connections)",
-        plan.warmup, plan.calls, plan.warmup_each, plan.calls_each
-    );
-    println!();
+    let legend = [
+        (
+            "raw",
+            [
+                raw.as_str(),
+                "blocking std I/O, one thread per connection on each side",
+            ],
+        ),
+        (
+            "agent",
+            [
+                agent.as_str(),
+                "tokio current_thread, plus its diagnostics journal thread",
+            ],
+        ),
+        (
+            "bare",
+            [
+                "agent.status as a pre-encoded frame on a blocking UnixStream;",
+                "the response frame is read, not decoded",
+            ],
+        ),
+        (
+            "client",
+            [
+                "agent.status via llm-agent-client;",
+                "tokio current_thread, one thread for all its connections",
+            ],
+        ),
+        ("counts", [counts_one.as_str(), counts_many.as_str()]),
+    ];
+    for (label, [first, second]) in legend {
+        println!("  {label:<8}{first}");
+        println!("  {:<8}{second}", "");
+    }
+}
 
+/// Every case once, on the calling thread's current placement.
+fn run_cases(plan: &Plan, echo: &EchoServer, agent: &BenchAgent) {
     let table = Table::start(CASE_WIDTH);
-    let echo = EchoServer::start();
     let raw_one = raw_ping_pong(&echo.socket, 1, plan.warmup, plan.calls).summary();
     table.row("raw ping-pong (1)", &raw_one);
     let raw_many =
         raw_ping_pong(&echo.socket, CONCURRENT, plan.warmup_each, plan.calls_each).summary();
     table.row(&format!("raw ping-pong ({CONCURRENT})"), &raw_many);
-    drop(echo);
+    let bare = bare_status(agent.socket(), plan.warmup, plan.calls).summary();
+    table.row("agent.status, bare frames (1)", &bare);
 
-    let agent = TestAgent::start();
-    // The client's layout for both agent cases. The agent serves every connection on one
+    // The client's layout for both client cases. The agent serves every connection on one
     // current_thread runtime; one client thread for all connections makes two busy
-    // threads, which fills this 2-core machine without the two sides taking CPU from each
-    // other. A multi-thread client runtime would add cross-thread wake-ups inside the
-    // client and compete with the agent for cores, so it would measure the client's
-    // scheduler rather than the spine.
+    // threads, one per core of the 2-core machines this targets, and each side's tasks
+    // wake one another without crossing threads. A multi-thread client runtime would add
+    // cross-thread wake-ups inside the client and compete with the agent for cores: it
+    // would measure the client's scheduler rather than the spine.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("build the client runtime");
-    let agent_one = runtime
-        .block_on(agent_status(&agent, 1, plan.warmup, plan.calls))
+    let client_one = runtime
+        .block_on(client_status(agent, 1, plan.warmup, plan.calls))
         .summary();
-    table.row("agent.status (1 client)", &agent_one);
-    let agent_many = runtime
-        .block_on(agent_status(
-            &agent,
+    table.row("agent.status (1 client)", &client_one);
+    let client_many = runtime
+        .block_on(client_status(
+            agent,
             CONCURRENT,
             plan.warmup_each,
             plan.calls_each,
         ))
         .summary();
-    table.row(&format!("agent.status ({CONCURRENT} clients)"), &agent_many);
-
-    println!();
-    println!(
-        "ratio agent/raw at p50, 1 client:    {:.1}x  (goal <= 3)",
-        ratio(agent_one.p50, raw_one.p50)
+    table.row(
+        &format!("agent.status ({CONCURRENT} clients)"),
+        &client_many,
     );
-    println!(
-        "ratio agent/raw at p50, {CONCURRENT} clients:  {:.1}x",
-        ratio(agent_many.p50, raw_many.p50)
+
+    print_ratio(
+        "agent.status/raw at p50, 1 client",
+        &client_one,
+        &raw_one,
+        "  (goal <= 3)",
+    );
+    print_ratio(
+        &format!("agent.status/raw at p50, {CONCURRENT} clients"),
+        &client_many,
+        &raw_many,
+        "",
+    );
+    print_ratio(
+        "bare frames/raw at p50, 1 client",
+        &bare,
+        &raw_one,
+        "  (the agent without the client library)",
     );
 }
 
-fn ratio(numerator: Duration, denominator: Duration) -> f64 {
-    numerator.as_secs_f64() / denominator.as_secs_f64()
+fn print_ratio(what: &str, numerator: &Summary, denominator: &Summary, note: &str) {
+    let ratio = numerator.p50.as_secs_f64() / denominator.p50.as_secs_f64();
+    println!("ratio {what:<40} {ratio:>4.1}x{note}");
 }
 
 /// `clients` connections to the echo server, each on its own blocking thread, make
@@ -180,9 +272,43 @@ fn raw_ping_pong(socket: &Path, clients: usize, warmup: usize, calls: usize) -> 
     all
 }
 
+/// One blocking connection sends the same encoded `agent.status` frame over and over and
+/// reads each response frame without decoding it. Reusing the id is fine: each request
+/// has been answered before the next one is sent.
+fn bare_status(socket: &Path, warmup: usize, calls: usize) -> Samples {
+    let mut stream = UnixStream::connect(socket).expect("connect to the agent");
+    hello(&mut stream).expect("hello on a bare connection");
+    let request = envelope::encode_frame(
+        &Envelope::Request(Request {
+            id: 1,
+            method: Status::NAME.to_owned(),
+            params: no_params(),
+            correlation_id: None,
+        }),
+        DEFAULT_MAX_FRAME_LEN,
+    )
+    .expect("encode agent.status");
+    let mut round_trip = || {
+        stream.write_all(&request).expect("write to the agent");
+        read_frame(&mut stream, DEFAULT_MAX_FRAME_LEN)
+            .expect("read from the agent")
+            .expect("the agent closed the connection");
+    };
+    for _ in 0..warmup {
+        round_trip();
+    }
+    let mut samples = Samples::with_capacity(calls);
+    for _ in 0..calls {
+        let start = Instant::now();
+        round_trip();
+        samples.record_since(start);
+    }
+    samples
+}
+
 /// `clients` clients, each on its own connection and its own task, make `warmup`
 /// `agent.status` calls, wait for one another, then make `calls` timed calls.
-async fn agent_status(agent: &TestAgent, clients: usize, warmup: usize, calls: usize) -> Samples {
+async fn client_status(agent: &BenchAgent, clients: usize, warmup: usize, calls: usize) -> Samples {
     let start_line = Arc::new(tokio::sync::Barrier::new(clients));
     let mut workers = Vec::with_capacity(clients);
     for _ in 0..clients {

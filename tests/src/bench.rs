@@ -1,11 +1,22 @@
-//! Shared pieces of the benches in `tests/benches/`: how big a run is, latency samples
-//! with their percentiles and throughput, and a plain-text table to print them in.
+//! Shared pieces of the benches in `tests/benches/`: how big a run is, an agent started as
+//! a user starts it, where client and server run ([`Placement`]), latency samples with
+//! their percentiles and throughput, a plain-text table to print them in, and how busy
+//! the rest of the machine was meanwhile ([`ForeignLoad`]).
 //!
 //! A bench records each operation with [`Samples::record_since`], merges the samples of
 //! concurrent workers with [`Samples::merge`], and prints [`Samples::summary`] as one
 //! [`Table`] row. Benches report figures; they never fail on them.
 
+use std::fs::File;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use llm_agent_client::{Client, Connector};
+
+use crate::{START_TIMEOUT, agent_binary, hello};
 
 /// How long a bench runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +68,345 @@ pub fn build_profile() -> &'static str {
 /// The CPUs this process may run on.
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// An `llm-agent` on its own temp socket and data dir, started the way a user starts it:
+/// at its default log level. ([`TestAgent`](crate::TestAgent) logs at debug level, which
+/// writes a line to stderr per request: right for finding a test failure, wrong for
+/// timing one.) It has no credential store, so profile writes are refused. Killed on
+/// drop.
+pub struct BenchAgent {
+    socket: PathBuf,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl BenchAgent {
+    /// Starts the agent and waits until it answers a handshake.
+    pub fn start() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("llm-agent-bench")
+            .tempdir()
+            .expect("temp dir for the agent");
+        let socket = dir.path().join("run/agent.sock");
+        let log = File::create(dir.path().join("agent.log")).expect("agent log file");
+        let mut child = Command::new(agent_binary())
+            .arg("--socket")
+            .arg(&socket)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .env_remove("LLM_AGENT_SOCKET")
+            .env_remove("LLM_AGENT_DATA_DIR")
+            // No credential store: a bench must never touch the user's own keyring.
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn llm-agent");
+        let deadline = Instant::now() + START_TIMEOUT;
+        while !UnixStream::connect(&socket).is_ok_and(|mut stream| hello(&mut stream).is_ok()) {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("llm-agent exited during start-up ({status})");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "llm-agent did not answer within {START_TIMEOUT:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Self {
+            socket,
+            child,
+            _dir: dir,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// A new connection, past the handshake.
+    pub async fn client(&self) -> Client {
+        Connector::new()
+            .socket(&self.socket)
+            .client_name("llm-agent-bench", env!("CARGO_PKG_VERSION"))
+            .connect()
+            .await
+            .expect("connect to the agent")
+    }
+}
+
+impl Drop for BenchAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The CPUs this process was allowed to run on when it first asked, before any
+/// [`Placement`] pinned it; empty where that cannot be known.
+pub fn allowed_cpus() -> Vec<usize> {
+    static ALLOWED: OnceLock<Vec<usize>> = OnceLock::new();
+    ALLOWED
+        .get_or_init(|| affinity::allowed().unwrap_or_default())
+        .clone()
+}
+
+/// Which CPUs the two sides of a client/server bench run on.
+///
+/// Between two processes, a round trip costs about twice as much when each message must
+/// wake a thread on another, idle core (on a VM, an idle vCPU has halted and must be
+/// woken through the hypervisor) as when both sides share one core. Left to itself the
+/// scheduler flips between the two from run to run, so a bench pins each side to say
+/// which one it measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// The client on one CPU and the server on another: every message wakes the other
+    /// core, as when an app and the agent are both otherwise idle.
+    Split { client: usize, server: usize },
+    /// Client and server on one CPU: a message costs a context switch and no wake-up of
+    /// another core, so the figures are mostly CPU work.
+    Shared { cpu: usize },
+    /// Wherever the scheduler puts them.
+    Free,
+}
+
+impl Placement {
+    /// The placements that can be told apart on `cpus`: split needs two.
+    pub fn available(cpus: &[usize]) -> Vec<Self> {
+        let mut placements = Vec::new();
+        if let [client, server, ..] = *cpus {
+            placements.push(Self::Split { client, server });
+        }
+        if let [cpu, ..] = *cpus {
+            placements.push(Self::Shared { cpu });
+        }
+        placements.push(Self::Free);
+        placements
+    }
+
+    /// The placements to run: `--placement NAME` (or `BENCH_PLACEMENT=NAME`) picks one
+    /// of [`Placement::available`] by name; otherwise `defaults` of them, in order.
+    pub fn from_env(defaults: &[&str]) -> Result<Vec<Self>, String> {
+        let available = Self::available(&allowed_cpus());
+        let args: Vec<String> = std::env::args().collect();
+        let asked = args
+            .windows(2)
+            .find(|pair| pair[0] == "--placement")
+            .map(|pair| pair[1].clone())
+            .or_else(|| std::env::var("BENCH_PLACEMENT").ok());
+        let wanted: Vec<&str> = match &asked {
+            Some(name) => vec![name.as_str()],
+            None => defaults.to_vec(),
+        };
+        let chosen: Vec<Self> = available
+            .iter()
+            .copied()
+            .filter(|placement| wanted.contains(&placement.name()))
+            .collect();
+        match (&asked, chosen.is_empty()) {
+            (Some(name), true) => Err(format!(
+                "unknown placement {name:?} here; this machine offers {}",
+                available
+                    .iter()
+                    .map(|placement| placement.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            (None, true) => Ok(vec![Self::Free]),
+            (_, false) => Ok(chosen),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Split { .. } => "split",
+            Self::Shared { .. } => "shared",
+            Self::Free => "free",
+        }
+    }
+
+    /// The name and the CPUs, for a report.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Split { client, server } => {
+                format!("split: client on CPU {client}, server on CPU {server}")
+            }
+            Self::Shared { cpu } => format!("shared: client and server both on CPU {cpu}"),
+            Self::Free => "free: not pinned".to_owned(),
+        }
+    }
+
+    fn client_cpus(self) -> Vec<usize> {
+        match self {
+            Self::Split { client: cpu, .. } | Self::Shared { cpu } => vec![cpu],
+            Self::Free => allowed_cpus(),
+        }
+    }
+
+    fn server_cpus(self) -> Vec<usize> {
+        match self {
+            Self::Split { server: cpu, .. } | Self::Shared { cpu } => vec![cpu],
+            Self::Free => allowed_cpus(),
+        }
+    }
+
+    /// Pins the calling thread to the client's CPU; threads it starts afterwards inherit
+    /// the pin.
+    pub fn pin_client_thread(self) -> std::io::Result<()> {
+        affinity::pin_thread(None, &self.client_cpus())
+    }
+
+    /// Pins every current thread of process `pid` to the server's CPU; threads they
+    /// start afterwards inherit the pin.
+    pub fn pin_server_process(self, pid: u32) -> std::io::Result<()> {
+        let cpus = self.server_cpus();
+        for thread in affinity::threads_of(pid)? {
+            affinity::pin_thread(Some(thread), &cpus)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod affinity {
+    use std::io;
+
+    use rustix::process::Pid;
+    use rustix::thread::{CpuSet, sched_getaffinity, sched_setaffinity};
+
+    pub fn allowed() -> io::Result<Vec<usize>> {
+        let set = sched_getaffinity(None)?;
+        Ok((0..CpuSet::MAX_CPU)
+            .filter(|&cpu| set.is_set(cpu))
+            .collect())
+    }
+
+    /// Pins thread `tid` (the calling thread when `None`) to `cpus`.
+    pub fn pin_thread(tid: Option<i32>, cpus: &[usize]) -> io::Result<()> {
+        let mut set = CpuSet::new();
+        cpus.iter().for_each(|&cpu| set.set(cpu));
+        let tid = tid.map(|raw| Pid::from_raw(raw).ok_or(io::ErrorKind::InvalidInput));
+        Ok(sched_setaffinity(tid.transpose()?, &set)?)
+    }
+
+    /// The thread ids of process `pid`.
+    pub fn threads_of(pid: u32) -> io::Result<Vec<i32>> {
+        std::fs::read_dir(format!("/proc/{pid}/task"))?
+            .map(|entry| {
+                let name = entry?.file_name();
+                name.to_str()
+                    .and_then(|tid| tid.parse().ok())
+                    .ok_or_else(|| io::Error::other(format!("odd task entry {name:?}")))
+            })
+            .collect()
+    }
+}
+
+/// Elsewhere nothing is pinned: every placement runs where the scheduler puts it.
+#[cfg(not(target_os = "linux"))]
+mod affinity {
+    use std::io;
+
+    pub fn allowed() -> io::Result<Vec<usize>> {
+        Ok(Vec::new())
+    }
+
+    pub fn pin_thread(_tid: Option<i32>, _cpus: &[usize]) -> io::Result<()> {
+        Ok(())
+    }
+
+    pub fn threads_of(_pid: u32) -> io::Result<Vec<i32>> {
+        Ok(Vec::new())
+    }
+}
+
+/// CPU time that processes other than the bench's own took while it measured, and time
+/// the hypervisor gave this machine's CPUs to someone else (steal). A bench prints it
+/// next to its figures: a busy neighbour moves them by more than most changes do.
+#[derive(Debug)]
+pub struct ForeignLoad {
+    pids: Vec<u32>,
+    start: Option<CpuTicks>,
+    started: Instant,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CpuTicks {
+    busy: u64,
+    steal: u64,
+    ours: u64,
+}
+
+impl ForeignLoad {
+    /// Starts counting; `pids` are the bench's own processes (the bench itself and what it
+    /// started), whose CPU time is not foreign.
+    pub fn start(pids: &[u32]) -> Self {
+        Self {
+            pids: pids.to_vec(),
+            start: proc_stat::ticks(pids),
+            started: Instant::now(),
+        }
+    }
+
+    /// "other processes 0.03 CPUs, steal 0.00 CPUs" since the start, averaged over the
+    /// span; `None` where `/proc` cannot tell.
+    pub fn describe(&self) -> Option<String> {
+        let (start, end) = (self.start?, proc_stat::ticks(&self.pids)?);
+        let seconds = self.started.elapsed().as_secs_f64();
+        let cpus = |ticks: u64| ticks as f64 / proc_stat::TICKS_PER_SECOND / seconds;
+        let ours = end.ours.saturating_sub(start.ours);
+        let others = end.busy.saturating_sub(start.busy).saturating_sub(ours);
+        let steal = end.steal.saturating_sub(start.steal);
+        Some(format!(
+            "other processes {:.2} CPUs, steal {:.2} CPUs",
+            cpus(others),
+            cpus(steal)
+        ))
+    }
+}
+
+mod proc_stat {
+    use super::CpuTicks;
+
+    /// `USER_HZ`, which is 100 on every Linux architecture a bench runs on.
+    pub const TICKS_PER_SECOND: f64 = 100.0;
+
+    /// Busy and steal ticks of the whole machine (`/proc/stat`), and the user and system
+    /// ticks of `pids`, threads included (`/proc/PID/stat`).
+    pub fn ticks(pids: &[u32]) -> Option<CpuTicks> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let fields: Vec<u64> = stat
+            .lines()
+            .next()?
+            .strip_prefix("cpu ")?
+            .split_whitespace()
+            .map(|field| field.parse().ok())
+            .collect::<Option<_>>()?;
+        // user nice system idle iowait irq softirq steal ...
+        let [user, nice, system, _idle, _iowait, irq, softirq, steal, ..] = fields[..] else {
+            return None;
+        };
+        let mut ours = 0;
+        for pid in pids {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // Fields after the parenthesised command name, from field 3 (state) on.
+            let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            let utime: u64 = rest.get(11)?.parse().ok()?;
+            let stime: u64 = rest.get(12)?.parse().ok()?;
+            ours += utime + stime;
+        }
+        Some(CpuTicks {
+            busy: user + nice + system + irq + softirq,
+            steal,
+            ours,
+        })
+    }
 }
 
 /// The latency of each operation, and the span of time the operations covered.

@@ -7,6 +7,8 @@
 
 pub mod bench;
 
+pub mod keyring;
+
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -59,11 +61,25 @@ pub struct TestAgent {
     pub data_dir: PathBuf,
     child: Option<Child>,
     log: PathBuf,
+    env: Vec<(&'static str, String)>,
 }
 
 impl TestAgent {
-    /// Starts an agent and waits until it answers a handshake.
+    /// Starts an agent and waits until it answers a handshake. It has no credential
+    /// store: profile writes are refused; use [`TestAgent::with_keyring`] for those.
     pub fn start() -> Self {
+        Self::start_with_env(vec![(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent".into(),
+        )])
+    }
+
+    /// Starts an agent that keeps its data key in `keyring`.
+    pub fn with_keyring(keyring: &keyring::KeyringSession) -> Self {
+        Self::start_with_env(keyring.env())
+    }
+
+    fn start_with_env(env: Vec<(&'static str, String)>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("llm-agent-e2e")
             .tempdir()
@@ -76,6 +92,7 @@ impl TestAgent {
             socket,
             data_dir,
             child: None,
+            env,
         };
         agent.restart();
         agent
@@ -106,6 +123,7 @@ impl TestAgent {
             .args(extra_args)
             .env_remove("LLM_AGENT_SOCKET")
             .env_remove("LLM_AGENT_DATA_DIR")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
