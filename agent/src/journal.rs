@@ -1,17 +1,17 @@
 //! The diagnostics journal: JSON lines under `data-dir/diagnostics/`, written by one
 //! dedicated thread so the async runtime never waits on the disk.
 //!
-//! The thread buffers lines, flushes at least once a second and whenever asked, and
-//! rotates by size: `events.jsonl` is the newest file, `events.1.jsonl` the one before,
+//! The thread receives events in batches, writes each batch and flushes it (the
+//! diagnostics actor sends a batch at least every 250 ms, so events reach the file well
+//! within a second), and rotates by size: `events.jsonl` is the newest file, `events.1.jsonl` the one before,
 //! up to `events.{max_files - 1}.jsonl`; the oldest is deleted.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
 use llm_agent_protocol::events::DiagnosticsEvent;
 use tokio::sync::oneshot;
@@ -22,11 +22,10 @@ use crate::fs_util::create_private_dir;
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 /// The default number of files kept, the current one included.
 pub const DEFAULT_MAX_FILES: usize = 10;
-const FLUSH_INTERVAL: Duration = Duration::from_secs(1);
 const FILE_STEM: &str = "events";
 
 enum Command {
-    Append(Arc<DiagnosticsEvent>),
+    Append(Vec<Arc<DiagnosticsEvent>>),
     Flush(oneshot::Sender<()>),
     Close,
 }
@@ -38,9 +37,9 @@ pub struct JournalSender {
 }
 
 impl JournalSender {
-    pub fn append(&self, event: Arc<DiagnosticsEvent>) {
+    pub fn append(&self, events: Vec<Arc<DiagnosticsEvent>>) {
         // A send fails only after the thread has stopped, during shutdown.
-        let _ = self.tx.send(Command::Append(event));
+        let _ = self.tx.send(Command::Append(events));
     }
 
     /// Resolves once everything appended before it is written to the file.
@@ -92,7 +91,6 @@ struct RotatingFile {
     max_files: usize,
     out: Option<BufWriter<File>>,
     size: u64,
-    dirty_since: Option<Instant>,
     line: Vec<u8>,
 }
 
@@ -104,7 +102,6 @@ impl RotatingFile {
             max_files,
             out: None,
             size: 0,
-            dirty_since: None,
             line: Vec::with_capacity(512),
         };
         files.reopen()?;
@@ -130,29 +127,21 @@ impl RotatingFile {
 
     fn run(&mut self, rx: mpsc::Receiver<Command>) {
         loop {
-            let timeout = match self.dirty_since {
-                Some(since) => FLUSH_INTERVAL.saturating_sub(since.elapsed()),
-                None => Duration::from_secs(3600),
-            };
-            match rx.recv_timeout(timeout) {
-                Ok(Command::Append(event)) => {
-                    if let Err(e) = self.append(&event) {
-                        tracing::warn!(error = %e, "diagnostics journal write failed; event dropped");
-                        self.out = None;
+            match rx.recv() {
+                Ok(Command::Append(events)) => {
+                    for event in &events {
+                        if let Err(e) = self.append(event) {
+                            tracing::warn!(error = %e, "diagnostics journal write failed; event dropped");
+                            self.out = None;
+                        }
                     }
-                    if self
-                        .dirty_since
-                        .is_some_and(|since| since.elapsed() >= FLUSH_INTERVAL)
-                    {
-                        self.flush();
-                    }
+                    self.flush();
                 }
                 Ok(Command::Flush(done)) => {
                     self.flush();
                     let _ = done.send(());
                 }
-                Err(RecvTimeoutError::Timeout) => self.flush(),
-                Ok(Command::Close) | Err(RecvTimeoutError::Disconnected) => {
+                Ok(Command::Close) | Err(_) => {
                     self.flush();
                     return;
                 }
@@ -175,7 +164,6 @@ impl RotatingFile {
             out.write_all(&self.line)?;
         }
         self.size += line_len;
-        self.dirty_since.get_or_insert_with(Instant::now);
         Ok(())
     }
 
@@ -186,7 +174,6 @@ impl RotatingFile {
             tracing::warn!(error = %e, "diagnostics journal flush failed");
             self.out = None;
         }
-        self.dirty_since = None;
     }
 
     fn rotate(&mut self) -> io::Result<()> {
@@ -242,12 +229,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::start(dir.path(), DEFAULT_MAX_FILE_BYTES, 3).unwrap();
         let sender = journal.sender();
-        sender.append(event(1));
+        sender.append(vec![event(1)]);
         sender.flush().await;
         assert_eq!(lines(&dir.path().join("events.jsonl")).len(), 1);
-        sender.append(event(2));
+        sender.append(vec![event(2)]);
         journal.close();
-        sender.append(event(3));
+        sender.append(vec![event(3)]);
         let seqs: Vec<u64> = lines(&dir.path().join("events.jsonl"))
             .iter()
             .map(|e| e.seq)
@@ -262,9 +249,7 @@ mod tests {
         // Two lines per file, three files.
         let journal = Journal::start(dir.path(), line_len * 2, 3).unwrap();
         let sender = journal.sender();
-        for seq in 10..20 {
-            sender.append(event(seq));
-        }
+        sender.append((10..20).map(event).collect());
         drop(sender);
         journal.close();
         let seqs = |name: &str| -> Vec<u64> {
