@@ -805,3 +805,48 @@ async fn profile_events_carry_the_profile_and_safe_storage_state() {
     );
     assert!(event.safe_storage.is_some());
 }
+
+/// The disk refuses the write (here: a directory squats on profiles.json, which even
+/// root cannot rename over). Every write of the batch fails and none is applied; reads
+/// keep the last durable state; once the disk is fixed, writes work and nothing is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_disk_write_fails_the_whole_batch_and_loses_nothing() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let kept = create(&client, local("Kept")).await;
+    let file = agent.data_dir.join("profiles.json");
+
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    std::fs::write(file.join("squatter"), b"x").unwrap();
+    let attempts = (0..16).map(|i| {
+        let client = client.clone();
+        tokio::spawn(async move { client.call::<Create>(local(&format!("Lost {i}"))).await })
+    });
+    for attempt in attempts {
+        let err = attempt.await.unwrap().unwrap_err();
+        let wire = err.wire_error().unwrap();
+        assert_eq!(wire.code, ErrorCode::StorageFailed);
+        assert!(wire.retryable);
+    }
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert_eq!(list.profiles.len(), 1, "reads show the last durable state");
+
+    std::fs::remove_dir_all(&file).unwrap();
+    create(&client, local("After the fix")).await;
+    let names: Vec<String> = client
+        .call::<List>(ListParams::default())
+        .await
+        .unwrap()
+        .profiles
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(
+        names,
+        ["Kept", "After the fix"],
+        "no failed write came back"
+    );
+    assert!(std::fs::read_to_string(&file).unwrap().contains(&kept));
+}

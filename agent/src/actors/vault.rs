@@ -1,8 +1,16 @@
 //! The vault actor: the only writer of profiles. Every mutation is a message, so the
-//! mailbox is the serialization. A mutation checks safe storage, builds the new state,
-//! encrypts secrets, writes `profiles.json` atomically and durably, and only then
-//! publishes a new immutable snapshot and replies. Reads never come here: they use the
-//! latest snapshot, so a read never queues behind a write.
+//! mailbox is the serialization. Reads never come here: they use the latest published
+//! snapshot, so a read never queues behind a write.
+//!
+//! Writes use group commit. A mutation is validated against `pending` (the durable
+//! state plus every accepted mutation not yet on disk), checks safe storage, encrypts
+//! its secrets, is applied to `pending`, and waits. One commit task at a time writes the
+//! latest `pending` to `profiles.json` (temp file, fsync, rename, fsync of the dir);
+//! when it is on disk the snapshot is published and every mutation of that batch is
+//! answered. Mutations that arrive meanwhile form the next batch, which shares one
+//! safe-storage check and one fsync. If a commit fails, its batch and every mutation
+//! after it fail (nothing of them reached the disk) and `pending` returns to the
+//! durable state.
 //!
 //! The actor's arguments are cheap to clone; a restarted vault reloads the file, which
 //! holds every acknowledged change.
@@ -47,10 +55,12 @@ pub enum VaultMsg {
     ApiKey(Uuid, Reply<Option<ApiKey>>),
     /// Check safe storage again.
     Probe,
+    /// The commit task finished writing a batch.
+    Committed(Result<Arc<VaultData>, Arc<std::io::Error>>),
 }
 
 /// Why a vault operation failed. Each maps to one wire error code (`wire_errors.rs`).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum VaultError {
     #[error("no profile has the id {id:?}")]
     NotFound { id: String },
@@ -71,7 +81,7 @@ pub enum VaultError {
     #[error("profiles cannot be changed: {problem}")]
     ReadOnly { problem: String },
     #[error("the profile file could not be written ({0}); nothing was changed")]
-    Storage(#[source] std::io::Error),
+    Storage(#[source] Arc<std::io::Error>),
     #[error("the vault is restarting; try again in a moment")]
     Unavailable,
 }
@@ -117,11 +127,39 @@ pub struct VaultActor;
 
 pub struct VaultState {
     args: VaultArgs,
-    data: VaultData,
+    /// What `profiles.json` holds: what reads see.
+    durable: Arc<VaultData>,
+    /// `durable` plus every accepted mutation not yet on disk.
+    pending: VaultData,
+    /// Accepted mutations waiting for the next commit.
+    queued: Vec<Waiter>,
+    /// The mutations of the commit being written.
+    in_flight: Vec<Waiter>,
+    committing: bool,
+    /// The safe-storage check shared by the queued batch.
+    batch_check: Option<Result<(), SafeStorageError>>,
     /// Why the file must not be written, if it must not.
     read_only: Option<String>,
     safe: SafeStorage,
     probe_scheduled: bool,
+}
+
+/// An accepted mutation's answer, sent once its batch is on disk (or failed).
+struct Waiter {
+    /// False for a request that changed nothing but must not overtake earlier writes.
+    writes: bool,
+    answer: Box<dyn FnOnce(Result<(), VaultError>) + Send>,
+}
+
+impl Waiter {
+    fn new<T: Send + 'static>(writes: bool, result: T, reply: Reply<T>) -> Self {
+        Self {
+            writes,
+            answer: Box::new(move |outcome| {
+                let _ = reply.send(outcome.map(|()| result));
+            }),
+        }
+    }
 }
 
 impl Actor for VaultActor {
@@ -154,7 +192,12 @@ impl Actor for VaultActor {
         let safe = SafeStorage::new(args.opener.clone(), data.vault_id, args.store_timeout);
         let state = VaultState {
             args,
-            data,
+            durable: Arc::new(data.clone()),
+            pending: data,
+            queued: Vec::new(),
+            in_flight: Vec::new(),
+            committing: false,
+            batch_check: None,
             read_only,
             safe,
             probe_scheduled: true,
@@ -173,28 +216,36 @@ impl Actor for VaultActor {
     ) -> Result<(), ActorProcessingErr> {
         match msg {
             VaultMsg::Create(params, reply) => {
-                let _ = reply.send(state.create(params).await);
+                let outcome = state.create(params).await;
+                state.accept(outcome, reply);
             }
             VaultMsg::Update(params, reply) => {
-                let _ = reply.send(state.update(params).await);
+                let outcome = state.update(params).await;
+                state.accept(outcome, reply);
             }
             VaultMsg::Delete(params, reply) => {
-                let _ = reply.send(state.delete(params).await);
+                let outcome = state.delete(params).await;
+                state.accept(outcome, reply);
             }
             VaultMsg::Activate(params, reply) => {
-                let _ = reply.send(state.activate(params).await);
+                let outcome = state.activate(params).await;
+                state.accept(outcome, reply);
             }
             VaultMsg::ResetSecrets(reply) => {
-                let _ = reply.send(state.reset_secrets().await);
+                let outcome = state.reset_secrets().await;
+                state.accept(outcome, reply);
             }
             VaultMsg::ApiKey(id, reply) => {
                 let _ = reply.send(state.api_key(id).await);
             }
             VaultMsg::Probe => {
                 state.probe_scheduled = false;
-                let _ = state.check_safe_storage(false).await;
+                let sample_owner = state.durable.clone();
+                let _ = state.safe.check(sample(&sample_owner)).await;
             }
+            VaultMsg::Committed(outcome) => state.committed(outcome),
         }
+        state.start_commit(&myself);
         if state.args.snapshot.borrow().safe_storage != *state.safe.status() {
             state.publish();
         }
@@ -211,7 +262,7 @@ impl Actor for VaultActor {
 }
 
 impl VaultState {
-    async fn create(&mut self, params: CreateParams) -> Result<ProfileResult, VaultError> {
+    async fn create(&mut self, params: CreateParams) -> Result<(ProfileResult, bool), VaultError> {
         self.writable()?;
         let metadata = params.metadata.clone().unwrap_or_default();
         let mut problems = Vec::new();
@@ -229,7 +280,7 @@ impl VaultState {
         let id = Uuid::new_v4();
         let sealed = self.seal(id, key.as_ref()).await?;
         let now = now_rfc3339();
-        let profile = StoredProfile {
+        self.pending.profiles.push(StoredProfile {
             id,
             name: draft.name,
             provider: draft.provider,
@@ -241,18 +292,15 @@ impl VaultState {
             created_at: now.clone(),
             updated_at: now,
             metadata: draft.metadata,
-        };
-        let mut next = self.data.clone();
-        next.profiles.push(profile);
-        next.active_id = next.active_id.or(Some(id));
-        self.commit(next).await?;
-        Ok(self.profile_result(id, Vec::new()))
+        });
+        self.pending.active_id = self.pending.active_id.or(Some(id));
+        Ok((self.profile_result(id, Vec::new()), true))
     }
 
-    async fn update(&mut self, params: UpdateParams) -> Result<ProfileResult, VaultError> {
+    async fn update(&mut self, params: UpdateParams) -> Result<(ProfileResult, bool), VaultError> {
         self.writable()?;
         let id = self.existing(&params.id)?;
-        let stored = self.data.find(id).cloned().ok_or(VaultError::NotFound {
+        let stored = self.pending.find(id).cloned().ok_or(VaultError::NotFound {
             id: params.id.clone(),
         })?;
         let patch = &params.patch;
@@ -322,114 +370,123 @@ impl VaultState {
             updated_at: now_rfc3339(),
             metadata: draft.metadata,
         };
-        let mut next = self.data.clone();
-        if let Some(slot) = next.profiles.iter_mut().find(|p| p.id == id) {
+        if let Some(slot) = self.pending.profiles.iter_mut().find(|p| p.id == id) {
             *slot = updated;
         }
-        self.commit(next).await?;
-        Ok(self.profile_result(id, warnings))
+        Ok((self.profile_result(id, warnings), true))
     }
 
-    async fn delete(&mut self, params: DeleteParams) -> Result<DeleteResult, VaultError> {
+    async fn delete(&mut self, params: DeleteParams) -> Result<(DeleteResult, bool), VaultError> {
         self.writable()?;
         let id = self.existing(&params.id)?;
         let successor = match &params.successor_id {
             None => None,
-            Some(text) => match Uuid::parse_str(text)
-                .ok()
-                .filter(|s| *s != id && self.data.find(*s).is_some())
-            {
-                Some(successor) => Some(successor),
-                None => {
-                    return Err(VaultError::SuccessorNotFound {
-                        successor_id: text.clone(),
-                    });
+            Some(text) => {
+                let found = Uuid::parse_str(text)
+                    .ok()
+                    .filter(|s| *s != id && self.pending.find(*s).is_some());
+                match found {
+                    Some(successor) => Some(successor),
+                    None => {
+                        return Err(VaultError::SuccessorNotFound {
+                            successor_id: text.clone(),
+                        });
+                    }
                 }
-            },
+            }
         };
-        let deleting_active = self.data.active_id == Some(id);
-        let others_exist = self.data.profiles.len() > 1;
+        let deleting_active = self.pending.active_id == Some(id);
+        let others_exist = self.pending.profiles.len() > 1;
         if deleting_active && others_exist && successor.is_none() {
             return Err(VaultError::SuccessorRequired { id });
         }
         self.check_safe_storage(false).await?;
-        let mut next = self.data.clone();
-        next.profiles.retain(|p| p.id != id);
+        self.pending.profiles.retain(|p| p.id != id);
         if deleting_active {
-            next.active_id = successor;
+            self.pending.active_id = successor;
         }
-        self.commit(next).await?;
-        Ok(DeleteResult {
+        let result = DeleteResult {
             deleted_id: id.to_string(),
-            active_id: self.data.active_id.map(|a| a.to_string()),
-        })
+            active_id: self.pending.active_id.map(|a| a.to_string()),
+        };
+        Ok((result, true))
     }
 
-    async fn activate(&mut self, params: IdParams) -> Result<ActivateResult, VaultError> {
+    async fn activate(&mut self, params: IdParams) -> Result<(ActivateResult, bool), VaultError> {
         let id = self.existing(&params.id)?;
-        let previous = self.data.active_id;
+        let previous = self.pending.active_id;
         if previous == Some(id) {
-            return Ok(ActivateResult {
+            let unchanged = ActivateResult {
                 active_id: id.to_string(),
                 previous_active_id: Some(id.to_string()),
                 changed: false,
-            });
+            };
+            return Ok((unchanged, false));
         }
         self.writable()?;
         self.check_safe_storage(false).await?;
-        let mut next = self.data.clone();
-        next.active_id = Some(id);
-        self.commit(next).await?;
-        Ok(ActivateResult {
+        self.pending.active_id = Some(id);
+        let result = ActivateResult {
             active_id: id.to_string(),
             previous_active_id: previous.map(|p| p.to_string()),
             changed: true,
-        })
+        };
+        Ok((result, true))
     }
 
-    async fn reset_secrets(&mut self) -> Result<ResetSecretsResult, VaultError> {
+    async fn reset_secrets(&mut self) -> Result<(ResetSecretsResult, bool), VaultError> {
         self.writable()?;
-        match self.check_safe_storage(true).await {
+        // A fresh check, not the batch's: this one decides to drop data.
+        if self.queued.is_empty() {
+            self.batch_check = None;
+        }
+        let check = self.safe.check(sample(&self.pending)).await;
+        match check {
             Ok(()) => {
-                return Ok(ResetSecretsResult {
+                let nothing = ResetSecretsResult {
                     cleared_ids: Vec::new(),
                     safe_storage: self.safe.status().clone(),
-                });
+                };
+                return Ok((nothing, false));
             }
-            Err(VaultError::SafeStorage(SafeStorageError::KeyMissing { .. })) => {}
-            Err(other) => return Err(other),
+            Err(SafeStorageError::KeyMissing { .. }) => {}
+            Err(other) => return Err(other.into()),
         }
-        let mut next = self.data.clone();
         let mut cleared_ids = Vec::new();
-        for profile in next.profiles.iter_mut().filter(|p| p.api_key.is_some()) {
+        for profile in self
+            .pending
+            .profiles
+            .iter_mut()
+            .filter(|p| p.api_key.is_some())
+        {
             profile.api_key = None;
             profile.api_key_hint = None;
             profile.updated_at = now_rfc3339();
             cleared_ids.push(profile.id.to_string());
         }
-        self.commit(next).await?;
         self.safe.reset();
-        self.publish();
         tracing::warn!(
             count = cleared_ids.len(),
-            "dropped API keys that could no longer be decrypted"
+            "dropping API keys that can no longer be decrypted"
         );
-        Ok(ResetSecretsResult {
+        let result = ResetSecretsResult {
             cleared_ids,
             safe_storage: self.safe.status().clone(),
-        })
+        };
+        Ok((result, true))
     }
 
+    /// Decrypts a profile's key as it is on disk.
     async fn api_key(&mut self, id: Uuid) -> Result<Option<ApiKey>, VaultError> {
-        let profile = self
-            .data
+        let durable = self.durable.clone();
+        let profile = durable
             .find(id)
             .ok_or(VaultError::NotFound { id: id.to_string() })?;
-        let Some(sealed) = profile.api_key.clone() else {
+        let Some(sealed) = &profile.api_key else {
             return Ok(None);
         };
         if self.safe.key().is_none() {
-            self.check_safe_storage(true).await?;
+            self.safe.check(sample(&durable)).await?;
         }
         let key = self
             .safe
@@ -438,7 +495,7 @@ impl VaultState {
                 reason: "no key is available to decrypt it".into(),
             })?;
         let secret =
-            safe_storage::open(key, id, &sealed).map_err(|e| SafeStorageError::KeyMissing {
+            safe_storage::open(key, id, sealed).map_err(|e| SafeStorageError::KeyMissing {
                 reason: e.to_string(),
             })?;
         Ok(Some(secret))
@@ -456,7 +513,7 @@ impl VaultState {
     fn existing(&self, id: &str) -> Result<Uuid, VaultError> {
         Uuid::parse_str(id)
             .ok()
-            .filter(|id| self.data.find(*id).is_some())
+            .filter(|id| self.pending.find(*id).is_some())
             .ok_or_else(|| VaultError::NotFound { id: id.to_owned() })
     }
 
@@ -471,7 +528,7 @@ impl VaultState {
     }
 
     fn check_name(&self, name: &str, except: Option<Uuid>) -> Result<(), VaultError> {
-        match self.data.name_taken(name, except) {
+        match self.pending.name_taken(name, except) {
             Some(conflicting_id) => Err(VaultError::NameConflict {
                 name: name.to_owned(),
                 conflicting_id,
@@ -480,16 +537,23 @@ impl VaultState {
         }
     }
 
-    /// Every write checks safe storage first. A missing key stops only writes that
-    /// involve secrets; an unreachable store stops every write.
+    /// Every write checks safe storage first; the writes of one batch share one check.
+    /// A missing key stops only writes that involve secrets; an unreachable store stops
+    /// every write.
     async fn check_safe_storage(&mut self, involves_secrets: bool) -> Result<(), VaultError> {
-        let sample = self.data.profiles.iter().find_map(|p| {
-            p.api_key.as_ref().map(|sealed| Sample {
-                profile_id: p.id,
-                sealed,
-            })
-        });
-        match self.safe.check(sample).await {
+        if self.queued.is_empty() {
+            // A new batch starts: its first write asks the store.
+            self.batch_check = None;
+        }
+        let check = match &self.batch_check {
+            Some(check) => check.clone(),
+            None => {
+                let check = self.safe.check(sample(&self.pending)).await;
+                self.batch_check = Some(check.clone());
+                check
+            }
+        };
+        match check {
             Err(SafeStorageError::KeyMissing { .. }) if !involves_secrets => Ok(()),
             other => other.map_err(VaultError::from),
         }
@@ -509,42 +573,100 @@ impl VaultState {
         }
     }
 
-    /// Writes `next` durably, then makes it the state and publishes it.
-    async fn commit(&mut self, next: VaultData) -> Result<(), VaultError> {
+    /// Queues an accepted mutation's answer, or answers a rejected one at once.
+    fn accept<T: Send + 'static>(
+        &mut self,
+        outcome: Result<(T, bool), VaultError>,
+        reply: Reply<T>,
+    ) {
+        match outcome {
+            Err(err) => {
+                let _ = reply.send(Err(err));
+            }
+            // Nothing to write and nothing to wait for: the answer is already durable.
+            Ok((result, false)) if !self.committing && self.queued.is_empty() => {
+                let _ = reply.send(Ok(result));
+            }
+            Ok((result, writes)) => self.queued.push(Waiter::new(writes, result, reply)),
+        }
+    }
+
+    /// Starts writing the queued batch, unless a commit is running or nothing is queued.
+    fn start_commit(&mut self, myself: &VaultRef) {
+        if self.committing || self.queued.is_empty() {
+            return;
+        }
+        if !self.queued.iter().any(|w| w.writes) {
+            for waiter in self.queued.drain(..) {
+                (waiter.answer)(Ok(()));
+            }
+            return;
+        }
+        self.in_flight = std::mem::take(&mut self.queued);
+        self.committing = true;
+        self.batch_check = None;
+        let data = Arc::new(self.pending.clone());
         let store = self.args.store.clone();
-        let written = Arc::new(next);
-        let to_write = written.clone();
-        tokio::task::spawn_blocking(move || store.save(&to_write))
-            .await
-            .map_err(|e| VaultError::Storage(std::io::Error::other(e)))?
-            .map_err(VaultError::Storage)?;
-        self.data = Arc::unwrap_or_clone(written);
-        self.publish();
-        Ok(())
+        let myself = myself.clone();
+        tokio::spawn(async move {
+            let to_write = data.clone();
+            let written = match tokio::task::spawn_blocking(move || store.save(&to_write)).await {
+                Ok(Ok(())) => Ok(data),
+                Ok(Err(e)) => Err(Arc::new(e)),
+                Err(e) => Err(Arc::new(std::io::Error::other(e))),
+            };
+            // Fails only if the vault stopped; its callers then see it gone.
+            let _ = myself.cast(VaultMsg::Committed(written));
+        });
+    }
+
+    /// A batch is on disk (publish it, answer it) or failed (fail it and everything
+    /// after it, which was built on it).
+    fn committed(&mut self, outcome: Result<Arc<VaultData>, Arc<std::io::Error>>) {
+        self.committing = false;
+        match outcome {
+            Ok(data) => {
+                self.durable = data;
+                self.publish();
+                for waiter in self.in_flight.drain(..) {
+                    (waiter.answer)(Ok(()));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "writing profiles.json failed; the batch is refused");
+                let failed = VaultError::Storage(e);
+                for waiter in self.in_flight.drain(..).chain(self.queued.drain(..)) {
+                    (waiter.answer)(Err(failed.clone()));
+                }
+                self.pending = VaultData::clone(&self.durable);
+                self.batch_check = None;
+            }
+        }
     }
 
     fn profile_result(&self, id: Uuid, warnings: Vec<Warning>) -> ProfileResult {
-        let active = self.data.active_id == Some(id);
+        let active = self.pending.active_id == Some(id);
         ProfileResult {
             profile: self
-                .data
+                .pending
                 .find(id)
                 .map(|p| p.redacted(active))
                 .unwrap_or_else(|| unreachable_profile(id)),
-            active_id: self.data.active_id.map(|a| a.to_string()),
+            active_id: self.pending.active_id.map(|a| a.to_string()),
             warnings,
         }
     }
 
+    /// Replaces the snapshot readers see with the durable state.
     fn publish(&self) {
+        let durable = &self.durable;
         let snapshot = VaultSnapshot {
-            profiles: self
-                .data
+            profiles: durable
                 .profiles
                 .iter()
-                .map(|p| p.redacted(self.data.active_id == Some(p.id)))
+                .map(|p| p.redacted(durable.active_id == Some(p.id)))
                 .collect(),
-            active_id: self.data.active_id.map(|a| a.to_string()),
+            active_id: durable.active_id.map(|a| a.to_string()),
             safe_storage: self.safe.status().clone(),
             store: StoreStatus {
                 writable: self.read_only.is_none(),
@@ -553,6 +675,16 @@ impl VaultState {
         };
         self.args.snapshot.send_replace(Arc::new(snapshot));
     }
+}
+
+/// A stored ciphertext the data key must still open, if there is one.
+fn sample(data: &VaultData) -> Option<Sample<'_>> {
+    data.profiles.iter().find_map(|p| {
+        p.api_key.as_ref().map(|sealed| Sample {
+            profile_id: p.id,
+            sealed,
+        })
+    })
 }
 
 /// Field problems found outside `validate` (the key's shape) join its list.
