@@ -107,6 +107,12 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
     state
         .diagnostics
         .record(diagnostics::event(DiagnosticsKind::AgentStarted, RESULT_OK));
+    if !state.vault.snapshot().store.writable {
+        state.diagnostics.record(diagnostics::event(
+            DiagnosticsKind::StoreReadOnly,
+            llm_agent_protocol::ErrorCode::StoreReadOnly.as_str(),
+        ));
+    }
     tracing::info!(
         socket = %state.config.socket.display(),
         data_dir = %state.config.data_dir.display(),

@@ -45,6 +45,9 @@ pub enum DiagnosticsKind {
     ActorRestarted,
     AgentStarted,
     AgentStopping,
+    /// At start-up `profiles.json` could not be trusted (corrupt, or from a newer agent):
+    /// it is kept untouched and profile writes are refused. `agent.status` says why.
+    StoreReadOnly,
     /// A kind this build does not know (sent by a newer agent).
     #[serde(other)]
     Unknown,

@@ -774,6 +774,22 @@ async fn a_corrupt_profile_file_is_kept_served_and_protected() {
     assert_eq!(code(&err), ErrorCode::StoreReadOnly);
     let status = client.call::<Status>(no_params()).await.unwrap();
     assert!(status.store.problem.is_some());
+    let events = client
+        .call::<llm_agent_protocol::methods::diagnostics::Query>(
+            llm_agent_protocol::methods::diagnostics::QueryParams {
+                result: Some("STORE_READ_ONLY".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        events
+            .events
+            .iter()
+            .any(|e| e.kind == llm_agent_protocol::events::DiagnosticsKind::StoreReadOnly),
+        "start-up says why in diagnostics"
+    );
     assert_eq!(std::fs::read(&file).unwrap(), garbage, "never overwritten");
 }
 

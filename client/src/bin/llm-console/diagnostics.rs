@@ -74,6 +74,7 @@ fn what(event: &DiagnosticsEvent) -> String {
         DiagnosticsKind::ActorRestarted => "actor restarted",
         DiagnosticsKind::AgentStarted => "agent started",
         DiagnosticsKind::AgentStopping => "agent stopping",
+        DiagnosticsKind::StoreReadOnly => "profiles.json read-only",
         DiagnosticsKind::Unknown => "event of a newer agent",
     };
     match &event.actor {
