@@ -27,7 +27,7 @@ impl From<VaultError> for WireError {
             VaultError::Validation(problems) => {
                 let details = value::to_value(&problems).unwrap_or(rmpv::Value::Nil);
                 WireError::new(ErrorCode::ValidationError, message)
-                    .with_remediation("Fix each field listed in details, then try again.")
+                    .with_remediation("Correct the fields marked, then save again.")
                     .with_details(details)
             }
             VaultError::NameConflict { conflicting_id, .. } => {
@@ -36,15 +36,15 @@ impl From<VaultError> for WireError {
                     ("conflicting_id".into(), conflicting_id.to_string().into()),
                 ]);
                 WireError::new(ErrorCode::NameConflict, message)
-                    .with_remediation("Choose another name; names are compared regardless of case.")
+                    .with_remediation("Choose another name; names differing only in upper and lower case count as the same.")
                     .with_details(details)
             }
             VaultError::SuccessorRequired { .. } => WireError::new(ErrorCode::SuccessorRequired, message)
-                .with_remediation("Send successor_id: the profile that becomes active instead."),
+                .with_remediation("Choose which profile to use instead, then delete this one."),
             VaultError::SuccessorNotFound { .. } => WireError::new(ErrorCode::SuccessorNotFound, message)
-                .with_remediation("Choose another existing profile as the successor."),
+                .with_remediation("Choose another existing profile to use instead."),
             VaultError::ConsentRequired { .. } => WireError::new(ErrorCode::ConsentRequired, message)
-                .with_remediation("Ask the learner to agree to send prompts to this server, then send consent_granted_at with the time they agreed."),
+                .with_remediation("Prompts sent to this server leave this computer. Agree to that to use it, or choose a server on this computer."),
             VaultError::SafeStorage(err) => {
                 let remediation = err.remediation();
                 let code = match err {
@@ -54,9 +54,9 @@ impl From<VaultError> for WireError {
                 WireError::new(code, message).with_remediation(remediation)
             }
             VaultError::ReadOnly { .. } => WireError::new(ErrorCode::StoreReadOnly, message)
-                .with_remediation("See agent.status for the file's problem; profiles can still be read."),
+                .with_remediation("Profiles can still be used but not changed. Restore profiles.json from a backup, or move it away to start afresh; the agent's status says what is wrong with it."),
             VaultError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
-                .with_remediation("Check free disk space and the data directory's permissions, then retry."),
+                .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
             VaultError::Unavailable => WireError::new(ErrorCode::Busy, message)
                 .with_remediation("Retry in a moment; the agent restarts its vault by itself."),
         }

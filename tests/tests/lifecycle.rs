@@ -10,12 +10,17 @@ use llm_agent_tests::{TestAgent, agent_binary, no_params};
 
 const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
 
-fn stderr_of(child: std::process::Child) -> (std::process::ExitStatus, String) {
-    let output = child.wait_with_output().expect("wait");
-    (
-        output.status,
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+/// Starts an agent that must refuse to start; returns what it said.
+fn refused_start(socket: &std::path::Path, data_dir: &std::path::Path) -> String {
+    let output = std::process::Command::new(agent_binary())
+        .arg("--socket")
+        .arg(socket)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .expect("run llm-agent");
+    assert!(!output.status.success(), "the agent must refuse to start");
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -32,14 +37,7 @@ fn socket_and_dirs_are_private() {
 fn a_second_agent_on_the_same_data_dir_is_refused() {
     let agent = TestAgent::start();
     let other_socket = agent.dir.path().join("other.sock");
-    let child = std::process::Command::new(agent_binary())
-        .args(["--socket".as_ref(), other_socket.as_os_str()])
-        .args(["--data-dir".as_ref(), agent.data_dir.as_os_str()])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (status, stderr) = stderr_of(child);
-    assert!(!status.success());
+    let stderr = refused_start(&other_socket, &agent.data_dir);
     assert!(stderr.contains("already running"), "{stderr}");
     assert!(
         stderr.contains(&agent.pid().to_string()),
@@ -54,14 +52,7 @@ fn a_second_agent_on_the_same_data_dir_is_refused() {
 fn a_second_agent_on_the_same_socket_is_refused_and_does_not_evict_the_first() {
     let agent = TestAgent::start();
     let other_data = agent.dir.path().join("other-data");
-    let child = std::process::Command::new(agent_binary())
-        .args(["--socket".as_ref(), agent.socket.as_os_str()])
-        .args(["--data-dir".as_ref(), other_data.as_os_str()])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (status, stderr) = stderr_of(child);
-    assert!(!status.success());
+    let stderr = refused_start(&agent.socket, &other_data);
     assert!(stderr.contains("already listening"), "{stderr}");
     agent.raw();
 }
@@ -84,14 +75,7 @@ fn a_stale_socket_left_by_kill_9_is_reclaimed() {
 fn a_socket_path_over_the_os_limit_fails_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("x".repeat(120));
-    let child = std::process::Command::new(agent_binary())
-        .args(["--socket".as_ref(), socket.as_os_str()])
-        .args(["--data-dir".as_ref(), dir.path().join("data").as_os_str()])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (status, stderr) = stderr_of(child);
-    assert!(!status.success());
+    let stderr = refused_start(&socket, &dir.path().join("data"));
     assert!(stderr.contains("at most 107"), "{stderr}");
     assert!(stderr.contains("--socket"), "says what to do: {stderr}");
 }
@@ -101,14 +85,7 @@ fn a_regular_file_at_the_socket_path_is_never_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("agent.sock");
     std::fs::write(&socket, b"precious").unwrap();
-    let child = std::process::Command::new(agent_binary())
-        .args(["--socket".as_ref(), socket.as_os_str()])
-        .args(["--data-dir".as_ref(), dir.path().join("data").as_os_str()])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (status, stderr) = stderr_of(child);
-    assert!(!status.success());
+    let stderr = refused_start(&socket, &dir.path().join("data"));
     assert!(stderr.contains("not a socket"), "{stderr}");
     assert_eq!(std::fs::read(&socket).unwrap(), b"precious");
 }

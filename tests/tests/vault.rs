@@ -62,6 +62,14 @@ async fn create(client: &Client, params: CreateParams) -> String {
         .id
 }
 
+/// A keyring of its own, an agent using it, and a connected client.
+async fn vault_agent() -> (KeyringSession, TestAgent, Client) {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    (keyring, agent, client)
+}
+
 fn patch(id: &str, patch: ProfilePatch) -> UpdateParams {
     UpdateParams {
         id: id.into(),
@@ -71,9 +79,7 @@ fn patch(id: &str, patch: ProfilePatch) -> UpdateParams {
 
 #[tokio::test]
 async fn the_first_profile_becomes_active_and_responses_are_redacted() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let empty = client.call::<List>(ListParams::default()).await.unwrap();
     assert!(empty.profiles.is_empty());
     assert_eq!(empty.active_id, None);
@@ -120,9 +126,7 @@ async fn the_first_profile_becomes_active_and_responses_are_redacted() {
 
 #[tokio::test]
 async fn create_reports_every_failing_field_at_once() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let err = client
         .call::<Create>(CreateParams {
             name: " ".into(),
@@ -160,9 +164,7 @@ async fn create_reports_every_failing_field_at_once() {
 
 #[tokio::test]
 async fn names_consent_and_keys_follow_the_rules() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let id = create(&client, local("Local Llama")).await;
 
     let err = client
@@ -198,9 +200,7 @@ async fn names_consent_and_keys_follow_the_rules() {
 
 #[tokio::test]
 async fn api_key_patches_keep_clear_and_replace() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let mut params = local("Local with key");
     params.api_key = Some("sk-local-0000-1111".into());
     let id = create(&client, params).await;
@@ -271,9 +271,7 @@ async fn api_key_patches_keep_clear_and_replace() {
 
 #[tokio::test]
 async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let mut params = remote("Compat", "sk-compat-key-9999");
     params.provider = "openai_compatible".into();
     params.endpoint = "https://llm.example.com/v1".into();
@@ -347,9 +345,7 @@ async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
 
 #[tokio::test]
 async fn delete_needs_a_successor_for_the_active_profile() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let a = create(&client, local("A")).await;
     let b = create(&client, local("B")).await;
     let c = create(&client, local("C")).await;
@@ -395,9 +391,7 @@ async fn delete_needs_a_successor_for_the_active_profile() {
 
 #[tokio::test]
 async fn activating_the_active_profile_changes_nothing_and_says_so() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let a = create(&client, local("A")).await;
     let b = create(&client, local("B")).await;
     let same = client
@@ -681,9 +675,7 @@ async fn during_a_keyring_outage_writes_are_refused_reads_work_and_writes_come_b
 
 #[tokio::test]
 async fn a_lost_data_key_is_reported_and_reset_explicitly() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (keyring, _agent, client) = vault_agent().await;
     let with_key = create(&client, remote("Remote", "sk-lost-key-3333")).await;
     let plain = create(&client, local("Local")).await;
 
@@ -795,9 +787,7 @@ async fn a_corrupt_profile_file_is_kept_served_and_protected() {
 
 #[tokio::test]
 async fn profile_events_carry_the_profile_and_safe_storage_state() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, _agent, client) = vault_agent().await;
     let reply = client
         .call_with::<Create>(
             local("Local"),
@@ -827,9 +817,7 @@ async fn profile_events_carry_the_profile_and_safe_storage_state() {
 /// keep the last durable state; once the disk is fixed, writes work and nothing is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_disk_write_fails_the_whole_batch_and_loses_nothing() {
-    let keyring = KeyringSession::start();
-    let agent = TestAgent::with_keyring(&keyring);
-    let client = agent.client().await;
+    let (_keyring, agent, client) = vault_agent().await;
     let kept = create(&client, local("Kept")).await;
     let file = agent.data_dir.join("profiles.json");
 

@@ -37,8 +37,11 @@ use crate::vault::safe_storage::{self, SafeStorage, SafeStorageError, Sample, St
 use crate::vault::secret::ApiKey;
 use crate::vault::store::{Loaded, ProfileStore};
 
-/// How often safe storage is checked again while it is not usable.
-const PROBE_INTERVAL: Duration = Duration::from_secs(15);
+/// How often safe storage is checked in the background while it is not usable, so the
+/// state reads see recovers without waiting for a write.
+const PROBE_INTERVAL_UNUSABLE: Duration = Duration::from_secs(15);
+/// The same while it is usable, so reads learn of an outage without a write.
+const PROBE_INTERVAL_USABLE: Duration = Duration::from_secs(60);
 /// How long a caller waits for a mutation (it may include a keyring call and fsync).
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -66,8 +69,11 @@ pub enum VaultError {
     NotFound { id: String },
     #[error("{} field(s) need attention", .0.len())]
     Validation(Vec<FieldError>),
-    #[error("another profile is already named {name:?}")]
-    NameConflict { name: String, conflicting_id: Uuid },
+    #[error("another profile is already named {existing:?}")]
+    NameConflict {
+        existing: String,
+        conflicting_id: Uuid,
+    },
     #[error("profile {id} is the active one: name the profile to activate instead (successor_id)")]
     SuccessorRequired { id: Uuid },
     #[error("the successor {successor_id:?} is not another existing profile")]
@@ -249,13 +255,18 @@ impl Actor for VaultActor {
         if state.args.snapshot.borrow().safe_storage != *state.safe.status() {
             state.publish();
         }
-        let usable = matches!(
-            state.safe.status().state,
-            SafeStorageState::Available | SafeStorageState::NotInitialized
-        );
-        if !usable && !state.probe_scheduled {
+        if !state.probe_scheduled {
+            let usable = matches!(
+                state.safe.status().state,
+                SafeStorageState::Available | SafeStorageState::NotInitialized
+            );
+            let interval = if usable {
+                PROBE_INTERVAL_USABLE
+            } else {
+                PROBE_INTERVAL_UNUSABLE
+            };
             state.probe_scheduled = true;
-            myself.send_after(PROBE_INTERVAL, || VaultMsg::Probe);
+            myself.send_after(interval, || VaultMsg::Probe);
         }
         Ok(())
     }
@@ -530,7 +541,10 @@ impl VaultState {
     fn check_name(&self, name: &str, except: Option<Uuid>) -> Result<(), VaultError> {
         match self.pending.name_taken(name, except) {
             Some(conflicting_id) => Err(VaultError::NameConflict {
-                name: name.to_owned(),
+                existing: self
+                    .pending
+                    .find(conflicting_id)
+                    .map_or_else(|| name.to_owned(), |p| p.name.clone()),
                 conflicting_id,
             }),
             None => Ok(()),

@@ -11,15 +11,18 @@ use llm_agent_protocol::methods::handshake::{HelloParams, HelloResult, ProtocolR
 use llm_agent_protocol::methods::{self, NoParams};
 use llm_agent_protocol::{ErrorCode, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, WireError};
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use llm_agent_protocol::methods::profiles::{
-    ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ListParams, ListResult,
-    ProfileResult, RedactedProfile, ResetSecretsResult, UpdateParams,
+    ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ListParams, ProfileResult,
+    RedactedProfile, ResetSecretsResult, UpdateParams,
 };
 
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
 use super::dispatch::Call;
-use crate::actors::vault::{VaultError, VaultMsg};
+use crate::actors::vault::{VaultError, VaultMsg, VaultSnapshot};
 use crate::state::AgentState;
 
 pub const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -121,25 +124,58 @@ pub async fn unsubscribe(
     })
 }
 
-pub async fn profiles_list(call: &Call, params: ListParams) -> Result<ListResult, WireError> {
+/// Answers from the snapshot itself: the profiles are encoded from it, never copied.
+pub async fn profiles_list(call: &Call, params: ListParams) -> Result<ListView, WireError> {
     let started = Instant::now();
-    let vault = call.conn.state.vault.snapshot();
-    let profiles = match &params.provider {
-        Some(provider) => vault
-            .profiles
-            .iter()
-            .filter(|p| &p.provider == provider)
-            .cloned()
-            .collect(),
-        None => vault.profiles.clone(),
-    };
-    Ok(ListResult {
-        profiles,
-        active_id: vault.active_id.clone(),
-        safe_storage: vault.safe_storage.clone(),
-        store: vault.store.clone(),
+    Ok(ListView {
+        snapshot: call.conn.state.vault.snapshot(),
+        provider: params.provider,
         elapsed_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     })
+}
+
+/// A `profiles.list` result that borrows the vault snapshot. It encodes exactly as
+/// [`ListResult`] does (a test pins the bytes), so clients cannot tell them apart.
+pub struct ListView {
+    snapshot: Arc<VaultSnapshot>,
+    provider: Option<String>,
+    elapsed_us: u64,
+}
+
+impl Serialize for ListView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let vault = &self.snapshot;
+        let fields = 4 + usize::from(vault.active_id.is_some());
+        let mut map = serializer.serialize_struct("ListResult", fields)?;
+        map.serialize_field("profiles", &ProfilesOf(vault, self.provider.as_deref()))?;
+        if let Some(active_id) = &vault.active_id {
+            map.serialize_field("active_id", active_id)?;
+        }
+        map.serialize_field("safe_storage", &vault.safe_storage)?;
+        map.serialize_field("store", &vault.store)?;
+        map.serialize_field("elapsed_us", &self.elapsed_us)?;
+        map.end()
+    }
+}
+
+/// The snapshot's profiles, optionally of one provider, as a sequence.
+struct ProfilesOf<'a>(&'a VaultSnapshot, Option<&'a str>);
+
+impl Serialize for ProfilesOf<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ProfilesOf(vault, provider) = *self;
+        match provider {
+            None => serializer.collect_seq(&vault.profiles),
+            Some(provider) => {
+                let matching: Vec<&RedactedProfile> = vault
+                    .profiles
+                    .iter()
+                    .filter(|p| p.provider == provider)
+                    .collect();
+                serializer.collect_seq(matching)
+            }
+        }
+    }
 }
 
 pub async fn profiles_get(call: &Call, params: IdParams) -> Result<RedactedProfile, WireError> {
@@ -201,4 +237,78 @@ pub async fn profiles_reset_secrets(
     _: NoParams,
 ) -> Result<ResetSecretsResult, WireError> {
     Ok(call.conn.state.vault.call(VaultMsg::ResetSecrets).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use llm_agent_protocol::methods::profiles::{ListResult, ProfileMetadata, RedactedProfile};
+    use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+
+    use super::*;
+
+    fn profile(id: &str, provider: &str) -> RedactedProfile {
+        RedactedProfile {
+            id: id.into(),
+            name: format!("name {id}"),
+            provider: provider.into(),
+            endpoint: "http://127.0.0.1:11434".into(),
+            model: "m".into(),
+            has_api_key: true,
+            api_key_hint: Some("...a1b2".into()),
+            consent_granted_at: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            active: id == "a",
+            metadata: ProfileMetadata::default(),
+        }
+    }
+
+    #[test]
+    fn the_list_view_encodes_exactly_like_list_result() {
+        for (active_id, provider) in [
+            (Some("a"), None),
+            (None, Some("ollama")),
+            (Some("a"), Some("none")),
+        ] {
+            let snapshot = Arc::new(VaultSnapshot {
+                profiles: vec![
+                    profile("a", "ollama"),
+                    profile("b", "openai"),
+                    profile("c", "ollama"),
+                ],
+                active_id: active_id.map(Into::into),
+                safe_storage: SafeStorageStatus {
+                    state: SafeStorageState::Unavailable,
+                    reason: Some("r".into()),
+                    remediation: None,
+                },
+                store: StoreStatus {
+                    writable: true,
+                    problem: None,
+                },
+            });
+            let view = ListView {
+                snapshot: snapshot.clone(),
+                provider: provider.map(Into::into),
+                elapsed_us: 7,
+            };
+            let owned = ListResult {
+                profiles: snapshot
+                    .profiles
+                    .iter()
+                    .filter(|p| provider.is_none_or(|wanted| p.provider == wanted))
+                    .cloned()
+                    .collect(),
+                active_id: snapshot.active_id.clone(),
+                safe_storage: snapshot.safe_storage.clone(),
+                store: snapshot.store.clone(),
+                elapsed_us: 7,
+            };
+            assert_eq!(
+                rmp_serde::to_vec_named(&view).unwrap(),
+                rmp_serde::to_vec_named(&owned).unwrap(),
+                "{active_id:?} {provider:?}"
+            );
+        }
+    }
 }

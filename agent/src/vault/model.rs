@@ -245,7 +245,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         problems.add(
             "consent_granted_at",
             "consent_required",
-            "This endpoint is not on this computer: prompts will leave it. Ask the learner to agree, then send the time they agreed.",
+            "This server is not on this computer, so prompts sent to it leave this computer: agree to that to use it.",
         );
     }
     if !problems.list.is_empty() {

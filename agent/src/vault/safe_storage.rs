@@ -35,7 +35,7 @@ pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
 
 const REMEDIATION_UNREACHABLE: &str = "Start a Secret Service provider (GNOME Keyring or KeePassXC) in your desktop session, then retry; nothing stored was changed.";
 const REMEDIATION_LOCKED: &str = "Unlock your keyring (log in to the desktop session, or unlock it in Passwords and Keys), then retry.";
-const REMEDIATION_KEY_MISSING: &str = "The key that protects saved API keys is gone from the OS keyring. Reset the unreadable keys (profiles.reset_secrets) and enter them again; all other settings are kept.";
+const REMEDIATION_KEY_MISSING: &str = "The key that protects saved API keys is gone from the system keyring, so saved API keys cannot be read. Reset them and enter them again; all other settings are kept.";
 
 /// Opens the credential store; called again after a failure.
 pub type StoreOpener = Arc<dyn Fn() -> keyring_core::Result<Arc<CredentialStore>> + Send + Sync>;
@@ -53,6 +53,14 @@ pub enum SafeStorageError {
 }
 
 impl SafeStorageError {
+    /// The cause alone, without the state it caused.
+    pub fn reason(&self) -> &str {
+        match self {
+            SafeStorageError::Unavailable { reason, .. }
+            | SafeStorageError::KeyMissing { reason } => reason,
+        }
+    }
+
     pub fn remediation(&self) -> &'static str {
         match self {
             SafeStorageError::Unavailable { remediation, .. } => remediation,
@@ -199,7 +207,7 @@ impl SafeStorage {
                     SafeStorageError::Unavailable { .. } => SafeStorageState::Unavailable,
                     SafeStorageError::KeyMissing { .. } => SafeStorageState::KeyMissing,
                 },
-                reason: Some(err.to_string()),
+                reason: Some(err.reason().to_owned()),
                 remediation: Some(err.remediation().to_owned()),
             },
         };

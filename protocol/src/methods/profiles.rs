@@ -244,7 +244,8 @@ pub struct ActivateResult {
 
 /// Drops every stored API key that can no longer be decrypted (after the key in the OS
 /// credential store was lost), keeping everything else, so profiles can be given new
-/// keys. Only allowed while safe storage reports `key_missing`.
+/// keys. Unless safe storage reports `key_missing`, nothing is unreadable and nothing is
+/// dropped (`cleared_ids` is empty).
 pub enum ResetSecrets {}
 
 impl Method for ResetSecrets {
