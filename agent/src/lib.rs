@@ -34,6 +34,9 @@ use crate::state::{AgentCounters, AgentState};
 use crate::vault::safe_storage;
 use crate::vault::store::ProfileStore;
 
+/// How long exit waits for blocking work still running after shutdown.
+const RUNTIME_SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Why the agent could not start, or stopped abnormally.
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
@@ -61,10 +64,14 @@ pub fn run_blocking(config: AgentConfig) -> Result<(), AgentError> {
         .enable_all()
         .build()
         .map_err(AgentError::Runtime)?;
-    runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         let shutdown = shutdown_on_signals();
         run(config, shutdown).await
-    })
+    });
+    // A keyring call hung in the blocking pool must not keep the process alive; its
+    // work has already been abandoned.
+    runtime.shutdown_timeout(RUNTIME_SHUTDOWN_TIMEOUT);
+    outcome
 }
 
 /// Runs the agent until `shutdown` is cancelled (or a client calls `agent.shutdown`).

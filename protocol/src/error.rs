@@ -104,6 +104,9 @@ error_codes! {
     /// The profile file could not be read at start-up (corrupt, or from a newer
     /// agent); it is kept untouched and writes are refused.
     StoreReadOnly = "STORE_READ_ONLY", retryable = false;
+    /// A bound was reached (for example the number of profiles); `details.limit` says
+    /// which bound.
+    LimitReached = "LIMIT_REACHED", retryable = false;
     /// Writing the profile file failed (disk full, permissions); nothing changed.
     StorageFailed = "STORAGE_FAILED", retryable = true;
     /// A bug in the agent. The request had no effect unless its method says otherwise.

@@ -10,6 +10,7 @@ pub mod location;
 pub mod methods;
 pub mod patch;
 pub mod safe_storage;
+pub mod secret;
 pub mod value;
 
 pub use envelope::{Cancel, Envelope, Event, Request, Response};

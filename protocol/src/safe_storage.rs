@@ -36,6 +36,17 @@ pub struct SafeStorageStatus {
     pub remediation: Option<String>,
 }
 
+impl Default for SafeStorageStatus {
+    /// What an older agent that does not report it is taken to say.
+    fn default() -> Self {
+        Self {
+            state: SafeStorageState::Unknown,
+            reason: None,
+            remediation: None,
+        }
+    }
+}
+
 /// Whether the profile file can be written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreStatus {
@@ -43,4 +54,14 @@ pub struct StoreStatus {
     /// Why not (a corrupt file, or one written by a newer agent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+}
+
+impl Default for StoreStatus {
+    /// What an older agent that does not report it is taken to say.
+    fn default() -> Self {
+        Self {
+            writable: true,
+            problem: None,
+        }
+    }
 }

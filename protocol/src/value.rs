@@ -50,7 +50,9 @@ pub fn from_value<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, ValueEr
 }
 
 /// A person's wording of a decode error: rmp_serde names MessagePack markers where a
-/// reader wants the kind of value that was sent.
+/// reader wants the kind of value that was sent. The client's own values are never
+/// quoted back: a key sent in the wrong field must not come back in an error, a log
+/// line or a diagnostics event.
 fn describe(err: &rmp_serde::decode::Error) -> String {
     use rmp::Marker;
     use rmp_serde::decode::Error;
@@ -79,8 +81,34 @@ fn describe(err: &rmp_serde::decode::Error) -> String {
             format!("invalid type: got {got}")
         }
         Error::OutOfRange => "number out of range".to_owned(),
-        other => other.to_string(),
+        // Names a field of the schema, not a value of the client's.
+        Error::Syntax(text) if text.starts_with("missing field") => text.clone(),
+        other => without_values(&other.to_string()),
     }
+}
+
+/// serde's messages quote what was received before ", expected", and what the schema
+/// wants after it: keep the second part, and replace every quoted value in the first.
+fn without_values(message: &str) -> String {
+    let (received, expected) = match message.find(", expected") {
+        Some(at) => message.split_at(at),
+        None => (message, ""),
+    };
+    let mut cleaned = String::with_capacity(received.len());
+    let mut quote = None;
+    for c in received.chars() {
+        match quote {
+            Some(open) if c == open => {
+                quote = None;
+                cleaned.push_str("(value not shown)");
+            }
+            Some(_) => {}
+            None if c == '"' || c == '`' => quote = Some(c),
+            None => cleaned.push(c),
+        }
+    }
+    cleaned.push_str(expected);
+    cleaned
 }
 
 fn missing_field_name(message: &str) -> Option<&str> {
@@ -117,6 +145,25 @@ mod tests {
     }
 
     #[test]
+    fn messages_never_quote_what_the_client_sent() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Wants {
+            inner: Inner,
+        }
+        let value = rmpv::Value::Map(vec![("inner".into(), "sk-live-SECRET".into())]);
+        let err = from_value::<Wants>(&value).unwrap_err().to_string();
+        assert!(!err.contains("SECRET"), "{err}");
+        let value = rmpv::Value::Array(vec!["sk-live-SECRET".into()]);
+        let err = from_value::<Vec<Colour>>(&value).unwrap_err().to_string();
+        assert!(!err.contains("SECRET"), "{err}");
+        assert!(
+            err.contains("expected `deep_blue`"),
+            "the schema is still named: {err}"
+        );
+    }
+
+    #[test]
     fn enums_sent_as_strings_decode() {
         let value = rmpv::Value::Array(vec!["deep_blue".into()]);
         assert_eq!(
@@ -127,7 +174,8 @@ mod tests {
         match from_value::<Vec<Colour>>(&value) {
             Err(ValueError::Shape { field, message }) => {
                 assert_eq!(field.as_deref(), Some("[0]"));
-                assert!(message.contains("unknown variant `green`"), "{message}");
+                assert!(message.contains("unknown variant"), "{message}");
+                assert!(!message.contains("green"), "{message}");
             }
             other => panic!("{other:?}"),
         }

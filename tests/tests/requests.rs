@@ -72,7 +72,16 @@ async fn bad_params_name_the_offending_field() {
         wire.details.as_ref().and_then(|d| d["field"].as_str()),
         Some("topics[0]")
     );
-    assert!(wire.message.contains("weather"), "{}", wire.message);
+    assert!(
+        !wire.message.contains("weather"),
+        "values sent are never quoted back: {}",
+        wire.message
+    );
+    assert!(
+        wire.message.contains("diagnostics"),
+        "the expected topics are named: {}",
+        wire.message
+    );
 }
 
 #[tokio::test]
@@ -271,4 +280,20 @@ async fn agent_shutdown(agent: &TestAgent) {
     }
     // The socket is removed last but one; give the process a moment to exit.
     tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+#[tokio::test]
+async fn an_error_about_a_huge_input_is_still_answered_and_short() {
+    let agent = TestAgent::start();
+    let client = agent.client().await;
+    let huge = "x".repeat(1_000_000);
+    let err = client
+        .call::<llm_agent_protocol::methods::profiles::Get>(
+            llm_agent_protocol::methods::profiles::IdParams { id: huge },
+        )
+        .await
+        .unwrap_err();
+    let wire = err.wire_error().expect("answered");
+    assert_eq!(wire.code, ErrorCode::ProfileNotFound);
+    assert!(wire.message.len() < 1_000, "{} bytes", wire.message.len());
 }

@@ -536,7 +536,7 @@ async fn the_key_never_appears_in_plaintext_anywhere() {
         .call::<Update>(patch(
             &id,
             ProfilePatch {
-                api_key: Patch::Set(format!("{secret}-2")),
+                api_key: Patch::Set(format!("{secret}-2").into()),
                 ..Default::default()
             },
         ))

@@ -19,11 +19,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use llm_agent_protocol::methods::profiles::{
-    ActivateResult, CreateParams, DeleteParams, DeleteResult, FieldError, IdParams, ProfileResult,
-    RedactedProfile, ResetSecretsResult, UpdateParams, Warning,
+    ActivateResult, CreateParams, DeleteParams, DeleteResult, FieldError, IdParams, MAX_PROFILES,
+    ProfileResult, RedactedProfile, ResetSecretsResult, UpdateParams, Warning,
 };
 use llm_agent_protocol::patch::Patch;
 use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+use llm_agent_protocol::secret::SecretText;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -40,7 +41,9 @@ use crate::vault::store::{Loaded, ProfileStore};
 /// How often safe storage is checked in the background while it is not usable, so the
 /// state reads see recovers without waiting for a write.
 const PROBE_INTERVAL_UNUSABLE: Duration = Duration::from_secs(15);
-/// The same while it is usable, so reads learn of an outage without a write.
+/// The same while it is usable, so reads learn of an outage without a write. While the
+/// keyring is locked the background stays quiet: asking a locked keyring can put an
+/// unlock prompt on the learner's desktop, which only a write of theirs should do.
 const PROBE_INTERVAL_USABLE: Duration = Duration::from_secs(60);
 /// How long a caller waits for a mutation (it may include a keyring call and fsync).
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -90,6 +93,12 @@ pub enum VaultError {
     Storage(#[source] Arc<std::io::Error>),
     #[error("the vault is restarting; try again in a moment")]
     Unavailable,
+    #[error(
+        "the change took too long to confirm; its outcome is unknown: list the profiles to see whether it was applied"
+    )]
+    TimedOut,
+    #[error("a vault holds at most {max} profiles; delete one first")]
+    TooManyProfiles { max: usize },
 }
 
 /// What every read sees: an immutable view, replaced whole after each committed change.
@@ -195,6 +204,16 @@ impl Actor for VaultActor {
         if let Some(problem) = &read_only {
             tracing::error!(%problem, "profiles are read-only");
         }
+        let mut data = data;
+        if data.active_id.is_none_or(|id| data.find(id).is_none()) {
+            let repaired = data.profiles.first().map(|p| p.id);
+            if repaired.is_some() {
+                tracing::warn!(
+                    "profiles.json names no existing active profile; the first one is active"
+                );
+            }
+            data.active_id = repaired;
+        }
         let safe = SafeStorage::new(args.opener.clone(), data.vault_id, args.store_timeout);
         let state = VaultState {
             args,
@@ -255,7 +274,7 @@ impl Actor for VaultActor {
         if state.args.snapshot.borrow().safe_storage != *state.safe.status() {
             state.publish();
         }
-        if !state.probe_scheduled {
+        if !state.probe_scheduled && !state.safe.is_locked() {
             let usable = matches!(
                 state.safe.status().state,
                 SafeStorageState::Available | SafeStorageState::NotInitialized
@@ -275,13 +294,20 @@ impl Actor for VaultActor {
 impl VaultState {
     async fn create(&mut self, params: CreateParams) -> Result<(ProfileResult, bool), VaultError> {
         self.writable()?;
+        if self.pending.profiles.len() >= MAX_PROFILES {
+            return Err(VaultError::TooManyProfiles { max: MAX_PROFILES });
+        }
         let metadata = params.metadata.clone().unwrap_or_default();
         let mut problems = Vec::new();
-        let key = params.api_key.as_deref().and_then(|key| {
-            check_api_key(key, "api_key")
-                .map_err(|e| problems.push(e))
-                .ok()
-        });
+        let key = params
+            .api_key
+            .as_ref()
+            .map(SecretText::expose)
+            .and_then(|key| {
+                check_api_key(key, "api_key")
+                    .map_err(|e| problems.push(e))
+                    .ok()
+            });
         let draft = validate(&create_candidate(&params, &metadata));
         let draft = finish_validation(draft, problems)?;
         self.check_remote_consent(&draft)?;
@@ -331,7 +357,7 @@ impl VaultState {
 
         let mut problems = Vec::new();
         let key = match &patch.api_key {
-            Patch::Set(key) => check_api_key(key, "patch.api_key")
+            Patch::Set(key) => check_api_key(key.expose(), "patch.api_key")
                 .map_err(|e| problems.push(e))
                 .ok(),
             _ => None,
@@ -353,10 +379,22 @@ impl VaultState {
         let dropped_consent = patch.consent_granted_at.is_keep()
             && stored.consent_granted_at.is_some()
             && !same_origin;
-        if dropped_key || dropped_consent {
+        let dropped = match (dropped_key, dropped_consent) {
+            (true, true) => Some(
+                "the saved API key and the agreement to send prompts there were removed: give them again for the new server",
+            ),
+            (true, false) => {
+                Some("the saved API key was removed: enter it again for the new server")
+            }
+            (false, true) => Some(
+                "the agreement to send prompts there was removed: agree again for the new server",
+            ),
+            (false, false) => None,
+        };
+        if let Some(what) = dropped {
             warnings.push(Warning {
                 code: "credentials_dropped".into(),
-                message: "The endpoint now points to another server, so the saved API key and consent were removed: enter them again for the new server.".into(),
+                message: format!("The endpoint now points to another server, so {what}."),
             });
         }
         let (api_key, api_key_hint) = match &patch.api_key {
@@ -772,6 +810,8 @@ impl VaultHandle {
         let actor = self.slot.get().ok_or(VaultError::Unavailable)?;
         match actor.call(msg, Some(CALL_TIMEOUT)).await {
             Ok(ractor::rpc::CallResult::Success(outcome)) => outcome,
+            // The mutation may still be committed: do not invite a blind retry.
+            Ok(ractor::rpc::CallResult::Timeout) => Err(VaultError::TimedOut),
             _ => Err(VaultError::Unavailable),
         }
     }

@@ -46,6 +46,8 @@ const LINGER_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500
 const LINGER_MAX_BYTES: usize = 8 * 1024 * 1024;
 /// How long a connection keeps reading, once shutdown begins, for requests already sent.
 const SHUTDOWN_READ_WINDOW: std::time::Duration = std::time::Duration::from_millis(20);
+/// The longest error message sent; longer ones (quoting client input) are cut.
+const MAX_ERROR_MESSAGE_CHARS: usize = 512;
 /// Methods whose diagnostics events carry safe storage's state.
 const PROFILES_PREFIX: &str = "profiles.";
 /// Live subscriptions one connection may hold.
@@ -159,6 +161,8 @@ impl ConnectionCtx {
             let flow = match next {
                 None => return Ended::ByClient,
                 Some(Ok(body)) => self.on_frame(&body).await,
+                // The client vanished mid-frame: its requests are cancelled.
+                Some(Err(FrameError::Truncated | FrameError::Io(_))) => return Ended::ByClient,
                 Some(Err(err)) => {
                     self.on_frame_error(err).await;
                     Flow::Close
@@ -184,9 +188,15 @@ impl ConnectionCtx {
             };
             let error = WireError::new(ErrorCode::ShuttingDown, "the agent is shutting down")
                 .with_remediation("Reconnect once the agent is running again.");
+            let correlation_id = request
+                .correlation_id
+                .clone()
+                .filter(|given| is_usable_correlation_id(given))
+                .unwrap_or_else(new_correlation_id);
+            let id = Some(request.id).filter(|id| !self.is_pending(*id));
             self.finish(
-                Some(request.id),
-                new_correlation_id(),
+                id,
+                correlation_id,
                 &request.method,
                 Instant::now(),
                 Err(error),
@@ -449,10 +459,7 @@ impl ConnectionCtx {
         let Some(given) = &request.correlation_id else {
             return Some(new_correlation_id());
         };
-        let usable = !given.is_empty()
-            && given.len() <= MAX_CORRELATION_ID_LEN
-            && given.bytes().all(|b| b.is_ascii_graphic());
-        if usable {
+        if is_usable_correlation_id(given) {
             return Some(given.clone());
         }
         let error = WireError::invalid_params(
@@ -505,16 +512,14 @@ impl ConnectionCtx {
         counters.requests_total.fetch_add(1, Relaxed);
         let (frame, result) = match outcome {
             Ok(frame) => (Some(frame), RESULT_OK.to_owned()),
-            Err(error) => {
+            Err(mut error) => {
                 counters.requests_failed.fetch_add(1, Relaxed);
                 let result = error.code.as_str().to_owned();
+                // Messages may quote what the client sent; keep them short.
+                truncate_in_place(&mut error.message, MAX_ERROR_MESSAGE_CHARS);
                 tracing::debug!(%correlation_id, code = %error.code, message = %error.message, "request failed");
-                let response =
-                    Envelope::<()>::Response(Response::err(id, correlation_id.clone(), error));
-                (
-                    envelope::encode_frame(&response, self.max_frame_len()).ok(),
-                    result,
-                )
+                let frame = self.error_frame(id, &correlation_id, error);
+                (Some(frame), result)
             }
         };
         if let Some(frame) = frame {
@@ -536,6 +541,20 @@ impl ConnectionCtx {
             peer_pid: self.peer.pid,
             ..diagnostics::event(DiagnosticsKind::Request, &result)
         });
+    }
+
+    /// The frame of an error response; one too large to send (huge details) loses its
+    /// details rather than going unanswered.
+    fn error_frame(&self, id: Option<u64>, correlation_id: &str, error: WireError) -> Vec<u8> {
+        let code = error.code.clone();
+        let response =
+            Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), error));
+        envelope::encode_frame(&response, self.max_frame_len()).unwrap_or_else(|_| {
+            let bare = WireError::new(code, "the error's details were too large to send");
+            let response =
+                Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), bare));
+            envelope::encode_frame(&response, u32::MAX).unwrap_or_default()
+        })
     }
 
     /// An error about the connection as a whole (`id` nil).
@@ -674,6 +693,21 @@ fn is_one_msgpack_value(body: &[u8]) -> bool {
     serde::de::IgnoredAny::deserialize(&mut deserializer).is_ok() && rest.is_empty()
 }
 
+/// Whether a caller's correlation ID is kept as given.
+fn is_usable_correlation_id(given: &str) -> bool {
+    !given.is_empty()
+        && given.len() <= MAX_CORRELATION_ID_LEN
+        && given.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Cuts `text` to at most `max` characters, marking the cut.
+fn truncate_in_place(text: &mut String, max: usize) {
+    if let Some((end, _)) = text.char_indices().nth(max) {
+        text.truncate(end);
+        text.push_str("...");
+    }
+}
+
 pub fn new_correlation_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -745,16 +779,24 @@ async fn forward_events(
 type Frames = FramedRead<ReadHalf, FrameCodec>;
 
 /// The next frame. A client may idle between frames for as long as it likes, but once a
-/// frame has begun, [`FRAME_STALL_TIMEOUT`] without a new byte of it ends the connection.
+/// frame has begun, [`FRAME_STALL_TIMEOUT`] without a new byte of it ends the connection
+/// (checked every sixth of that, so within about 5 s of the limit).
 async fn next_frame(frames: &mut Frames) -> Option<Result<BytesMut, FrameError>> {
+    let tick = FRAME_STALL_TIMEOUT / 6;
     let mut buffered = frames.read_buffer().len();
+    let mut progress_at = Instant::now();
     loop {
-        match tokio::time::timeout(FRAME_STALL_TIMEOUT, frames.next()).await {
+        match tokio::time::timeout(tick, frames.next()).await {
             Ok(next) => return next,
-            Err(_) if frames.read_buffer().is_empty() || frames.read_buffer().len() != buffered => {
-                buffered = frames.read_buffer().len();
+            Err(_) => {
+                let now_buffered = frames.read_buffer().len();
+                if now_buffered == 0 || now_buffered != buffered {
+                    buffered = now_buffered;
+                    progress_at = Instant::now();
+                } else if progress_at.elapsed() >= FRAME_STALL_TIMEOUT {
+                    return Some(Err(FrameError::Stalled(FRAME_STALL_TIMEOUT)));
+                }
             }
-            Err(_) => return Some(Err(FrameError::Stalled(FRAME_STALL_TIMEOUT))),
         }
     }
 }

@@ -179,10 +179,19 @@ impl Serialize for ProfilesOf<'_> {
 }
 
 pub async fn profiles_get(call: &Call, params: IdParams) -> Result<RedactedProfile, WireError> {
-    call.note_profile(&params.id);
+    // Ids are compared as UUIDs, as every write does, not as text.
+    let wanted = uuid::Uuid::parse_str(&params.id)
+        .ok()
+        .map(|id| id.to_string());
     let vault = call.conn.state.vault.snapshot();
-    let found = vault.profiles.iter().find(|p| p.id == params.id).cloned();
-    found.ok_or_else(|| VaultError::NotFound { id: params.id }.into())
+    let found = wanted.and_then(|wanted| vault.profiles.iter().find(|p| p.id == wanted).cloned());
+    match found {
+        Some(profile) => {
+            call.note_profile(&profile.id);
+            Ok(profile)
+        }
+        None => Err(VaultError::NotFound { id: params.id }.into()),
+    }
 }
 
 pub async fn profiles_create(

@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+// Bounds keep the largest possible profile near 25 KiB, so MAX_PROFILES of them fit in
+// one frame of profiles.list.
 use llm_agent_protocol::methods::profiles::{
     CreateParams, FieldError, PROVIDERS, PROVIDERS_REQUIRING_KEY, ProfileMetadata, ProfilePatch,
     RedactedProfile,
@@ -21,14 +23,14 @@ use super::secret::ApiKey;
 
 pub const NAME_MAX_CHARS: usize = 80;
 pub const MODEL_MAX_CHARS: usize = 200;
-pub const ENDPOINT_MAX_CHARS: usize = 2048;
+pub const ENDPOINT_MAX_CHARS: usize = 512;
 pub const API_KEY_MAX_BYTES: usize = 4096;
 pub const LABELS_MAX: usize = 16;
 pub const LABEL_MAX_CHARS: usize = 32;
-pub const NOTES_MAX_CHARS: usize = 2000;
+pub const NOTES_MAX_CHARS: usize = 1000;
 pub const OPTIONS_MAX: usize = 16;
 pub const OPTION_KEY_MAX_CHARS: usize = 64;
-pub const OPTION_VALUE_MAX_CHARS: usize = 512;
+pub const OPTION_VALUE_MAX_CHARS: usize = 256;
 /// How far in the future a consent time may lie (clock skew between processes).
 const CONSENT_SKEW: time::Duration = time::Duration::minutes(5);
 /// Options Azure OpenAI cannot work without.

@@ -83,6 +83,8 @@ pub struct SafeStorage {
     status: SafeStorageStatus,
     /// A store call is still running (perhaps hung past its timeout).
     busy: Arc<AtomicBool>,
+    /// The last call found the store locked.
+    locked: bool,
     timeout: Duration,
 }
 
@@ -105,8 +107,14 @@ impl SafeStorage {
                 remediation: None,
             },
             busy: Arc::default(),
+            locked: false,
             timeout,
         }
+    }
+
+    /// Whether the store was locked when last asked.
+    pub fn is_locked(&self) -> bool {
+        self.locked
     }
 
     pub fn status(&self) -> &SafeStorageStatus {
@@ -192,6 +200,10 @@ impl SafeStorage {
     }
 
     fn set_status(&mut self, result: &Result<(), SafeStorageError>) {
+        self.locked = matches!(
+            result,
+            Err(SafeStorageError::Unavailable { remediation, .. }) if *remediation == REMEDIATION_LOCKED
+        );
         self.status = match result {
             Ok(()) => SafeStorageStatus {
                 state: if self.key.is_some() {

@@ -146,8 +146,10 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Windows has no directory handles to sync; `MoveFileEx` (which `persist` uses) with
-/// write-through is the durable step there.
+/// Windows has no directory handle to sync. `persist` renames with
+/// `MoveFileExW(MOVEFILE_REPLACE_EXISTING)` but without write-through, so there a rename
+/// acknowledged just before a power cut may be lost: to be settled with the Windows
+/// credential store work.
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())

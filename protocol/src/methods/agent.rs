@@ -25,8 +25,10 @@ pub struct AgentStatus {
     pub socket: String,
     pub data_dir: String,
     pub counters: Counters,
+    #[serde(default)]
     pub safe_storage: SafeStorageStatus,
     /// Whether `profiles.json` can be written, and why not.
+    #[serde(default)]
     pub store: StoreStatus,
 }
 

@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::Method;
 use crate::patch::Patch;
 use crate::safe_storage::{SafeStorageStatus, StoreStatus};
+use crate::secret::SecretText;
+
+/// The most profiles one vault holds (so that `profiles.list` always fits in a frame).
+pub const MAX_PROFILES: usize = 100;
 
 /// Every provider this build knows, as its wire string.
 pub const PROVIDERS: &[&str] = &[
@@ -40,11 +44,11 @@ pub struct ProfileMetadata {
     /// At most 16 labels of 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<String>,
-    /// At most 2,000 characters.
+    /// At most 1,000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Provider options, such as Azure's `deployment` and `api_version`. At most 16
-    /// entries; keys of 1 to 64 characters, values of at most 512.
+    /// entries; keys of 1 to 64 characters, values of at most 256.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
 }
@@ -132,12 +136,12 @@ pub struct CreateParams {
     /// 1 to 80 characters after trimming; unique regardless of case.
     pub name: String,
     pub provider: String,
-    /// Base URL, http or https.
+    /// Base URL, http or https, at most 512 characters.
     pub endpoint: String,
     pub model: String,
     /// Required by providers in [`PROVIDERS_REQUIRING_KEY`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<SecretText>,
     /// RFC 3339. Required when the endpoint is not on this machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_granted_at: Option<String>,
@@ -192,7 +196,7 @@ pub struct ProfilePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Patch::is_keep")]
-    pub api_key: Patch<String>,
+    pub api_key: Patch<SecretText>,
     #[serde(default, skip_serializing_if = "Patch::is_keep")]
     pub consent_granted_at: Patch<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
