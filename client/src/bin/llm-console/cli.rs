@@ -9,7 +9,7 @@ use llm_agent_client::{Client, ClientError, Connector, DEFAULT_REQUEST_TIMEOUT};
 
 use crate::failure::Failure;
 use crate::output::Output;
-use crate::{call, diagnostics, events, repl, status};
+use crate::{call, diagnostics, events, profiles, repl, status};
 
 /// Debug console for llm-agent.
 #[derive(Debug, Parser)]
@@ -48,6 +48,8 @@ pub enum Command {
     Diagnostics(diagnostics::Args),
     /// Follow live events until Ctrl-C
     Events(events::Args),
+    /// List, show, create, change, delete and activate LLM profiles
+    Profiles(profiles::Args),
     /// Send any request: JSON params in, JSON result out
     Call(call::Args),
 }
@@ -103,6 +105,7 @@ impl Command {
             Command::Status => status::run(session, output).await,
             Command::Diagnostics(args) => diagnostics::run(session, args, output).await,
             Command::Events(args) => events::run(session, args, output).await,
+            Command::Profiles(args) => profiles::run(session, args, output).await,
             Command::Call(args) => call::run(session, args, output).await,
         }
     }

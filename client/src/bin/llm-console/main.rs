@@ -9,6 +9,7 @@ mod events;
 mod failure;
 mod json;
 mod output;
+mod profiles;
 mod repl;
 mod status;
 

@@ -20,9 +20,13 @@ use crate::output::Output;
 const PROMPT: &str = "llm> ";
 const HISTORY_FILE: &str = "console_history";
 
-/// A line containing one of these is left out of the history file: a future
-/// `profiles.create {"api_key": ...}` must not end up on disk in clear text.
-const SECRET_MARKERS: &[&str] = &["api_key", "apikey", "secret", "password", "token"];
+/// A line containing one of these is left out of the history file: a raw
+/// `profiles.create {"api_key": ...}`, or a key given by mistake as `--api-key KEY` (the
+/// `profiles` commands read keys at a hidden prompt), must not end up on disk in clear
+/// text.
+const SECRET_MARKERS: &[&str] = &[
+    "api_key", "api-key", "apikey", "secret", "password", "token",
+];
 
 // One REPL line, parsed by the same clap definitions as the command line. (A doc comment
 // here would become the `help` text.)
@@ -168,6 +172,10 @@ mod tests {
             parse("call agent.status"),
             Entry::Command(Command::Call(_))
         ));
+        assert!(matches!(
+            parse("profiles list --provider ollama"),
+            Entry::Command(Command::Profiles(_))
+        ));
         assert!(matches!(parse("quit"), Entry::Exit));
         match parse("help") {
             Entry::Message(message) => {
@@ -182,6 +190,7 @@ mod tests {
     #[test]
     fn secrets_stay_out_of_the_history() {
         assert!(may_carry_secret(r#"profiles.create {"API_KEY": "sk-1"}"#));
+        assert!(may_carry_secret("profiles create --name x --api-key sk-1"));
         assert!(!may_carry_secret("diagnostics --limit 5"));
     }
 }

@@ -1,0 +1,154 @@
+//! `profiles`: list, show, create, change, delete and activate the learner's LLM profiles.
+//!
+//! `edit` turns flags into create params and update patches; `prompt` asks a person for an
+//! API key (never taken from argv, which `ps` shows to every user) and for confirmation;
+//! `render` shows results and the agent's errors to a person.
+
+mod edit;
+mod prompt;
+mod render;
+
+use llm_agent_client::protocol::Method;
+use llm_agent_client::protocol::methods::NoParams;
+use llm_agent_client::protocol::methods::profiles::{
+    Activate, Create, Delete, DeleteParams, Get, IdParams, List, ListParams, ProfileResult,
+    ResetSecrets, Update, UpdateParams,
+};
+
+use crate::cli::Session;
+use crate::failure::Failure;
+use crate::output::Output;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Subcommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Subcommand {
+    /// List the profiles, which one is active, and how safe storage is doing
+    List {
+        /// Only the profiles of this provider, e.g. ollama
+        #[arg(long)]
+        provider: Option<String>,
+    },
+    /// Show one profile
+    Get {
+        /// The profile's id, as `list` shows it
+        id: String,
+    },
+    /// Create a profile; the first one becomes the active profile
+    Create(edit::CreateArgs),
+    /// Change some fields of a profile; the others stay as they are
+    ///
+    /// Any of --label, --notes and --option replaces all the metadata: repeat what should
+    /// stay.
+    Update(edit::UpdateArgs),
+    /// Delete a profile
+    Delete {
+        /// The profile's id, as `list` shows it
+        id: String,
+        /// The profile that becomes active instead; needed to delete the active profile
+        /// while others exist
+        #[arg(long, value_name = "ID")]
+        successor: Option<String>,
+    },
+    /// Make a profile the active one
+    Activate {
+        /// The profile's id, as `list` shows it
+        id: String,
+    },
+    /// Drop the stored API keys that can no longer be decrypted, keeping everything else
+    ///
+    /// Only for when safe storage reports its key missing (the OS keyring lost it). The
+    /// profiles stay; give them their keys again with `update ID --with-api-key`.
+    ResetSecrets {
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<(), Failure> {
+    match args.command {
+        Subcommand::List { provider } => {
+            let params = ListParams {
+                provider: provider.clone(),
+            };
+            let result = call::<List>(session, params, output).await?;
+            show(output, &result, |result| {
+                render::list(result, provider.as_deref())
+            })
+        }
+        Subcommand::Get { id } => {
+            let profile = call::<Get>(session, IdParams { id }, output).await?;
+            show(output, &profile, render::profile)
+        }
+        Subcommand::Create(args) => {
+            let params = args.into_params(prompt::api_key).await?;
+            let result = call::<Create>(session, params, output).await?;
+            show_change(output, "created", &result)
+        }
+        Subcommand::Update(args) => {
+            let id = args.id.clone();
+            let patch = args.into_patch(prompt::api_key).await?;
+            let result = call::<Update>(session, UpdateParams { id, patch }, output).await?;
+            show_change(output, "updated", &result)
+        }
+        Subcommand::Delete { id, successor } => {
+            let params = DeleteParams {
+                id,
+                successor_id: successor,
+            };
+            let result = call::<Delete>(session, params, output).await?;
+            show(output, &result, render::deleted)
+        }
+        Subcommand::Activate { id } => {
+            let result = call::<Activate>(session, IdParams { id }, output).await?;
+            show(output, &result, render::activated)
+        }
+        Subcommand::ResetSecrets { yes } => {
+            if !yes && !prompt::confirm(render::RESET_SECRETS_QUESTION).await? {
+                output.note("nothing was reset");
+                return Ok(());
+            }
+            let result = call::<ResetSecrets>(session, NoParams {}, output).await?;
+            show(output, &result, render::reset_secrets)
+        }
+    }
+}
+
+/// Makes the call, with the agent's error told as [`render::failure`] tells it.
+async fn call<M: Method>(
+    session: &mut Session,
+    params: M::Params,
+    output: Output,
+) -> Result<M::Result, Failure> {
+    let client = session.client().await?;
+    let result = client.call::<M>(params).await;
+    result.map_err(|err| render::failure(err, output))
+}
+
+/// Prints a result as JSON, or as `render` shows it to a person.
+fn show<T: serde::Serialize>(
+    output: Output,
+    result: &T,
+    render: impl FnOnce(&T) -> String,
+) -> Result<(), Failure> {
+    if output.is_json() {
+        output.json_line(result)
+    } else {
+        output.text(&render(result))
+    }
+}
+
+/// A created or updated profile, with the agent's warnings on stderr for a person (the
+/// JSON document carries them).
+fn show_change(output: Output, done: &str, result: &ProfileResult) -> Result<(), Failure> {
+    show(output, result, |result| render::change(done, result))?;
+    for warning in &result.warnings {
+        output.note(&format!("warning: {}", warning.message));
+    }
+    Ok(())
+}
