@@ -32,12 +32,11 @@
 //! ```
 //! `BENCH_QUICK=1` and `BENCH_PLACEMENT=NAME` do the same as the flags.
 
-use std::io::{Read, Write};
-use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use std::io::Write;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
 
 use llm_agent_client::Client;
 use llm_agent_protocol::envelope::{self, Envelope, Request};
@@ -45,14 +44,11 @@ use llm_agent_protocol::frame::read_frame;
 use llm_agent_protocol::methods::agent::Status;
 use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Method};
 use llm_agent_tests::bench::{
-    self, BenchAgent, ForeignLoad, Placement, RunSize, Samples, Summary, Table,
+    self, BenchAgent, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples, Summary,
+    Table,
 };
 use llm_agent_tests::{agent_binary, hello, no_params};
 
-/// Set (to a socket path) when this binary is re-executed as the echo server.
-const ECHO_SERVER_ENV: &str = "LLM_AGENT_SPINE_BENCH_ECHO_SOCKET";
-/// The raw ping-pong's message size.
-const PING_LEN: usize = 100;
 /// Connections in the concurrent cases.
 const CONCURRENT: usize = 32;
 /// Width of the case column.
@@ -82,9 +78,7 @@ impl Plan {
 }
 
 fn main() {
-    if let Some(socket) = std::env::var_os(ECHO_SERVER_ENV) {
-        serve_echo(Path::new(&socket));
-    }
+    EchoServer::serve_if_asked();
     let size = RunSize::from_env();
     let plan = Plan::new(size);
     let placements = Placement::from_env(&["split", "shared"]).unwrap_or_else(|err| {
@@ -101,12 +95,12 @@ fn main() {
         println!("placement {}", placement.describe());
         placement.pin_client_thread().expect("pin the bench thread");
         placement
-            .pin_server_process(echo.child.id())
+            .pin_server_process(echo.pid())
             .expect("pin the echo server");
         placement
             .pin_server_process(agent.pid())
             .expect("pin the agent");
-        let load = ForeignLoad::start(&[std::process::id(), echo.child.id(), agent.pid()]);
+        let load = ForeignLoad::start(&[std::process::id(), echo.pid(), agent.pid()]);
         run_cases(&plan, &echo, &agent);
         if let Some(load) = load.describe() {
             println!("while measuring: {load}");
@@ -173,10 +167,11 @@ fn print_header(size: RunSize, plan: &Plan) {
 /// Every case once, on the calling thread's current placement.
 fn run_cases(plan: &Plan, echo: &EchoServer, agent: &BenchAgent) {
     let table = Table::start(CASE_WIDTH);
-    let raw_one = raw_ping_pong(&echo.socket, 1, plan.warmup, plan.calls).summary();
+    let raw_one = echo.ping_pong(1, plan.warmup, plan.calls).summary();
     table.row("raw ping-pong (1)", &raw_one);
-    let raw_many =
-        raw_ping_pong(&echo.socket, CONCURRENT, plan.warmup_each, plan.calls_each).summary();
+    let raw_many = echo
+        .ping_pong(CONCURRENT, plan.warmup_each, plan.calls_each)
+        .summary();
     table.row(&format!("raw ping-pong ({CONCURRENT})"), &raw_many);
     let bare = bare_status(agent.socket(), plan.warmup, plan.calls).summary();
     table.row("agent.status, bare frames (1)", &bare);
@@ -231,45 +226,6 @@ fn run_cases(plan: &Plan, echo: &EchoServer, agent: &BenchAgent) {
 fn print_ratio(what: &str, numerator: &Summary, denominator: &Summary, note: &str) {
     let ratio = numerator.p50.as_secs_f64() / denominator.p50.as_secs_f64();
     println!("ratio {what:<40} {ratio:>4.1}x{note}");
-}
-
-/// `clients` connections to the echo server, each on its own blocking thread, make
-/// `warmup` round trips, wait for one another, then make `calls` timed round trips.
-fn raw_ping_pong(socket: &Path, clients: usize, warmup: usize, calls: usize) -> Samples {
-    let start_line = Arc::new(Barrier::new(clients));
-    let workers: Vec<_> = (0..clients)
-        .map(|_| {
-            let socket = socket.to_owned();
-            let start_line = Arc::clone(&start_line);
-            std::thread::spawn(move || {
-                let mut stream = UnixStream::connect(&socket).expect("connect to the echo server");
-                let ping = [0x5a_u8; PING_LEN];
-                let mut pong = [0_u8; PING_LEN];
-                let mut round_trip = || {
-                    stream.write_all(&ping).expect("write to the echo server");
-                    stream
-                        .read_exact(&mut pong)
-                        .expect("read from the echo server");
-                };
-                for _ in 0..warmup {
-                    round_trip();
-                }
-                start_line.wait();
-                let mut samples = Samples::with_capacity(calls);
-                for _ in 0..calls {
-                    let start = Instant::now();
-                    round_trip();
-                    samples.record_since(start);
-                }
-                samples
-            })
-        })
-        .collect();
-    let mut all = Samples::with_capacity(clients * calls);
-    for worker in workers {
-        all.merge(worker.join().expect("a ping-pong thread panicked"));
-    }
-    all
 }
 
 /// One blocking connection sends the same encoded `agent.status` frame over and over and
@@ -340,71 +296,4 @@ async fn status(client: &Client) {
         .call::<Status>(no_params())
         .await
         .expect("agent.status failed");
-}
-
-/// This binary re-executed as the raw ping-pong's echo server; stopped on drop.
-struct EchoServer {
-    child: Child,
-    socket: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl EchoServer {
-    fn start() -> Self {
-        let dir = tempfile::Builder::new()
-            .prefix("llm-agent-spine-bench")
-            .tempdir()
-            .expect("temp dir for the echo server");
-        let socket = dir.path().join("echo.sock");
-        let exe = std::env::current_exe().expect("path of the bench binary");
-        let mut child = Command::new(exe)
-            .env(ECHO_SERVER_ENV, &socket)
-            // The server exits when this pipe closes, even if the bench is killed.
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start the echo server");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while UnixStream::connect(&socket).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("the echo server exited during start-up ({status})");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the echo server did not listen within 10 s"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        Self {
-            child,
-            socket,
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for EchoServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The echo server's whole life: echo every `PING_LEN` bytes back, one blocking thread
-/// per connection, until stdin (a pipe from the bench) closes.
-fn serve_echo(socket: &Path) -> ! {
-    let listener = UnixListener::bind(socket).expect("bind the echo socket");
-    std::thread::spawn(|| {
-        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
-        std::process::exit(0);
-    });
-    for stream in listener.incoming() {
-        let mut stream = stream.expect("accept on the echo socket");
-        std::thread::spawn(move || {
-            let mut buf = [0_u8; PING_LEN];
-            // Ends when the client disconnects.
-            while stream.read_exact(&mut buf).is_ok() && stream.write_all(&buf).is_ok() {}
-        });
-    }
-    unreachable!("UnixListener::incoming never ends")
 }

@@ -1,5 +1,6 @@
 //! Shared pieces of the benches in `tests/benches/`: how big a run is, an agent started as
-//! a user starts it, where client and server run ([`Placement`]), latency samples with
+//! a user starts it, the bare Unix-socket ping-pong every agent figure is held against
+//! ([`EchoServer`]), where client and server run ([`Placement`]), latency samples with
 //! their percentiles and throughput, a plain-text table to print them in, and how busy
 //! the rest of the machine was meanwhile ([`ForeignLoad`]).
 //!
@@ -8,14 +9,16 @@
 //! [`Table`] row. Benches report figures; they never fail on them.
 
 use std::fs::File;
-use std::os::unix::net::UnixStream;
+use std::io::{Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
 use llm_agent_client::{Client, Connector};
 
+use crate::keyring::KeyringSession;
 use crate::{START_TIMEOUT, agent_binary, hello};
 
 /// How long a bench runs.
@@ -73,20 +76,39 @@ pub fn cores() -> usize {
 /// An `llm-agent` on its own temp socket and data dir, started the way a user starts it:
 /// at its default log level. ([`TestAgent`](crate::TestAgent) logs at debug level, which
 /// writes a line to stderr per request: right for finding a test failure, wrong for
-/// timing one.) It has no credential store, so profile writes are refused. Killed on
-/// drop.
+/// timing one.) Unless started [`with_keyring`](BenchAgent::with_keyring), it has no
+/// credential store, so profile writes are refused. Killed on drop.
 pub struct BenchAgent {
     socket: PathBuf,
     child: Child,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
+
+/// The agent's data dir inside a [`BenchAgent`]'s temp dir.
+const DATA_SUBDIR: &str = "data";
 
 impl BenchAgent {
     /// Starts the agent and waits until it answers a handshake.
     pub fn start() -> Self {
+        // No credential store: a bench must never touch the user's own keyring.
+        let no_store = (
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent".to_owned(),
+        );
+        Self::start_in(&std::env::temp_dir(), &[no_store])
+    }
+
+    /// Starts an agent that keeps its data key in `keyring`, with its socket and data dir
+    /// in a new temp dir under `parent`: a bench chooses the filesystem that the agent's
+    /// profile writes land on.
+    pub fn with_keyring(keyring: &KeyringSession, parent: &Path) -> Self {
+        Self::start_in(parent, &keyring.env())
+    }
+
+    fn start_in(parent: &Path, env: &[(&'static str, String)]) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("llm-agent-bench")
-            .tempdir()
+            .tempdir_in(parent)
             .expect("temp dir for the agent");
         let socket = dir.path().join("run/agent.sock");
         let log = File::create(dir.path().join("agent.log")).expect("agent log file");
@@ -94,11 +116,10 @@ impl BenchAgent {
             .arg("--socket")
             .arg(&socket)
             .arg("--data-dir")
-            .arg(dir.path().join("data"))
+            .arg(dir.path().join(DATA_SUBDIR))
             .env_remove("LLM_AGENT_SOCKET")
             .env_remove("LLM_AGENT_DATA_DIR")
-            // No credential store: a bench must never touch the user's own keyring.
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
@@ -115,11 +136,7 @@ impl BenchAgent {
             );
             std::thread::sleep(Duration::from_millis(10));
         }
-        Self {
-            socket,
-            child,
-            _dir: dir,
-        }
+        Self { socket, child, dir }
     }
 
     pub fn pid(&self) -> u32 {
@@ -128,6 +145,11 @@ impl BenchAgent {
 
     pub fn socket(&self) -> &Path {
         &self.socket
+    }
+
+    /// Where the agent keeps `profiles.json`.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join(DATA_SUBDIR)
     }
 
     /// A new connection, past the handshake.
@@ -146,6 +168,156 @@ impl Drop for BenchAgent {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Set (to a socket path) when a bench binary is re-executed as the echo server.
+const ECHO_SERVER_ENV: &str = "LLM_AGENT_BENCH_ECHO_SOCKET";
+/// The raw ping-pong's message size.
+pub const PING_LEN: usize = 100;
+
+/// The bench binary re-executed as an echo server in its own process: a bare Unix-socket
+/// ping-pong with it is the floor that agent figures are held against. Stopped on drop.
+///
+/// A bench that starts one calls [`EchoServer::serve_if_asked`] first thing in `main`,
+/// which is where the re-executed binary turns into the server.
+pub struct EchoServer {
+    child: Child,
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl EchoServer {
+    /// In the re-executed binary, serves until the bench goes away and never returns;
+    /// otherwise returns at once.
+    pub fn serve_if_asked() {
+        if let Some(socket) = std::env::var_os(ECHO_SERVER_ENV) {
+            serve_echo(Path::new(&socket));
+        }
+    }
+
+    /// Starts the server and waits until it listens.
+    pub fn start() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("llm-agent-bench-echo")
+            .tempdir()
+            .expect("temp dir for the echo server");
+        let socket = dir.path().join("echo.sock");
+        let exe = std::env::current_exe().expect("path of the bench binary");
+        let mut child = Command::new(exe)
+            .env(ECHO_SERVER_ENV, &socket)
+            // The server exits when this pipe closes, even if the bench is killed.
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the echo server");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while UnixStream::connect(&socket).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the echo server exited during start-up ({status})");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the echo server did not listen within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Self {
+            child,
+            socket,
+            _dir: dir,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `clients` connections, each on its own blocking thread, make `warmup` round trips
+    /// of [`PING_LEN`] bytes each way, wait for one another, then make `calls` timed ones.
+    pub fn ping_pong(&self, clients: usize, warmup: usize, calls: usize) -> Samples {
+        let start_line = Arc::new(Barrier::new(clients));
+        let workers: Vec<_> = (0..clients)
+            .map(|_| {
+                let socket = self.socket.clone();
+                let start_line = Arc::clone(&start_line);
+                std::thread::spawn(move || {
+                    let mut stream =
+                        UnixStream::connect(&socket).expect("connect to the echo server");
+                    let ping = [0x5a_u8; PING_LEN];
+                    let mut pong = [0_u8; PING_LEN];
+                    let mut round_trip = || {
+                        stream.write_all(&ping).expect("write to the echo server");
+                        stream
+                            .read_exact(&mut pong)
+                            .expect("read from the echo server");
+                    };
+                    for _ in 0..warmup {
+                        round_trip();
+                    }
+                    start_line.wait();
+                    let mut samples = Samples::with_capacity(calls);
+                    for _ in 0..calls {
+                        let start = Instant::now();
+                        round_trip();
+                        samples.record_since(start);
+                    }
+                    samples
+                })
+            })
+            .collect();
+        let mut all = Samples::with_capacity(clients * calls);
+        for worker in workers {
+            all.merge(worker.join().expect("a ping-pong thread panicked"));
+        }
+        all
+    }
+}
+
+impl Drop for EchoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The echo server's whole life: echo every [`PING_LEN`] bytes back, one blocking thread
+/// per connection, until stdin (a pipe from the bench) closes.
+fn serve_echo(socket: &Path) -> ! {
+    let listener = UnixListener::bind(socket).expect("bind the echo socket");
+    std::thread::spawn(|| {
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+        std::process::exit(0);
+    });
+    for stream in listener.incoming() {
+        let mut stream = stream.expect("accept on the echo socket");
+        std::thread::spawn(move || {
+            let mut buf = [0_u8; PING_LEN];
+            // Ends when the client disconnects.
+            while stream.read_exact(&mut buf).is_ok() && stream.write_all(&buf).is_ok() {}
+        });
+    }
+    unreachable!("UnixListener::incoming never ends")
+}
+
+/// The processes this one started that are still running: helpers such as a keyring's
+/// bus and daemon, whose CPU time [`ForeignLoad`] should count as the bench's own.
+pub fn child_pids() -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Vec::new();
+    };
+    let mut pids: Vec<u32> = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|children| {
+            children
+                .split_whitespace()
+                .filter_map(|pid| pid.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    pids
 }
 
 /// The CPUs this process was allowed to run on when it first asked, before any
