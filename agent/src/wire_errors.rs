@@ -57,8 +57,12 @@ impl From<VaultError> for WireError {
                 .with_remediation("Profiles can still be used but not changed. Restore profiles.json from a backup, or move it away to start afresh; the agent's status says what is wrong with it."),
             VaultError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
                 .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
-            VaultError::TimedOut => WireError::new(ErrorCode::Timeout, message)
-                .with_remediation("List the profiles to see whether the change was applied before trying it again."),
+            // Not retryable as such: the change may have been applied.
+            VaultError::TimedOut => WireError {
+                retryable: false,
+                ..WireError::new(ErrorCode::Timeout, message)
+                    .with_remediation("List the profiles to see whether the change was applied before trying it again.")
+            },
             VaultError::TooManyProfiles { max } => WireError::new(ErrorCode::LimitReached, message)
                 .with_remediation("Delete a profile you no longer use, then try again.")
                 .with_details(rmpv::Value::Map(vec![

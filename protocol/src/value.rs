@@ -35,7 +35,7 @@ pub fn from_value<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, ValueEr
     rmpv::encode::write_value(&mut bytes, value).map_err(rmp_serde::encode::Error::from)?;
     let mut deserializer = rmp_serde::Deserializer::new(&bytes[..]);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
+        let path = safe_path(err.path());
         let message = describe(err.inner());
         let field = if path == "." {
             missing_field_name(&message).map(str::to_owned)
@@ -89,7 +89,7 @@ fn describe(err: &rmp_serde::decode::Error) -> String {
 
 /// serde's messages quote what was received before ", expected", and what the schema
 /// wants after it: keep the second part, and replace every quoted value in the first.
-fn without_values(message: &str) -> String {
+pub fn without_values(message: &str) -> String {
     let (received, expected) = match message.find(", expected") {
         Some(at) => message.split_at(at),
         None => (message, ""),
@@ -109,6 +109,32 @@ fn without_values(message: &str) -> String {
     }
     cleaned.push_str(expected);
     cleaned
+}
+
+/// The path of the offending field. Map keys are the client's data (a key could even be
+/// a secret pasted in the wrong place), so a segment longer than any schema field name is
+/// not shown.
+fn safe_path(path: &serde_path_to_error::Path) -> String {
+    const LONGEST_FIELD: usize = 32;
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if key.chars().count() <= LONGEST_FIELD {
+                    out.push_str(key);
+                } else {
+                    out.push_str("(key not shown)");
+                }
+            }
+            Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    if out.is_empty() { ".".to_owned() } else { out }
 }
 
 fn missing_field_name(message: &str) -> Option<&str> {
@@ -161,6 +187,28 @@ mod tests {
             err.contains("expected `deep_blue`"),
             "the schema is still named: {err}"
         );
+    }
+
+    #[test]
+    fn long_map_keys_in_paths_are_not_shown() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Options {
+            options: std::collections::BTreeMap<String, String>,
+        }
+        let value = rmpv::Value::Map(vec![(
+            "options".into(),
+            rmpv::Value::Map(vec![(
+                "sk-live-0123456789-SECRET-KEY-VALUE".into(),
+                5.into(),
+            )]),
+        )]);
+        match from_value::<Options>(&value) {
+            Err(ValueError::Shape { field, .. }) => {
+                assert_eq!(field.as_deref(), Some("options.(key not shown)"))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -46,7 +46,8 @@ const PROBE_INTERVAL_UNUSABLE: Duration = Duration::from_secs(15);
 /// unlock prompt on the learner's desktop, which only a write of theirs should do.
 const PROBE_INTERVAL_USABLE: Duration = Duration::from_secs(60);
 /// How long a caller waits for a mutation (it may include a keyring call and fsync).
-const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Shorter than clients' usual 30 s, so the agent answers TIMEOUT before they give up.
+const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub type VaultRef = ActorRef<VaultMsg>;
 type Reply<T> = RpcReplyPort<Result<T, VaultError>>;
@@ -136,6 +137,10 @@ pub struct VaultArgs {
     pub opener: StoreOpener,
     pub store_timeout: Duration,
     pub snapshot: Arc<watch::Sender<Arc<VaultSnapshot>>>,
+    /// Held while profiles.json is written, and by a starting vault while it reads it:
+    /// a vault restarted after a crash never loads the file under a commit still
+    /// running from before.
+    pub file_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 pub struct VaultActor;
@@ -188,7 +193,9 @@ impl Actor for VaultActor {
         args: VaultArgs,
     ) -> Result<VaultState, ActorProcessingErr> {
         let store = args.store.clone();
+        let file_lock = args.file_lock.clone().lock_owned().await;
         let loaded = tokio::task::spawn_blocking(move || store.load()).await?;
+        drop(file_lock);
         let (data, read_only) = match loaded {
             Ok(Loaded::Fresh) => (VaultData::new(), None),
             Ok(Loaded::Ready(data)) => (data, None),
@@ -659,8 +666,10 @@ impl VaultState {
         self.batch_check = None;
         let data = Arc::new(self.pending.clone());
         let store = self.args.store.clone();
+        let file_lock = self.args.file_lock.clone();
         let myself = myself.clone();
         tokio::spawn(async move {
+            let _writing = file_lock.lock_owned().await;
             let to_write = data.clone();
             let written = match tokio::task::spawn_blocking(move || store.save(&to_write)).await {
                 Ok(Ok(())) => Ok(data),
@@ -792,6 +801,7 @@ impl VaultHandle {
                 opener,
                 store_timeout,
                 snapshot: Arc::new(sender),
+                file_lock: Arc::default(),
             },
             snapshot,
         }

@@ -299,7 +299,10 @@ impl ConnectionCtx {
                 self.send_connection_error(error).await;
                 Flow::Continue
             }
-            Err(decode_error) => self.on_undecodable(body, &decode_error.to_string()).await,
+            Err(decode_error) => {
+                let reason = llm_agent_protocol::value::without_values(&decode_error.to_string());
+                self.on_undecodable(body, &reason).await
+            }
         }
     }
 

@@ -205,7 +205,8 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
             "provider",
             "unsupported",
             format!(
-                "Unknown provider {provider:?}; choose one of: {}.",
+                "Unknown provider {:?}; choose one of: {}.",
+                provider.chars().take(32).collect::<String>(),
                 PROVIDERS.join(", ")
             ),
         );
@@ -253,12 +254,16 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
     if !problems.list.is_empty() {
         return Err(problems.list);
     }
+    let mut metadata = candidate.metadata.clone();
+    for label in &mut metadata.labels {
+        *label = label.trim().to_owned();
+    }
     Ok(Draft {
         name: name.to_owned(),
         provider: provider.to_owned(),
         endpoint: endpoint.to_owned(),
         model: model.to_owned(),
-        metadata: candidate.metadata.clone(),
+        metadata,
         consent_granted_at: consent,
         is_local,
         origin,

@@ -35,6 +35,7 @@ pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
 
 const REMEDIATION_UNREACHABLE: &str = "Start a Secret Service provider (GNOME Keyring or KeePassXC) in your desktop session, then retry; nothing stored was changed.";
 const REMEDIATION_LOCKED: &str = "Unlock your keyring (log in to the desktop session, or unlock it in Passwords and Keys), then retry.";
+const REMEDIATION_NO_ANSWER: &str = "If the system asks to unlock your keyring, unlock it; otherwise restart your keyring service (GNOME Keyring or KeePassXC). Then retry; nothing stored was changed.";
 const REMEDIATION_KEY_MISSING: &str = "The key that protects saved API keys is gone from the system keyring, so saved API keys cannot be read. Reset them and enter them again; all other settings are kept.";
 
 /// Opens the credential store; called again after a failure.
@@ -83,7 +84,8 @@ pub struct SafeStorage {
     status: SafeStorageStatus,
     /// A store call is still running (perhaps hung past its timeout).
     busy: Arc<AtomicBool>,
-    /// The last call found the store locked.
+    /// The last call found the store locked, or it did not answer (on a desktop, an
+    /// unlock prompt waiting for the learner looks the same).
     locked: bool,
     timeout: Duration,
 }
@@ -112,7 +114,8 @@ impl SafeStorage {
         }
     }
 
-    /// Whether the store was locked when last asked.
+    /// Whether the store was locked, or did not answer, when last asked: asking again
+    /// unprompted could put an unlock dialog in front of the learner.
     pub fn is_locked(&self) -> bool {
         self.locked
     }
@@ -202,7 +205,8 @@ impl SafeStorage {
     fn set_status(&mut self, result: &Result<(), SafeStorageError>) {
         self.locked = matches!(
             result,
-            Err(SafeStorageError::Unavailable { remediation, .. }) if *remediation == REMEDIATION_LOCKED
+            Err(SafeStorageError::Unavailable { remediation, .. })
+                if *remediation == REMEDIATION_LOCKED || *remediation == REMEDIATION_NO_ANSWER
         );
         self.status = match result {
             Ok(()) => SafeStorageStatus {
@@ -294,7 +298,7 @@ fn unavailable(err: CallError) -> SafeStorageError {
         ),
         CallError::TimedOut | CallError::StillBusy => (
             "the OS keyring did not answer in time".to_owned(),
-            REMEDIATION_UNREACHABLE,
+            REMEDIATION_NO_ANSWER,
         ),
     };
     SafeStorageError::Unavailable {
