@@ -5,20 +5,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::BytesMut;
 use interprocess::local_socket::tokio::Stream;
-use llm_agent_protocol::PROTOCOL_VERSION;
 use llm_agent_protocol::envelope::Response;
 use llm_agent_protocol::events::Topic;
 use llm_agent_protocol::methods::Method;
 use llm_agent_protocol::methods::events::{Subscribe, SubscribeParams};
 use llm_agent_protocol::methods::handshake::{ClientInfo, Hello, HelloParams, HelloResult};
+use llm_agent_protocol::value::{self, ValueError};
+use llm_agent_protocol::{PROTOCOL_VERSION, WireError};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use tokio::sync::Semaphore;
 
 use crate::connection::{Connection, Followup, OutgoingRequest};
 use crate::error::{ClientError, Disconnect};
+use crate::inbound;
 use crate::subscription::{self, Subscription};
-use llm_agent_protocol::value;
 
 /// How long a request waits for its answer unless told otherwise.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -90,7 +93,7 @@ impl Client {
                     method: Hello::NAME.to_owned(),
                     timeout: request_timeout,
                 })??;
-        let hello = typed_reply::<HelloResult>(Hello::NAME, response)
+        let hello = typed_reply::<HelloResult>(Hello::NAME, &response)
             .map_err(|err| match err {
                 ClientError::Remote(error) => ClientError::Handshake(error),
                 other => other,
@@ -164,7 +167,7 @@ impl Client {
         let response = self
             .exchange(method, request, options.timeout, Followup::None)
             .await?;
-        raw_reply(response)
+        raw_reply(method, &response)
     }
 
     /// Subscribes to `topics`. Events that follow the agent's answer are never lost: the
@@ -208,10 +211,10 @@ impl Client {
         let response = self
             .exchange(M::NAME, request, options.timeout, followup)
             .await?;
-        typed_reply(M::NAME, response)
+        typed_reply(M::NAME, &response)
     }
 
-    /// Sends one request and waits for its response within the call's timeout, which
+    /// Sends one request and waits for its response frame within the call's timeout, which
     /// includes any wait for an in-flight slot. On timeout the request is cancelled.
     async fn exchange(
         &self,
@@ -219,7 +222,7 @@ impl Client {
         request: OutgoingRequest,
         timeout: Option<Duration>,
         followup: Followup,
-    ) -> Result<Response, ClientError> {
+    ) -> Result<BytesMut, ClientError> {
         let limit = timeout.unwrap_or(self.inner.request_timeout);
         let attempt = async {
             let _slot = self.inner.in_flight.acquire().await.map_err(|_| {
@@ -249,14 +252,79 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// The result or error of a response, kept opaque.
-fn raw_reply(response: Response) -> Result<Reply, ClientError> {
+/// A response as a typed call reads it: in one pass from its frame, the result straight
+/// into the method's type. `type` and `id`, which routed the frame here, are skipped.
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct TypedResponse<T> {
+    correlation_id: String,
+    #[serde(default, deserialize_with = "present")]
+    result: Option<T>,
+    error: Option<WireError>,
+}
+
+/// Reads a `result` that is there as a `T`, nil included: a nil result is the value of a
+/// method whose result type reads nil, not a missing result.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// The result of a response frame, decoded as `T`.
+fn typed_reply<T: DeserializeOwned>(method: &str, body: &[u8]) -> Result<Reply<T>, ClientError> {
+    match inbound::decode::<TypedResponse<T>>(body) {
+        Ok(TypedResponse {
+            error: Some(error), ..
+        }) => Err(ClientError::Remote(error)),
+        Ok(TypedResponse {
+            correlation_id,
+            result: Some(result),
+            error: None,
+        }) => Ok(Reply {
+            result,
+            correlation_id,
+        }),
+        // No result at all, or a frame that does not read as this method's response.
+        Ok(TypedResponse { result: None, .. }) | Err(_) => checked_typed_reply(method, body),
+    }
+}
+
+/// The result of a response frame decoded as `T` by the long way round, which names the
+/// offending field when the result does not fit: opaque first, then typed with the path
+/// tracked. It reads whatever the one-pass decode reads, to the same value, so it serves
+/// the cases that one leaves out.
+fn checked_typed_reply<T: DeserializeOwned>(
+    method: &str,
+    body: &[u8],
+) -> Result<Reply<T>, ClientError> {
+    let Reply {
+        result,
+        correlation_id,
+    } = raw_reply(method, body)?;
+    let result = value::from_value(&result).map_err(|source| ClientError::Decode {
+        method: method.to_owned(),
+        source,
+    })?;
+    Ok(Reply {
+        result,
+        correlation_id,
+    })
+}
+
+/// The result or error of a response frame, kept opaque.
+fn raw_reply(method: &str, body: &[u8]) -> Result<Reply, ClientError> {
     let Response {
         correlation_id,
         result,
         error,
         ..
-    } = response;
+    } = opaque_response(body).map_err(|source| ClientError::Decode {
+        method: method.to_owned(),
+        source,
+    })?;
     match error {
         Some(error) => Err(ClientError::Remote(error)),
         None => Ok(Reply {
@@ -266,22 +334,13 @@ fn raw_reply(response: Response) -> Result<Reply, ClientError> {
     }
 }
 
-/// The result of a response, decoded as `T`.
-fn typed_reply<T: DeserializeOwned>(
-    method: &str,
-    response: Response,
-) -> Result<Reply<T>, ClientError> {
-    let Reply {
-        result,
-        correlation_id,
-    } = raw_reply(response)?;
-    let result = value::from_value(&result).map_err(|source| ClientError::Decode {
-        method: method.to_owned(),
-        source,
-    })?;
-    Ok(Reply {
-        result,
-        correlation_id,
+/// The response in a frame, its result opaque. A frame that is no response is read again
+/// the long way round, which names the offending field in the protocol's wording: no
+/// value from the frame is quoted back.
+fn opaque_response(body: &[u8]) -> Result<Response, ValueError> {
+    inbound::decode(body).or_else(|_| {
+        let frame: rmpv::Value = inbound::decode(body)?;
+        value::from_value(&frame)
     })
 }
 
@@ -297,7 +356,7 @@ mod tests {
     use llm_agent_protocol::{ErrorCode, WireError};
 
     use super::*;
-    use crate::fake_agent::{FakeAgent, err, frame, hello_result, ok};
+    use crate::fake_agent::{FakeAgent, err, frame, hello_result, ok, value_body, value_frame};
 
     fn status(pid: u32) -> AgentStatus {
         AgentStatus {
@@ -319,6 +378,16 @@ mod tests {
                 problem: None,
             },
         }
+    }
+
+    fn field<'a>(map: &'a mut rmpv::Value, name: &str) -> &'a mut rmpv::Value {
+        let rmpv::Value::Map(fields) = map else {
+            panic!("{map} is not a map");
+        };
+        fields
+            .iter_mut()
+            .find_map(|(key, value)| (key.as_str() == Some(name)).then_some(value))
+            .unwrap_or_else(|| panic!("no field {name}"))
     }
 
     #[tokio::test]
@@ -457,6 +526,114 @@ mod tests {
             matches!(&outcome, Err(ClientError::Decode { method, .. }) if method == Status::NAME),
             "{outcome:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_result_that_does_not_fit_names_the_offending_field() {
+        let agent = FakeAgent::start();
+        let (client, mut peer) = agent.connected().await;
+        let mut wrong = value::to_value(&status(9)).unwrap();
+        *field(field(&mut wrong, "counters"), "requests_total") = "many".into();
+        let call = client.call::<Status>(Default::default());
+        let agent_side = async {
+            let request = peer.recv_request().await;
+            peer.send(&ok(request.id, wrong)).await;
+        };
+        let (outcome, ()) = tokio::join!(call, agent_side);
+        match outcome {
+            Err(ClientError::Decode {
+                method,
+                source: ValueError::Shape { field, message },
+            }) => {
+                assert_eq!(method, Status::NAME);
+                assert_eq!(field.as_deref(), Some("counters.requests_total"));
+                assert_eq!(message, "invalid type: got a string");
+            }
+            other => panic!("{other:?}"),
+        }
+        // The connection lives on.
+        let call = client.call::<Status>(Default::default());
+        let agent_side = async {
+            let request = peer.recv_request().await;
+            peer.send(&ok(request.id, status(4))).await;
+        };
+        let (outcome, ()) = tokio::join!(call, agent_side);
+        assert_eq!(outcome.unwrap().pid, 4);
+    }
+
+    #[tokio::test]
+    async fn a_response_that_does_not_decode_fails_its_call_at_once() {
+        let agent = FakeAgent::start();
+        let (client, mut peer) = agent.connected().await;
+        let call = client.call::<Status>(Default::default());
+        let agent_side = async {
+            let request = peer.recv_request().await;
+            let response = rmpv::Value::Map(vec![
+                ("type".into(), "response".into()),
+                ("id".into(), request.id.into()),
+                ("correlation_id".into(), 424_242.into()),
+                ("result".into(), value::to_value(&status(1)).unwrap()),
+            ]);
+            peer.send_raw(&value_frame(&response)).await;
+        };
+        let (outcome, ()) = tokio::join!(call, agent_side);
+        match outcome {
+            Err(ClientError::Decode {
+                method,
+                source: ValueError::Shape { field, message },
+            }) => {
+                assert_eq!(method, Status::NAME);
+                assert_eq!(field.as_deref(), Some("correlation_id"));
+                assert!(!message.contains("424242"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn response_body(fields: Vec<(&str, rmpv::Value)>) -> Vec<u8> {
+        let mut fields: Vec<_> = fields
+            .into_iter()
+            .map(|(key, value)| (key.into(), value))
+            .collect();
+        fields.insert(0, ("type".into(), "response".into()));
+        fields.insert(1, ("id".into(), 1.into()));
+        fields.insert(2, ("correlation_id".into(), "c".into()));
+        value_body(&rmpv::Value::Map(fields))
+    }
+
+    #[test]
+    fn a_nil_or_missing_result_reads_as_nil() {
+        let nil = response_body(vec![("result", rmpv::Value::Nil)]);
+        let missing = response_body(vec![]);
+        for body in [nil, missing] {
+            let reply = typed_reply::<Option<u32>>("test.nil", &body).unwrap();
+            assert_eq!(reply.result, None);
+            assert_eq!(reply.correlation_id, "c");
+            let reply = typed_reply::<()>("test.nil", &body).unwrap();
+            assert_eq!(reply.result, ());
+            assert!(matches!(
+                typed_reply::<u32>("test.nil", &body),
+                Err(ClientError::Decode { .. })
+            ));
+            assert_eq!(
+                raw_reply("test.nil", &body).unwrap().result,
+                rmpv::Value::Nil
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_wins_over_a_result() {
+        let error = value::to_value(&WireError::new(ErrorCode::Busy, "busy")).unwrap();
+        let with_result = response_body(vec![("result", 7.into()), ("error", error.clone())]);
+        let with_bad_result =
+            response_body(vec![("result", "not a number".into()), ("error", error)]);
+        for body in [with_result, with_bad_result] {
+            match typed_reply::<u32>("test.error", &body) {
+                Err(ClientError::Remote(remote)) => assert_eq!(remote.code, ErrorCode::Busy),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[tokio::test]

@@ -5,11 +5,15 @@
 //! arrive in any order), routes event frames to subscriptions, and when the connection
 //! ends fails every pending request at once with the same [`Disconnect`].
 //!
-//! Callers encode their own frames, so the task only moves bytes. It writes them itself
-//! rather than through a writer task, but never waits for a write to finish: its `select!`
-//! has a branch that hands the socket whatever part of the outgoing buffer it accepts now,
-//! next to the branch that reads frames. A full socket buffer therefore never delays a
-//! response, and a request costs one task hop each way instead of two.
+//! Callers encode their own requests and decode their own responses, so the task mostly
+//! moves bytes: of each frame it reads only the [`FrameHeader`], and it hands a response
+//! to its caller as the frame's undecoded body.
+//!
+//! The task writes frames itself rather than through a writer task, but never waits for a
+//! write to finish: its `select!` has a branch that hands the socket whatever part of the
+//! outgoing buffer it accepts now, next to the branch that reads frames. A full socket
+//! buffer therefore never delays a response, and a request costs one task hop each way
+//! instead of two.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -18,16 +22,18 @@ use std::sync::{Arc, OnceLock};
 use bytes::{Buf, BytesMut};
 use futures_util::StreamExt;
 use interprocess::local_socket::tokio::Stream;
-use llm_agent_protocol::envelope::{self, Envelope, Request, Response};
+use llm_agent_protocol::envelope::{self, Envelope, Request};
 use llm_agent_protocol::methods::Method;
 use llm_agent_protocol::methods::events::{Unsubscribe, UnsubscribeParams};
 use llm_agent_protocol::{Cancel, DEFAULT_MAX_FRAME_LEN, Event, FrameCodec, FrameError, WireError};
-use serde::Serialize;
-use tokio::io::AsyncWriteExt;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::codec::FramedRead;
 
 use crate::error::{ClientError, Disconnect};
+use crate::inbound::{self, FrameHeader};
 use crate::subscription::{Delivery, EventSink};
 
 /// Past this many unwritten bytes the task stops taking new requests until the agent has
@@ -51,8 +57,9 @@ struct Shared {
     ended: OnceLock<Disconnect>,
 }
 
-/// What a caller gets back for its request.
-type Outcome = Result<Response, Disconnect>;
+/// What a caller gets back for its request: the body of the response frame, which the
+/// caller decodes.
+type Outcome = Result<BytesMut, Disconnect>;
 
 /// A request, encoded and ready to send.
 pub(crate) struct OutgoingRequest {
@@ -122,7 +129,8 @@ impl Connection {
             })
     }
 
-    /// Sends the request and waits for its response.
+    /// Sends the request and waits for its response, which comes back as the undecoded body
+    /// of its frame.
     ///
     /// Dropping the returned future before the response arrives (a timeout, or a caller that
     /// lost interest) sends a cancel frame for the request.
@@ -130,7 +138,7 @@ impl Connection {
         &self,
         request: OutgoingRequest,
         followup: Followup,
-    ) -> Result<Response, ClientError> {
+    ) -> Result<BytesMut, ClientError> {
         let id = request.id;
         let (reply, response) = oneshot::channel();
         let command = Command::Request {
@@ -230,20 +238,19 @@ impl ConnectionTask {
         }
     }
 
-    async fn run(mut self, stream: Stream, mut commands: mpsc::UnboundedReceiver<Command>) {
-        // `&Stream` reads and writes, so one stream serves both branches without a split.
-        let mut frames = FramedRead::new(&stream, FrameCodec::default());
-        let mut socket = &stream;
+    async fn run(mut self, mut stream: Stream, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let (reader, mut writer) = halves(&mut stream);
+        let mut frames = FramedRead::new(reader, FrameCodec::default());
         let end = loop {
             let writable = !self.outgoing.is_empty() && self.write_failure.is_none();
             let accepting = self.outgoing.len() < OUTGOING_HIGH_WATER;
             tokio::select! {
                 frame = frames.next() => match frame {
-                    Some(Ok(body)) => self.on_frame(&body),
+                    Some(Ok(body)) => self.on_frame(body),
                     Some(Err(err)) => break Disconnect::Failed(Arc::new(err)),
                     None => break self.end_of_stream(),
                 },
-                written = socket.write(&self.outgoing), if writable => self.on_written(written),
+                written = writer.write(&self.outgoing), if writable => self.on_written(written),
                 command = commands.recv(), if accepting => match command {
                     Some(command) => self.on_command(command),
                     // Every handle is gone, so nobody is waiting for anything.
@@ -300,49 +307,53 @@ impl ConnectionTask {
         self.outgoing.clear();
     }
 
-    fn on_frame(&mut self, body: &[u8]) {
-        match envelope::decode::<Envelope>(body) {
-            Ok(Envelope::Response(response)) => self.on_response(response),
-            Ok(Envelope::Event(event)) => self.on_event(event),
-            Ok(Envelope::Request(_) | Envelope::Cancel(_)) => {
-                tracing::debug!("ignoring a request or cancel frame sent by the agent");
+    fn on_frame(&mut self, body: BytesMut) {
+        match FrameHeader::read(&body) {
+            Ok(FrameHeader::Response { id: Some(id) }) => self.on_response(id, body),
+            Ok(FrameHeader::Response { id: None }) => self.on_connection_error(&body),
+            Ok(FrameHeader::Event { subscription }) => self.on_event(subscription, &body),
+            Ok(FrameHeader::Other) => {
+                tracing::debug!("ignoring a frame that is neither a response nor an event");
             }
             // Framing is intact, so one unreadable message need not end the connection.
             Err(err) => tracing::warn!(%err, "ignoring a frame that is not a valid envelope"),
         }
     }
 
-    fn on_response(&mut self, response: Response) {
-        let Some(id) = response.id else {
-            if let Some(error) = response.error {
-                tracing::warn!(%error, "the agent reported a connection-level error");
-                self.rejection = Some(error);
-            }
-            return;
-        };
+    fn on_response(&mut self, id: u64, body: BytesMut) {
         // Unknown ids are answers to detached requests; nobody waits for them.
         let Some(Pending { reply, followup }) = self.pending.remove(&id) else {
             return;
         };
         if let Followup::Subscribe(sink) = followup {
-            self.on_subscribed(&response, sink);
+            self.on_subscribed(&body, sink);
         }
         if let Some(reply) = reply {
-            let _ = reply.send(Ok(response));
+            let _ = reply.send(Ok(body));
+        }
+    }
+
+    /// A response without an id: an error about the connection as a whole.
+    fn on_connection_error(&mut self, body: &[u8]) {
+        match inbound::decode::<ConnectionError>(body) {
+            Ok(ConnectionError { error: Some(error) }) => {
+                tracing::warn!(%error, "the agent reported a connection-level error");
+                self.rejection = Some(error);
+            }
+            Ok(ConnectionError { error: None }) => {}
+            Err(err) => tracing::warn!(%err, "ignoring a response that is not a valid envelope"),
         }
     }
 
     /// Registers a new subscription before its response reaches the caller, so an event
     /// that follows the response immediately already has a route.
-    fn on_subscribed(&mut self, response: &Response, sink: EventSink) {
-        if response.error.is_some() {
-            return;
-        }
-        // A result without an id fails the caller's typed decode; nothing to route.
-        let Some(subscription) = response
-            .result
-            .as_ref()
-            .and_then(|result| result["subscription"].as_u64())
+    fn on_subscribed(&mut self, body: &[u8], sink: EventSink) {
+        // An error, or a result without an id, fails the caller's typed decode; nothing to
+        // route.
+        let Ok(SubscribeOutcome {
+            result: Some(SubscriptionId { subscription }),
+            error: None,
+        }) = inbound::decode(body)
         else {
             return;
         };
@@ -354,10 +365,16 @@ impl ConnectionTask {
         }
     }
 
-    fn on_event(&mut self, event: Event) {
-        let subscription = event.subscription;
+    fn on_event(&mut self, subscription: u64, body: &[u8]) {
         let Some(sink) = self.routes.get(&subscription) else {
             return;
+        };
+        let event: Event = match inbound::decode(body) {
+            Ok(event) => event,
+            Err(err) => {
+                tracing::warn!(%err, subscription, "ignoring an event that is not a valid envelope");
+                return;
+            }
         };
         match sink.deliver(event) {
             Delivery::Delivered => {}
@@ -416,6 +433,41 @@ impl ConnectionTask {
         // the disconnect from `Shared::ended`.
         drop(self.routes);
     }
+}
+
+/// The socket's read and write halves. On Unix they are tokio's own, whose reads note a
+/// short read as the end of what is buffered; reading through `&Stream` instead costs
+/// every response one more `recv`, which fails with `EAGAIN`.
+#[cfg(unix)]
+fn halves(stream: &mut Stream) -> (impl AsyncRead + Unpin + '_, impl AsyncWrite + Unpin + '_) {
+    let Stream::UdSocket(stream) = stream;
+    stream.inner_mut().split()
+}
+
+/// The socket's read and write halves: `&Stream` reads and writes, so one stream serves
+/// both.
+#[cfg(not(unix))]
+fn halves(stream: &mut Stream) -> (impl AsyncRead + Unpin + '_, impl AsyncWrite + Unpin + '_) {
+    (&*stream, &*stream)
+}
+
+/// What the task reads of a response without an id.
+#[derive(Deserialize)]
+struct ConnectionError {
+    error: Option<WireError>,
+}
+
+/// What the task reads of a subscribe response: the id to route the subscription's events
+/// by, if it succeeded.
+#[derive(Deserialize)]
+struct SubscribeOutcome {
+    result: Option<SubscriptionId>,
+    error: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct SubscriptionId {
+    subscription: u64,
 }
 
 /// Encodes a request envelope as a complete frame.

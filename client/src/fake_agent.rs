@@ -114,6 +114,18 @@ pub(crate) fn frame<P: Serialize>(message: &Envelope<P>) -> Vec<u8> {
     envelope::encode_frame(message, DEFAULT_MAX_FRAME_LEN).unwrap()
 }
 
+/// The body of a frame holding exactly `value`: for messages no typed envelope writes, with
+/// fields missing or in another order.
+pub(crate) fn value_body(value: &rmpv::Value) -> Vec<u8> {
+    let mut body = Vec::new();
+    rmpv::encode::write_value(&mut body, value).unwrap();
+    body
+}
+
+pub(crate) fn value_frame(value: &rmpv::Value) -> Vec<u8> {
+    llm_agent_protocol::frame::encode_frame(&value_body(value), DEFAULT_MAX_FRAME_LEN).unwrap()
+}
+
 pub(crate) fn ok<R: Serialize>(id: u64, result: R) -> Envelope<R> {
     Envelope::Response(Response::ok(id, format!("corr-{id}"), result))
 }

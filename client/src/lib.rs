@@ -16,6 +16,7 @@ mod client;
 mod connection;
 mod connector;
 mod error;
+mod inbound;
 mod spawn;
 mod subscription;
 

@@ -284,7 +284,7 @@ mod tests {
     use llm_agent_protocol::methods::events::{Subscribe, SubscribeResult, UnsubscribeResult};
 
     use super::*;
-    use crate::fake_agent::{FakeAgent, Peer, event, frame, ok};
+    use crate::fake_agent::{FakeAgent, Peer, event, frame, ok, value_frame};
 
     const SUBSCRIPTION: u64 = 7;
 
@@ -353,6 +353,38 @@ mod tests {
         assert_eq!(subscription.topics(), &[Topic::Diagnostics]);
         let received = expect_event(subscription.next().await);
         assert_eq!(received.topic, "diagnostics");
+        assert_eq!(received.seq, 1);
+        assert_eq!(
+            received.data_as::<DiagnosticsEvent>().unwrap(),
+            diagnostics(1)
+        );
+    }
+
+    /// A frame with the same fields as `message`, but `type` and the routing id last.
+    fn frame_with_routing_last<P: serde::Serialize>(message: &Envelope<P>) -> Vec<u8> {
+        let rmpv::Value::Map(mut fields) = value::to_value(message).unwrap() else {
+            panic!("an envelope is a map");
+        };
+        fields.reverse();
+        value_frame(&rmpv::Value::Map(fields))
+    }
+
+    #[tokio::test]
+    async fn an_event_right_after_a_subscribe_response_with_its_fields_in_any_order_is_kept() {
+        let agent = FakeAgent::start();
+        let (client, mut peer) = agent.connected().await;
+        let agent_side = async {
+            let request = peer.recv_request().await;
+            peer.send_together(&[
+                frame_with_routing_last(&subscribed(request.id)),
+                frame_with_routing_last(&event(SUBSCRIPTION, "diagnostics", 1, diagnostics(1))),
+            ])
+            .await;
+        };
+        let (subscription, ()) = tokio::join!(client.subscribe([Topic::Diagnostics]), agent_side);
+        let mut subscription = subscription.unwrap();
+        assert_eq!(subscription.id(), SUBSCRIPTION);
+        let received = expect_event(subscription.next().await);
         assert_eq!(received.seq, 1);
         assert_eq!(
             received.data_as::<DiagnosticsEvent>().unwrap(),
