@@ -137,7 +137,8 @@ pub fn encode_frame<T: Serialize + ?Sized>(
     message: &T,
     max_len: u32,
 ) -> Result<Vec<u8>, CodecError> {
-    let mut frame = Vec::with_capacity(128);
+    // Most messages fit: growing from a small buffer cost several reallocations each.
+    let mut frame = Vec::with_capacity(1024);
     frame.extend_from_slice(&[0; HEADER_LEN]);
     rmp_serde::encode::write_named(&mut frame, message)?;
     let len = frame.len() - HEADER_LEN;

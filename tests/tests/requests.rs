@@ -174,13 +174,14 @@ async fn many_concurrent_requests_on_one_connection_all_get_their_own_answer() {
 fn past_the_in_flight_bound_the_agent_answers_busy_and_every_request_is_answered_once() {
     let agent = TestAgent::start();
     let mut raw = agent.raw();
-    // 500 requests in one write: the agent reads them faster than it can answer, so
-    // more than max_in_flight (64) are in flight at once.
+    // 500 requests in one write, each waiting on the diagnostics actor: the agent reads
+    // them faster than it can answer, so more than max_in_flight (64) are in flight at
+    // once. (A read that finishes at once never occupies a slot.)
     let mut bytes = Vec::new();
     for id in 0..500u64 {
         let request = Envelope::Request(Request {
             id,
-            method: "agent.status".into(),
+            method: "diagnostics.query".into(),
             params: no_params(),
             correlation_id: None,
         });
@@ -217,11 +218,11 @@ fn a_cancel_for_an_unknown_request_is_ignored() {
 async fn a_request_id_already_in_flight_is_refused() {
     let agent = TestAgent::start();
     let mut raw = agent.raw();
-    // Two subscribe requests with the same id in one write; the first one is still in
-    // flight when the second is read, because the agent reads both before answering.
+    // Two requests with the same id in one write, each waiting on the diagnostics actor:
+    // the first is still in flight when the second is read.
     let request = Envelope::Request(Request {
         id: 3,
-        method: "agent.status".to_owned(),
+        method: "diagnostics.query".to_owned(),
         params: no_params(),
         correlation_id: None,
     });

@@ -10,6 +10,7 @@ use std::collections::hash_map::Entry;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::task::Poll;
 use std::time::Instant;
 
 use bytes::BytesMut;
@@ -424,7 +425,7 @@ impl ConnectionCtx {
             id = request.id,
         );
         let ctx = self.clone();
-        self.requests.spawn(
+        let request = self.requests.track_future(
             async move {
                 let _in_flight = GaugeGuard::new(&ctx.state.counters.requests_in_flight);
                 let call = Call::new(request.id, correlation_id, ctx.clone());
@@ -454,6 +455,15 @@ impl ConnectionCtx {
             }
             .instrument(span),
         );
+        // Most reads finish on their first poll: run that poll here, and make a task only
+        // of a request that has to wait (a vault write, an actor's answer). A task per
+        // request cost more than many handlers themselves.
+        let mut request = Box::pin(request);
+        let finished =
+            std::future::poll_fn(|cx| Poll::Ready(request.as_mut().poll(cx).is_ready())).await;
+        if !finished {
+            tokio::spawn(request);
+        }
     }
 
     /// The request's correlation ID, or a new one. An unusable one is answered here
