@@ -6,6 +6,7 @@ use llm_agent_client::protocol::methods::agent::{AgentStatus, Status};
 use crate::cli::Session;
 use crate::failure::Failure;
 use crate::output::{Output, key_values, uptime};
+use crate::profiles::render::storage_lines;
 
 pub async fn run(session: &mut Session, output: Output) -> Result<(), Failure> {
     let status = session.client().await?.call::<Status>(NoParams {}).await?;
@@ -18,7 +19,7 @@ pub async fn run(session: &mut Session, output: Output) -> Result<(), Failure> {
 
 fn render(status: &AgentStatus) -> String {
     let counters = &status.counters;
-    key_values(&[
+    let mut text = key_values(&[
         (
             "agent",
             format!("{} (protocol {})", status.version, status.protocol),
@@ -54,7 +55,15 @@ fn render(status: &AgentStatus) -> String {
             "restarts",
             format!("{} actor restarts", counters.actor_restarts),
         ),
-    ])
+    ]);
+    // What support asks first: can profiles be changed, and if not, why.
+    for line in storage_lines(&status.safe_storage, &status.store) {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&line);
+    }
+    text
 }
 
 #[cfg(test)]
@@ -103,5 +112,7 @@ mod tests {
             text.contains("requests     3 total, 0 failed, 0 in flight"),
             "{text}"
         );
+        assert!(text.contains("safe storage: available"), "{text}");
+        assert!(text.ends_with("profile file: writable"), "{text}");
     }
 }

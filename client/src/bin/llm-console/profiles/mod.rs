@@ -6,7 +6,7 @@
 
 mod edit;
 mod prompt;
-mod render;
+pub(crate) mod render;
 
 use llm_agent_client::protocol::Method;
 use llm_agent_client::protocol::methods::NoParams;

@@ -61,7 +61,7 @@ fn key(profile: &RedactedProfile) -> Option<String> {
 
 /// Safe storage and the profile file, each on a line; when safe storage is not available,
 /// why and what to do under it.
-fn storage_lines(safe_storage: &SafeStorageStatus, store: &StoreStatus) -> Vec<String> {
+pub(crate) fn storage_lines(safe_storage: &SafeStorageStatus, store: &StoreStatus) -> Vec<String> {
     let mut lines = vec![format!("safe storage: {}", state(safe_storage.state))];
     if safe_storage.state != SafeStorageState::Available {
         let why = [&safe_storage.reason, &safe_storage.remediation];
