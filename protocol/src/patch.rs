@@ -31,14 +31,6 @@ impl<T> Patch<T> {
             Patch::Set(value) => Some(value),
         }
     }
-
-    pub fn as_ref(&self) -> Patch<&T> {
-        match self {
-            Patch::Keep => Patch::Keep,
-            Patch::Clear => Patch::Clear,
-            Patch::Set(value) => Patch::Set(value),
-        }
-    }
 }
 
 impl<T: Serialize> Serialize for Patch<T> {

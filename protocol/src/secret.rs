@@ -18,11 +18,6 @@ impl SecretText {
     pub fn expose(&self) -> &str {
         &self.0
     }
-
-    /// Takes the secret out, for a type that guards it in its turn.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
 impl From<String> for SecretText {

@@ -675,11 +675,16 @@ async fn during_a_keyring_outage_writes_are_refused_reads_work_and_writes_come_b
 
 #[tokio::test]
 async fn a_lost_data_key_is_reported_and_reset_explicitly() {
-    let (keyring, _agent, client) = vault_agent().await;
+    let (keyring, mut agent, client) = vault_agent().await;
     let with_key = create(&client, remote("Remote", "sk-lost-key-3333")).await;
     let plain = create(&client, local("Local")).await;
 
+    // The key is lost while no agent holds it in memory (cleared, then a restart).
+    drop(client);
+    agent.kill9();
     keyring.clear_agent_entries();
+    agent.restart();
+    let client = agent.client().await;
     let err = client
         .call::<Create>(remote("Another", "sk-new-1"))
         .await
@@ -853,4 +858,53 @@ async fn a_failed_disk_write_fails_the_whole_batch_and_loses_nothing() {
         "no failed write came back"
     );
     assert!(std::fs::read_to_string(&file).unwrap().contains(&kept));
+}
+
+/// The data key vanishes from the keyring while the agent runs (a user tidying their
+/// keyring): the agent still holds it, checks it against a stored ciphertext, and puts
+/// it back. Nothing is lost and the learner never sees an error.
+#[tokio::test]
+async fn a_data_key_lost_while_running_is_put_back() {
+    let (keyring, mut agent, client) = vault_agent().await;
+    let id = create(&client, remote("Remote", "sk-put-back-6666")).await;
+    keyring.clear_agent_entries();
+    assert!(
+        !keyring.agent_entries().contains("data-key"),
+        "the entry is gone"
+    );
+
+    let renamed = client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                name: Some("Renamed".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("the write works");
+    assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...6666"));
+    assert!(
+        keyring.agent_entries().contains("data-key"),
+        "the key is back in the keyring"
+    );
+
+    // And it is the right key: after a restart, which starts from the keyring alone,
+    // the stored API key still decrypts.
+    drop(client);
+    agent.kill9();
+    agent.restart();
+    let client = agent.client().await;
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    client
+        .call::<Update>(patch(
+            &id,
+            ProfilePatch {
+                name: Some("Again".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .expect("the key in the keyring opens the saved key");
+    assert_ne!(list.safe_storage.state, SafeStorageState::KeyMissing);
 }

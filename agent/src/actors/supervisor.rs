@@ -1,8 +1,8 @@
 //! The supervisor: spawns and links the agent's actors (diagnostics, vault), and
-//! restarts one that crashes
-//! from its cheap, cloneable arguments. Each restart is logged, counted in
-//! `agent.status` and recorded in diagnostics. A child that keeps crashing (more than
-//! [`MAX_RESTARTS`] within [`RESTART_WINDOW`]) shuts the agent down instead of looping.
+//! restarts one that crashes from its cheap, cloneable arguments. Each restart is
+//! logged, counted in `agent.status` and recorded in diagnostics. A child that keeps
+//! crashing (more than [`MAX_RESTARTS`] within [`RESTART_WINDOW`]) shuts the agent down
+//! instead of looping.
 
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering::Relaxed;

@@ -69,7 +69,7 @@ pub enum VaultMsg {
 /// Why a vault operation failed. Each maps to one wire error code (`wire_errors.rs`).
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum VaultError {
-    #[error("no profile has the id {id:?}")]
+    #[error("no profile has the id {}", shown_id(id))]
     NotFound { id: String },
     #[error("{} field(s) need attention", .0.len())]
     Validation(Vec<FieldError>),
@@ -80,7 +80,10 @@ pub enum VaultError {
     },
     #[error("profile {id} is the active one: name the profile to activate instead (successor_id)")]
     SuccessorRequired { id: Uuid },
-    #[error("the successor {successor_id:?} is not another existing profile")]
+    #[error(
+        "the successor {} is not another existing profile",
+        shown_id(successor_id)
+    )]
     SuccessorNotFound { successor_id: String },
     #[error(
         "{endpoint} is not on this computer, and the learner has not agreed to send prompts there"
@@ -100,6 +103,15 @@ pub enum VaultError {
     TimedOut,
     #[error("a vault holds at most {max} profiles; delete one first")]
     TooManyProfiles { max: usize },
+}
+
+/// An id as an error may show it: only a well-formed UUID is repeated, since the text
+/// could be anything the client sent, a key pasted in the wrong field included.
+fn shown_id(text: &str) -> String {
+    match Uuid::parse_str(text) {
+        Ok(id) => id.to_string(),
+        Err(_) => "given (it is not a profile id)".to_owned(),
+    }
 }
 
 /// What every read sees: an immutable view, replaced whole after each committed change.
@@ -172,6 +184,16 @@ struct Waiter {
 }
 
 impl Waiter {
+    /// A refusal that waits for the batch it was decided against.
+    fn rejected<T: Send + 'static>(err: VaultError, reply: Reply<T>) -> Self {
+        Self {
+            writes: false,
+            answer: Box::new(move |outcome| {
+                let _ = reply.send(outcome.and(Err(err)));
+            }),
+        }
+    }
+
     fn new<T: Send + 'static>(writes: bool, result: T, reply: Reply<T>) -> Self {
         Self {
             writes,
@@ -275,7 +297,15 @@ impl Actor for VaultActor {
                 let sample_owner = state.durable.clone();
                 let _ = state.safe.check(sample(&sample_owner)).await;
             }
-            VaultMsg::Committed(outcome) => state.committed(outcome),
+            VaultMsg::Committed(outcome) => {
+                let failed = outcome.is_err();
+                state.committed(outcome);
+                if failed {
+                    // The batch may have changed safe storage's state (a reset): learn
+                    // the real one now rather than at the next write.
+                    myself.cast(VaultMsg::Probe)?;
+                }
+            }
         }
         state.start_commit(&myself);
         if state.args.snapshot.borrow().safe_storage != *state.safe.status() {
@@ -324,7 +354,7 @@ impl VaultState {
         let id = Uuid::new_v4();
         let sealed = self.seal(id, key.as_ref()).await?;
         let now = now_rfc3339();
-        self.pending.profiles.push(StoredProfile {
+        let profile = StoredProfile {
             id,
             name: draft.name,
             provider: draft.provider,
@@ -336,9 +366,11 @@ impl VaultState {
             created_at: now.clone(),
             updated_at: now,
             metadata: draft.metadata,
-        });
+        };
         self.pending.active_id = self.pending.active_id.or(Some(id));
-        Ok((self.profile_result(id, Vec::new()), true))
+        let result = self.profile_result(&profile, Vec::new());
+        self.pending.profiles.push(profile);
+        Ok((result, true))
     }
 
     async fn update(&mut self, params: UpdateParams) -> Result<(ProfileResult, bool), VaultError> {
@@ -426,10 +458,11 @@ impl VaultState {
             updated_at: now_rfc3339(),
             metadata: draft.metadata,
         };
+        let result = self.profile_result(&updated, warnings);
         if let Some(slot) = self.pending.profiles.iter_mut().find(|p| p.id == id) {
             *slot = updated;
         }
-        Ok((self.profile_result(id, warnings), true))
+        Ok((result, true))
     }
 
     async fn delete(&mut self, params: DeleteParams) -> Result<(DeleteResult, bool), VaultError> {
@@ -639,6 +672,11 @@ impl VaultState {
         reply: Reply<T>,
     ) {
         match outcome {
+            // Decided against changes not yet on disk: answer once they are (or fail
+            // with them), so no answer depends on a state that may never exist.
+            Err(err) if self.committing || !self.queued.is_empty() => {
+                self.queued.push(Waiter::rejected(err, reply));
+            }
             Err(err) => {
                 let _ = reply.send(Err(err));
             }
@@ -705,14 +743,10 @@ impl VaultState {
         }
     }
 
-    fn profile_result(&self, id: Uuid, warnings: Vec<Warning>) -> ProfileResult {
-        let active = self.pending.active_id == Some(id);
+    fn profile_result(&self, profile: &StoredProfile, warnings: Vec<Warning>) -> ProfileResult {
+        let active = self.pending.active_id == Some(profile.id);
         ProfileResult {
-            profile: self
-                .pending
-                .find(id)
-                .map(|p| p.redacted(active))
-                .unwrap_or_else(|| unreachable_profile(id)),
+            profile: profile.redacted(active),
             active_id: self.pending.active_id.map(|a| a.to_string()),
             warnings,
         }
@@ -760,25 +794,6 @@ fn finish_validation(
             problems.append(&mut extra);
             Err(VaultError::Validation(problems))
         }
-    }
-}
-
-/// A profile just committed is always found; this only keeps the code total.
-fn unreachable_profile(id: Uuid) -> RedactedProfile {
-    tracing::error!(%id, "a committed profile was not found in the vault");
-    RedactedProfile {
-        id: id.to_string(),
-        name: String::new(),
-        provider: String::new(),
-        endpoint: String::new(),
-        model: String::new(),
-        has_api_key: false,
-        api_key_hint: None,
-        consent_granted_at: None,
-        created_at: String::new(),
-        updated_at: String::new(),
-        active: false,
-        metadata: Default::default(),
     }
 }
 

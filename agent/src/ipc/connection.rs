@@ -231,7 +231,7 @@ impl ConnectionCtx {
             if request.method != Hello::NAME {
                 let error = WireError::new(
                     ErrorCode::HandshakeRequired,
-                    format!("{:?} before hello", request.method),
+                    format!("{} before hello", dispatch::shown_method(&request.method)),
                 )
                 .with_remediation("Send hello as the first request on a new connection.");
                 self.finish(

@@ -115,7 +115,7 @@ pub async fn route(call: &Call, method: &str, params: rmpv::Value) -> Result<Vec
         }
         _ => Err(WireError::new(
             ErrorCode::MethodNotFound,
-            format!("unknown method {:?}", truncate(method, 64)),
+            format!("unknown method {}", shown_method(method)),
         )
         .with_remediation(
             "The capabilities in the hello result list every method this agent serves.",
@@ -218,9 +218,17 @@ pub fn known_method(method: &str) -> &'static str {
         .unwrap_or("(unknown)")
 }
 
-fn truncate(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((end, _)) => format!("{}...", &text[..end]),
-        None => text.to_owned(),
+/// A method name as a message may show it: only text shaped like a method name
+/// (`profiles.list`) is repeated; anything else the client sent is not.
+pub fn shown_method(method: &str) -> String {
+    let looks_like_a_method = !method.is_empty()
+        && method.len() <= 64
+        && method
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
+    if looks_like_a_method {
+        format!("{method:?}")
+    } else {
+        "(name not shown: not shaped like a method name)".to_owned()
     }
 }

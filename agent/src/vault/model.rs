@@ -110,10 +110,6 @@ impl VaultData {
         self.profiles.iter().find(|p| p.id == id)
     }
 
-    pub fn has_ciphertext(&self) -> bool {
-        self.profiles.iter().any(|p| p.api_key.is_some())
-    }
-
     /// Another profile with this name, compared regardless of case.
     pub fn name_taken(&self, name: &str, except: Option<Uuid>) -> Option<Uuid> {
         let wanted = name.to_lowercase();
@@ -141,7 +137,6 @@ pub struct Draft {
     /// Normalized RFC 3339 (UTC), if given.
     pub consent_granted_at: Option<String>,
     pub is_local: bool,
-    pub origin: Origin,
 }
 
 /// The scheme, host and port of an endpoint: where a key may be sent.
@@ -204,11 +199,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         problems.add(
             "provider",
             "unsupported",
-            format!(
-                "Unknown provider {:?}; choose one of: {}.",
-                provider.chars().take(32).collect::<String>(),
-                PROVIDERS.join(", ")
-            ),
+            format!("Unknown provider; choose one of: {}.", PROVIDERS.join(", ")),
         );
     }
 
@@ -237,7 +228,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         .and_then(|text| check_consent(&mut problems, text));
     check_metadata(&mut problems, candidate.metadata, provider);
 
-    let Some((is_local, origin)) = parsed else {
+    let Some((is_local, _origin)) = parsed else {
         return Err(problems.list);
     };
     if !is_local
@@ -266,7 +257,6 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         metadata,
         consent_granted_at: consent,
         is_local,
-        origin,
     })
 }
 

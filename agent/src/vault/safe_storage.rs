@@ -153,20 +153,45 @@ impl SafeStorage {
                     Ok(())
                 }
             },
-            Err(CallError::Store(StoreError::NoEntry)) => {
-                self.key = None;
-                match sample {
-                    Some(_) => Err(SafeStorageError::KeyMissing {
-                        reason: "the key is gone from the OS keyring while saved API keys need it"
-                            .into(),
-                    }),
-                    None => Ok(()),
+            Err(CallError::Store(StoreError::NoEntry)) => match sample {
+                None => {
+                    self.key = None;
+                    Ok(())
                 }
-            }
+                Some(sample) => self.restore(sample).await,
+            },
             Err(other) => Err(unavailable(other)),
         };
         self.set_status(&result);
         result
+    }
+
+    /// The key is gone from the store while a ciphertext needs it. If the key this agent
+    /// still holds opens that ciphertext, it is the right one: put it back. Otherwise
+    /// the saved keys are lost, which only the learner may accept (`reset_secrets`).
+    async fn restore(&mut self, sample: Sample<'_>) -> Result<(), SafeStorageError> {
+        let missing = || SafeStorageError::KeyMissing {
+            reason: "the key is gone from the OS keyring while saved API keys need it".into(),
+        };
+        let held = self
+            .key
+            .clone()
+            .filter(|key| open(key, sample.profile_id, sample.sealed).is_ok());
+        let Some(key) = held else {
+            self.key = None;
+            return Err(missing());
+        };
+        let bytes = Zeroizing::new(*key.expose());
+        match self.call(move |entry| entry.set_secret(&bytes[..])).await {
+            Ok(()) => {
+                tracing::warn!(
+                    "the data key was gone from the OS keyring; put back the one in use"
+                );
+                Ok(())
+            }
+            Err(CallError::Store(StoreError::NoEntry)) => Err(missing()),
+            Err(other) => Err(unavailable(other)),
+        }
     }
 
     /// The key to seal with, created in the store on first use. Call after [`check`].
@@ -467,47 +492,47 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_lost_key_is_never_silently_replaced() {
+    async fn a_lost_key_is_put_back_from_memory_and_never_silently_replaced() {
+        use keyring_core::api::CredentialStoreApi;
         let (opener, store) = mock_opener();
         let vault = Uuid::new_v4();
-        let mut storage = SafeStorage::new(opener, vault, DEFAULT_STORE_TIMEOUT);
+        let mut storage = SafeStorage::new(opener.clone(), vault, DEFAULT_STORE_TIMEOUT);
         storage.check(None).await.unwrap();
         let key = storage.sealing_key().await.unwrap();
         let id = Uuid::new_v4();
         let sealed = seal(&key, id, &ApiKey::new("sk-1".into()));
-
-        // The entry disappears while a ciphertext still needs it.
-        {
-            use keyring_core::api::CredentialStoreApi;
-            store
-                .build(SERVICE, &format!("data-key:{vault}"), None)
-                .unwrap()
-                .delete_credential()
-                .unwrap();
-        }
         let sample = || {
             Some(Sample {
                 profile_id: id,
                 sealed: &sealed,
             })
         };
-        assert!(matches!(
-            storage.check(sample()).await,
-            Err(SafeStorageError::KeyMissing { .. })
-        ));
-        assert_eq!(storage.status().state, SafeStorageState::KeyMissing);
-
-        // Someone put a different key there: also missing, not adopted.
-        {
-            use keyring_core::api::CredentialStoreApi;
+        let entry = || {
             store
                 .build(SERVICE, &format!("data-key:{vault}"), None)
                 .unwrap()
-                .set_secret(DataKey::generate().expose())
-                .unwrap();
-        }
+        };
+
+        // Gone from the store while this agent holds it: put back.
+        entry().delete_credential().unwrap();
+        storage.check(sample()).await.unwrap();
+        assert_eq!(entry().get_secret().unwrap(), key.expose().to_vec());
+        assert_eq!(storage.status().state, SafeStorageState::Available);
+
+        // Gone, and an agent that never held it (a restart): missing, nothing created.
+        entry().delete_credential().unwrap();
+        let mut restarted = SafeStorage::new(opener, vault, DEFAULT_STORE_TIMEOUT);
         assert!(matches!(
-            storage.check(sample()).await,
+            restarted.check(sample()).await,
+            Err(SafeStorageError::KeyMissing { .. })
+        ));
+        assert_eq!(restarted.status().state, SafeStorageState::KeyMissing);
+        assert!(matches!(entry().get_secret(), Err(StoreError::NoEntry)));
+
+        // Someone put a different key there: also missing, not adopted.
+        entry().set_secret(DataKey::generate().expose()).unwrap();
+        assert!(matches!(
+            restarted.check(sample()).await,
             Err(SafeStorageError::KeyMissing { .. })
         ));
     }

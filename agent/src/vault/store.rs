@@ -27,9 +27,9 @@ struct FileOut<'a> {
     data: &'a VaultData,
 }
 
+/// The file's data; its `schema` is read (and checked) before this is.
 #[derive(Deserialize)]
 struct FileIn {
-    schema: u32,
     #[serde(flatten)]
     data: VaultData,
 }
@@ -84,9 +84,7 @@ impl ProfileStore {
         let schema = value.get("schema").and_then(serde_json::Value::as_u64);
         let parsed = serde_json::from_value::<FileIn>(value);
         match (schema, parsed) {
-            (Some(schema), Ok(file))
-                if schema == u64::from(SCHEMA_VERSION) && file.schema == SCHEMA_VERSION =>
-            {
+            (Some(schema), Ok(file)) if schema == u64::from(SCHEMA_VERSION) => {
                 Ok(Loaded::Ready(file.data))
             }
             (Some(schema), parsed) if schema > u64::from(SCHEMA_VERSION) => Ok(Loaded::ReadOnly {
