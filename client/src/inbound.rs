@@ -112,7 +112,9 @@ impl Kind {
 /// first, and bytes after the message are not looked for: `rmp_serde` does not say where
 /// an in-place read stopped.
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, rmp_serde::decode::Error> {
-    T::deserialize(&mut rmp_serde::Deserializer::from_read_ref(body))
+    let mut deserializer = rmp_serde::Deserializer::from_read_ref(body);
+    deserializer.set_max_depth(llm_agent_protocol::MAX_NESTING);
+    T::deserialize(&mut deserializer)
 }
 
 /// A cursor over MessagePack bytes that reads the few value kinds a header holds and

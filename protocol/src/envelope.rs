@@ -154,7 +154,9 @@ pub fn encode_frame<T: Serialize + ?Sized>(
 /// Decodes a message from one frame body, which must hold nothing else.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     let mut rest = body;
-    let message = T::deserialize(&mut rmp_serde::Deserializer::new(&mut rest))?;
+    let mut deserializer = rmp_serde::Deserializer::new(&mut rest);
+    deserializer.set_max_depth(crate::MAX_NESTING);
+    let message = T::deserialize(&mut deserializer)?;
     if rest.is_empty() {
         Ok(message)
     } else {

@@ -27,5 +27,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 1;
 /// The default and maximum size of one frame's body (the MessagePack value), in bytes.
 pub const DEFAULT_MAX_FRAME_LEN: u32 = 4 * 1024 * 1024;
 
+/// The deepest nesting of maps and arrays a message may have. The protocol's own messages
+/// nest about six levels; the bound keeps a hostile frame from exhausting a decoder's
+/// stack (serde recurses once per level).
+pub const MAX_NESTING: usize = 32;
+
 /// The longest correlation ID the agent keeps as given; longer ones are refused.
 pub const MAX_CORRELATION_ID_LEN: usize = 128;

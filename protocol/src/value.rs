@@ -34,6 +34,7 @@ pub fn from_value<T: DeserializeOwned>(value: &rmpv::Value) -> Result<T, ValueEr
     let mut bytes = Vec::new();
     rmpv::encode::write_value(&mut bytes, value).map_err(rmp_serde::encode::Error::from)?;
     let mut deserializer = rmp_serde::Deserializer::new(&bytes[..]);
+    deserializer.set_max_depth(crate::MAX_NESTING);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = safe_path(err.path());
         let message = describe(err.inner());

@@ -22,7 +22,7 @@ use llm_agent_protocol::events::{
 use llm_agent_protocol::methods::events::SubscribeResult;
 use llm_agent_protocol::methods::handshake::{Hello, HelloParams};
 use llm_agent_protocol::{
-    ErrorCode, FrameCodec, FrameError, MAX_CORRELATION_ID_LEN, Method, WireError,
+    ErrorCode, FrameCodec, FrameError, MAX_CORRELATION_ID_LEN, MAX_NESTING, Method, WireError,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
@@ -321,7 +321,7 @@ impl ConnectionCtx {
             self.send_connection_error(error).await;
             return Flow::Close;
         }
-        let id = rmpv::decode::read_value(&mut &body[..])
+        let id = rmpv::decode::read_value_with_max_depth(&mut &body[..], MAX_NESTING)
             .ok()
             .and_then(|value| match value {
                 rmpv::Value::Map(map) => map
@@ -703,6 +703,7 @@ fn is_one_msgpack_value(body: &[u8]) -> bool {
     use serde::Deserialize;
     let mut rest = body;
     let mut deserializer = rmp_serde::Deserializer::new(&mut rest);
+    deserializer.set_max_depth(MAX_NESTING);
     serde::de::IgnoredAny::deserialize(&mut deserializer).is_ok() && rest.is_empty()
 }
 
