@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use llm_agent_protocol::DEFAULT_MAX_FRAME_LEN;
-use llm_agent_protocol::location::{self, DATA_DIR_ENV, NoDefaultLocation, SOCKET_ENV};
+use llm_agent_protocol::location::{
+    self, DATA_DIR_ENV, LOG_DIR_ENV, NoDefaultLocation, SOCKET_ENV,
+};
 
 /// Requests one connection may have in flight before the agent answers `BUSY`.
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
@@ -32,9 +34,13 @@ pub struct Cli {
     /// Log filter: a level (error, warn, info, debug, trace) or tracing directives.
     #[arg(long, default_value = "info", value_name = "FILTER")]
     pub log_level: String,
-    /// Log line format, written to stderr.
+    /// Log line format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Write logs to daily files `agent.YYYY-MM-DD.log` in this directory (the last
+    /// 7 are kept) instead of stderr. Clients that start the agent use `<data dir>/logs`.
+    #[arg(long, env = LOG_DIR_ENV, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

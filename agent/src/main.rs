@@ -7,10 +7,14 @@ use llm_agent::config::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(err) = llm_agent::logging::init(&cli.log_level, cli.log_format) {
-        eprintln!("llm-agent: {err}");
-        return ExitCode::from(2);
-    }
+    let _logs =
+        match llm_agent::logging::init(&cli.log_level, cli.log_format, cli.log_dir.as_deref()) {
+            Ok(guard) => guard,
+            Err(err) => {
+                eprintln!("llm-agent: {err}");
+                return ExitCode::from(2);
+            }
+        };
     let config = match cli.into_config() {
         Ok(config) => config,
         Err(err) => {

@@ -90,6 +90,7 @@ fn default_binary() -> PathBuf {
 
 /// Starts the agent with no terminal and no standard streams of ours, so it outlives us and
 /// never writes into our output.
+/// Its logs go to daily files under `<data dir>/logs`, since it has no terminal.
 fn launch(binary: &Path, socket: &Path, data_dir: Option<&Path>) -> Result<Child, SpawnError> {
     let mut command = Command::new(binary);
     command
@@ -100,6 +101,12 @@ fn launch(binary: &Path, socket: &Path, data_dir: Option<&Path>) -> Result<Child
         .stderr(Stdio::null());
     if let Some(data_dir) = data_dir {
         command.arg("--data-dir").arg(data_dir);
+    }
+    // The same rule the agent applies to find its data dir; without one, stderr (null).
+    if let Ok(data_dir) = llm_agent_protocol::location::data_dir(data_dir) {
+        command
+            .arg("--log-dir")
+            .arg(data_dir.join(llm_agent_protocol::location::LOG_SUBDIR));
     }
     detach(&mut command);
     // The child is not killed when its handle drops, and tokio reaps it if it exits first.

@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 pub const SOCKET_ENV: &str = "LLM_AGENT_SOCKET";
 /// Overrides the data directory.
 pub const DATA_DIR_ENV: &str = "LLM_AGENT_DATA_DIR";
+/// Sends the agent's logs to daily files in this directory instead of stderr.
+pub const LOG_DIR_ENV: &str = "LLM_AGENT_LOG_DIR";
+/// Where an agent started by a client logs, under its data directory.
+pub const LOG_SUBDIR: &str = "logs";
 
 const APP_DIR: &str = "llm-agent";
 const SOCKET_FILE: &str = "agent.sock";

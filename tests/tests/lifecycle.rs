@@ -162,6 +162,27 @@ async fn the_client_can_start_the_agent_when_none_is_running() {
     let status = client.call::<Status>(no_params()).await.unwrap();
     assert_eq!(status.socket, socket.display().to_string());
     client.call::<Shutdown>(no_params()).await.unwrap();
+    // With no terminal, it logs to daily files under its data dir.
+    let logs = dir.path().join("data/logs");
+    let deadline = std::time::Instant::now() + EXIT_TIMEOUT;
+    let logged = || -> bool {
+        std::fs::read_dir(&logs)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|file| {
+                std::fs::read_to_string(file.path())
+                    .is_ok_and(|text| text.contains("llm-agent is listening"))
+            })
+    };
+    while !logged() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no log file under {}",
+            logs.display()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let deadline = std::time::Instant::now() + EXIT_TIMEOUT;
     while socket.exists() {
         assert!(
