@@ -114,9 +114,16 @@ fn parse(line: &str) -> Entry {
             Entry::Command(Command::Call(call::Args::from_line(line)))
         }
         "?" => parse("help"),
-        _ => match Line::try_parse_from(line.split_whitespace()) {
-            Ok(parsed) => Entry::Command(parsed.command),
-            Err(message) => Entry::Message(message),
+        // Words are split as a shell would, so `--notes "two words"` stays one value.
+        _ => match shell_words::split(line) {
+            Err(e) => Entry::Message(clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("{e}: close the quote\n"),
+            )),
+            Ok(words) => match Line::try_parse_from(words) {
+                Ok(parsed) => Entry::Command(parsed.command),
+                Err(message) => Entry::Message(message),
+            },
         },
     }
 }
@@ -184,6 +191,14 @@ mod tests {
             _ => panic!("help should render help"),
         }
         assert!(matches!(parse("repl"), Entry::Message(_)));
+        assert!(matches!(
+            parse(r#"diagnostics --method "agent.status" --limit '5'"#),
+            Entry::Command(Command::Diagnostics(_))
+        ));
+        assert!(matches!(
+            parse(r#"diagnostics --method "agent.status"#),
+            Entry::Message(_)
+        ));
         assert!(matches!(parse("diagnostics --limit 0"), Entry::Message(_)));
     }
 
