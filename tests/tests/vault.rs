@@ -7,7 +7,7 @@ use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::methods::agent::Status;
 use llm_agent_protocol::methods::profiles::{
     Activate, Create, CreateParams, Delete, DeleteParams, FieldError, Get, IdParams, List,
-    ListParams, ProfileMetadata, ProfilePatch, ResetSecrets, Update, UpdateParams,
+    ListParams, ProfileMetadata, ProfilePatch, ProfileResult, ResetSecrets, Update, UpdateParams,
 };
 use llm_agent_protocol::patch::Patch;
 use llm_agent_protocol::safe_storage::SafeStorageState;
@@ -70,11 +70,17 @@ async fn vault_agent() -> (KeyringSession, TestAgent, Client) {
     (keyring, agent, client)
 }
 
-fn patch(id: &str, patch: ProfilePatch) -> UpdateParams {
-    UpdateParams {
-        id: id.into(),
-        patch,
-    }
+async fn update(
+    client: &Client,
+    id: &str,
+    patch: ProfilePatch,
+) -> Result<ProfileResult, ClientError> {
+    client
+        .call::<Update>(UpdateParams {
+            id: id.into(),
+            patch,
+        })
+        .await
 }
 
 #[tokio::test]
@@ -205,67 +211,67 @@ async fn api_key_patches_keep_clear_and_replace() {
     params.api_key = Some("sk-local-0000-1111".into());
     let id = create(&client, params).await;
 
-    let renamed = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                name: Some("Renamed".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let renamed = update(
+        &client,
+        &id,
+        ProfilePatch {
+            name: Some("Renamed".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(renamed.profile.name, "Renamed");
     assert!(renamed.profile.has_api_key, "absent keeps the key");
     assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...1111"));
 
-    let replaced = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                api_key: Patch::Set("sk-local-2222-3333".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let replaced = update(
+        &client,
+        &id,
+        ProfilePatch {
+            api_key: Patch::Set("sk-local-2222-3333".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         replaced.profile.api_key_hint.as_deref(),
         Some("...3333"),
         "a string replaces it"
     );
 
-    let cleared = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                api_key: Patch::Clear,
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let cleared = update(
+        &client,
+        &id,
+        ProfilePatch {
+            api_key: Patch::Clear,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(!cleared.profile.has_api_key, "nil clears it");
     assert_eq!(cleared.profile.api_key_hint, None);
 
-    let err = client
-        .call::<Update>(patch(
-            "3f5b1f0e-0000-4000-8000-000000000000",
-            ProfilePatch::default(),
-        ))
-        .await
-        .unwrap_err();
+    let err = update(
+        &client,
+        "3f5b1f0e-0000-4000-8000-000000000000",
+        ProfilePatch::default(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(code(&err), ErrorCode::ProfileNotFound);
-    let err = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                endpoint: Some("gopher://x".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap_err();
+    let err = update(
+        &client,
+        &id,
+        ProfilePatch {
+            endpoint: Some("gopher://x".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
     assert_eq!(field_errors(&err)[0].field, "patch.endpoint");
 }
 
@@ -278,30 +284,30 @@ async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
     let id = create(&client, params).await;
 
     // Same origin, another path: the key stays.
-    let same = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                endpoint: Some("https://llm.example.com/api/v1".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let same = update(
+        &client,
+        &id,
+        ProfilePatch {
+            endpoint: Some("https://llm.example.com/api/v1".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(same.profile.has_api_key && same.profile.consent_granted_at.is_some());
     assert!(same.warnings.is_empty());
 
     // Another host without new consent: refused, nothing changed.
-    let err = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                endpoint: Some("https://evil.example.net/v1".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap_err();
+    let err = update(
+        &client,
+        &id,
+        ProfilePatch {
+            endpoint: Some("https://evil.example.net/v1".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
     assert_eq!(code(&err), ErrorCode::ConsentRequired);
     let unchanged = client
         .call::<Get>(IdParams { id: id.clone() })
@@ -310,17 +316,17 @@ async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
     assert!(unchanged.has_api_key);
 
     // Another host with fresh consent: allowed, the key is gone, and the learner is told.
-    let moved = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                endpoint: Some("https://other.example.net/v1".into()),
-                consent_granted_at: Patch::Set(CONSENT.into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let moved = update(
+        &client,
+        &id,
+        ProfilePatch {
+            endpoint: Some("https://other.example.net/v1".into()),
+            consent_granted_at: Patch::Set(CONSENT.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(
         !moved.profile.has_api_key,
         "a key is never sent to a host it was not given for"
@@ -328,18 +334,18 @@ async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
     assert_eq!(moved.warnings[0].code, "credentials_dropped");
 
     // The same move with a key supplied keeps that new key.
-    let with_key = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                endpoint: Some("https://third.example.org".into()),
-                api_key: Patch::Set("sk-third-host-7777".into()),
-                consent_granted_at: Patch::Set(CONSENT.into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let with_key = update(
+        &client,
+        &id,
+        ProfilePatch {
+            endpoint: Some("https://third.example.org".into()),
+            api_key: Patch::Set("sk-third-host-7777".into()),
+            consent_granted_at: Patch::Set(CONSENT.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(with_key.profile.api_key_hint.as_deref(), Some("...7777"));
 }
 
@@ -506,16 +512,16 @@ async fn a_restart_keeps_everything() {
     assert_eq!(after.active_id, before.active_id);
     // The key still decrypts after the restart: a rename proves the vault can check it.
     let id = &after.profiles[1].id;
-    let renamed = client
-        .call::<Update>(patch(
-            id,
-            ProfilePatch {
-                name: Some("Remote 2".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let renamed = update(
+        &client,
+        id,
+        ProfilePatch {
+            name: Some("Remote 2".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...5555"));
 }
 
@@ -532,16 +538,16 @@ async fn the_key_never_appears_in_plaintext_anywhere() {
         .unwrap();
     responses.push(format!("{created:?}"));
     let id = created.profile.id.clone();
-    let updated = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                api_key: Patch::Set(format!("{secret}-2").into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let updated = update(
+        &client,
+        &id,
+        ProfilePatch {
+            api_key: Patch::Set(format!("{secret}-2").into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     responses.push(format!("{updated:?}"));
     // A failing request that carries the key must not echo it either.
     let mut bad = remote("", secret);
@@ -608,16 +614,16 @@ async fn during_a_keyring_outage_writes_are_refused_reads_work_and_writes_come_b
             .call::<Activate>(IdParams { id: other })
             .await
             .map(|_| ()),
-        client
-            .call::<Update>(patch(
-                &id,
-                ProfilePatch {
-                    name: Some("Renamed".into()),
-                    ..Default::default()
-                },
-            ))
-            .await
-            .map(|_| ()),
+        update(
+            &client,
+            &id,
+            ProfilePatch {
+                name: Some("Renamed".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(|_| ()),
     ] {
         let err = attempt.unwrap_err();
         let wire = err.wire_error().unwrap();
@@ -656,16 +662,16 @@ async fn during_a_keyring_outage_writes_are_refused_reads_work_and_writes_come_b
         .call::<Create>(local("After outage"))
         .await
         .expect("writes work again without a restart");
-    let renamed = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                name: Some("Renamed".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    let renamed = update(
+        &client,
+        &id,
+        ProfilePatch {
+            name: Some("Renamed".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         renamed.profile.api_key_hint.as_deref(),
         Some("...4444"),
@@ -703,16 +709,16 @@ async fn a_lost_data_key_is_reported_and_reset_explicitly() {
         })
         .await
         .unwrap();
-    client
-        .call::<Update>(patch(
-            &plain,
-            ProfilePatch {
-                name: Some("Local 2".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .unwrap();
+    update(
+        &client,
+        &plain,
+        ProfilePatch {
+            name: Some("Local 2".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
 
     let reset = client.call::<ResetSecrets>(no_params()).await.unwrap();
     assert_eq!(reset.cleared_ids, std::slice::from_ref(&with_key));
@@ -724,16 +730,16 @@ async fn a_lost_data_key_is_reported_and_reset_explicitly() {
         .unwrap();
     assert!(!profile.has_api_key);
     assert_eq!(profile.name, "Remote", "everything else is kept");
-    client
-        .call::<Update>(patch(
-            &with_key,
-            ProfilePatch {
-                api_key: Patch::Set("sk-fresh-key-2222".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .expect("keys can be entered again");
+    update(
+        &client,
+        &with_key,
+        ProfilePatch {
+            api_key: Patch::Set("sk-fresh-key-2222".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("keys can be entered again");
     let list = client.call::<List>(ListParams::default()).await.unwrap();
     assert_eq!(list.safe_storage.state, SafeStorageState::Available);
     // A second reset finds nothing to drop.
@@ -873,16 +879,16 @@ async fn a_data_key_lost_while_running_is_put_back() {
         "the entry is gone"
     );
 
-    let renamed = client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                name: Some("Renamed".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .expect("the write works");
+    let renamed = update(
+        &client,
+        &id,
+        ProfilePatch {
+            name: Some("Renamed".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("the write works");
     assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...6666"));
     assert!(
         keyring.agent_entries().contains("data-key"),
@@ -896,15 +902,15 @@ async fn a_data_key_lost_while_running_is_put_back() {
     agent.restart();
     let client = agent.client().await;
     let list = client.call::<List>(ListParams::default()).await.unwrap();
-    client
-        .call::<Update>(patch(
-            &id,
-            ProfilePatch {
-                name: Some("Again".into()),
-                ..Default::default()
-            },
-        ))
-        .await
-        .expect("the key in the keyring opens the saved key");
+    update(
+        &client,
+        &id,
+        ProfilePatch {
+            name: Some("Again".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("the key in the keyring opens the saved key");
     assert_ne!(list.safe_storage.state, SafeStorageState::KeyMissing);
 }

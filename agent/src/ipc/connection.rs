@@ -234,14 +234,7 @@ impl ConnectionCtx {
                     format!("{} before hello", dispatch::shown_method(&request.method)),
                 )
                 .with_remediation("Send hello as the first request on a new connection.");
-                self.finish(
-                    Some(request.id),
-                    correlation_id,
-                    &request.method,
-                    started,
-                    Err(error),
-                )
-                .await;
+                self.refuse(&request, correlation_id, started, error).await;
                 continue;
             }
             let outcome = dispatch::decode_params::<HelloParams>(Hello::NAME, request.params)
@@ -408,14 +401,7 @@ impl ConnectionCtx {
             )
             .with_remediation("Wait for earlier responses, or open another connection.");
             self.forget(request.id);
-            self.finish(
-                Some(request.id),
-                correlation_id,
-                &request.method,
-                started,
-                Err(error),
-            )
-            .await;
+            self.refuse(&request, correlation_id, started, error).await;
             return;
         };
         let span = tracing::info_span!(
@@ -496,6 +482,24 @@ impl ConnectionCtx {
         )
         .await;
         None
+    }
+
+    /// Answers a request that was never run with `error`.
+    async fn refuse(
+        &self,
+        request: &Request,
+        correlation_id: String,
+        started: Instant,
+        error: WireError,
+    ) {
+        self.finish(
+            Some(request.id),
+            correlation_id,
+            &request.method,
+            started,
+            Err(error),
+        )
+        .await;
     }
 
     /// Answers a request that names no profile.
