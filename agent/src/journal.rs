@@ -213,6 +213,7 @@ mod tests {
             actor: None,
             profile_id: None,
             safe_storage: None,
+            prompt_test: None,
         })
     }
 

@@ -109,6 +109,24 @@ error_codes! {
     LimitReached = "LIMIT_REACHED", retryable = false;
     /// Writing the profile file failed (disk full, permissions); nothing changed.
     StorageFailed = "STORAGE_FAILED", retryable = true;
+    /// The provider refused the API key (HTTP 401 or 403), or the profile has none while
+    /// its provider needs one.
+    AuthFailed = "AUTH_FAILED", retryable = false;
+    /// The provider is rate-limiting (HTTP 429) past the deadline; `details.retry_after_ms`
+    /// says how long it asked to wait, when it said.
+    RateLimited = "RATE_LIMITED", retryable = true;
+    /// The provider does not serve the profile's model (not pulled, no such deployment).
+    ModelNotFound = "MODEL_NOT_FOUND", retryable = false;
+    /// The provider failed (HTTP 5xx, or an error it reported); the message quotes its
+    /// own, sanitized.
+    ProviderError = "PROVIDER_ERROR", retryable = true;
+    /// No connection could be made: refused, unknown host, no route.
+    Unreachable = "UNREACHABLE", retryable = true;
+    /// The TLS handshake failed (an untrusted certificate, or no TLS at that address).
+    TlsError = "TLS_ERROR", retryable = false;
+    /// The server answered, but not in the shape of the profile's provider (wrong base
+    /// URL or provider kind, a malformed body, a stream cut short).
+    InvalidResponse = "INVALID_RESPONSE", retryable = false;
     /// A bug in the agent. The request had no effect unless its method says otherwise.
     Internal = "INTERNAL", retryable = false;
 }

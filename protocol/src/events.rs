@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::methods::profiles::{TestStage, TestTimings};
 use crate::safe_storage::SafeStorageState;
 
 /// A topic a client can subscribe to.
@@ -48,6 +49,9 @@ pub enum DiagnosticsKind {
     /// At start-up `profiles.json` could not be trusted (corrupt, or from a newer agent):
     /// it is kept untouched and profile writes are refused. `agent.status` says why.
     StoreReadOnly,
+    /// One prompt test, however it ended (`result` is `OK` or the outcome's error code);
+    /// `prompt_test` holds its stages. Never the prompt or the reply.
+    PromptTest,
     /// A kind this build does not know (sent by a newer agent).
     #[serde(other)]
     Unknown,
@@ -55,7 +59,7 @@ pub enum DiagnosticsKind {
 
 /// One diagnostics event. Every field is allow-listed: there is no free-form text that
 /// could carry a secret, a prompt or a reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiagnosticsEvent {
     /// Agent-wide sequence number since start-up.
     pub seq: u64,
@@ -81,6 +85,27 @@ pub struct DiagnosticsEvent {
     /// Safe storage's state after a profile operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safe_storage: Option<SafeStorageState>,
+    /// With `prompt_test` events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_test: Option<PromptTestRecord>,
+}
+
+/// What a diagnostics event keeps of a prompt test: where it got to and how long each
+/// stage took. Only numbers and names this build chose; never text from the provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromptTestRecord {
+    /// One of the profile providers (`ollama`, `openai`, ...).
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    pub attempts: u32,
+    pub streamed: bool,
+    pub stage: TestStage,
+    pub timings: TestTimings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
 }
 
 /// The `result` of a successful operation.

@@ -10,6 +10,7 @@ use llm_agent_protocol::envelope::{self, Cancel, Envelope, Event, Request, Respo
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, Topic};
 use llm_agent_protocol::methods::events::SubscribeParams;
 use llm_agent_protocol::methods::handshake::{ClientInfo, HelloParams, HelloResult, ProtocolRange};
+use llm_agent_protocol::methods::profiles::{TestOutcome, TestStage, TestTimings};
 use llm_agent_protocol::{ErrorCode, WireError};
 
 fn fixture(name: &str) -> PathBuf {
@@ -146,8 +147,50 @@ fn event() {
                 actor: None,
                 profile_id: None,
                 safe_storage: None,
+                prompt_test: None,
             },
         }),
+    );
+}
+
+#[test]
+fn response_test_outcome() {
+    check(
+        "response_test_outcome.msgpack",
+        &Envelope::Response(Response::ok(
+            9,
+            "c0ffee00-0000-4000-8000-000000000009".into(),
+            TestOutcome {
+                profile_id: "0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b".into(),
+                success: false,
+                provider: "ollama".into(),
+                requested_model: "llama3.2".into(),
+                model: None,
+                http_status: Some(404),
+                attempts: 1,
+                streamed: false,
+                stage: TestStage::AwaitingFirstToken,
+                timings: TestTimings {
+                    queued_ms: 0.012,
+                    connected_ms: Some(0.25),
+                    headers_ms: Some(3.5),
+                    first_token_ms: None,
+                    completed_ms: None,
+                    total_ms: 4.125,
+                },
+                usage: None,
+                snippet: None,
+                finish_reason: None,
+                retry_after_ms: None,
+                error: Some(
+                    WireError::new(
+                        ErrorCode::ModelNotFound,
+                        "Ollama has no model named `llama3.2`",
+                    )
+                    .with_remediation("Pull it first: `ollama pull llama3.2`."),
+                ),
+            },
+        )),
     );
 }
 

@@ -197,6 +197,7 @@ pub fn event(kind: DiagnosticsKind, result: &str) -> DiagnosticsEvent {
         actor: None,
         profile_id: None,
         safe_storage: None,
+        prompt_test: None,
     }
 }
 

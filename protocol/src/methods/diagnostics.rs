@@ -33,7 +33,7 @@ pub struct QueryParams {
     pub limit: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryResult {
     pub events: Vec<DiagnosticsEvent>,
     /// How many events in the ring matched, before `limit` was applied.

@@ -38,4 +38,5 @@ pub const ALL: &[&str] = &[
     profiles::Delete::NAME,
     profiles::Activate::NAME,
     profiles::ResetSecrets::NAME,
+    profiles::Test::NAME,
 ];

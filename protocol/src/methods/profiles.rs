@@ -276,3 +276,147 @@ pub struct FieldError {
     /// What to do, for a learner.
     pub message: String,
 }
+
+/// The timeout of a `profiles.test` when the caller gives none, and the most it may ask.
+pub const DEFAULT_TEST_TIMEOUT_MS: u64 = 30_000;
+/// The longest `timeout_ms` a `profiles.test` accepts.
+pub const MAX_TEST_TIMEOUT_MS: u64 = 30_000;
+/// The longest prompt a `profiles.test` accepts, in characters.
+pub const MAX_TEST_PROMPT_CHARS: usize = 4_000;
+/// The longest reply snippet an outcome carries, in characters.
+pub const MAX_SNIPPET_CHARS: usize = 200;
+/// The prompt a `profiles.test` sends when the caller gives none.
+pub const DEFAULT_TEST_PROMPT: &str =
+    "Reply with one short sentence to confirm you can help a learner today.";
+
+/// Sends a short prompt to the profile's model and reports how it went. A failure of the
+/// provider is not an error response: the outcome says `success: false` and carries the
+/// error (code, message, remediation) with the timings it reached. Error responses are
+/// kept for requests that could not start (unknown profile, bad params, no consent, an
+/// unreadable key) and for a cancelled test (`CANCELLED`).
+pub enum Test {}
+
+impl Method for Test {
+    const NAME: &'static str = "profiles.test";
+    type Params = TestParams;
+    type Result = TestOutcome;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestParams {
+    pub id: String,
+    /// 1 to [`MAX_TEST_PROMPT_CHARS`] characters; [`DEFAULT_TEST_PROMPT`] when absent. It
+    /// is sent to the provider and nowhere else: never logged, never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<SecretText>,
+    /// 1 to [`MAX_TEST_TIMEOUT_MS`]; [`DEFAULT_TEST_TIMEOUT_MS`] when absent. Covers
+    /// everything: waiting for the provider's turn, every attempt and every backoff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+}
+
+/// How a prompt test went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestOutcome {
+    pub profile_id: String,
+    pub success: bool,
+    pub provider: String,
+    /// The model the profile names.
+    pub requested_model: String,
+    /// The model that answered, as the provider reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The HTTP status of the last attempt, when one arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// Requests sent to the provider (more than one after a `429`). Zero when the test
+    /// failed before sending anything.
+    pub attempts: u32,
+    /// Whether the reply came as a stream (else as one JSON body).
+    pub streamed: bool,
+    /// How far the last attempt got.
+    pub stage: TestStage,
+    pub timings: TestTimings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<TokenUsage>,
+    /// The start of the reply: control characters removed, whitespace collapsed, at most
+    /// [`MAX_SNIPPET_CHARS`] characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// Why the model stopped (`stop`, `length`, `end_turn`, ...), as the provider said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<String>,
+    /// With `RATE_LIMITED`: how long the provider asked to wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+    /// Present exactly when `success` is false. Codes: `TIMEOUT`, `AUTH_FAILED`,
+    /// `RATE_LIMITED`, `MODEL_NOT_FOUND`, `PROVIDER_ERROR`, `UNREACHABLE`, `TLS_ERROR`,
+    /// `INVALID_RESPONSE`, `CANCELLED` (the agent is shutting down).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::WireError>,
+}
+
+/// How far a prompt test's last attempt got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStage {
+    /// Waiting for the provider's turn (its concurrency limit), or nothing was sent.
+    Queued,
+    /// Connecting (TCP and TLS).
+    Connecting,
+    /// Connected; the request is sent and the response headers have not arrived.
+    AwaitingHeaders,
+    /// Headers arrived; no reply text yet.
+    AwaitingFirstToken,
+    /// Reply text is arriving.
+    Streaming,
+    /// The reply is complete.
+    Complete,
+    /// A stage this build does not know (sent by a newer agent).
+    #[serde(other)]
+    Unknown,
+}
+
+impl TestStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestStage::Queued => "queued",
+            TestStage::Connecting => "connecting",
+            TestStage::AwaitingHeaders => "awaiting_headers",
+            TestStage::AwaitingFirstToken => "awaiting_first_token",
+            TestStage::Streaming => "streaming",
+            TestStage::Complete => "complete",
+            TestStage::Unknown => "unknown",
+        }
+    }
+}
+
+/// Stage timings in milliseconds (with microsecond precision). `connected_ms`,
+/// `headers_ms`, `first_token_ms` and `completed_ms` count from the start of the last
+/// attempt, so they measure the provider alone; a stage not reached is absent.
+/// `queued_ms` is the wait for the provider's turn, `total_ms` everything from the
+/// request's arrival to the answer (queue, every attempt, every backoff).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TestTimings {
+    pub queued_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_token_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_ms: Option<f64>,
+    pub total_ms: f64,
+}
+
+/// Token counts, as the provider reported them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenUsage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_tokens: Option<u64>,
+}

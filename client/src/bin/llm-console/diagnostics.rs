@@ -75,6 +75,17 @@ fn what(event: &DiagnosticsEvent) -> String {
         DiagnosticsKind::AgentStarted => "agent started",
         DiagnosticsKind::AgentStopping => "agent stopping",
         DiagnosticsKind::StoreReadOnly => "profiles.json read-only",
+        DiagnosticsKind::PromptTest => {
+            return match &event.prompt_test {
+                Some(test) => format!(
+                    "prompt test: {}, {} attempt(s), ended {}",
+                    test.provider,
+                    test.attempts,
+                    test.stage.as_str()
+                ),
+                None => "prompt test".into(),
+            };
+        }
         DiagnosticsKind::Unknown => "event of a newer agent",
     };
     match &event.actor {
@@ -113,6 +124,7 @@ mod tests {
             actor: Some("vault".into()),
             profile_id: None,
             safe_storage: None,
+            prompt_test: None,
         }
     }
 
