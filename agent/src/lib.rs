@@ -11,6 +11,7 @@ pub mod fs_util;
 pub mod ipc;
 pub mod journal;
 pub mod logging;
+pub mod providers;
 pub mod state;
 pub mod vault;
 mod wire_errors;
@@ -25,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::actors::diagnostics::{self, DiagnosticsHandle};
 use crate::actors::supervisor::Supervisor;
+use crate::actors::tester::TesterHandle;
 use crate::actors::vault::VaultHandle;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
@@ -76,6 +78,7 @@ pub fn run_blocking(config: AgentConfig) -> Result<(), AgentError> {
 
 /// Runs the agent until `shutdown` is cancelled (or a client calls `agent.shutdown`).
 pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(), AgentError> {
+    providers::http::install_crypto_provider();
     let _lock = DataDirLock::acquire(&config.data_dir)?;
     let listener = ipc::socket::bind(&config.socket)?;
     let journal_dir = config.data_dir.join("diagnostics");
@@ -88,6 +91,7 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         dir: journal_dir.display().to_string(),
         source,
     })?;
+    let diagnostics = DiagnosticsHandle::new(journal.sender());
     let state = Arc::new(AgentState {
         started: Instant::now(),
         started_at: OffsetDateTime::now_utc()
@@ -96,7 +100,8 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         counters: AgentCounters::default(),
         shutdown: shutdown.clone(),
         fatal: Default::default(),
-        diagnostics: DiagnosticsHandle::new(journal.sender()),
+        tester: TesterHandle::new(diagnostics.clone()),
+        diagnostics,
         vault: VaultHandle::new(
             ProfileStore::new(&config.data_dir),
             safe_storage::platform_store(),

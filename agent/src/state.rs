@@ -9,6 +9,7 @@ use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::diagnostics::DiagnosticsHandle;
+use crate::actors::tester::TesterHandle;
 use crate::actors::vault::VaultHandle;
 use crate::config::AgentConfig;
 
@@ -24,6 +25,7 @@ pub struct AgentState {
     pub fatal: OnceLock<String>,
     pub diagnostics: DiagnosticsHandle,
     pub vault: VaultHandle,
+    pub tester: TesterHandle,
 }
 
 pub type SharedState = Arc<AgentState>;

@@ -4,6 +4,7 @@
 use llm_agent_protocol::{ErrorCode, WireError, value};
 
 use crate::actors::diagnostics::DiagnosticsError;
+use crate::actors::tester::TesterError;
 use crate::actors::vault::VaultError;
 use crate::vault::safe_storage::SafeStorageError;
 
@@ -13,6 +14,17 @@ impl From<DiagnosticsError> for WireError {
             DiagnosticsError::Unavailable => WireError::new(ErrorCode::Busy, err.to_string())
                 .with_remediation(
                     "Retry in a moment; the agent restarts its diagnostics service by itself.",
+                ),
+        }
+    }
+}
+
+impl From<TesterError> for WireError {
+    fn from(err: TesterError) -> Self {
+        match err {
+            TesterError::Unavailable => WireError::new(ErrorCode::Busy, err.to_string())
+                .with_remediation(
+                    "Test again in a moment; the agent restarts its tester by itself.",
                 ),
         }
     }

@@ -87,7 +87,7 @@ pub struct DiagnosticsEvent {
     pub safe_storage: Option<SafeStorageState>,
     /// With `prompt_test` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_test: Option<PromptTestRecord>,
+    pub prompt_test: Option<Box<PromptTestRecord>>,
 }
 
 /// What a diagnostics event keeps of a prompt test: where it got to and how long each

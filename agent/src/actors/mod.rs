@@ -7,6 +7,7 @@ use ractor::{ActorRef, Message};
 
 pub mod diagnostics;
 pub mod supervisor;
+pub mod tester;
 pub mod vault;
 
 /// The current reference to a supervised actor. Empty before the first spawn.

@@ -1,4 +1,4 @@
-//! The supervisor: spawns and links the agent's actors (diagnostics, vault), and
+//! The supervisor: spawns and links the agent's actors (diagnostics, vault, tester), and
 //! restarts one that crashes from its cheap, cloneable arguments. Each restart is
 //! logged, counted in `agent.status` and recorded in diagnostics. A child that keeps
 //! crashing (more than [`MAX_RESTARTS`] within [`RESTART_WINDOW`]) shuts the agent down
@@ -13,6 +13,7 @@ use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
 use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
 
 use super::diagnostics::{self, DiagnosticsActor};
+use super::tester::TesterActor;
 use super::vault::VaultActor;
 use crate::state::SharedState;
 
@@ -34,15 +35,17 @@ pub struct SupervisorState {
 enum Child {
     Diagnostics,
     Vault,
+    Tester,
 }
 
 impl Child {
-    const ALL: [Child; 2] = [Child::Diagnostics, Child::Vault];
+    const ALL: [Child; 3] = [Child::Diagnostics, Child::Vault, Child::Tester];
 
     fn name(self) -> &'static str {
         match self {
             Child::Diagnostics => "diagnostics",
             Child::Vault => "vault",
+            Child::Tester => "tester",
         }
     }
 
@@ -50,6 +53,7 @@ impl Child {
         match self {
             Child::Diagnostics => agent.diagnostics.slot.get().map(|a| a.get_id()),
             Child::Vault => agent.vault.slot.get().map(|a| a.get_id()),
+            Child::Tester => agent.tester.slot.get().map(|a| a.get_id()),
         }
     }
 
@@ -67,6 +71,12 @@ impl Child {
                 let handle = &agent.vault;
                 let (actor, _) =
                     Actor::spawn_linked(None, VaultActor, handle.args.clone(), supervisor).await?;
+                handle.slot.set(actor);
+            }
+            Child::Tester => {
+                let handle = &agent.tester;
+                let (actor, _) =
+                    Actor::spawn_linked(None, TesterActor, handle.args.clone(), supervisor).await?;
                 handle.slot.set(actor);
             }
         }
@@ -174,6 +184,7 @@ mod tests {
 
     use super::*;
     use crate::actors::diagnostics::{DiagnosticsHandle, DiagnosticsMsg};
+    use crate::actors::tester::TesterHandle;
     use crate::actors::vault::VaultHandle;
     use crate::config::AgentConfig;
     use crate::journal::Journal;
@@ -182,6 +193,7 @@ mod tests {
 
     fn agent_state(dir: &std::path::Path) -> (Arc<AgentState>, Journal) {
         let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
+        let diagnostics = DiagnosticsHandle::new(journal.sender());
         let agent = Arc::new(AgentState {
             config: AgentConfig::new(dir.join("s.sock"), dir.to_owned()),
             started: Instant::now(),
@@ -189,7 +201,8 @@ mod tests {
             counters: AgentCounters::default(),
             shutdown: CancellationToken::new(),
             fatal: Default::default(),
-            diagnostics: DiagnosticsHandle::new(journal.sender()),
+            tester: TesterHandle::new(diagnostics.clone()),
+            diagnostics,
             vault: VaultHandle::new(
                 ProfileStore::new(dir),
                 keyring_mock(),

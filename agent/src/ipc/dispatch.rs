@@ -113,6 +113,9 @@ pub async fn route(call: &Call, method: &str, params: rmpv::Value) -> Result<Vec
         profiles::ResetSecrets::NAME => {
             serve::<profiles::ResetSecrets>(call, params, handlers::profiles_reset_secrets).await
         }
+        profiles::Test::NAME => {
+            serve::<profiles::Test>(call, params, handlers::profiles_test).await
+        }
         _ => Err(WireError::new(
             ErrorCode::MethodNotFound,
             format!("unknown method {}", shown_method(method)),

@@ -14,10 +14,19 @@ use llm_agent_protocol::{ErrorCode, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, Wire
 use std::sync::Arc;
 use std::time::Instant;
 
+use std::time::Duration;
+
 use llm_agent_protocol::methods::profiles::{
-    ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ListParams, ProfileResult,
-    RedactedProfile, ResetSecretsResult, UpdateParams,
+    ActivateResult, CreateParams, DEFAULT_TEST_PROMPT, DEFAULT_TEST_TIMEOUT_MS, DeleteParams,
+    DeleteResult, IdParams, ListParams, MAX_TEST_PROMPT_CHARS, MAX_TEST_TIMEOUT_MS, ProfileResult,
+    RedactedProfile, ResetSecretsResult, TestOutcome, TestParams, UpdateParams,
 };
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::providers::Target;
+use crate::providers::run::TestJob;
+use crate::vault::model;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -246,6 +255,99 @@ pub async fn profiles_reset_secrets(
     _: NoParams,
 ) -> Result<ResetSecretsResult, WireError> {
     Ok(call.conn.state.vault.call(VaultMsg::ResetSecrets).await?)
+}
+
+/// Sends a short prompt to a profile's model. Provider failures are in the outcome; only
+/// a test that cannot start (bad params, unknown profile, no consent, an unreadable key)
+/// or is cancelled is an error response.
+pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcome, WireError> {
+    let received = Instant::now();
+    let state = &call.conn.state;
+    let timeout_ms = params.timeout_ms.unwrap_or(DEFAULT_TEST_TIMEOUT_MS);
+    if !(1..=MAX_TEST_TIMEOUT_MS).contains(&timeout_ms) {
+        return Err(WireError::invalid_params(
+            Some("timeout_ms"),
+            format!("timeout_ms must be 1 to {MAX_TEST_TIMEOUT_MS} (milliseconds)"),
+        )
+        .with_remediation("Leave it out for the default of 30 s."));
+    }
+    let prompt = match &params.prompt {
+        None => Zeroizing::new(DEFAULT_TEST_PROMPT.to_owned()),
+        Some(prompt) => {
+            let text = prompt.expose().trim();
+            if text.is_empty() || text.chars().count() > MAX_TEST_PROMPT_CHARS {
+                return Err(WireError::invalid_params(
+                    Some("prompt"),
+                    format!("prompt must have 1 to {MAX_TEST_PROMPT_CHARS} characters"),
+                )
+                .with_remediation("Leave it out to use the built-in test prompt."));
+            }
+            Zeroizing::new(text.to_owned())
+        }
+    };
+    call.note_profile(&params.id);
+    let not_found = || VaultError::NotFound {
+        id: params.id.clone(),
+    };
+    let id = Uuid::parse_str(&params.id).map_err(|_| not_found())?;
+    let snapshot = state.vault.snapshot();
+    let profile = snapshot
+        .profiles
+        .iter()
+        .find(|p| Uuid::parse_str(&p.id).is_ok_and(|pid| pid == id))
+        .ok_or_else(not_found)?;
+    let deadline = received + Duration::from_millis(timeout_ms);
+    let Some((is_local, _)) = model::locate(&profile.endpoint) else {
+        return Err(WireError::new(
+            ErrorCode::Internal,
+            "the profile's endpoint is not a valid URL",
+        )
+        .with_remediation("Edit the profile's endpoint, then test again."));
+    };
+    if !is_local && profile.consent_granted_at.is_none() {
+        return Err(VaultError::ConsentRequired {
+            endpoint: profile.endpoint.clone(),
+        }
+        .into());
+    }
+    let api_key = if profile.has_api_key {
+        let key = state.vault.call(|reply| VaultMsg::ApiKey(id, reply));
+        match tokio::time::timeout_at(deadline.into(), key).await {
+            Ok(key) => key?,
+            Err(_) => {
+                return Err(WireError::new(
+                    ErrorCode::Timeout,
+                    "reading the profile's API key took longer than the test's timeout",
+                )
+                .with_remediation(
+                    "Test again; the OS credential store may have been slow to answer.",
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let target = Target::of(profile, api_key).ok_or_else(|| {
+        WireError::new(
+            ErrorCode::Internal,
+            "the profile's endpoint is not a valid URL",
+        )
+    })?;
+    // A client's cancel drops this future, and with it the guard: the test stops.
+    let cancel = state.shutdown.child_token();
+    let stop_on_drop = cancel.clone().drop_guard();
+    let job = TestJob {
+        profile_id: id,
+        target,
+        prompt,
+        received,
+        deadline,
+        cancel,
+        shutdown: state.shutdown.clone(),
+    };
+    let outcome = state.tester.run(job, call.correlation_id.clone()).await?;
+    stop_on_drop.disarm();
+    Ok(outcome)
 }
 
 #[cfg(test)]

@@ -345,12 +345,35 @@ fn check_endpoint(problems: &mut Problems<'_>, endpoint: &str) -> Option<(bool, 
 impl Origin {
     /// The origin of a stored (already valid) endpoint.
     pub fn of(endpoint: &str) -> Option<Origin> {
-        let mut problems = Problems {
-            prefix: "",
-            list: Vec::new(),
-        };
-        check_endpoint(&mut problems, endpoint).map(|(_, origin)| origin)
+        locate(endpoint).map(|(_, origin)| origin)
     }
+
+    /// `scheme://host:port`, the host lower-cased.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether a stored (already valid) endpoint is on this machine, and its origin.
+pub fn locate(endpoint: &str) -> Option<(bool, Origin)> {
+    let mut problems = Problems {
+        prefix: "",
+        list: Vec::new(),
+    };
+    check_endpoint(&mut problems, endpoint)
+}
+
+/// The option that sets how many requests may go to a profile's endpoint at once.
+pub const PARALLELISM_OPTION: &str = "parallelism";
+/// The most a profile's `parallelism` option may allow.
+pub const MAX_PARALLELISM: usize = 16;
+
+/// A profile's `parallelism` option, when it holds a valid value.
+pub fn parallelism(options: &BTreeMap<String, String>) -> Option<usize> {
+    options
+        .get(PARALLELISM_OPTION)
+        .and_then(|value| value.trim().parse::<usize>().ok())
+        .filter(|limit| (1..=MAX_PARALLELISM).contains(limit))
 }
 
 fn check_consent(problems: &mut Problems<'_>, text: &str) -> Option<String> {
@@ -407,6 +430,14 @@ fn check_metadata(problems: &mut Problems<'_>, metadata: &ProfileMetadata, provi
         );
     }
     check_options(problems, &metadata.options);
+    if metadata.options.contains_key(PARALLELISM_OPTION) && parallelism(&metadata.options).is_none()
+    {
+        problems.add(
+            &format!("metadata.options.{PARALLELISM_OPTION}"),
+            "invalid",
+            format!("Give a whole number from 1 to {MAX_PARALLELISM}: how many requests may go to this endpoint at once."),
+        );
+    }
     if provider == "azure_openai" {
         for option in AZURE_REQUIRED_OPTIONS {
             if metadata
@@ -691,6 +722,7 @@ mod tests {
             options: [
                 ("api_version".to_owned(), "2024-10-21".to_owned()),
                 ("bad key".to_owned(), "v".to_owned()),
+                ("parallelism".to_owned(), "0".to_owned()),
             ]
             .into(),
         });
@@ -700,9 +732,21 @@ mod tests {
                 ("metadata.labels[1]", "invalid"),
                 ("metadata.notes", "too_long"),
                 ("metadata.options", "invalid"),
+                ("metadata.options.parallelism", "invalid"),
                 ("metadata.options.deployment", "required"),
             ]
         );
+    }
+
+    #[test]
+    fn parallelism_is_a_small_whole_number() {
+        let options = |v: &str| BTreeMap::from([(PARALLELISM_OPTION.to_owned(), v.to_owned())]);
+        assert_eq!(parallelism(&options("1")), Some(1));
+        assert_eq!(parallelism(&options(" 16 ")), Some(16));
+        for bad in ["0", "17", "-1", "two", ""] {
+            assert_eq!(parallelism(&options(bad)), None, "{bad}");
+        }
+        assert_eq!(parallelism(&BTreeMap::new()), None);
     }
 
     #[test]

@@ -1,0 +1,200 @@
+//! The prompt-test actor: owns one governor per provider endpoint and starts each test as
+//! its own task, which holds the reply port, so the actor never waits on the network.
+//! The task records the test's diagnostics event however it ends (a cancelled test too),
+//! then answers.
+//!
+//! The governors live outside the actor's state, so a restarted actor keeps queuing
+//! behind the tests still running.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, RESULT_OK};
+use llm_agent_protocol::methods::Method;
+use llm_agent_protocol::methods::profiles::{self, TestOutcome};
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+
+use super::ActorSlot;
+use super::diagnostics::{self, DiagnosticsHandle};
+use crate::providers::governor::Governor;
+use crate::providers::run::{self, TestJob};
+
+/// Governors kept before idle ones are dropped.
+const MAX_IDLE_GOVERNORS: usize = 64;
+/// How long past its own deadline a caller waits for a test's answer before calling the
+/// tester unavailable (the test itself always ends at its deadline).
+const ANSWER_GRACE: Duration = Duration::from_secs(5);
+
+pub type TesterRef = ActorRef<TesterMsg>;
+
+pub enum TesterMsg {
+    Start(Box<Start>),
+    /// Makes the actor fail, to exercise supervision.
+    #[cfg(test)]
+    Crash,
+}
+
+pub struct Start {
+    pub job: TestJob,
+    pub correlation_id: String,
+    pub reply: RpcReplyPort<TestOutcome>,
+}
+
+/// Cheap, cloneable start-up arguments; a restarted actor gets the same ones.
+#[derive(Clone)]
+pub struct TesterArgs {
+    pub governors: Arc<Mutex<HashMap<String, Arc<Governor>>>>,
+    pub diagnostics: DiagnosticsHandle,
+    /// Tests running now, for `agent.status`.
+    pub running: Arc<AtomicU64>,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TesterError {
+    #[error("the prompt tester is restarting; try again in a moment")]
+    Unavailable,
+}
+
+pub struct TesterActor;
+
+impl Actor for TesterActor {
+    type Msg = TesterMsg;
+    type State = TesterArgs;
+    type Arguments = TesterArgs;
+
+    async fn pre_start(
+        &self,
+        _: TesterRef,
+        args: TesterArgs,
+    ) -> Result<TesterArgs, ActorProcessingErr> {
+        Ok(args)
+    }
+
+    async fn handle(
+        &self,
+        _: TesterRef,
+        message: TesterMsg,
+        state: &mut TesterArgs,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            TesterMsg::Start(start) => state.start(*start),
+            #[cfg(test)]
+            TesterMsg::Crash => return Err("crash requested".into()),
+        }
+        Ok(())
+    }
+}
+
+impl TesterArgs {
+    /// The governor of the job's endpoint, its limit set from the job's target.
+    fn governor(&self, job: &TestJob) -> Arc<Governor> {
+        let mut governors = self
+            .governors
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if governors.len() > MAX_IDLE_GOVERNORS {
+            governors.retain(|_, governor| Arc::strong_count(governor) > 1);
+        }
+        let limit = job.target.parallelism();
+        let governor = governors
+            .entry(job.target.origin.clone())
+            .or_insert_with(|| Arc::new(Governor::new(limit)))
+            .clone();
+        if governor.limit() != limit {
+            governor.set_limit(limit);
+        }
+        governor
+    }
+
+    fn start(&self, start: Start) {
+        let Start {
+            job,
+            correlation_id,
+            reply,
+        } = start;
+        let governor = self.governor(&job);
+        let diagnostics = self.diagnostics.clone();
+        let running = self.running.clone();
+        running.fetch_add(1, Relaxed);
+        tokio::spawn(async move {
+            let outcome = run::run_test(&job, &governor).await;
+            running.fetch_sub(1, Relaxed);
+            let result = outcome
+                .error
+                .as_ref()
+                .map_or(RESULT_OK, |error| error.code.as_str());
+            tracing::info!(
+                %correlation_id,
+                profile_id = %job.profile_id,
+                provider = %outcome.provider,
+                result,
+                stage = outcome.stage.as_str(),
+                http_status = outcome.http_status,
+                attempts = outcome.attempts,
+                total_ms = outcome.timings.total_ms,
+                "prompt test ended"
+            );
+            diagnostics.record(DiagnosticsEvent {
+                correlation_id: Some(correlation_id),
+                method: Some(profiles::Test::NAME.to_owned()),
+                profile_id: Some(job.profile_id.to_string()),
+                duration_us: (outcome.timings.total_ms * 1000.0) as u64,
+                prompt_test: Some(Box::new(run::record(&outcome))),
+                ..diagnostics::event(DiagnosticsKind::PromptTest, result)
+            });
+            // The caller may have gone (a cancel): nobody to answer then.
+            let _ = reply.send(outcome);
+        });
+    }
+}
+
+/// How the rest of the agent reaches the tester.
+pub struct TesterHandle {
+    pub slot: Arc<ActorSlot<TesterMsg>>,
+    pub args: TesterArgs,
+}
+
+impl TesterHandle {
+    pub fn new(diagnostics: DiagnosticsHandle) -> Self {
+        Self {
+            slot: Arc::default(),
+            args: TesterArgs {
+                governors: Arc::default(),
+                diagnostics,
+                running: Arc::default(),
+            },
+        }
+    }
+
+    /// Runs a test and waits for its outcome. Dropping the future does not stop the
+    /// test: cancel the job's token for that.
+    pub async fn run(
+        &self,
+        job: TestJob,
+        correlation_id: String,
+    ) -> Result<TestOutcome, TesterError> {
+        let actor = self.slot.get().ok_or(TesterError::Unavailable)?;
+        let patience = job
+            .deadline
+            .saturating_duration_since(std::time::Instant::now())
+            + ANSWER_GRACE;
+        let start = |reply| {
+            TesterMsg::Start(Box::new(Start {
+                job,
+                correlation_id,
+                reply,
+            }))
+        };
+        match actor.call(start, Some(patience)).await {
+            Ok(ractor::rpc::CallResult::Success(outcome)) => Ok(outcome),
+            _ => Err(TesterError::Unavailable),
+        }
+    }
+
+    /// Tests running now.
+    pub fn running(&self) -> u64 {
+        self.args.running.load(Relaxed)
+    }
+}

@@ -1,0 +1,164 @@
+//! OpenAI chat completions: OpenAI itself and every OpenAI-compatible server (LM Studio,
+//! vLLM, the llama.cpp server, LocalAI, Jan, GPT4All, ...). Azure OpenAI shares the reply
+//! shapes (see `azure.rs` for its request).
+//!
+//! Streamed, each event's data is a `chat.completion.chunk`: text in
+//! `choices[].delta.content`, `finish_reason` on the last choice chunk, `usage` in a final
+//! chunk with no choices (OpenAI sends it when asked with `stream_options`), then
+//! `[DONE]`. Azure opens with a chunk of content-filter results and no choices.
+
+use serde_json::{Value, json};
+
+use super::{MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, shape};
+use crate::providers::{Failure, ProviderMessage};
+
+pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
+    let mut body = json!({
+        "model": target.model,
+        "messages": [{"role": "user", "content": prompt}],
+        "stream": true,
+    });
+    if target.provider == "openai" {
+        // OpenAI's own API: `max_tokens` is refused by its reasoning models, and usage
+        // comes in a stream only when asked for.
+        body["max_completion_tokens"] = json!(MAX_REPLY_TOKENS);
+        body["stream_options"] = json!({"include_usage": true});
+    } else {
+        // Compatible servers know `max_tokens`; unknown fields are refused by some.
+        body["max_tokens"] = json!(MAX_REPLY_TOKENS);
+    }
+    Request::json(target.url("chat/completions"), &body).bearer(target.api_key.as_ref())
+}
+
+/// One server-sent event of a streamed reply.
+pub fn on_event(data: &str, reply: &mut Reply) -> Result<(), ReplyError> {
+    if data.trim() == "[DONE]" {
+        reply.done = true;
+        return Ok(());
+    }
+    let chunk = super::parse_json(data)?;
+    if chunk.get("error").is_some() {
+        return Err(ReplyError::Provider(ProviderMessage::from_json(&chunk)));
+    }
+    let Some(choices) = chunk.get("choices").and_then(Value::as_array) else {
+        if chunk.get("usage").is_some() {
+            read_usage(&chunk, reply);
+            return Ok(());
+        }
+        return Err(shape("a stream event has no `choices`"));
+    };
+    reply.set_model(chunk.get("model"));
+    for choice in choices {
+        if let Some(text) = choice.pointer("/delta/content").and_then(Value::as_str) {
+            reply.push_text(text);
+        }
+        if choice.get("finish_reason").is_some_and(|r| !r.is_null()) {
+            reply.set_finish(choice.get("finish_reason"));
+            // Some servers end without `[DONE]`: a finish reason ends the reply too.
+            reply.done = true;
+        }
+    }
+    read_usage(&chunk, reply);
+    Ok(())
+}
+
+/// A reply that came whole: a `chat.completion`.
+pub fn on_body(body: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
+    if body.get("error").is_some() {
+        return Err(ReplyError::Provider(ProviderMessage::from_json(body)));
+    }
+    let Some(choices) = body.get("choices").and_then(Value::as_array) else {
+        return Err(shape("the reply has no `choices`"));
+    };
+    reply.set_model(body.get("model"));
+    if let Some(choice) = choices.first() {
+        match choice.pointer("/message/content") {
+            Some(Value::String(text)) => reply.push_text(text),
+            Some(Value::Null) | None if choice.get("message").is_some() => {}
+            _ => return Err(shape("the reply's first choice has no `message.content`")),
+        }
+        reply.set_finish(choice.get("finish_reason"));
+    }
+    read_usage(body, reply);
+    reply.done = true;
+    Ok(())
+}
+
+fn read_usage(value: &Value, reply: &mut Reply) {
+    let Some(usage) = value.get("usage").filter(|u| u.is_object()) else {
+        return;
+    };
+    reply.usage.input_tokens = count(usage.get("prompt_tokens")).or(reply.usage.input_tokens);
+    reply.usage.output_tokens = count(usage.get("completion_tokens")).or(reply.usage.output_tokens);
+    reply.usage.total_tokens = count(usage.get("total_tokens")).or(reply.usage.total_tokens);
+    reply.complete_usage();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_with_usage_and_done() {
+        let mut reply = Reply::default();
+        for data in [
+            r#"{"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"system_fingerprint":"x"}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}"#,
+            r#"{"choices":[{"index":0,"delta":{"content":" there"},"logprobs":null,"finish_reason":null}]}"#,
+            r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+            r#"{"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":2,"total_tokens":14}}"#,
+            "[DONE]",
+        ] {
+            on_event(data, &mut reply).unwrap();
+        }
+        assert!(reply.done);
+        assert_eq!(reply.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
+        assert_eq!(reply.snippet().as_deref(), Some("Hello there"));
+        assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
+        assert_eq!(reply.usage.input_tokens, Some(12));
+        assert_eq!(reply.usage.total_tokens, Some(14));
+    }
+
+    #[test]
+    fn azure_content_filter_chunks_and_errors_mid_stream() {
+        let mut reply = Reply::default();
+        on_event(
+            r#"{"choices":[],"prompt_filter_results":[{"prompt_index":0}]}"#,
+            &mut reply,
+        )
+        .unwrap();
+        assert!(!reply.done);
+        let err = on_event(
+            r#"{"error":{"message":"overloaded","type":"server_error"}}"#,
+            &mut reply,
+        )
+        .unwrap_err();
+        assert!(matches!(err, ReplyError::Provider(m) if m.has_kind("server_error")));
+        assert!(matches!(
+            on_event(r#"{"hello":1}"#, &mut reply),
+            Err(ReplyError::Shape(_))
+        ));
+        assert!(matches!(
+            on_event("not json", &mut reply),
+            Err(ReplyError::Shape(_))
+        ));
+    }
+
+    #[test]
+    fn a_whole_completion() {
+        let mut reply = Reply::default();
+        let body = json!({"id":"x","object":"chat.completion","model":"qwen2.5","choices":[{"index":0,"message":{"role":"assistant","content":"Hi!"},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":1}});
+        on_body(&body, &mut reply).unwrap();
+        assert!(reply.done);
+        assert_eq!(reply.snippet().as_deref(), Some("Hi!"));
+        assert_eq!(reply.usage.total_tokens, Some(4));
+        assert!(matches!(
+            on_body(&json!({}), &mut Reply::default()),
+            Err(ReplyError::Shape(_))
+        ));
+        assert!(matches!(
+            on_body(&json!({"choices":[{"text":"x"}]}), &mut Reply::default()),
+            Err(ReplyError::Shape(_))
+        ));
+    }
+}
