@@ -7,6 +7,10 @@
 
 pub mod bench;
 
+pub mod dialects;
+
+pub mod http_fixture;
+
 pub mod keyring;
 
 use std::io::{Read, Write};

@@ -90,7 +90,9 @@ pub fn missing_key(target: &Target) -> Failure {
             "{} needs an API key and this profile has none",
             target.display_name()
         ),
-        format!("Add the API key to this profile. {}", key_source(target)),
+        format!("Add the API key to this profile. {}", key_source(target))
+            .trim_end()
+            .to_owned(),
     )
 }
 

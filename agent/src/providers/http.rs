@@ -175,7 +175,13 @@ impl TransportError {
                 }
                 refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
             }
-            dns |= current.to_string().contains("dns error");
+            let text = current.to_string();
+            if text.contains("tls handshake") {
+                // The server closed the connection during the handshake: it did not
+                // answer in TLS at all (hyper-rustls says `tls handshake eof`).
+                return TransportError::Tls(super::sanitize(&text, 160));
+            }
+            dns |= text.contains("dns error");
             source = current.source();
         }
         if refused {
