@@ -1,0 +1,362 @@
+//! `profiles.test` through the real binary and client: a profile from the vault (its key
+//! decrypted from the real keyring), a scripted provider on loopback, the outcome, the
+//! diagnostics it leaves, cancellation by a cancel frame, and the governor's order.
+
+use std::time::{Duration, Instant};
+
+use llm_agent_client::{CallOptions, Client};
+use llm_agent_protocol::envelope::{Cancel, Envelope};
+use llm_agent_protocol::events::DiagnosticsKind;
+use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
+use llm_agent_protocol::methods::profiles::{
+    Create, CreateParams, ProfileMetadata, Test, TestOutcome, TestParams, TestStage,
+};
+use llm_agent_protocol::{ErrorCode, Method};
+use llm_agent_tests::TestAgent;
+use llm_agent_tests::dialects::{ollama, openai};
+use llm_agent_tests::http_fixture::{HttpFixture, Script};
+use llm_agent_tests::keyring::KeyringSession;
+
+const PROMPT: &str = "PROMPT-MARKER-7f3a: say hello";
+const REPLY: &str = "REPLY-MARKER-91c2";
+const KEY: &str = "sk-e2e-KEY-MARKER-5d1e9b";
+
+async fn create(client: &Client, params: CreateParams) -> String {
+    client
+        .call::<Create>(params)
+        .await
+        .expect("create")
+        .profile
+        .id
+}
+
+fn ollama_profile(name: &str, endpoint: &str, parallelism: Option<&str>) -> CreateParams {
+    CreateParams {
+        name: name.into(),
+        provider: "ollama".into(),
+        endpoint: endpoint.into(),
+        model: "llama3.2".into(),
+        metadata: parallelism.map(|p| ProfileMetadata {
+            options: [("parallelism".to_owned(), p.to_owned())].into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn test_params(id: &str, prompt: Option<&str>) -> TestParams {
+    TestParams {
+        id: id.into(),
+        prompt: prompt.map(Into::into),
+        timeout_ms: None,
+    }
+}
+
+async fn run(client: &Client, params: TestParams) -> TestOutcome {
+    client
+        .call_with::<Test>(
+            params,
+            CallOptions::default().timeout(Duration::from_secs(40)),
+        )
+        .await
+        .expect("profiles.test answers")
+        .result
+}
+
+#[tokio::test]
+async fn a_keyed_profile_is_tested_with_its_decrypted_key_and_nothing_private_is_kept() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let fixture = HttpFixture::start(|_| {
+        openai::stream("gpt-4o-mini", &[REPLY, " at your service"], Some((9, 4)))
+    })
+    .await;
+    let id = create(
+        &client,
+        CreateParams {
+            name: "OpenAI (fixture)".into(),
+            provider: "openai".into(),
+            endpoint: format!("{}/v1", fixture.url()),
+            model: "gpt-4o-mini".into(),
+            api_key: Some(KEY.into()),
+            ..Default::default()
+        },
+    )
+    .await;
+
+    let outcome = run(&client, test_params(&id, Some(PROMPT))).await;
+    assert!(outcome.success, "{outcome:?}");
+    assert_eq!(outcome.profile_id, id);
+    assert_eq!(outcome.stage, TestStage::Complete);
+    assert_eq!(
+        outcome.snippet.as_deref(),
+        Some(&*format!("{REPLY} at your service"))
+    );
+    assert_eq!(
+        outcome.usage.as_ref().and_then(|u| u.total_tokens),
+        Some(13)
+    );
+    assert!(outcome.timings.first_token_ms.is_some());
+
+    let request = &fixture.requests()[0];
+    assert_eq!(request.path, "/v1/chat/completions");
+    assert_eq!(
+        request.header("authorization"),
+        Some(&*format!("Bearer {KEY}"))
+    );
+    assert_eq!(request.json()["messages"][0]["content"], PROMPT);
+
+    // The test left a prompt_test event with its stages and nothing it said.
+    let found = client
+        .call::<Query>(QueryParams {
+            method: Some(Test::NAME.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let event = found
+        .events
+        .iter()
+        .find(|e| e.kind == DiagnosticsKind::PromptTest)
+        .expect("a prompt_test event");
+    assert_eq!(event.result, "OK");
+    assert_eq!(event.profile_id.as_deref(), Some(&*id));
+    let record = event.prompt_test.as_ref().expect("its record");
+    assert_eq!(
+        (
+            record.provider.as_str(),
+            record.http_status,
+            record.attempts
+        ),
+        ("openai", Some(200), 1)
+    );
+    assert_eq!(record.output_tokens, Some(4));
+
+    // Neither prompt, reply nor key reaches a log line, the journal or the profile file.
+    client
+        .call::<llm_agent_protocol::methods::agent::Shutdown>(Default::default())
+        .await
+        .ok();
+    drop(client);
+    let mut agent = agent;
+    agent.wait_exit(Duration::from_secs(10));
+    let mut kept = agent.log_text();
+    kept.push_str(&serde_json::to_string(&agent.journal_lines()).unwrap());
+    for entry in walk(&agent.data_dir) {
+        kept.push_str(&String::from_utf8_lossy(&std::fs::read(entry).unwrap()));
+    }
+    assert!(kept.contains("prompt test ended"), "the test is logged");
+    for private in ["PROMPT-MARKER", "REPLY-MARKER", "KEY-MARKER"] {
+        assert!(!kept.contains(private), "{private} was kept somewhere");
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn failures_are_outcomes_and_bad_requests_are_errors() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let fixture = HttpFixture::start(|_| ollama::model_not_found("llama3.2")).await;
+    let id = create(&client, ollama_profile("Ollama", &fixture.url(), None)).await;
+
+    let outcome = run(&client, test_params(&id, None)).await;
+    assert!(!outcome.success);
+    let error = outcome.error.as_ref().expect("error");
+    assert_eq!(error.code, ErrorCode::ModelNotFound);
+    assert!(
+        error
+            .remediation
+            .as_deref()
+            .unwrap()
+            .contains("ollama pull llama3.2")
+    );
+    assert_eq!(outcome.http_status, Some(404));
+    // The default prompt went out.
+    let sent = fixture.requests()[0].json();
+    assert_eq!(
+        sent["messages"][0]["content"],
+        llm_agent_protocol::methods::profiles::DEFAULT_TEST_PROMPT
+    );
+
+    let found = client
+        .call::<Query>(QueryParams {
+            result: Some("MODEL_NOT_FOUND".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(found.events.len(), 1, "findable by its code: {found:?}");
+
+    for (params, code, field) in [
+        (
+            TestParams {
+                timeout_ms: Some(30_001),
+                ..test_params(&id, None)
+            },
+            ErrorCode::InvalidParams,
+            Some("timeout_ms"),
+        ),
+        (
+            TestParams {
+                timeout_ms: Some(0),
+                ..test_params(&id, None)
+            },
+            ErrorCode::InvalidParams,
+            Some("timeout_ms"),
+        ),
+        (
+            test_params(&id, Some("   ")),
+            ErrorCode::InvalidParams,
+            Some("prompt"),
+        ),
+        (
+            test_params(&"x".repeat(5000), None),
+            ErrorCode::ProfileNotFound,
+            None,
+        ),
+        (
+            test_params("6f1c1a57-3b0e-4c8e-9d51-6a1d2c3b4a59", None),
+            ErrorCode::ProfileNotFound,
+            None,
+        ),
+    ] {
+        let err = client.call::<Test>(params).await.expect_err("refused");
+        let wire = err.wire_error().expect("a wire error");
+        assert_eq!(wire.code, code, "{wire:?}");
+        if let Some(field) = field {
+            let details = wire.details.as_ref().expect("details");
+            assert_eq!(details["field"].as_str(), Some(field));
+        }
+    }
+    assert_eq!(fixture.requests().len(), 1, "refused tests send nothing");
+}
+
+#[tokio::test]
+async fn a_cancel_frame_stops_the_test_and_drops_the_http_request() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let fixture = HttpFixture::start(|_| {
+        Script::new()
+            .header("content-type", "application/x-ndjson")
+            .chunk(format!(
+                "{}\n",
+                ollama::stream_lines("llama3.2", &["Hel"], (1, 1))[0]
+            ))
+            .stall()
+    })
+    .await;
+    let id = create(&client, ollama_profile("Stalls", &fixture.url(), None)).await;
+
+    let mut raw = agent.raw();
+    raw.request(7, Test::NAME, test_params(&id, None));
+    fixture.wait_for_requests(1, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let cancelled = Instant::now();
+    raw.send(&Envelope::<()>::Cancel(Cancel { id: 7 }));
+    let response = raw.response();
+    assert!(
+        cancelled.elapsed() < Duration::from_secs(2),
+        "answered at once"
+    );
+    assert_eq!(response.id, Some(7));
+    assert_eq!(response.error.expect("an error").code, ErrorCode::Cancelled);
+    fixture.wait_for_hangups(1, Duration::from_secs(5)).await;
+
+    // The test task still records how it ended.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let found = client
+            .call::<Query>(QueryParams {
+                result: Some("CANCELLED".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        if found
+            .events
+            .iter()
+            .any(|e| e.kind == DiagnosticsKind::PromptTest)
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no prompt_test event for the cancel"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_limit_one_profile_runs_five_concurrent_tests_in_order() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let fixture = HttpFixture::start(|_| {
+        Script::new()
+            .header("content-type", "application/x-ndjson")
+            .sleep(Duration::from_millis(30))
+            .chunk(format!(
+                "{}\n",
+                ollama::stream_lines("llama3.2", &[], (1, 1))
+                    .last()
+                    .unwrap()
+            ))
+            .end()
+    })
+    .await;
+    let id = create(
+        &client,
+        ollama_profile("One at a time", &fixture.url(), Some("1")),
+    )
+    .await;
+
+    // Pipelined on one connection: the agent starts them in the order they arrive.
+    let calls: Vec<_> = (0..5)
+        .map(|i| {
+            let client = client.clone();
+            let params = test_params(&id, Some(&format!("prompt {i}")));
+            async move { run(&client, params).await }
+        })
+        .collect();
+    let outcomes = futures_util::future::join_all(calls).await;
+    for outcome in &outcomes {
+        assert!(outcome.success, "{outcome:?}");
+    }
+    assert_eq!(fixture.max_in_progress(), 1, "one at a time");
+    let order: Vec<String> = fixture
+        .requests()
+        .iter()
+        .map(|r| {
+            r.json()["messages"][0]["content"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        order,
+        (0..5).map(|i| format!("prompt {i}")).collect::<Vec<_>>()
+    );
+    let mut queued: Vec<f64> = outcomes.iter().map(|o| o.timings.queued_ms).collect();
+    queued.sort_by(f64::total_cmp);
+    assert!(
+        queued[4] >= 4.0 * 30.0,
+        "the last waited for the others: {queued:?}"
+    );
+}
