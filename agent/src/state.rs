@@ -62,6 +62,7 @@ impl AgentCounters {
             requests_in_flight: self.requests_in_flight.load(Relaxed),
             diagnostics_events,
             actor_restarts: self.actor_restarts.load(Relaxed),
+            prompt_tests_running: 0,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use llm_agent_client::{CallOptions, Client};
 use llm_agent_protocol::envelope::{Cancel, Envelope};
 use llm_agent_protocol::events::DiagnosticsKind;
+use llm_agent_protocol::methods::agent::Status;
 use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
 use llm_agent_protocol::methods::profiles::{
     Create, CreateParams, ProfileMetadata, Test, TestOutcome, TestParams, TestStage,
@@ -266,6 +267,15 @@ async fn a_cancel_frame_stops_the_test_and_drops_the_http_request() {
     raw.request(7, Test::NAME, test_params(&id, None));
     fixture.wait_for_requests(1, Duration::from_secs(10)).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
+    let running = |client: Client| async move {
+        client
+            .call::<Status>(llm_agent_tests::no_params())
+            .await
+            .unwrap()
+            .counters
+            .prompt_tests_running
+    };
+    assert_eq!(running(client.clone()).await, 1, "agent.status counts it");
     let cancelled = Instant::now();
     raw.send(&Envelope::<()>::Cancel(Cancel { id: 7 }));
     let response = raw.response();

@@ -2,7 +2,7 @@
 //! result; decoding, encoding, errors on the wire and diagnostics are the dispatcher's.
 
 use llm_agent_protocol::events::Topic;
-use llm_agent_protocol::methods::agent::{AgentStatus, ShutdownResult};
+use llm_agent_protocol::methods::agent::{AgentStatus, Counters, ShutdownResult};
 use llm_agent_protocol::methods::diagnostics::{MAX_QUERY_LIMIT, QueryParams, QueryResult};
 use llm_agent_protocol::methods::events::{
     SubscribeParams, SubscribeResult, UnsubscribeParams, UnsubscribeResult,
@@ -91,7 +91,10 @@ pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> 
         uptime_ms: u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX),
         socket: state.config.socket.display().to_string(),
         data_dir: state.config.data_dir.display().to_string(),
-        counters: state.counters.snapshot(state.diagnostics.recorded()),
+        counters: Counters {
+            prompt_tests_running: state.tester.running(),
+            ..state.counters.snapshot(state.diagnostics.recorded())
+        },
         safe_storage: vault.safe_storage.clone(),
         store: vault.store.clone(),
     })

@@ -43,6 +43,9 @@ pub struct Counters {
     pub requests_in_flight: u64,
     pub diagnostics_events: u64,
     pub actor_restarts: u64,
+    /// Prompt tests running or queued now.
+    #[serde(default)]
+    pub prompt_tests_running: u64,
 }
 
 /// Shuts the agent down gracefully: it stops accepting, finishes what is in flight,

@@ -55,6 +55,10 @@ fn render(status: &AgentStatus) -> String {
             "restarts",
             format!("{} actor restarts", counters.actor_restarts),
         ),
+        (
+            "prompt tests",
+            format!("{} running or queued", counters.prompt_tests_running),
+        ),
     ]);
     // What support asks first: can profiles be changed, and if not, why.
     for line in storage_lines(&status.safe_storage, &status.store) {
