@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use llm_agent_client::{Client, ClientError, Connector, DEFAULT_REQUEST_TIMEOUT};
+use llm_agent_client::protocol::methods::NoParams;
+use llm_agent_client::protocol::methods::agent::Status;
+use llm_agent_client::{CallOptions, Client, ClientError, Connector, DEFAULT_REQUEST_TIMEOUT};
 
 use crate::failure::Failure;
 use crate::output::Output;
@@ -23,7 +25,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
-    /// How long each request may take, in milliseconds [default: 30000]
+    /// How long each request may take, in milliseconds [default: 30000]. For `profiles
+    /// test`: how long the test may take, 1 to 30000
     #[arg(long, global = true, value_name = "MS")]
     timeout_ms: Option<u64>,
 
@@ -70,7 +73,7 @@ impl Cli {
         if let Some(socket) = self.socket {
             connector = connector.socket(socket);
         }
-        let mut session = Session::new(connector);
+        let mut session = Session::new(connector, self.timeout_ms);
         // One thread is plenty for one person, and starts fastest.
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -87,16 +90,29 @@ impl Command {
     /// Runs the command until it finishes or Ctrl-C. Interrupting a request cancels it on
     /// the agent; interrupting `events` is its normal end.
     pub async fn execute(self, session: &mut Session, output: Output) -> Result<(), Failure> {
-        let ends_at_interrupt = matches!(self, Command::Events(_));
-        tokio::select! {
-            outcome = self.run(session, output) => outcome,
-            () = interrupted() => {
-                if ends_at_interrupt {
-                    Ok(())
-                } else {
-                    Err(Failure::Interrupted)
-                }
+        let at_interrupt = self.at_interrupt();
+        let finished = tokio::select! {
+            outcome = self.run(session, output) => Some(outcome),
+            () = interrupted() => None,
+        };
+        match finished {
+            Some(outcome) => outcome,
+            None => {
+                // The command's call was dropped with the select, which queued its cancel
+                // frame; the process may exit as soon as this returns.
+                session.flush().await;
+                at_interrupt
             }
+        }
+    }
+
+    /// What Ctrl-C means: the end of `events`, the cancellation of a prompt test (which
+    /// the agent stops at once), an interruption of anything else.
+    fn at_interrupt(&self) -> Result<(), Failure> {
+        match self {
+            Command::Events(_) => Ok(()),
+            Command::Profiles(args) if args.is_test() => Err(Failure::Cancelled),
+            _ => Err(Failure::Interrupted),
         }
     }
 
@@ -118,20 +134,47 @@ async fn interrupted() {
     }
 }
 
+/// How long [`Session::flush`] waits for the agent.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// The connection the commands use, made on first use and remade if the agent went away
 /// (the REPL outlives agent restarts). A command checks its input before it asks for the
 /// client, so a usage error never waits on the agent.
 pub struct Session {
     connector: Connector,
     client: Option<Client>,
+    timeout_ms: Option<u64>,
 }
 
 impl Session {
-    fn new(connector: Connector) -> Self {
+    fn new(connector: Connector, timeout_ms: Option<u64>) -> Self {
         Self {
             connector,
             client: None,
+            timeout_ms,
         }
+    }
+
+    /// The `--timeout-ms` given on the command line, if any.
+    pub fn timeout_ms(&self) -> Option<u64> {
+        self.timeout_ms
+    }
+
+    /// Makes sure the agent has read every frame queued so far, such as the cancel of a
+    /// call dropped at Ctrl-C. The connection task writes them only when the runtime next
+    /// runs it, which it never does once the process exits; the agent reads a connection's
+    /// frames in order, so its answer to one more request proves it has read them.
+    pub async fn flush(&self) {
+        let Some(client) = &self.client else {
+            return;
+        };
+        if client.disconnect_reason().is_some() {
+            return;
+        }
+        let options = CallOptions::default().timeout(FLUSH_TIMEOUT);
+        // Any answer, an error included, proves the point; none in time means the agent
+        // is not reading, and waiting longer would not change that.
+        let _ = client.call_with::<Status>(NoParams {}, options).await;
     }
 
     pub async fn client(&mut self) -> Result<&Client, ClientError> {

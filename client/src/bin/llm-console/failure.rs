@@ -26,6 +26,13 @@ pub enum Failure {
         missed: u64,
     },
     Interrupted,
+    /// Ctrl-C cancelled an operation the agent was running for us (a prompt test).
+    Cancelled,
+    /// The command has shown the failure itself, as part of its output (a prompt test
+    /// that did not pass); `code` is the operation's error code.
+    Reported {
+        code: String,
+    },
     /// The console's own I/O failed (the runtime, the terminal, stdout).
     Io {
         context: &'static str,
@@ -51,6 +58,8 @@ impl Failure {
             Failure::Usage(_) => "USAGE",
             Failure::Lagged { .. } => "LAGGED",
             Failure::Interrupted => "INTERRUPTED",
+            Failure::Cancelled => "CANCELLED",
+            Failure::Reported { code } => code,
             Failure::Io { .. } => "IO",
         }
     }
@@ -74,6 +83,8 @@ impl Failure {
                 format!("fell behind the agent and missed {missed} events; the subscription ended")
             }
             Failure::Interrupted => "interrupted".to_owned(),
+            Failure::Cancelled => "cancelled".to_owned(),
+            Failure::Reported { code } => format!("failed with {code}, as shown above"),
             Failure::Io { context, source } => format!("{context}: {source}"),
         }
     }
@@ -82,7 +93,11 @@ impl Failure {
         match self {
             Failure::Client(err) => err.remediation(),
             Failure::Lagged { .. } => Some("run `events` again"),
-            Failure::Usage(_) | Failure::Interrupted | Failure::Io { .. } => None,
+            Failure::Usage(_)
+            | Failure::Interrupted
+            | Failure::Cancelled
+            | Failure::Reported { .. }
+            | Failure::Io { .. } => None,
         }
     }
 
@@ -94,17 +109,25 @@ impl Failure {
         }
     }
 
-    /// Whether printing it would only add noise: stdout closed under us (`| head`).
+    /// Whether printing it would only add noise: stdout closed under us (`| head`), or
+    /// the command's output has already told it.
     pub fn is_silent(&self) -> bool {
-        matches!(self, Failure::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+        match self {
+            Failure::Io { source, .. } => source.kind() == io::ErrorKind::BrokenPipe,
+            Failure::Reported { .. } => true,
+            _ => false,
+        }
     }
 
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {
             Failure::Client(err) if err.is_unreachable() => EXIT_UNREACHABLE,
-            Failure::Client(_) | Failure::Lagged { .. } | Failure::Io { .. } => EXIT_FAILED,
+            Failure::Client(_)
+            | Failure::Lagged { .. }
+            | Failure::Reported { .. }
+            | Failure::Io { .. } => EXIT_FAILED,
             Failure::Usage(_) => EXIT_USAGE,
-            Failure::Interrupted => EXIT_INTERRUPTED,
+            Failure::Interrupted | Failure::Cancelled => EXIT_INTERRUPTED,
         })
     }
 }

@@ -70,6 +70,11 @@ impl Output {
             }
             return;
         }
+        if let Failure::Cancelled = failure {
+            // What the person asked for, not an error.
+            eprintln!("{}", failure.message());
+            return;
+        }
         eprintln!("error: {}: {}", failure.code(), failure.message());
         if let Some(remediation) = failure.remediation() {
             eprintln!("  {remediation}");

@@ -1,7 +1,7 @@
 //! `repl`: an interactive session. A line is a console command (`status`,
 //! `diagnostics --limit 5`, `events`) or a raw request `METHOD [JSON]`, also written
 //! `call METHOD [JSON]`. History is kept in the data dir, without lines that may carry a
-//! secret.
+//! secret or a prompt.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -27,6 +27,10 @@ const HISTORY_FILE: &str = "console_history";
 const SECRET_MARKERS: &[&str] = &[
     "api_key", "api-key", "apikey", "secret", "password", "token",
 ];
+
+/// A raw `profiles.test {"prompt": ...}` is left out of the history too: a prompt is
+/// never stored, by the agent or here. (`profiles test --prompt-stdin` carries none.)
+const PROMPT_MARKER: &str = "\"prompt\"";
 
 // One REPL line, parsed by the same clap definitions as the command line. (A doc comment
 // here would become the `help` text.)
@@ -77,7 +81,7 @@ pub fn run(runtime: &Runtime, session: &mut Session, output: Output) -> Result<(
         if line.is_empty() {
             continue;
         }
-        if !may_carry_secret(line) {
+        if !may_carry_secret(line) && !carries_prompt(line) {
             let _ = editor.add_history_entry(line);
         }
         match parse(line) {
@@ -131,6 +135,10 @@ fn parse(line: &str) -> Entry {
 fn may_carry_secret(line: &str) -> bool {
     let line = line.to_ascii_lowercase();
     SECRET_MARKERS.iter().any(|marker| line.contains(marker))
+}
+
+fn carries_prompt(line: &str) -> bool {
+    line.to_ascii_lowercase().contains(PROMPT_MARKER)
 }
 
 fn history_path() -> Option<PathBuf> {
@@ -207,5 +215,18 @@ mod tests {
         assert!(may_carry_secret(r#"profiles.create {"API_KEY": "sk-1"}"#));
         assert!(may_carry_secret("profiles create --name x --api-key sk-1"));
         assert!(!may_carry_secret("diagnostics --limit 5"));
+    }
+
+    #[test]
+    fn prompts_stay_out_of_the_history() {
+        assert!(carries_prompt(
+            r#"profiles.test {"id": "x", "prompt": "hello"}"#
+        ));
+        assert!(carries_prompt(r#"call profiles.test {"PROMPT": "hello"}"#));
+        assert!(!carries_prompt("profiles test x --prompt-stdin"));
+        assert!(matches!(
+            parse("profiles test 0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b --prompt-stdin"),
+            Entry::Command(Command::Profiles(_))
+        ));
     }
 }

@@ -56,8 +56,11 @@ fn render(status: &AgentStatus) -> String {
             format!("{} actor restarts", counters.actor_restarts),
         ),
         (
-            "prompt tests",
-            format!("{} running or queued", counters.prompt_tests_running),
+            "tests",
+            format!(
+                "{} prompt tests running or queued",
+                counters.prompt_tests_running
+            ),
         ),
     ]);
     // What support asks first: can profiles be changed, and if not, why.

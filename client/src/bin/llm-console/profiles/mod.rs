@@ -1,12 +1,15 @@
-//! `profiles`: list, show, create, change, delete and activate the learner's LLM profiles.
+//! `profiles`: list, show, create, change, delete, activate and test the learner's LLM
+//! profiles.
 //!
 //! `edit` turns flags into create params and update patches; `prompt` asks a person for an
 //! API key (never taken from argv, which `ps` shows to every user) and for confirmation;
-//! `render` shows results and the agent's errors to a person.
+//! `render` shows results and the agent's errors to a person; `test` runs a prompt test
+//! and shows how it went.
 
 mod edit;
 mod prompt;
 pub(crate) mod render;
+mod test;
 
 use llm_agent_client::protocol::Method;
 use llm_agent_client::protocol::methods::NoParams;
@@ -59,6 +62,12 @@ enum Subcommand {
         /// The profile's id, as `list` shows it
         id: String,
     },
+    /// Send a short prompt to a profile's model and show how it went
+    ///
+    /// Shows the reply's start, the HTTP status, the attempts and how long each stage took.
+    /// Ctrl-C cancels the test. The global --timeout-ms is the test's timeout (at most
+    /// 30000). Exits 1 when the test fails.
+    Test(test::Args),
     /// Drop the stored API keys that can no longer be decrypted, keeping everything else
     ///
     /// Only for when safe storage reports its key missing (the OS keyring lost it). The
@@ -68,6 +77,13 @@ enum Subcommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+impl Args {
+    /// Whether this is `profiles test`, which Ctrl-C cancels.
+    pub fn is_test(&self) -> bool {
+        matches!(self.command, Subcommand::Test(_))
+    }
 }
 
 pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<(), Failure> {
@@ -108,6 +124,7 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
             let result = call::<Activate>(session, IdParams { id }, output).await?;
             show(output, &result, render::activated)
         }
+        Subcommand::Test(args) => test::run(session, args, output).await,
         Subcommand::ResetSecrets { yes } => {
             if !yes && !prompt::confirm(render::RESET_SECRETS_QUESTION).await? {
                 output.note("nothing was reset");

@@ -67,6 +67,11 @@ pub async fn confirm(question: &str) -> Result<bool, Failure> {
     Ok(answer.is_some_and(|answer| agrees(&answer)))
 }
 
+/// One line typed at the terminal, shown as it is typed. `None` means Ctrl-D.
+pub async fn line(prompt: &str) -> Result<Option<String>, Failure> {
+    ask(prompt.to_owned(), Echo::Shown).await
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Echo {
     Hidden,

@@ -1,0 +1,704 @@
+//! `profiles test`: sends a short prompt to a profile's model through the agent and shows
+//! how it went: the verdict, the reply's start, the HTTP status, the attempts and the
+//! time each stage took.
+//!
+//! A custom prompt is read from stdin (`--prompt-stdin`), never from argv: it can hold
+//! what the learner would rather not show every user of the machine in `ps`. It goes to
+//! the agent and nowhere else. While the agent works, a spinner on stderr (only when
+//! stderr is a terminal) shows the time so far; Ctrl-C cancels the test on the agent.
+
+use std::future::Future;
+use std::io::{self, IsTerminal, Read, Write};
+use std::time::{Duration, Instant};
+
+use llm_agent_client::protocol::methods::profiles::{
+    DEFAULT_TEST_TIMEOUT_MS, Get, IdParams, MAX_TEST_PROMPT_CHARS, Test, TestOutcome, TestParams,
+    TestStage, TestTimings, TokenUsage,
+};
+use llm_agent_client::protocol::{ErrorCode, WireError};
+use llm_agent_client::{CallOptions, Client, ClientError};
+use tokio::sync::oneshot;
+use tokio::time::MissedTickBehavior;
+
+use crate::cli::Session;
+use crate::failure::Failure;
+use crate::output::{Output, key_values, micros};
+use crate::profiles::render;
+
+/// How much longer than the test itself the console waits for the agent's answer: the
+/// agent ends a test at its deadline and must have the time to say so.
+const ANSWER_GRACE_MS: u64 = 5_000;
+
+/// The most bytes `--prompt-stdin` reads from a pipe: the longest prompt the agent takes,
+/// in UTF-8's widest encoding, and a line ending.
+const MAX_PROMPT_BYTES: usize = MAX_TEST_PROMPT_CHARS * 4 + 2;
+
+const TERMINAL_PROMPT: &str = "Prompt for the model (one line): ";
+
+/// The spinner's frames, and how often it moves.
+const SPINNER_FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const SPINNER_TICK: Duration = Duration::from_millis(100);
+/// The longest profile description the spinner shows, so its line never wraps (a wrapped
+/// line could not be cleared).
+const SPINNER_LABEL_CHARS: usize = 60;
+
+/// Erases the terminal line the cursor is on and returns to its start.
+const CLEAR_LINE: &str = "\r\x1b[2K";
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The profile's id, as `list` shows it
+    id: String,
+    /// Read the prompt from stdin instead of sending the agent's default one
+    ///
+    /// Piped: all of stdin, without its final line break. At a terminal: one typed line.
+    /// A prompt is never an argument, and neither the console nor the agent stores or
+    /// logs it.
+    #[arg(long)]
+    prompt_stdin: bool,
+}
+
+pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<(), Failure> {
+    let prompt = if args.prompt_stdin {
+        Some(prompt_from_stdin().await?)
+    } else {
+        None
+    };
+    let timeout_ms = session.timeout_ms();
+    let client = session.client().await?;
+    let spinner = if io::stderr().is_terminal() {
+        Some(Spinner::new(spinner_label(client, &args.id).await))
+    } else {
+        None
+    };
+    let params = TestParams {
+        id: args.id.clone(),
+        prompt: prompt.map(Into::into),
+        timeout_ms,
+    };
+    let waited = timeout_ms
+        .unwrap_or(DEFAULT_TEST_TIMEOUT_MS)
+        .saturating_add(ANSWER_GRACE_MS);
+    let options = CallOptions::default().timeout(Duration::from_millis(waited));
+    let call = client.call_with::<Test>(params, options);
+    let reply = match &spinner {
+        Some(spinner) => spinner.while_waiting(call).await,
+        None => call.await,
+    };
+    let outcome = reply.map_err(|err| failure(err, &args.id, output))?.result;
+    if output.is_json() {
+        output.json_line(&outcome)?;
+    } else {
+        output.text(&render_outcome(&outcome))?;
+    }
+    if outcome.success && outcome.error.is_none() {
+        return Ok(());
+    }
+    let code = outcome.error.map_or_else(
+        || "TEST_FAILED".to_owned(),
+        |error| error.code.as_str().to_owned(),
+    );
+    Err(Failure::Reported { code })
+}
+
+/// How the test reads for a person: the verdict (with the error and what to do about it),
+/// the facts, then the stage timings.
+fn render_outcome(outcome: &TestOutcome) -> String {
+    let mut lines = Vec::new();
+    match (&outcome.error, outcome.success) {
+        (None, true) => lines.push(format!(
+            "test passed: {} answered in {}",
+            outcome.provider,
+            millis(outcome.timings.total_ms)
+        )),
+        (Some(error), _) => {
+            lines.push(format!("test failed: {}: {}", error.code, error.message));
+            lines.extend(
+                remediation(error, &outcome.profile_id)
+                    .into_iter()
+                    .map(|text| format!("  {text}")),
+            );
+        }
+        // Not what an agent sends; said rather than hidden.
+        (None, false) => lines.push("test failed, and the agent did not say why".to_owned()),
+    }
+    lines.push(key_values(&facts(outcome)));
+    lines.push(String::new());
+    lines.push(timings_table(&outcome.timings));
+    if outcome.attempts > 1 {
+        lines.push(format!(
+            "(stages from the start of attempt {0} of {0}; total includes the queue, every \
+             attempt and every wait between them)",
+            outcome.attempts
+        ));
+    }
+    lines.join("\n")
+}
+
+/// The agent's remediation, and for a refused key the command that gives a new one.
+fn remediation(error: &WireError, profile_id: &str) -> Vec<String> {
+    let mut lines: Vec<String> = error.remediation.iter().cloned().collect();
+    if error.code == ErrorCode::AuthFailed {
+        lines.push(format!(
+            "Here: `llm-console profiles update {profile_id} --with-api-key`."
+        ));
+    }
+    lines
+}
+
+fn facts(outcome: &TestOutcome) -> Vec<(&'static str, String)> {
+    let mut pairs = vec![
+        ("profile", outcome.profile_id.clone()),
+        ("provider", outcome.provider.clone()),
+        ("model", model(outcome)),
+        (
+            "http status",
+            outcome
+                .http_status
+                .map_or_else(|| "-".to_owned(), |status| status.to_string()),
+        ),
+        ("attempts", outcome.attempts.to_string()),
+    ];
+    if !outcome.success {
+        pairs.push(("reached", stage(outcome.stage).to_owned()));
+    }
+    if let Some(retry_after_ms) = outcome.retry_after_ms {
+        pairs.push(("retry after", micros(retry_after_ms.saturating_mul(1_000))));
+    }
+    pairs.push((
+        "tokens",
+        outcome
+            .usage
+            .as_ref()
+            .and_then(tokens)
+            .unwrap_or_else(|| "not reported".to_owned()),
+    ));
+    if let Some(reason) = &outcome.finish_reason {
+        pairs.push(("finished by", reason.clone()));
+    }
+    if outcome.success {
+        let form = if outcome.streamed {
+            "streamed"
+        } else {
+            "one JSON body"
+        };
+        pairs.push(("reply form", form.to_owned()));
+    }
+    if let Some(snippet) = &outcome.snippet {
+        pairs.push(("reply", snippet.clone()));
+    } else if outcome.success {
+        pairs.push(("reply", "(empty)".to_owned()));
+    }
+    pairs
+}
+
+/// The model that answered, and the one the profile names when that differs.
+fn model(outcome: &TestOutcome) -> String {
+    let requested = &outcome.requested_model;
+    match &outcome.model {
+        Some(model) if model == requested => model.clone(),
+        Some(model) => format!("{model} (the profile names {requested})"),
+        None if outcome.success => format!("{requested} (the reply did not name one)"),
+        None => format!("{requested} (did not answer)"),
+    }
+}
+
+fn stage(stage: TestStage) -> &'static str {
+    match stage {
+        TestStage::Queued => "the queue (nothing was sent)",
+        TestStage::Connecting => "connecting",
+        TestStage::AwaitingHeaders => "connected, no response yet",
+        TestStage::AwaitingFirstToken => "response headers, no reply text",
+        TestStage::Streaming => "reply text, not its end",
+        TestStage::Complete => "the reply's end",
+        TestStage::Unknown => "a stage this console does not know",
+    }
+}
+
+/// `12 in, 9 out, 21 total`, leaving out what the provider did not report.
+fn tokens(usage: &TokenUsage) -> Option<String> {
+    let parts: Vec<String> = [
+        (usage.input_tokens, "in"),
+        (usage.output_tokens, "out"),
+        (usage.total_tokens, "total"),
+    ]
+    .into_iter()
+    .filter_map(|(count, what)| count.map(|count| format!("{count} {what}")))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The stages in order, with the milliseconds right-aligned and `-` for a stage not
+/// reached.
+fn timings_table(timings: &TestTimings) -> String {
+    let rows = [
+        ("queued", Some(timings.queued_ms)),
+        ("connected", timings.connected_ms),
+        ("headers", timings.headers_ms),
+        ("first token", timings.first_token_ms),
+        ("completed", timings.completed_ms),
+        ("total", Some(timings.total_ms)),
+    ];
+    let cells: Vec<(&str, String)> = rows
+        .iter()
+        .map(|(name, ms)| {
+            (
+                *name,
+                ms.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.2}")),
+            )
+        })
+        .collect();
+    let name_width = cells
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .chain(["STAGE".len()])
+        .max()
+        .unwrap_or(0);
+    let value_width = cells
+        .iter()
+        .map(|(_, value)| value.chars().count())
+        .chain(["MS".len()])
+        .max()
+        .unwrap_or(0);
+    std::iter::once(("STAGE", "MS".to_owned()))
+        .chain(cells)
+        .map(|(name, value)| format!("{name:<name_width$}  {value:>value_width$}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Milliseconds in the unit a person reads fastest.
+fn millis(ms: f64) -> String {
+    // Float to integer casts saturate, and a negative or NaN value becomes 0.
+    micros((ms * 1_000.0) as u64)
+}
+
+/// The failure to report for an error response. Consent is given with `profiles
+/// update` here, not with the `--consent` of the command that failed.
+fn failure(err: ClientError, id: &str, output: Output) -> Failure {
+    match err {
+        ClientError::Remote(mut wire)
+            if wire.code == ErrorCode::ConsentRequired && !output.is_json() =>
+        {
+            wire.remediation = Some(format!(
+                "Ask the learner whether they agree to send their prompts to this server; if \
+                 they do, record it with `llm-console profiles update {id} --consent`, then \
+                 test again."
+            ));
+            ClientError::Remote(wire).into()
+        }
+        other => render::failure(other, output),
+    }
+}
+
+/// Reads the prompt for `--prompt-stdin`: a line typed at the terminal, or all of a pipe.
+async fn prompt_from_stdin() -> Result<String, Failure> {
+    if io::stdin().is_terminal() {
+        return match super::prompt::line(TERMINAL_PROMPT).await? {
+            Some(line) if !line.trim().is_empty() => Ok(line),
+            Some(_) => Err(Failure::Usage(
+                "no prompt was typed; leave out --prompt-stdin to send the agent's default prompt"
+                    .into(),
+            )),
+            None => Err(Failure::Usage("no prompt was typed (Ctrl-D)".into())),
+        };
+    }
+    // A thread of its own: a read of a pipe cannot be interrupted, and after Ctrl-C the
+    // process must not wait for the writer at the other end.
+    let (sender, receiver) = oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(prompt_from(io::stdin().lock()));
+    });
+    receiver.await.unwrap_or_else(|_| {
+        Err(Failure::io(
+            "could not read the prompt from stdin",
+            io::Error::other("the reading thread ended without an answer"),
+        ))
+    })
+}
+
+/// All of `reader` up to [`MAX_PROMPT_BYTES`], without its final line breaks. The rest
+/// (blank or too long a prompt) is the agent's to judge.
+fn prompt_from(reader: impl Read) -> Result<String, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_PROMPT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| Failure::io("could not read the prompt from stdin", err))?;
+    if bytes.len() > MAX_PROMPT_BYTES {
+        return Err(Failure::Usage(format!(
+            "the prompt on stdin is longer than the {MAX_TEST_PROMPT_CHARS} characters a test \
+             takes; shorten it"
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::Usage("the prompt on stdin is not UTF-8 text".into()))?;
+    let prompt = text.trim_end_matches(['\n', '\r']);
+    if prompt.is_empty() {
+        return Err(Failure::Usage(
+            "--prompt-stdin found no prompt on stdin: pipe one in, or leave out \
+             --prompt-stdin to send the agent's default prompt"
+                .into(),
+        ));
+    }
+    Ok(prompt.to_owned())
+}
+
+/// What the spinner calls the profile: its name, provider and model when the agent
+/// says, else its id.
+async fn spinner_label(client: &Client, id: &str) -> String {
+    match client.call::<Get>(IdParams { id: id.to_owned() }).await {
+        Ok(profile) => shortened(&format!(
+            "{:?} ({}, {})",
+            profile.name, profile.provider, profile.model
+        )),
+        // The test itself will report the problem, in full.
+        Err(_) => shortened(&format!("profile {id}")),
+    }
+}
+
+fn shortened(text: &str) -> String {
+    if text.chars().count() <= SPINNER_LABEL_CHARS {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(SPINNER_LABEL_CHARS - 1).collect();
+    short.push('…');
+    short
+}
+
+/// A line on stderr that shows the test is running and for how long.
+struct Spinner {
+    label: String,
+    started: Instant,
+}
+
+impl Spinner {
+    fn new(label: String) -> Self {
+        Self {
+            label,
+            started: Instant::now(),
+        }
+    }
+
+    /// Waits for `work`, redrawing the spinner until it finishes. The first frame comes
+    /// after one tick, so a quick answer never flashes one; the line is cleared when
+    /// `work` finishes or this future is dropped (Ctrl-C).
+    async fn while_waiting<F: Future>(&self, work: F) -> F::Output {
+        let mut line = SpinnerLine { drawn: false };
+        let start = tokio::time::Instant::now() + SPINNER_TICK;
+        let mut ticks = tokio::time::interval_at(start, SPINNER_TICK);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        let mut work = std::pin::pin!(work);
+        let mut frame = 0;
+        loop {
+            tokio::select! {
+                biased;
+                output = &mut work => return output,
+                _ = ticks.tick() => {
+                    line.draw(&spinner_text(frame, &self.label, self.started.elapsed()));
+                    frame += 1;
+                }
+            }
+        }
+    }
+}
+
+fn spinner_text(frame: usize, label: &str, elapsed: Duration) -> String {
+    let glyph = SPINNER_FRAMES[frame % SPINNER_FRAMES.len()];
+    format!("{glyph} testing {label}… {:.1}s", elapsed.as_secs_f64())
+}
+
+/// The terminal line the spinner draws on; cleared when dropped, so whatever is printed
+/// next starts on a clean line.
+struct SpinnerLine {
+    drawn: bool,
+}
+
+impl SpinnerLine {
+    fn draw(&mut self, text: &str) {
+        let mut stderr = io::stderr().lock();
+        // Best effort: a spinner that cannot be drawn changes nothing about the test.
+        let _ = write!(stderr, "{CLEAR_LINE}{text}").and_then(|()| stderr.flush());
+        self.drawn = true;
+    }
+}
+
+impl Drop for SpinnerLine {
+    fn drop(&mut self) {
+        if self.drawn {
+            let mut stderr = io::stderr().lock();
+            let _ = write!(stderr, "{CLEAR_LINE}").and_then(|()| stderr.flush());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passed() -> TestOutcome {
+        TestOutcome {
+            profile_id: "0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b".into(),
+            success: true,
+            provider: "ollama".into(),
+            requested_model: "llama3.2".into(),
+            model: Some("llama3.2".into()),
+            http_status: Some(200),
+            attempts: 1,
+            streamed: true,
+            stage: TestStage::Complete,
+            timings: TestTimings {
+                queued_ms: 0.012,
+                connected_ms: Some(0.25),
+                headers_ms: Some(3.5),
+                first_token_ms: Some(120.84),
+                completed_ms: Some(410.2),
+                total_ms: 412.6,
+            },
+            usage: Some(TokenUsage {
+                input_tokens: Some(12),
+                output_tokens: Some(9),
+                total_tokens: Some(21),
+            }),
+            snippet: Some("Hello! I can help you learn today.".into()),
+            finish_reason: Some("stop".into()),
+            retry_after_ms: None,
+            error: None,
+        }
+    }
+
+    fn failed(error: WireError) -> TestOutcome {
+        TestOutcome {
+            success: false,
+            model: None,
+            http_status: Some(404),
+            streamed: false,
+            stage: TestStage::AwaitingFirstToken,
+            timings: TestTimings {
+                queued_ms: 0.012,
+                connected_ms: Some(0.25),
+                headers_ms: Some(3.5),
+                first_token_ms: None,
+                completed_ms: None,
+                total_ms: 4.125,
+            },
+            usage: None,
+            snippet: None,
+            finish_reason: None,
+            error: Some(error),
+            ..passed()
+        }
+    }
+
+    #[test]
+    fn a_passed_test_shows_the_reply_tokens_and_every_stage() {
+        assert_eq!(
+            render_outcome(&passed()),
+            "\
+test passed: ollama answered in 412.6 ms
+profile      0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b
+provider     ollama
+model        llama3.2
+http status  200
+attempts     1
+tokens       12 in, 9 out, 21 total
+finished by  stop
+reply form   streamed
+reply        Hello! I can help you learn today.
+
+STAGE            MS
+queued         0.01
+connected      0.25
+headers        3.50
+first token  120.84
+completed    410.20
+total        412.60"
+        );
+    }
+
+    #[test]
+    fn a_failed_test_shows_the_error_and_what_to_do() {
+        let error = WireError::new(
+            ErrorCode::ModelNotFound,
+            "Ollama has no model named `llama3.2`",
+        )
+        .with_remediation("Pull it first: `ollama pull llama3.2`.");
+        assert_eq!(
+            render_outcome(&failed(error)),
+            "\
+test failed: MODEL_NOT_FOUND: Ollama has no model named `llama3.2`
+  Pull it first: `ollama pull llama3.2`.
+profile      0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b
+provider     ollama
+model        llama3.2 (did not answer)
+http status  404
+attempts     1
+reached      response headers, no reply text
+tokens       not reported
+
+STAGE          MS
+queued       0.01
+connected    0.25
+headers      3.50
+first token     -
+completed       -
+total        4.12"
+        );
+    }
+
+    #[test]
+    fn a_rate_limited_test_says_when_to_retry() {
+        let error = WireError::new(ErrorCode::RateLimited, "the provider is rate-limiting")
+            .with_remediation("Wait, then test again.");
+        let outcome = TestOutcome {
+            http_status: Some(429),
+            attempts: 3,
+            stage: TestStage::AwaitingHeaders,
+            retry_after_ms: Some(2_500),
+            ..failed(error)
+        };
+        let text = render_outcome(&outcome);
+        assert!(
+            text.starts_with(
+                "test failed: RATE_LIMITED: the provider is rate-limiting\n  \
+                 Wait, then test again.\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\nhttp status  429\n"), "{text}");
+        assert!(text.contains("\nattempts     3\n"), "{text}");
+        assert!(text.contains("\nretry after  2.50 s\n"), "{text}");
+        assert!(
+            text.ends_with(
+                "\n(stages from the start of attempt 3 of 3; total includes the queue, every \
+                 attempt and every wait between them)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn stages_not_reached_show_a_dash() {
+        let error = WireError::new(ErrorCode::Unreachable, "connection refused")
+            .with_remediation("Start the server.");
+        let outcome = TestOutcome {
+            http_status: None,
+            attempts: 1,
+            stage: TestStage::Connecting,
+            timings: TestTimings {
+                queued_ms: 1.0,
+                total_ms: 2.0,
+                ..TestTimings::default()
+            },
+            ..failed(error)
+        };
+        let text = render_outcome(&outcome);
+        assert!(text.contains("\nhttp status  -\n"), "{text}");
+        assert!(
+            text.ends_with(
+                "\
+STAGE          MS
+queued       1.00
+connected       -
+headers         -
+first token     -
+completed       -
+total        2.00"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_refused_key_points_at_the_command_that_replaces_it() {
+        let error = WireError::new(ErrorCode::AuthFailed, "the provider refused the API key")
+            .with_remediation("Check the key.");
+        let text = render_outcome(&failed(error));
+        assert!(
+            text.contains(
+                "\n  Check the key.\n  Here: `llm-console profiles update \
+                 0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b --with-api-key`.\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn another_model_or_partial_usage_is_said_as_it_is() {
+        let outcome = TestOutcome {
+            model: Some("llama3.2:latest".into()),
+            usage: Some(TokenUsage {
+                output_tokens: Some(9),
+                ..TokenUsage::default()
+            }),
+            streamed: false,
+            ..passed()
+        };
+        let text = render_outcome(&outcome);
+        assert!(
+            text.contains("\nmodel        llama3.2:latest (the profile names llama3.2)\n"),
+            "{text}"
+        );
+        assert!(text.contains("\ntokens       9 out\n"), "{text}");
+        assert!(text.contains("\nreply form   one JSON body\n"), "{text}");
+    }
+
+    #[test]
+    fn a_piped_prompt_loses_only_its_final_line_breaks() {
+        assert_eq!(prompt_from("Say hi\n".as_bytes()).unwrap(), "Say hi");
+        assert_eq!(prompt_from("Say hi\r\n\n".as_bytes()).unwrap(), "Say hi");
+        assert_eq!(
+            prompt_from("  two\nlines  \n".as_bytes()).unwrap(),
+            "  two\nlines  "
+        );
+        for nothing in ["", "\n", "\r\n"] {
+            let failure = prompt_from(nothing.as_bytes()).unwrap_err();
+            assert_eq!(failure.code(), "USAGE", "{nothing:?}");
+        }
+    }
+
+    #[test]
+    fn a_prompt_too_long_for_any_test_is_refused_without_reading_on() {
+        let widest = "€".repeat(MAX_TEST_PROMPT_CHARS);
+        assert_eq!(prompt_from(widest.as_bytes()).unwrap(), widest);
+        let endless = io::repeat(b'a');
+        let failure = prompt_from(endless).unwrap_err();
+        assert_eq!(failure.code(), "USAGE");
+        assert!(
+            failure.message().contains("longer than"),
+            "{}",
+            failure.message()
+        );
+        let failure = prompt_from(&[0xff, 0xfe][..]).unwrap_err();
+        assert!(failure.message().contains("UTF-8"), "{}", failure.message());
+    }
+
+    #[test]
+    fn the_spinner_names_the_profile_and_counts_seconds() {
+        assert_eq!(
+            spinner_text(
+                0,
+                "\"Local\" (ollama, llama3.2)",
+                Duration::from_millis(1_234)
+            ),
+            "⠋ testing \"Local\" (ollama, llama3.2)… 1.2s"
+        );
+        assert!(spinner_text(11, "x", Duration::ZERO).starts_with('⠙'));
+        let long = shortened(&"m".repeat(200));
+        assert_eq!(long.chars().count(), SPINNER_LABEL_CHARS);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn consent_is_given_with_update_here() {
+        let err = ClientError::Remote(WireError::new(ErrorCode::ConsentRequired, "remote"));
+        let failure = failure(err, "id-1", Output::new(false));
+        assert!(
+            failure
+                .remediation()
+                .unwrap()
+                .contains("`llm-console profiles update id-1 --consent`"),
+            "{failure:?}"
+        );
+    }
+}
