@@ -79,6 +79,7 @@ pub fn run_blocking(config: AgentConfig) -> Result<(), AgentError> {
 /// Runs the agent until `shutdown` is cancelled (or a client calls `agent.shutdown`).
 pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(), AgentError> {
     providers::http::install_crypto_provider();
+    providers::http::preload_tls_config();
     let _lock = DataDirLock::acquire(&config.data_dir)?;
     let listener = ipc::socket::bind(&config.socket)?;
     let journal_dir = config.data_dir.join("diagnostics");

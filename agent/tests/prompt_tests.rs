@@ -170,14 +170,19 @@ fn job(target: Target, timeout: Duration) -> TestJob {
         deadline: received + timeout,
         cancel: CancellationToken::new(),
         shutdown: CancellationToken::new(),
+        parallelism: 1,
     }
+}
+
+/// A turn from a governor of its own.
+fn alone() -> llm_agent::providers::governor::Ticket {
+    Arc::new(Governor::new(1)).enqueue()
 }
 
 async fn test_with(kind: Kind, base: &str, timeout: Duration) -> TestOutcome {
     http::install_crypto_provider();
     let job = job(kind.target(base, &[]), timeout);
-    let governor = Governor::new(job.target.parallelism());
-    run_test(&job, &governor).await
+    run_test(&job, alone()).await
 }
 
 async fn test(kind: Kind, fixture: &HttpFixture) -> TestOutcome {
@@ -333,7 +338,7 @@ async fn a_profile_without_its_required_key_fails_before_sending() {
         Duration::from_secs(5),
     );
     job.target.api_key = None;
-    let outcome = run_test(&job, &Governor::new(1)).await;
+    let outcome = run_test(&job, alone()).await;
     assert_eq!(code(&outcome), Some(ErrorCode::AuthFailed));
     assert_eq!(outcome.attempts, 0);
     assert_eq!(outcome.stage, TestStage::Queued);
@@ -607,7 +612,7 @@ async fn a_base_url_without_v1_is_pointed_out() {
     target.endpoint = fixture.url().parse().unwrap();
     target.provider = "lm_studio".into();
     target.api_key = None;
-    let outcome = run_test(&job(target, Duration::from_secs(5)), &Governor::new(1)).await;
+    let outcome = run_test(&job(target, Duration::from_secs(5)), alone()).await;
     assert_eq!(
         code(&outcome),
         Some(ErrorCode::InvalidResponse),
@@ -631,7 +636,7 @@ async fn a_cancel_mid_stream_stops_at_once_and_drops_the_request() {
         http::install_crypto_provider();
         let job = job(kind.target(&fixture.url(), &[]), Duration::from_secs(30));
         let cancel = job.cancel.clone();
-        let running = tokio::spawn(async move { run_test(&job, &Governor::new(1)).await });
+        let running = tokio::spawn(async move { run_test(&job, alone()).await });
         fixture.wait_for_requests(1, Duration::from_secs(5)).await;
         tokio::time::sleep(Duration::from_millis(50)).await;
         let cancelled_at = Instant::now();
@@ -671,14 +676,9 @@ async fn a_limit_of_one_runs_five_tests_one_at_a_time_in_order() {
         );
         assert_eq!(job.target.parallelism(), 1);
         job.prompt = Zeroizing::new(format!("prompt {i}"));
-        let shared = governor.clone();
-        tasks.push(tokio::spawn(async move { run_test(&job, &shared).await }));
-        // Let it reach the queue before the next one starts.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while governor.waiting() + governor.running() < i + 1 {
-            assert!(Instant::now() < deadline, "test {i} never queued");
-            tokio::task::yield_now().await;
-        }
+        // The place is taken in this order, as the tester actor does.
+        let ticket = governor.enqueue();
+        tasks.push(tokio::spawn(async move { run_test(&job, ticket).await }));
     }
     let mut queued = Vec::new();
     for task in tasks {
@@ -718,10 +718,54 @@ async fn shutdown_cancels_a_running_test_with_its_own_reason() {
     let shutdown = CancellationToken::new();
     job.cancel = shutdown.child_token();
     job.shutdown = shutdown.clone();
-    let running = tokio::spawn(async move { run_test(&job, &Governor::new(1)).await });
+    let running = tokio::spawn(async move { run_test(&job, alone()).await });
     fixture.wait_for_requests(1, Duration::from_secs(5)).await;
     shutdown.cancel();
     let outcome = running.await.unwrap();
     assert_eq!(code(&outcome), Some(ErrorCode::Cancelled));
     assert!(outcome.error.unwrap().message.contains("shutting down"));
+}
+
+#[tokio::test]
+async fn a_reply_ends_at_its_end_marker_whatever_the_connection_does() {
+    for kind in KINDS {
+        let (content_type, pieces) = kind.stream_pieces(&["All", " done"]);
+        let whole = pieces.concat();
+        for then_close in [false, true] {
+            let whole = whole.clone();
+            let fixture = HttpFixture::start(move |_| {
+                let script = Script::new()
+                    .header("content-type", content_type)
+                    .chunk(whole.clone());
+                // Keep the connection open after the end marker, or drop it.
+                if then_close {
+                    script.close()
+                } else {
+                    script.stall()
+                }
+            })
+            .await;
+            let outcome = test_with(kind, &fixture.url(), Duration::from_secs(5)).await;
+            assert!(outcome.success, "{kind:?} close={then_close}: {outcome:?}");
+            assert_eq!(outcome.snippet.as_deref(), Some("All done"));
+            assert!(
+                outcome.timings.total_ms < 4000.0,
+                "{kind:?}: it stopped at the end marker"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_localhost_name_is_pinned_to_loopback_not_resolved() {
+    let fixture = HttpFixture::start(|_| Kind::Ollama.stream(&["hi"])).await;
+    let port = fixture.addr().port();
+    // No DNS server knows this name: only pinning reaches the fixture.
+    let outcome = test_with(
+        Kind::Ollama,
+        &format!("http://tutor-test.localhost:{port}"),
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(outcome.success, "{outcome:?}");
 }

@@ -16,8 +16,13 @@ use llm_agent_protocol::methods::Method;
 use llm_agent_protocol::methods::profiles::{self, TestOutcome};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
+
 use super::ActorSlot;
 use super::diagnostics::{self, DiagnosticsHandle};
+use crate::providers::Failure;
 use crate::providers::governor::Governor;
 use crate::providers::run::{self, TestJob};
 
@@ -97,7 +102,7 @@ impl TesterArgs {
         if governors.len() > MAX_IDLE_GOVERNORS {
             governors.retain(|_, governor| Arc::strong_count(governor) > 1);
         }
-        let limit = job.target.parallelism();
+        let limit = job.parallelism;
         let governor = governors
             .entry(job.target.origin.clone())
             .or_insert_with(|| Arc::new(Governor::new(limit)))
@@ -114,13 +119,23 @@ impl TesterArgs {
             correlation_id,
             reply,
         } = start;
-        let governor = self.governor(&job);
+        // The place in the queue is taken here, in the order the actor receives tests.
+        let ticket = self.governor(&job).enqueue();
         let diagnostics = self.diagnostics.clone();
-        let running = self.running.clone();
-        running.fetch_add(1, Relaxed);
+        let running = Running::start(self.running.clone());
         tokio::spawn(async move {
-            let outcome = run::run_test(&job, &governor).await;
-            running.fetch_sub(1, Relaxed);
+            // A bug in a test must not lose its answer, its event or the gauge.
+            let outcome = AssertUnwindSafe(run::run_test(&job, ticket))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| {
+                    tracing::error!("a prompt test panicked");
+                    run::failed(
+                        &job,
+                        Failure::internal("the prompt test hit an internal error"),
+                    )
+                });
+            drop(running);
             let result = outcome
                 .error
                 .as_ref()
@@ -147,6 +162,22 @@ impl TesterArgs {
             // The caller may have gone (a cancel): nobody to answer then.
             let _ = reply.send(outcome);
         });
+    }
+}
+
+/// Counts a test as running until dropped, however the test ends.
+struct Running(Arc<AtomicU64>);
+
+impl Running {
+    fn start(gauge: Arc<AtomicU64>) -> Self {
+        gauge.fetch_add(1, Relaxed);
+        Running(gauge)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
     }
 }
 

@@ -336,6 +336,7 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
             "the profile's endpoint is not a valid URL",
         )
     })?;
+    let parallelism = target.shared_parallelism(&snapshot.profiles);
     // A client's cancel drops this future, and with it the guard: the test stops.
     let cancel = state.shutdown.child_token();
     let stop_on_drop = cancel.clone().drop_guard();
@@ -347,6 +348,7 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
         deadline,
         cancel,
         shutdown: state.shutdown.clone(),
+        parallelism,
     };
     let outcome = state.tester.run(job, call.correlation_id.clone()).await?;
     stop_on_drop.disarm();

@@ -19,18 +19,7 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
         "messages": [{"role": "user", "content": prompt}],
         "stream": true,
     });
-    // The base URL is `https://api.anthropic.com`; accept one that already ends in /v1.
-    let path = if target
-        .endpoint
-        .path()
-        .trim_end_matches('/')
-        .ends_with("/v1")
-    {
-        "messages"
-    } else {
-        "v1/messages"
-    };
-    let mut request = Request::json(target.url(path), &body);
+    let mut request = Request::json(url(target), &body);
     request.headers.push((
         reqwest::header::HeaderName::from_static("anthropic-version"),
         reqwest::header::HeaderValue::from_static(API_VERSION),
@@ -44,6 +33,21 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
     }
 }
 
+/// `{endpoint}/v1/messages`; the base URL is `https://api.anthropic.com`, and one that
+/// already ends in `/v1` is accepted.
+pub fn url(target: &Target) -> url::Url {
+    if target
+        .endpoint
+        .path()
+        .trim_end_matches('/')
+        .ends_with("/v1")
+    {
+        target.url("messages")
+    } else {
+        target.url("v1/messages")
+    }
+}
+
 /// One server-sent event of a streamed reply.
 pub fn on_event(event: Option<&str>, data: &str, reply: &mut Reply) -> Result<(), ReplyError> {
     let value = super::parse_json(data)?;
@@ -54,6 +58,7 @@ pub fn on_event(event: Option<&str>, data: &str, reply: &mut Reply) -> Result<()
         .ok_or_else(|| shape("a stream event has no `type`"))?;
     match kind {
         "message_start" => {
+            reply.started = true;
             let message = value
                 .get("message")
                 .ok_or_else(|| shape("`message_start` has no `message`"))?;
@@ -69,7 +74,12 @@ pub fn on_event(event: Option<&str>, data: &str, reply: &mut Reply) -> Result<()
             reply.set_finish(value.pointer("/delta/stop_reason"));
             read_usage(value.get("usage"), reply);
         }
-        "message_stop" => reply.done = true,
+        "message_stop" => {
+            if !reply.started {
+                return Err(shape("the stream ended before any reply"));
+            }
+            reply.end();
+        }
         "error" => return Err(ReplyError::Provider(ProviderMessage::from_json(&value))),
         _ => {}
     }
@@ -98,7 +108,7 @@ pub fn on_body(body: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
     }
     reply.set_finish(body.get("stop_reason"));
     read_usage(body.get("usage"), reply);
-    reply.done = true;
+    reply.end();
     Ok(())
 }
 
@@ -156,7 +166,7 @@ mod tests {
         )
         .unwrap();
         assert!(reply.done);
-        assert_eq!(reply.snippet().as_deref(), Some("Ready to help."));
+        assert_eq!(reply.snippet(None).as_deref(), Some("Ready to help."));
         assert_eq!(reply.model.as_deref(), Some("claude-sonnet-4-5-20250929"));
         assert_eq!(
             (
@@ -180,7 +190,7 @@ mod tests {
         assert!(matches!(err, ReplyError::Provider(m) if m.has_kind("overloaded_error")));
         let mut reply = Reply::default();
         on_body(&json!({"type":"message","model":"claude-haiku-4-5","content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":2}}), &mut reply).unwrap();
-        assert_eq!(reply.snippet().as_deref(), Some("Hi"));
+        assert_eq!(reply.snippet(None).as_deref(), Some("Hi"));
         assert!(matches!(
             on_body(&json!({"choices":[]}), &mut Reply::default()),
             Err(ReplyError::Shape(_))

@@ -20,7 +20,8 @@ pub fn deployment(target: &Target) -> &str {
         .unwrap_or(&target.model)
 }
 
-pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
+/// `{endpoint}/openai/deployments/{deployment}/chat/completions?api-version=...`.
+pub fn url(target: &Target) -> url::Url {
     let api_version = target
         .options
         .get("api_version")
@@ -33,6 +34,10 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
     ));
     url.query_pairs_mut()
         .append_pair("api-version", api_version);
+    url
+}
+
+pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
     // Reasoning deployments (o1, o3, o4, gpt-5) refuse `max_tokens`; older API versions
     // do not know `max_completion_tokens`, so choose by the model's family.
     let family = target.model.to_ascii_lowercase();
@@ -49,7 +54,7 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
         "stream": true,
     });
     body[tokens_field] = json!(MAX_REPLY_TOKENS);
-    let request = Request::json(url, &body);
+    let request = Request::json(url(target), &body);
     match &target.api_key {
         Some(key) => request.secret_header(
             reqwest::header::HeaderName::from_static("api-key"),

@@ -127,28 +127,24 @@ pub fn for_status(
             ErrorCode::InvalidResponse,
             format!(
                 "{name} answered HTTP {code} at {}: nothing serves {} there",
-                target.url_path_for_messages(),
+                target.dialect.url(target).path(),
                 target.dialect.describe()
             ),
             wrong_path_remediation(target),
         ),
-        500..=599 => {
-            let mut failure = Failure::new(
-                ErrorCode::ProviderError,
-                format!("{name} failed with HTTP {code}{quoted}"),
-                if target.is_local {
-                    format!(
-                        "Look at {name}'s console output: the model may have failed to load (not enough memory?). Then test again."
-                    )
-                } else {
-                    format!(
-                        "{name} has a problem on its side: test again in a minute, and check its status page if it persists."
-                    )
-                },
-            );
-            failure.retry_after = retry_after;
-            failure
-        }
+        500..=599 => Failure::new(
+            ErrorCode::ProviderError,
+            format!("{name} failed with HTTP {code}{quoted}"),
+            if target.is_local {
+                format!(
+                    "Look at {name}'s console output: the model may have failed to load (not enough memory?). Then test again."
+                )
+            } else {
+                format!(
+                    "{name} has a problem on its side: test again in a minute, and check its status page if it persists."
+                )
+            },
+        ),
         _ => Failure::new(
             ErrorCode::ProviderError,
             format!("{name} refused the request with HTTP {code}{quoted}"),
@@ -488,14 +484,4 @@ pub fn timed_out(
         ),
     };
     Failure::new(ErrorCode::Timeout, message, remediation)
-}
-
-impl Target {
-    /// The path a test posts to, for messages.
-    pub fn url_path_for_messages(&self) -> String {
-        match self.dialect.request(self, "") {
-            Ok(request) => request.url.path().to_owned(),
-            Err(_) => self.endpoint.path().to_owned(),
-        }
-    }
 }

@@ -150,7 +150,8 @@ fn dispatch<E>(
     on_event: &mut impl FnMut(Option<&str>, &str) -> Result<(), E>,
 ) -> Result<(), E> {
     let name = event.take();
-    match data.take() {
+    // An event with no data, or empty data, is not dispatched (the HTML standard).
+    match data.take().filter(|data| !data.is_empty()) {
         Some(data) => on_event(name.as_deref(), &data),
         None => Ok(()),
     }
@@ -239,5 +240,6 @@ mod tests {
             [(None, "{\"x\":1}".into())]
         );
         assert!(events_of(&["event: ping\n\n"]).is_empty());
+        assert!(events_of(&["data:\n\n", "data: \n\n"]).is_empty());
     }
 }

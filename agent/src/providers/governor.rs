@@ -1,91 +1,166 @@
 //! The governor of one provider endpoint: at most `limit` requests at once, the rest
-//! waiting in a FIFO queue. Built on tokio's semaphore, which is fair: permits go out in
-//! the order they were asked for. A waiter that gives up (deadline, cancel) leaves the
-//! queue when its future is dropped.
+//! waiting in a FIFO queue.
 //!
-//! The limit can change while requests are queued (a profile's `parallelism` option was
-//! edited): raising it lets waiters in at once; lowering it takes permits back as they
-//! are returned.
+//! A test takes its place in the queue synchronously ([`Governor::enqueue`]), when the
+//! tester actor handles its message, so the order is the order the actor received the
+//! tests, whatever the order their tasks first run in. A waiter that gives up (deadline,
+//! cancel) leaves the queue when its [`Ticket`] is dropped. The limit can change while
+//! tests wait (a profile's `parallelism` option was edited): a raise lets waiters in at
+//! once, a cut holds every waiter until the running ones are below the new limit.
 
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::oneshot;
 
 pub struct Governor {
-    permits: Arc<Semaphore>,
-    limit: Mutex<usize>,
-    waiting: AtomicUsize,
+    state: Mutex<State>,
+}
+
+struct State {
+    limit: usize,
+    running: usize,
+    next_ticket: u64,
+    queue: VecDeque<(u64, oneshot::Sender<()>)>,
+}
+
+/// A place in the queue; [`Ticket::turn`] waits for the turn itself.
+pub struct Ticket {
+    governor: Arc<Governor>,
+    place: Place,
+}
+
+enum Place {
+    /// Given a turn at once.
+    Granted,
+    Waiting(u64, oneshot::Receiver<()>),
+    /// Turned into a [`Turn`], which now owns the running slot.
+    Taken,
 }
 
 /// A turn to send requests; the next waiter goes when it is dropped.
 pub struct Turn {
-    _permit: OwnedSemaphorePermit,
+    governor: Arc<Governor>,
 }
 
 impl Governor {
     pub fn new(limit: usize) -> Self {
-        let limit = limit.max(1);
         Governor {
-            permits: Arc::new(Semaphore::new(limit)),
-            limit: Mutex::new(limit),
-            waiting: AtomicUsize::new(0),
+            state: Mutex::new(State {
+                limit: limit.max(1),
+                running: 0,
+                next_ticket: 0,
+                queue: VecDeque::new(),
+            }),
         }
     }
 
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub fn limit(&self) -> usize {
-        *self.limit.lock().unwrap_or_else(PoisonError::into_inner)
+        self.state().limit
     }
 
-    /// Requests waiting for a turn now.
+    /// Tests waiting for a turn now.
     pub fn waiting(&self) -> usize {
-        self.waiting.load(Relaxed)
+        self.state().queue.len()
     }
 
-    /// Requests holding a turn now.
+    /// Tests holding a turn now.
     pub fn running(&self) -> usize {
-        self.limit()
-            .saturating_sub(self.permits.available_permits())
+        self.state().running
     }
 
     /// Changes the limit (at least 1).
     pub fn set_limit(&self, limit: usize) {
-        let limit = limit.max(1);
-        let mut current = self.limit.lock().unwrap_or_else(PoisonError::into_inner);
-        if limit > *current {
-            self.permits.add_permits(limit - *current);
-        } else if limit < *current {
-            let excess = *current - limit;
-            let taken = self.permits.forget_permits(excess);
-            if taken < excess {
-                // The rest are in use: take them back as they are returned, in line with
-                // the waiters.
-                let permits = self.permits.clone();
-                let owed = u32::try_from(excess - taken).unwrap_or(u32::MAX);
-                tokio::spawn(async move {
-                    if let Ok(permits) = permits.acquire_many_owned(owed).await {
-                        permits.forget();
-                    }
-                });
-            }
-        }
-        *current = limit;
+        let mut state = self.state();
+        state.limit = limit.max(1);
+        state.admit();
     }
 
-    /// Waits for a turn, in arrival order. `None` only if the governor was torn down.
-    pub async fn turn(&self) -> Option<Turn> {
-        self.waiting.fetch_add(1, Relaxed);
-        let _waiting = Decrement(&self.waiting);
-        let permit = self.permits.clone().acquire_owned().await.ok()?;
-        Some(Turn { _permit: permit })
+    /// Takes a place at the back of the queue, or a turn at once when one is free and
+    /// nobody waits.
+    pub fn enqueue(self: &Arc<Self>) -> Ticket {
+        let mut state = self.state();
+        let place = if state.queue.is_empty() && state.running < state.limit {
+            state.running += 1;
+            Place::Granted
+        } else {
+            let (sender, receiver) = oneshot::channel();
+            let ticket = state.next_ticket;
+            state.next_ticket += 1;
+            state.queue.push_back((ticket, sender));
+            Place::Waiting(ticket, receiver)
+        };
+        Ticket {
+            governor: self.clone(),
+            place,
+        }
+    }
+
+    fn release(&self) {
+        let mut state = self.state();
+        state.running = state.running.saturating_sub(1);
+        state.admit();
     }
 }
 
-struct Decrement<'a>(&'a AtomicUsize);
+impl State {
+    /// Gives turns to the front of the queue while the limit allows.
+    fn admit(&mut self) {
+        while self.running < self.limit {
+            let Some((_, waiter)) = self.queue.pop_front() else {
+                return;
+            };
+            // A waiter whose ticket is gone cannot take the turn: try the next one.
+            if waiter.send(()).is_ok() {
+                self.running += 1;
+            }
+        }
+    }
+}
 
-impl Drop for Decrement<'_> {
+impl Ticket {
+    /// Waits for the turn.
+    pub async fn turn(mut self) -> Turn {
+        if let Place::Waiting(_, receiver) = &mut self.place {
+            // The sender lives in the queue until it admits us; the governor outlives
+            // the ticket, so it is never dropped unsent.
+            let _ = receiver.await;
+        }
+        self.place = Place::Taken;
+        Turn {
+            governor: self.governor.clone(),
+        }
+    }
+}
+
+impl Drop for Ticket {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Relaxed);
+        match &mut self.place {
+            Place::Taken => {}
+            Place::Granted => self.governor.release(),
+            Place::Waiting(ticket, receiver) => {
+                let mut state = self.governor.state();
+                let before = state.queue.len();
+                let ticket = *ticket;
+                state.queue.retain(|(t, _)| *t != ticket);
+                let still_queued = state.queue.len() < before;
+                // Admitted but gone before it noticed: hand the turn on.
+                if !still_queued && receiver.try_recv().is_ok() {
+                    state.running = state.running.saturating_sub(1);
+                    state.admit();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.governor.release();
     }
 }
 
@@ -95,79 +170,81 @@ mod tests {
 
     use super::*;
 
-    /// Lets spawned tasks run until they block.
-    async fn settle() {
-        for _ in 0..10 {
-            tokio::task::yield_now().await;
-        }
-    }
-
     #[tokio::test]
-    async fn turns_go_in_arrival_order_one_at_a_time() {
+    async fn turns_go_in_enqueue_order_one_at_a_time() {
         let governor = Arc::new(Governor::new(1));
         let order = Arc::new(Mutex::new(Vec::new()));
-        let first = governor.turn().await.unwrap();
+        let first = governor.enqueue().turn().await;
+        let tickets: Vec<_> = (0..5).map(|_| governor.enqueue()).collect();
+        assert_eq!(governor.waiting(), 5);
+        // Their tasks start in reverse: the order is still the enqueue order.
         let mut tasks = Vec::new();
-        for i in 0..5 {
-            let (governor, order) = (governor.clone(), order.clone());
+        for (i, ticket) in tickets.into_iter().enumerate().rev() {
+            let order = order.clone();
             tasks.push(tokio::spawn(async move {
-                let _turn = governor.turn().await.unwrap();
+                let _turn = ticket.turn().await;
                 order.lock().unwrap().push(i);
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }));
-            settle().await;
         }
-        assert_eq!(governor.waiting(), 5);
         assert_eq!(governor.running(), 1);
         drop(first);
         for task in tasks {
             task.await.unwrap();
         }
         assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3, 4]);
-        assert_eq!(governor.waiting(), 0);
+        assert_eq!((governor.waiting(), governor.running()), (0, 0));
     }
 
     #[tokio::test]
     async fn a_waiter_that_gives_up_leaves_the_queue() {
         let governor = Arc::new(Governor::new(1));
-        let held = governor.turn().await.unwrap();
-        let gave_up = tokio::time::timeout(Duration::from_millis(5), governor.turn()).await;
+        let held = governor.enqueue().turn().await;
+        let gave_up =
+            tokio::time::timeout(Duration::from_millis(5), governor.enqueue().turn()).await;
         assert!(gave_up.is_err());
         assert_eq!(governor.waiting(), 0);
-        let next = {
-            let governor = governor.clone();
-            tokio::spawn(async move { governor.turn().await.map(drop) })
-        };
-        settle().await;
+        let next = governor.enqueue();
         drop(held);
-        assert!(
-            next.await.unwrap().is_some(),
-            "the queue moves on past the one that left"
-        );
+        let turn = tokio::time::timeout(Duration::from_millis(100), next.turn()).await;
+        assert!(turn.is_ok(), "the queue moves on past the one that left");
     }
 
     #[tokio::test]
-    async fn the_limit_changes_under_load() {
+    async fn an_admitted_ticket_dropped_unseen_hands_its_turn_on() {
         let governor = Arc::new(Governor::new(1));
-        let a = governor.turn().await.unwrap();
+        let held = governor.enqueue().turn().await;
+        let admitted_unseen = governor.enqueue();
+        let next = governor.enqueue();
+        drop(held);
+        assert_eq!(governor.running(), 1, "the first waiter was admitted");
+        drop(admitted_unseen);
+        let turn = tokio::time::timeout(Duration::from_millis(100), next.turn()).await;
+        assert!(turn.is_ok(), "the turn passed on");
+        assert_eq!(governor.running(), 1);
+        drop(turn);
+        assert_eq!(governor.running(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_granted_ticket_never_turned_gives_its_slot_back() {
+        let governor = Arc::new(Governor::new(1));
+        drop(governor.enqueue());
+        assert_eq!(governor.running(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_limit_changes_under_load_and_applies_to_the_queue() {
+        let governor = Arc::new(Governor::new(1));
+        let a = governor.enqueue().turn().await;
+        let waiting: Vec<_> = (0..3).map(|_| governor.enqueue()).collect();
         governor.set_limit(2);
-        let b = tokio::time::timeout(Duration::from_millis(50), governor.turn())
-            .await
-            .expect("a raised limit lets a waiter in")
-            .unwrap();
+        assert_eq!(governor.running(), 2, "a raise lets a waiter in at once");
         governor.set_limit(1);
         drop(a);
-        settle().await;
-        assert!(
-            tokio::time::timeout(Duration::from_millis(20), governor.turn())
-                .await
-                .is_err(),
-            "a lowered limit holds while the old turns are out"
-        );
-        drop(b);
-        settle().await;
-        let c = tokio::time::timeout(Duration::from_millis(50), governor.turn()).await;
-        assert!(c.is_ok(), "one turn again once both are back");
-        assert_eq!(governor.limit(), 1);
+        assert_eq!(governor.running(), 1, "a cut holds the queue");
+        assert_eq!(governor.waiting(), 2);
+        drop(waiting);
+        assert_eq!((governor.running(), governor.waiting()), (0, 0));
     }
 }

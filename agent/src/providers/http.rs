@@ -8,6 +8,7 @@
 //! certificates, happens once.
 
 use std::future::Future;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
@@ -25,6 +26,14 @@ pub const USER_AGENT: &str = concat!("llm-agent/", env!("CARGO_PKG_VERSION"));
 /// do nothing.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Loads the TLS configuration (the system's trusted roots) on a blocking thread, so the
+/// first https test does not load it on the runtime's thread. Touches no network.
+pub fn preload_tls_config() {
+    std::thread::spawn(|| {
+        tls_config();
+    });
 }
 
 /// The TLS configuration: the platform's verifier (the OS's trusted roots, so a
@@ -75,6 +84,21 @@ pub fn client(target: &Target, clock: &ConnectClock) -> Result<reqwest::Client, 
         builder.no_proxy()
     } else {
         builder
+    };
+    // `localhost` names are this machine by definition (RFC 6761): never ask DNS, whose
+    // answer could send the request, and its key, elsewhere.
+    let builder = match (target.is_local, target.endpoint.host()) {
+        (true, Some(url::Host::Domain(name))) => {
+            let port = target.endpoint.port_or_known_default().unwrap_or(80);
+            builder.resolve_to_addrs(
+                name,
+                &[
+                    SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+                    SocketAddr::from((Ipv6Addr::LOCALHOST, port)),
+                ],
+            )
+        }
+        _ => builder,
     };
     builder.build()
 }
@@ -219,7 +243,7 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         && ms.is_finite()
         && ms >= 0.0
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0).min(MAX));
+        return Some(Duration::try_from_secs_f64(ms / 1000.0).map_or(MAX, |d| d.min(MAX)));
     }
     let value = text("retry-after")?;
     if let Ok(secs) = value.parse::<f64>() {
@@ -280,6 +304,11 @@ mod tests {
         assert_eq!(
             retry_after(&headers(&[("retry-after", "99999999")])),
             Some(Duration::from_secs(3600))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "1e300")])),
+            Some(Duration::from_secs(3600)),
+            "a huge value is capped, never a panic"
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
         assert_eq!(retry_after(&headers(&[("retry-after", "-1")])), None);

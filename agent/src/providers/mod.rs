@@ -73,6 +73,16 @@ impl Dialect {
         }
     }
 
+    /// Where a prompt test posts.
+    pub fn url(self, target: &Target) -> Url {
+        match self {
+            Dialect::OpenAi => target.url("chat/completions"),
+            Dialect::Ollama => target.url("api/chat"),
+            Dialect::Anthropic => anthropic::url(target),
+            Dialect::Azure => azure::url(target),
+        }
+    }
+
     /// The request of a prompt test.
     pub fn request(self, target: &Target, prompt: &str) -> Result<Request, Failure> {
         match self {
@@ -155,13 +165,29 @@ impl Target {
         PROVIDERS_REQUIRING_KEY.contains(&self.provider.as_str())
     }
 
-    /// How many requests may go to this target's origin at once.
+    /// How many requests may go to this target's origin at once, by its own profile.
     pub fn parallelism(&self) -> usize {
-        model::parallelism(&self.options).unwrap_or(if self.is_remote_api() {
+        model::parallelism(&self.options).unwrap_or_else(|| self.default_parallelism())
+    }
+
+    fn default_parallelism(&self) -> usize {
+        if self.is_remote_api() {
             DEFAULT_REMOTE_PARALLELISM
         } else {
             DEFAULT_LOCAL_PARALLELISM
-        })
+        }
+    }
+
+    /// How many requests may go to this target's origin at once, given every profile:
+    /// profiles that share the origin share its limit, the smallest one any of them sets,
+    /// else the default for this target.
+    pub fn shared_parallelism(&self, profiles: &[RedactedProfile]) -> usize {
+        profiles
+            .iter()
+            .filter(|p| model::Origin::of(&p.endpoint).is_some_and(|o| o.as_str() == self.origin))
+            .filter_map(|p| model::parallelism(&p.metadata.options))
+            .min()
+            .unwrap_or_else(|| self.parallelism())
     }
 
     /// The endpoint's URL with `path` appended to its path (`/v1` + `chat/completions`).
@@ -259,8 +285,14 @@ pub struct Reply {
     text_chars: usize,
     pub usage: TokenUsage,
     pub finish_reason: Option<String>,
-    /// The dialect's end marker arrived (or a whole body was read).
+    /// The reply is complete: a finish reason or the end marker arrived, or a whole body
+    /// was read.
     pub done: bool,
+    /// The dialect's end marker arrived (`[DONE]`, `message_stop`, `done: true`): nothing
+    /// more needs reading.
+    pub ended: bool,
+    /// Some piece of the reply (not only an end marker) arrived.
+    pub started: bool,
 }
 
 /// Reply text kept before sanitizing: whitespace runs collapse, so keep a margin.
@@ -282,9 +314,15 @@ impl Reply {
         self.text_chars > 0
     }
 
-    /// The start of the reply, sanitized.
-    pub fn snippet(&self) -> Option<String> {
-        let snippet = sanitize(&self.text, MAX_SNIPPET_CHARS);
+    /// Marks the reply complete, with nothing more to read.
+    fn end(&mut self) {
+        self.done = true;
+        self.ended = true;
+    }
+
+    /// The start of the reply, sanitized, with `key` redacted (a server may echo it).
+    pub fn snippet(&self, key: Option<&str>) -> Option<String> {
+        let snippet = sanitize(&redact(&self.text, key), MAX_SNIPPET_CHARS);
         (!snippet.is_empty()).then_some(snippet)
     }
 
@@ -306,7 +344,7 @@ impl Reply {
         if usage.total_tokens.is_none()
             && let (Some(input), Some(output)) = (usage.input_tokens, usage.output_tokens)
         {
-            usage.total_tokens = Some(input + output);
+            usage.total_tokens = input.checked_add(output);
         }
     }
 }
@@ -375,12 +413,15 @@ impl ProviderMessage {
         ProviderMessage { message, kinds }.sanitized()
     }
 
-    /// Reads an error body; text that is not JSON is kept as the message.
-    pub fn from_body(body: &[u8]) -> ProviderMessage {
-        match serde_json::from_slice::<Value>(body) {
+    /// Reads an error body; text that is not JSON is kept as the message. `key` is
+    /// redacted first, before anything is cut short.
+    pub fn from_body(body: &[u8], key: Option<&str>) -> ProviderMessage {
+        let body = String::from_utf8_lossy(body);
+        let body = redact(&body, key);
+        match serde_json::from_str::<Value>(&body) {
             Ok(value) => ProviderMessage::from_json(&value),
             Err(_) => {
-                let text = String::from_utf8_lossy(body);
+                let text = body;
                 let looks_like_html = text.trim_start().starts_with('<');
                 ProviderMessage {
                     message: (!looks_like_html && !text.trim().is_empty())
@@ -410,6 +451,19 @@ impl ProviderMessage {
     pub fn has_kind(&self, kind: &str) -> bool {
         self.kinds.iter().any(|k| k.eq_ignore_ascii_case(kind))
     }
+}
+
+/// `text` with every occurrence of `key` replaced by `[redacted]`.
+pub fn redact<'a>(text: &'a str, key: Option<&str>) -> std::borrow::Cow<'a, str> {
+    match key.filter(|key| !key.is_empty() && text.contains(*key)) {
+        Some(key) => std::borrow::Cow::Owned(text.replace(key, "[redacted]")),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// Whether a JSON value carries an error (`"error": null` does not).
+fn has_error(value: &Value) -> bool {
+    value.get("error").is_some_and(|error| !error.is_null())
 }
 
 /// Text as a learner may see it: control and invisible formatting characters (bidi
@@ -483,7 +537,7 @@ mod tests {
     #[test]
     fn provider_messages_in_every_dialects_shape() {
         let openai = br#"{"error":{"message":"The model `gpt-9` does not exist","type":"invalid_request_error","param":null,"code":"model_not_found"}}"#;
-        let m = ProviderMessage::from_body(openai);
+        let m = ProviderMessage::from_body(openai, None);
         assert_eq!(
             m.message.as_deref(),
             Some("The model `gpt-9` does not exist")
@@ -491,25 +545,46 @@ mod tests {
         assert!(m.has_kind("model_not_found"));
         let ollama = br#"{"error":"model \"x\" not found, try pulling it first"}"#;
         assert_eq!(
-            ProviderMessage::from_body(ollama).message.as_deref(),
+            ProviderMessage::from_body(ollama, None).message.as_deref(),
             Some("model \"x\" not found, try pulling it first")
         );
         let anthropic =
             br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
-        assert!(ProviderMessage::from_body(anthropic).has_kind("overloaded_error"));
+        assert!(ProviderMessage::from_body(anthropic, None).has_kind("overloaded_error"));
         let vllm = br#"{"object":"error","message":"The model `m` does not exist.","type":"NotFoundError","code":404}"#;
-        let m = ProviderMessage::from_body(vllm);
+        let m = ProviderMessage::from_body(vllm, None);
         assert!(m.has_kind("404") && m.has_kind("notfounderror"));
         assert_eq!(
-            ProviderMessage::from_body(b"<html><body>502</body></html>").message,
+            ProviderMessage::from_body(b"<html><body>502</body></html>", None).message,
             None
         );
         assert_eq!(
-            ProviderMessage::from_body(b"upstream\nfailed")
+            ProviderMessage::from_body(b"upstream\nfailed", None)
                 .message
                 .as_deref(),
             Some("upstream failed")
         );
+    }
+
+    #[test]
+    fn a_key_is_redacted_before_a_message_is_cut() {
+        let key = "sk-live-0123456789abcdef";
+        let body = format!(r#"{{"error":{{"message":"{} {key}"}}}}"#, "x".repeat(180));
+        let said = ProviderMessage::from_body(body.as_bytes(), Some(key));
+        let message = said.message.unwrap();
+        assert!(!message.contains("sk-live-01"), "{message}");
+        let mut reply = Reply::default();
+        reply.push_text(&format!("echo {key}"));
+        assert_eq!(reply.snippet(Some(key)).as_deref(), Some("echo [redacted]"));
+    }
+
+    #[test]
+    fn huge_token_counts_do_not_overflow() {
+        let mut reply = Reply::default();
+        reply.usage.input_tokens = Some(u64::MAX);
+        reply.usage.output_tokens = Some(1);
+        reply.complete_usage();
+        assert_eq!(reply.usage.total_tokens, None);
     }
 
     #[test]
@@ -536,6 +611,21 @@ mod tests {
         assert!(target.is_local && !target.is_remote_api());
         assert_eq!(target.parallelism(), DEFAULT_LOCAL_PARALLELISM);
         assert_eq!(target.host_port(), "127.0.0.1:1234");
+        let mut strict = profile("http://127.0.0.1:1234/v1/other");
+        strict
+            .metadata
+            .options
+            .insert("parallelism".into(), "2".into());
+        let elsewhere = profile("http://127.0.0.1:9999/v1");
+        assert_eq!(
+            target.shared_parallelism(&[strict.clone(), elsewhere.clone()]),
+            2,
+            "same origin: the smallest limit"
+        );
+        assert_eq!(
+            target.shared_parallelism(&[elsewhere]),
+            DEFAULT_LOCAL_PARALLELISM
+        );
         let target = Target::of(&profile("https://api.example.com"), None).unwrap();
         assert_eq!(
             target.url("chat/completions").as_str(),

@@ -5,7 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::{MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, shape};
+use super::{
+    Dialect, MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, has_error, shape,
+};
 use crate::providers::{Failure, ProviderMessage};
 
 pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
@@ -16,12 +18,12 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
         "options": {"num_predict": MAX_REPLY_TOKENS},
     });
     // Ollama itself has no keys; one behind an authenticating proxy takes a bearer token.
-    Request::json(target.url("api/chat"), &body).bearer(target.api_key.as_ref())
+    Request::json(Dialect::Ollama.url(target), &body).bearer(target.api_key.as_ref())
 }
 
 /// One NDJSON line, or the whole unstreamed body.
 pub fn on_line(line: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
-    if line.get("error").is_some() {
+    if has_error(line) {
         return Err(ReplyError::Provider(ProviderMessage::from_json(line)));
     }
     let message = line.get("message");
@@ -29,6 +31,7 @@ pub fn on_line(line: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
     if message.is_none() && done.is_none() {
         return Err(shape("a line has neither `message` nor `done`"));
     }
+    reply.started = true;
     reply.set_model(line.get("model"));
     if let Some(text) = message
         .and_then(|m| m.get("content"))
@@ -41,7 +44,7 @@ pub fn on_line(line: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
         reply.usage.input_tokens = count(line.get("prompt_eval_count"));
         reply.usage.output_tokens = count(line.get("eval_count"));
         reply.complete_usage();
-        reply.done = true;
+        reply.end();
     }
     Ok(())
 }
@@ -62,7 +65,7 @@ mod tests {
             on_line(&line, &mut reply).unwrap();
         }
         assert!(reply.done);
-        assert_eq!(reply.snippet().as_deref(), Some("Hi you"));
+        assert_eq!(reply.snippet(None).as_deref(), Some("Hi you"));
         assert_eq!(reply.usage.total_tokens, Some(29));
         assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
     }

@@ -9,7 +9,9 @@
 
 use serde_json::{Value, json};
 
-use super::{MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, shape};
+use super::{
+    Dialect, MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, has_error, shape,
+};
 use crate::providers::{Failure, ProviderMessage};
 
 pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
@@ -27,17 +29,20 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
         // Compatible servers know `max_tokens`; unknown fields are refused by some.
         body["max_tokens"] = json!(MAX_REPLY_TOKENS);
     }
-    Request::json(target.url("chat/completions"), &body).bearer(target.api_key.as_ref())
+    Request::json(Dialect::OpenAi.url(target), &body).bearer(target.api_key.as_ref())
 }
 
 /// One server-sent event of a streamed reply.
 pub fn on_event(data: &str, reply: &mut Reply) -> Result<(), ReplyError> {
     if data.trim() == "[DONE]" {
-        reply.done = true;
+        if !reply.started {
+            return Err(shape("the stream ended before any reply"));
+        }
+        reply.end();
         return Ok(());
     }
     let chunk = super::parse_json(data)?;
-    if chunk.get("error").is_some() {
+    if has_error(&chunk) {
         return Err(ReplyError::Provider(ProviderMessage::from_json(&chunk)));
     }
     let Some(choices) = chunk.get("choices").and_then(Value::as_array) else {
@@ -47,6 +52,7 @@ pub fn on_event(data: &str, reply: &mut Reply) -> Result<(), ReplyError> {
         }
         return Err(shape("a stream event has no `choices`"));
     };
+    reply.started = true;
     reply.set_model(chunk.get("model"));
     for choice in choices {
         if let Some(text) = choice.pointer("/delta/content").and_then(Value::as_str) {
@@ -64,7 +70,7 @@ pub fn on_event(data: &str, reply: &mut Reply) -> Result<(), ReplyError> {
 
 /// A reply that came whole: a `chat.completion`.
 pub fn on_body(body: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
-    if body.get("error").is_some() {
+    if has_error(body) {
         return Err(ReplyError::Provider(ProviderMessage::from_json(body)));
     }
     let Some(choices) = body.get("choices").and_then(Value::as_array) else {
@@ -80,7 +86,7 @@ pub fn on_body(body: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
         reply.set_finish(choice.get("finish_reason"));
     }
     read_usage(body, reply);
-    reply.done = true;
+    reply.end();
     Ok(())
 }
 
@@ -113,7 +119,7 @@ mod tests {
         }
         assert!(reply.done);
         assert_eq!(reply.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
-        assert_eq!(reply.snippet().as_deref(), Some("Hello there"));
+        assert_eq!(reply.snippet(None).as_deref(), Some("Hello there"));
         assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
         assert_eq!(reply.usage.input_tokens, Some(12));
         assert_eq!(reply.usage.total_tokens, Some(14));
@@ -150,7 +156,7 @@ mod tests {
         let body = json!({"id":"x","object":"chat.completion","model":"qwen2.5","choices":[{"index":0,"message":{"role":"assistant","content":"Hi!"},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":1}});
         on_body(&body, &mut reply).unwrap();
         assert!(reply.done);
-        assert_eq!(reply.snippet().as_deref(), Some("Hi!"));
+        assert_eq!(reply.snippet(None).as_deref(), Some("Hi!"));
         assert_eq!(reply.usage.total_tokens, Some(4));
         assert!(matches!(
             on_body(&json!({}), &mut Reply::default()),

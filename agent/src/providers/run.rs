@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 
 use super::failure::{self, Failure, millis};
 use super::framing::{Lines, SseDecoder};
-use super::governor::Governor;
+use super::governor::Ticket;
 use super::http::{self, ConnectClock, TransportError};
 use super::{ProviderMessage, Reply, ReplyError, Request, Target};
 
@@ -44,15 +44,18 @@ pub struct TestJob {
     pub cancel: CancellationToken,
     /// Whether `cancel` means the agent is shutting down (else the caller cancelled).
     pub shutdown: CancellationToken,
+    /// How many tests may run at once at this target's endpoint.
+    pub parallelism: usize,
 }
 
-/// Runs the test to its end. Never fails: every failure is in the outcome.
-pub async fn run_test(job: &TestJob, governor: &Governor) -> TestOutcome {
+/// Runs the test to its end, once `ticket` gives it a turn. Never fails: every failure is
+/// in the outcome.
+pub async fn run_test(job: &TestJob, ticket: Ticket) -> TestOutcome {
     let mut progress = Progress::new(job.received);
     let ended = tokio::select! {
         biased;
         _ = job.cancel.cancelled() => Ended::Cancelled,
-        result = tokio::time::timeout_at(job.deadline.into(), drive(job, governor, &mut progress)) => match result {
+        result = tokio::time::timeout_at(job.deadline.into(), drive(job, ticket, &mut progress)) => match result {
             Ok(result) => Ended::Finished(result),
             Err(_) => Ended::DeadlinePassed,
         },
@@ -73,22 +76,24 @@ pub async fn run_test(job: &TestJob, governor: &Governor) -> TestOutcome {
     progress.outcome(job, result)
 }
 
+/// The outcome of a test that could not run its course (its task panicked).
+pub fn failed(job: &TestJob, failure: Failure) -> TestOutcome {
+    Progress::new(job.received).outcome(job, Err(failure))
+}
+
 enum Ended {
     Finished(Result<(), Failure>),
     DeadlinePassed,
     Cancelled,
 }
 
-async fn drive(job: &TestJob, governor: &Governor, progress: &mut Progress) -> Result<(), Failure> {
+async fn drive(job: &TestJob, ticket: Ticket, progress: &mut Progress) -> Result<(), Failure> {
     let target = &job.target;
     if target.api_key.is_none() && target.needs_key() {
         return Err(failure::missing_key(target));
     }
     let request = target.dialect.request(target, &job.prompt)?;
-    let _turn = governor
-        .turn()
-        .await
-        .ok_or_else(|| Failure::internal("the provider's request queue is gone"))?;
+    let _turn = ticket.turn().await;
     progress.queued = job.received.elapsed();
     let client = http::client(target, &progress.clock).map_err(|err| {
         Failure::internal(&format!(
@@ -153,14 +158,14 @@ async fn attempt(
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .map(|v| super::sanitize(v, 160))
+            .map(|v| super::sanitize(&super::redact(v, key_of(target)), 160))
             .unwrap_or_default();
         return Err(failure::redirected(target, status.as_u16(), &to));
     }
     if !status.is_success() {
         let retry_after = http::retry_after(response.headers());
         let body = read_bounded(&mut response, MAX_ERROR_BODY_BYTES).await;
-        let said = ProviderMessage::from_body(&body);
+        let said = ProviderMessage::from_body(&body, key_of(target));
         return Err(failure::for_status(status, &said, retry_after, target));
     }
     if status.as_u16() == 204 {
@@ -185,10 +190,13 @@ async fn attempt(
     };
     progress.streamed = !matches!(framing, Framing::Whole(_));
     let mut read = 0usize;
-    loop {
+    // Read until the body ends, or until the dialect's end marker: a server may keep the
+    // connection open after it, or drop it.
+    while !progress.reply.ended {
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => break,
+            Err(_) if progress.reply.done => break,
             Err(err) => return Err(failure::cut_short(target, &http::innermost(&err))),
         };
         read += chunk.len();
@@ -216,6 +224,10 @@ async fn attempt(
     }
     progress.completed = Some(Instant::now());
     Ok(())
+}
+
+fn key_of(target: &Target) -> Option<&str> {
+    target.api_key.as_ref().map(|key| key.expose())
 }
 
 fn reply_failure(err: ReplyError, target: &Target, progress: &Progress) -> Failure {
@@ -394,14 +406,18 @@ impl Progress {
             success,
             provider: job.target.provider.clone(),
             requested_model: job.target.model.clone(),
-            model: self.reply.model.clone(),
+            model: self
+                .reply
+                .model
+                .as_deref()
+                .map(|model| super::redact(model, key_of(&job.target)).into_owned()),
             http_status: self.http_status,
             attempts: self.attempts,
             streamed: self.streamed,
             stage,
             timings,
             usage: has_usage.then_some(usage),
-            snippet: self.reply.snippet(),
+            snippet: self.reply.snippet(key_of(&job.target)),
             finish_reason: self.reply.finish_reason.clone(),
             retry_after_ms,
             error,
