@@ -7,6 +7,7 @@
 pub mod actors;
 pub mod config;
 pub mod data_lock;
+pub mod discovery;
 pub mod fs_util;
 pub mod ipc;
 pub mod journal;

@@ -1,0 +1,31 @@
+//! Discovery: finding the model servers running on this machine (and on hosts the user
+//! configured) by what they answer, and telling existing profiles what disagrees with
+//! them.
+//!
+//! - [`table`]: each kind of server, its default ports and the requests that identify it;
+//! - [`fingerprint`]: which kind answered, from the shape of the answers, and the
+//!   precedence between kinds that imitate each other;
+//! - [`sweep`]: one bounded, parallel sweep of every address;
+//! - [`finding`]: what a sweep reports, with duplicates collapsed;
+//! - [`reconcile`]: the conflicts between findings and profiles.
+//!
+//! A sweep touches the addresses of the table on the loopback interface, and the extra
+//! endpoints it is given; nothing else.
+
+pub mod finding;
+pub mod fingerprint;
+pub mod reconcile;
+pub mod sweep;
+pub mod table;
+
+pub use finding::{DiscoveryFinding, OfferedModel, ProbeError, Remediation};
+pub use reconcile::{Conflict, ConflictClass, reconcile};
+pub use sweep::{DEFAULT_BUDGET, SweepOptions, SweepReport, sweep};
+pub use table::{ProbeTable, ServerKind};
+
+/// Why a sweep could not run at all (a failed probe is a [`ProbeError`] instead).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DiscoveryError {
+    #[error("cannot set up the HTTP client for discovery: {0}")]
+    Client(String),
+}
