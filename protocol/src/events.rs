@@ -11,14 +11,18 @@ use crate::safe_storage::SafeStorageState;
 pub enum Topic {
     /// Every diagnostics event, as it is recorded. Data: [`DiagnosticsEvent`].
     Diagnostics,
+    /// A sweep whose findings differ from the previous sweep's. Data:
+    /// [`Sweep`](crate::methods::discovery::Sweep).
+    Discovery,
 }
 
 impl Topic {
-    pub const ALL: &'static [Topic] = &[Topic::Diagnostics];
+    pub const ALL: &'static [Topic] = &[Topic::Diagnostics, Topic::Discovery];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Diagnostics => "diagnostics",
+            Topic::Discovery => "discovery",
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 pub mod agent;
 pub mod diagnostics;
+pub mod discovery;
 pub mod events;
 pub mod handshake;
 pub mod profiles;
@@ -39,4 +40,8 @@ pub const ALL: &[&str] = &[
     profiles::Activate::NAME,
     profiles::ResetSecrets::NAME,
     profiles::Test::NAME,
+    discovery::Run::NAME,
+    discovery::Status::NAME,
+    discovery::Configure::NAME,
+    discovery::Adopt::NAME,
 ];
