@@ -83,6 +83,17 @@ impl TestAgent {
         Self::start_with_env(keyring.env())
     }
 
+    /// Starts an agent that keeps its data key in `keyring`, with extra environment
+    /// variables (such as `LLM_AGENT_DISCOVERY_PORTS`).
+    pub fn with_keyring_and_env(
+        keyring: &keyring::KeyringSession,
+        extra: &[(&'static str, String)],
+    ) -> Self {
+        let mut env = keyring.env();
+        env.extend(extra.iter().cloned());
+        Self::start_with_env(env)
+    }
+
     fn start_with_env(env: Vec<(&'static str, String)>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("llm-agent-e2e")
