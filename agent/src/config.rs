@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+
+use crate::discovery::{ProbeTable, ServerKind};
 use llm_agent_protocol::DEFAULT_MAX_FRAME_LEN;
 use llm_agent_protocol::location::{
     self, DATA_DIR_ENV, LOG_DIR_ENV, NoDefaultLocation, SOCKET_ENV,
@@ -41,6 +43,39 @@ pub struct Cli {
     /// 7 are kept) instead of stderr. Clients that start the agent use `<data dir>/logs`.
     #[arg(long, env = LOG_DIR_ENV, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
+    /// Where discovery looks for each kind of server, replacing the whole default table:
+    /// `kind=port[+port...],...` (`ollama=11434,lm_studio=1234+1235`). Kinds left out are
+    /// not probed. For tests and for servers moved to other ports.
+    #[arg(long, env = DISCOVERY_PORTS_ENV, value_name = "KIND=PORT,...", value_parser = parse_discovery_ports)]
+    pub discovery_ports: Option<ProbeTable>,
+}
+
+/// The environment variable behind `--discovery-ports`.
+pub const DISCOVERY_PORTS_ENV: &str = "LLM_AGENT_DISCOVERY_PORTS";
+
+/// Parses `kind=port[+port...],...` into a probe table holding only those ports.
+pub fn parse_discovery_ports(text: &str) -> Result<ProbeTable, String> {
+    let mut table = ProbeTable::without_ports();
+    for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let (kind, ports) = entry
+            .split_once('=')
+            .ok_or_else(|| format!("{entry:?}: write kind=port"))?;
+        let kind = ServerKind::from_provider(kind.trim())
+            .filter(|kind| ServerKind::TABLE.contains(kind))
+            .ok_or_else(|| format!("{kind:?} is not a kind discovery knows"))?;
+        let ports = ports
+            .split('+')
+            .map(|port| {
+                port.trim()
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| format!("{port:?} is not a port"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        table.set_ports(kind, ports);
+    }
+    Ok(table)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,6 +89,7 @@ impl Cli {
         Ok(AgentConfig {
             socket: location::socket_path(self.socket.as_deref(), self.data_dir.as_deref())?,
             data_dir: location::data_dir(self.data_dir.as_deref())?,
+            discovery_table: self.discovery_ports.unwrap_or_default(),
             ..AgentConfig::defaults()
         })
     }
@@ -67,6 +103,8 @@ pub struct AgentConfig {
     pub max_frame_len: u32,
     pub max_in_flight: u32,
     pub max_connections: usize,
+    /// Where discovery looks for each kind of server.
+    pub discovery_table: ProbeTable,
 }
 
 impl AgentConfig {
@@ -77,6 +115,7 @@ impl AgentConfig {
             max_frame_len: DEFAULT_MAX_FRAME_LEN,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            discovery_table: ProbeTable::default(),
         }
     }
 
@@ -86,6 +125,28 @@ impl AgentConfig {
             socket,
             data_dir,
             ..Self::defaults()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovery_ports_replace_the_table() {
+        let table = parse_discovery_ports("ollama=41234, lm_studio=1234+1235").unwrap();
+        assert_eq!(table.ports(ServerKind::Ollama), [41234]);
+        assert_eq!(table.ports(ServerKind::LmStudio), [1234, 1235]);
+        assert!(table.ports(ServerKind::Vllm).is_empty());
+        for bad in [
+            "ollama",
+            "nobody=1",
+            "ollama=0",
+            "ollama=x",
+            "openai_compatible=1",
+        ] {
+            assert!(parse_discovery_ports(bad).is_err(), "{bad}");
         }
     }
 }

@@ -26,11 +26,13 @@ use time::format_description::well_known::Rfc3339;
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::diagnostics::{self, DiagnosticsHandle};
+use crate::actors::discovery::DiscoveryHandle;
 use crate::actors::supervisor::Supervisor;
 use crate::actors::tester::TesterHandle;
 use crate::actors::vault::VaultHandle;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
+use crate::discovery::settings::SettingsStore;
 use crate::ipc::socket::SocketError;
 use crate::journal::Journal;
 use crate::state::{AgentCounters, AgentState};
@@ -94,6 +96,17 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         source,
     })?;
     let diagnostics = DiagnosticsHandle::new(journal.sender());
+    let vault = VaultHandle::new(
+        ProfileStore::new(&config.data_dir),
+        safe_storage::platform_store(),
+        safe_storage::DEFAULT_STORE_TIMEOUT,
+    );
+    let discovery = DiscoveryHandle::new(
+        SettingsStore::new(&config.data_dir),
+        config.discovery_table.clone(),
+        vault.snapshots(),
+        diagnostics.clone(),
+    );
     let state = Arc::new(AgentState {
         started: Instant::now(),
         started_at: OffsetDateTime::now_utc()
@@ -104,11 +117,8 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         fatal: Default::default(),
         tester: TesterHandle::new(diagnostics.clone()),
         diagnostics,
-        vault: VaultHandle::new(
-            ProfileStore::new(&config.data_dir),
-            safe_storage::platform_store(),
-            safe_storage::DEFAULT_STORE_TIMEOUT,
-        ),
+        vault,
+        discovery,
         config,
     });
     let supervisor = match Supervisor::spawn(state.clone()).await {

@@ -9,6 +9,7 @@ use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::diagnostics::DiagnosticsHandle;
+use crate::actors::discovery::DiscoveryHandle;
 use crate::actors::tester::TesterHandle;
 use crate::actors::vault::VaultHandle;
 use crate::config::AgentConfig;
@@ -26,6 +27,7 @@ pub struct AgentState {
     pub diagnostics: DiagnosticsHandle,
     pub vault: VaultHandle,
     pub tester: TesterHandle,
+    pub discovery: DiscoveryHandle,
 }
 
 pub type SharedState = Arc<AgentState>;

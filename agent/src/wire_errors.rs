@@ -4,6 +4,7 @@
 use llm_agent_protocol::{ErrorCode, WireError, value};
 
 use crate::actors::diagnostics::DiagnosticsError;
+use crate::actors::discovery::DiscoveryError;
 use crate::actors::tester::TesterError;
 use crate::actors::vault::VaultError;
 use crate::vault::safe_storage::SafeStorageError;
@@ -15,6 +16,26 @@ impl From<DiagnosticsError> for WireError {
                 .with_remediation(
                     "Retry in a moment; the agent restarts its diagnostics service by itself.",
                 ),
+        }
+    }
+}
+
+impl From<DiscoveryError> for WireError {
+    fn from(err: DiscoveryError) -> Self {
+        let message = err.to_string();
+        match err {
+            DiscoveryError::Validation(problems) => {
+                let details = value::to_value(&problems).unwrap_or(rmpv::Value::Nil);
+                WireError::new(ErrorCode::ValidationError, message)
+                    .with_remediation("Correct the settings marked, then save again.")
+                    .with_details(details)
+            }
+            DiscoveryError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
+                .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
+            DiscoveryError::Sweep(_) => WireError::new(ErrorCode::Internal, message)
+                .with_remediation("Retry; if it persists, report it with the correlation ID."),
+            DiscoveryError::Unavailable => WireError::new(ErrorCode::Busy, message)
+                .with_remediation("Retry in a moment; the agent restarts discovery by itself."),
         }
     }
 }

@@ -56,6 +56,9 @@ pub enum DiagnosticsKind {
     /// One prompt test, however it ended (`result` is `OK` or the outcome's error code);
     /// `prompt_test` holds its stages. Never the prompt or the reply.
     PromptTest,
+    /// A scheduled discovery sweep ran (`duration_us` its length). Sweeps asked for with
+    /// `discovery.run` are `request` events.
+    DiscoverySweep,
     /// A kind this build does not know (sent by a newer agent).
     #[serde(other)]
     Unknown,

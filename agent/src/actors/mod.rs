@@ -6,6 +6,7 @@ use std::sync::{PoisonError, RwLock};
 use ractor::{ActorRef, Message};
 
 pub mod diagnostics;
+pub mod discovery;
 pub mod supervisor;
 pub mod tester;
 pub mod vault;

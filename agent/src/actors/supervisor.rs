@@ -1,4 +1,5 @@
-//! The supervisor: spawns and links the agent's actors (diagnostics, vault, tester), and
+//! The supervisor: spawns and links the agent's actors (diagnostics, vault, tester,
+//! discovery), and
 //! restarts one that crashes from its cheap, cloneable arguments. Each restart is
 //! logged, counted in `agent.status` and recorded in diagnostics. A child that keeps
 //! crashing (more than [`MAX_RESTARTS`] within [`RESTART_WINDOW`]) shuts the agent down
@@ -13,6 +14,7 @@ use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
 use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
 
 use super::diagnostics::{self, DiagnosticsActor};
+use super::discovery::DiscoveryActor;
 use super::tester::TesterActor;
 use super::vault::VaultActor;
 use crate::state::SharedState;
@@ -36,16 +38,23 @@ enum Child {
     Diagnostics,
     Vault,
     Tester,
+    Discovery,
 }
 
 impl Child {
-    const ALL: [Child; 3] = [Child::Diagnostics, Child::Vault, Child::Tester];
+    const ALL: [Child; 4] = [
+        Child::Diagnostics,
+        Child::Vault,
+        Child::Tester,
+        Child::Discovery,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Child::Diagnostics => "diagnostics",
             Child::Vault => "vault",
             Child::Tester => "tester",
+            Child::Discovery => "discovery",
         }
     }
 
@@ -54,6 +63,7 @@ impl Child {
             Child::Diagnostics => agent.diagnostics.slot.get().map(|a| a.get_id()),
             Child::Vault => agent.vault.slot.get().map(|a| a.get_id()),
             Child::Tester => agent.tester.slot.get().map(|a| a.get_id()),
+            Child::Discovery => agent.discovery.slot.get().map(|a| a.get_id()),
         }
     }
 
@@ -77,6 +87,13 @@ impl Child {
                 let handle = &agent.tester;
                 let (actor, _) =
                     Actor::spawn_linked(None, TesterActor, handle.args.clone(), supervisor).await?;
+                handle.slot.set(actor);
+            }
+            Child::Discovery => {
+                let handle = &agent.discovery;
+                let (actor, _) =
+                    Actor::spawn_linked(None, DiscoveryActor, handle.args.clone(), supervisor)
+                        .await?;
                 handle.slot.set(actor);
             }
         }
@@ -184,9 +201,11 @@ mod tests {
 
     use super::*;
     use crate::actors::diagnostics::{DiagnosticsHandle, DiagnosticsMsg};
+    use crate::actors::discovery::DiscoveryHandle;
     use crate::actors::tester::TesterHandle;
     use crate::actors::vault::VaultHandle;
     use crate::config::AgentConfig;
+    use crate::discovery::settings::SettingsStore;
     use crate::journal::Journal;
     use crate::state::{AgentCounters, AgentState};
     use crate::vault::store::ProfileStore;
@@ -194,6 +213,17 @@ mod tests {
     fn agent_state(dir: &std::path::Path) -> (Arc<AgentState>, Journal) {
         let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
         let diagnostics = DiagnosticsHandle::new(journal.sender());
+        let vault = VaultHandle::new(
+            ProfileStore::new(dir),
+            keyring_mock(),
+            crate::vault::safe_storage::DEFAULT_STORE_TIMEOUT,
+        );
+        let discovery = DiscoveryHandle::new(
+            SettingsStore::new(dir),
+            crate::discovery::ProbeTable::without_ports(),
+            vault.snapshots(),
+            diagnostics.clone(),
+        );
         let agent = Arc::new(AgentState {
             config: AgentConfig::new(dir.join("s.sock"), dir.to_owned()),
             started: Instant::now(),
@@ -203,11 +233,8 @@ mod tests {
             fatal: Default::default(),
             tester: TesterHandle::new(diagnostics.clone()),
             diagnostics,
-            vault: VaultHandle::new(
-                ProfileStore::new(dir),
-                keyring_mock(),
-                crate::vault::safe_storage::DEFAULT_STORE_TIMEOUT,
-            ),
+            vault,
+            discovery,
         });
         (agent, journal)
     }

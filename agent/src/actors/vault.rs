@@ -822,6 +822,11 @@ impl VaultHandle {
         }
     }
 
+    /// A receiver of every committed state, for actors that read profiles.
+    pub fn snapshots(&self) -> watch::Receiver<Arc<VaultSnapshot>> {
+        self.snapshot.clone()
+    }
+
     /// The latest committed state.
     pub fn snapshot(&self) -> Arc<VaultSnapshot> {
         self.snapshot.borrow().clone()

@@ -15,6 +15,7 @@
 pub mod finding;
 pub mod fingerprint;
 pub mod reconcile;
+pub mod settings;
 pub mod sweep;
 pub mod table;
 

@@ -19,6 +19,7 @@ use llm_agent_protocol::envelope::{self, Envelope, Event, Request, Response};
 use llm_agent_protocol::events::{
     DiagnosticsEvent, DiagnosticsKind, LAGGED_TOPIC, Lagged, RESULT_OK, Topic,
 };
+use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::events::SubscribeResult;
 use llm_agent_protocol::methods::handshake::{Hello, HelloParams};
 use llm_agent_protocol::{
@@ -653,12 +654,19 @@ impl ConnectionCtx {
             ));
         }
         let subscription = self.next_subscription.fetch_add(1, Relaxed) + 1;
-        let events = self.state.diagnostics.subscribe();
+        let sources = Sources {
+            diagnostics: unique
+                .contains(&Topic::Diagnostics)
+                .then(|| self.state.diagnostics.subscribe()),
+            discovery: unique
+                .contains(&Topic::Discovery)
+                .then(|| self.state.discovery.subscribe()),
+        };
         let (start, started) = oneshot::channel();
         let forwarder = tokio::spawn(forward_events(
             Arc::downgrade(self),
             subscription,
-            events,
+            sources,
             started,
         ));
         subscriptions.insert(subscription, forwarder.abort_handle());
@@ -730,12 +738,28 @@ pub fn new_correlation_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// Streams diagnostics events to one subscriber until it unsubscribes, leaves, or falls
-/// behind; in the last case it gets a final `lagged` event.
+/// The event streams one subscription follows.
+struct Sources {
+    diagnostics: Option<broadcast::Receiver<Arc<DiagnosticsEvent>>>,
+    discovery: Option<broadcast::Receiver<Arc<Sweep>>>,
+}
+
+/// The next event of `source`, or never when the subscription does not follow it.
+async fn next_of<T: Clone>(
+    source: &mut Option<broadcast::Receiver<T>>,
+) -> Result<T, broadcast::error::RecvError> {
+    match source {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Streams events to one subscriber until it unsubscribes, leaves, or falls behind; in
+/// the last case it gets a final `lagged` event.
 async fn forward_events(
     ctx: Weak<ConnectionCtx>,
     subscription: u64,
-    mut events: broadcast::Receiver<Arc<DiagnosticsEvent>>,
+    mut sources: Sources,
     started: oneshot::Receiver<()>,
 ) {
     if started.await.is_err() {
@@ -750,16 +774,32 @@ async fn forward_events(
     let mut seq = 0;
     loop {
         seq += 1;
-        let frame = match events.recv().await {
-            Ok(event) => envelope::encode_frame(
-                &Envelope::Event(Event {
-                    subscription,
-                    topic: Topic::Diagnostics.as_str().to_owned(),
-                    seq,
-                    data: &*event,
-                }),
-                max_frame_len,
-            ),
+        let received = tokio::select! {
+            event = next_of(&mut sources.diagnostics) => event.map(|event| {
+                envelope::encode_frame(
+                    &Envelope::Event(Event {
+                        subscription,
+                        topic: Topic::Diagnostics.as_str().to_owned(),
+                        seq,
+                        data: &*event,
+                    }),
+                    max_frame_len,
+                )
+            }),
+            sweep = next_of(&mut sources.discovery) => sweep.map(|sweep| {
+                envelope::encode_frame(
+                    &Envelope::Event(Event {
+                        subscription,
+                        topic: Topic::Discovery.as_str().to_owned(),
+                        seq,
+                        data: &*sweep,
+                    }),
+                    max_frame_len,
+                )
+            }),
+        };
+        let frame = match received {
+            Ok(frame) => frame,
             Err(broadcast::error::RecvError::Lagged(missed)) => {
                 let frame = envelope::encode_frame(
                     &Envelope::Event(Event {
@@ -789,7 +829,7 @@ async fn forward_events(
                     return;
                 }
             }
-            Err(e) => tracing::error!(error = %e, "cannot encode a diagnostics event"),
+            Err(e) => tracing::error!(error = %e, "cannot encode an event"),
         }
     }
 }

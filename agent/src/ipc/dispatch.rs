@@ -7,7 +7,9 @@ use std::any::Any;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use llm_agent_protocol::envelope::{self, Envelope, Response};
-use llm_agent_protocol::methods::{self, Method, agent, diagnostics, events, handshake, profiles};
+use llm_agent_protocol::methods::{
+    self, Method, agent, diagnostics, discovery, events, handshake, profiles,
+};
 use llm_agent_protocol::{ErrorCode, WireError, value};
 use serde::Serialize;
 
@@ -115,6 +117,18 @@ pub async fn route(call: &Call, method: &str, params: rmpv::Value) -> Result<Vec
         }
         profiles::Test::NAME => {
             serve::<profiles::Test>(call, params, handlers::profiles_test).await
+        }
+        discovery::Run::NAME => {
+            serve::<discovery::Run>(call, params, handlers::discovery_run).await
+        }
+        discovery::Status::NAME => {
+            serve::<discovery::Status>(call, params, handlers::discovery_status).await
+        }
+        discovery::Configure::NAME => {
+            serve::<discovery::Configure>(call, params, handlers::discovery_configure).await
+        }
+        discovery::Adopt::NAME => {
+            serve::<discovery::Adopt>(call, params, handlers::discovery_adopt).await
         }
         _ => Err(WireError::new(
             ErrorCode::MethodNotFound,

@@ -24,6 +24,15 @@ use llm_agent_protocol::methods::profiles::{
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use llm_agent_protocol::methods::discovery::{
+    AdoptParams, DEFAULT_SWEEP_TIMEOUT_MS, DiscoveryStatus, MAX_SWEEP_TIMEOUT_MS,
+    MIN_SWEEP_TIMEOUT_MS, RunParams, Settings, Sweep,
+};
+use llm_agent_protocol::methods::profiles::FieldError;
+
+use crate::actors::discovery::RunRequest;
+use crate::discovery::ServerKind;
+use crate::discovery::settings as discovery_settings;
 use crate::providers::Target;
 use crate::providers::run::TestJob;
 use crate::vault::model;
@@ -353,6 +362,146 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
     let outcome = state.tester.run(job, call.correlation_id.clone()).await?;
     stop_on_drop.disarm();
     Ok(outcome)
+}
+
+/// Sweeps now. The sweep runs in the discovery actor's task; this waits for it.
+pub async fn discovery_run(call: &Call, params: RunParams) -> Result<Sweep, WireError> {
+    let budget_ms = params.timeout_ms.unwrap_or(DEFAULT_SWEEP_TIMEOUT_MS);
+    if !(MIN_SWEEP_TIMEOUT_MS..=MAX_SWEEP_TIMEOUT_MS).contains(&budget_ms) {
+        return Err(WireError::invalid_params(
+            Some("timeout_ms"),
+            format!(
+                "timeout_ms must be {MIN_SWEEP_TIMEOUT_MS} to {MAX_SWEEP_TIMEOUT_MS} (milliseconds)"
+            ),
+        )
+        .with_remediation("Leave it out for the default of 800 ms."));
+    }
+    let extra = params.extra_endpoints.unwrap_or_default();
+    let extra_endpoints =
+        discovery_settings::check_endpoints(&extra, "extra_endpoints").map_err(|problems| {
+            let field = problems.first().map(|p| p.field.clone());
+            let message = problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default();
+            WireError::invalid_params(field.as_deref(), message)
+        })?;
+    Ok(call
+        .conn
+        .state
+        .discovery
+        .run(RunRequest {
+            extra_endpoints,
+            budget: Duration::from_millis(budget_ms),
+        })
+        .await?)
+}
+
+pub async fn discovery_status(call: &Call, _: NoParams) -> Result<DiscoveryStatus, WireError> {
+    Ok(call.conn.state.discovery.status().await?)
+}
+
+pub async fn discovery_configure(call: &Call, settings: Settings) -> Result<Settings, WireError> {
+    Ok(call.conn.state.discovery.configure(settings).await?)
+}
+
+/// Creates a profile from a finding: the provider is its kind, the model its first loaded
+/// (else first) model unless given, the name "<Kind> on <address>" unless given.
+pub async fn discovery_adopt(call: &Call, params: AdoptParams) -> Result<ProfileResult, WireError> {
+    let state = &call.conn.state;
+    let Some(kind) = ServerKind::from_provider(params.kind.trim()) else {
+        return Err(WireError::invalid_params(
+            Some("kind"),
+            "kind must be one of the kinds discovery reports (ollama, lm_studio, ...)",
+        ));
+    };
+    let endpoint = params.endpoint.trim().trim_end_matches('/').to_owned();
+    let last = state.discovery.status().await?.last_sweep;
+    let finding = last.as_ref().and_then(|sweep| {
+        sweep
+            .findings
+            .iter()
+            .find(|f| f.kind == kind.as_str() && f.endpoint.trim_end_matches('/') == endpoint)
+    });
+    let model = params.model.filter(|m| !m.trim().is_empty()).or_else(|| {
+        let models = &finding?.models;
+        models
+            .iter()
+            .find(|m| m.loaded == Some(true))
+            .or(models.first())
+            .map(|m| m.id.clone())
+    });
+    let Some(model) = model else {
+        return Err(VaultError::Validation(vec![FieldError {
+            field: "model".into(),
+            code: "required".into(),
+            message: if finding.is_some() {
+                "The server lists no model: load or pull one, then adopt it with its name.".into()
+            } else {
+                "No sweep found this server: name the model, or run discovery first.".into()
+            },
+        }])
+        .into());
+    };
+    let name = match params.name.filter(|n| !n.trim().is_empty()) {
+        Some(name) => name,
+        None => {
+            let address = url::Url::parse(&endpoint)
+                .ok()
+                .and_then(|url| {
+                    Some(format!(
+                        "{}:{}",
+                        url.host_str()?,
+                        url.port_or_known_default()?
+                    ))
+                })
+                .unwrap_or_else(|| endpoint.clone());
+            unused_name(
+                &format!("{} on {address}", kind_name(kind)),
+                &state.vault.snapshot(),
+            )
+        }
+    };
+    let create = CreateParams {
+        name,
+        provider: kind.as_str().to_owned(),
+        endpoint,
+        model,
+        ..Default::default()
+    };
+    let result = state
+        .vault
+        .call(|reply| VaultMsg::Create(create, reply))
+        .await?;
+    call.note_profile(&result.profile.id);
+    Ok(result)
+}
+
+/// A kind's name at the start of a profile name.
+fn kind_name(kind: ServerKind) -> &'static str {
+    match kind {
+        ServerKind::OpenAiCompatible => "OpenAI-compatible server",
+        ServerKind::LlamaCpp => "llama.cpp server",
+        other => crate::providers::display_name(other.as_str()),
+    }
+}
+
+/// `wanted`, or `wanted (2)`, `wanted (3)`, ... : the first no profile has (names are
+/// unique regardless of case).
+fn unused_name(wanted: &str, snapshot: &VaultSnapshot) -> String {
+    let taken = |name: &str| {
+        snapshot
+            .profiles
+            .iter()
+            .any(|p| p.name.to_lowercase() == name.to_lowercase())
+    };
+    if !taken(wanted) {
+        return wanted.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{wanted} ({n})"))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| wanted.to_owned())
 }
 
 #[cfg(test)]

@@ -6,8 +6,7 @@
 //! by a newer agent) is never overwritten: the vault serves what it could read and
 //! refuses writes.
 
-use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -114,14 +113,7 @@ impl ProfileStore {
             data,
         })
         .map_err(io::Error::other)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(&self.dir)?;
-        temp.write_all(&json)?;
-        temp.as_file().sync_all()?;
-        temp.persist(self.path()).map_err(|e| e.error)?;
-        sync_dir(&self.dir)
+        crate::fs_util::replace_durably(&self.dir, FILE_NAME, &json)
     }
 
     fn remove_leftover_temp_files(&self) {
@@ -136,21 +128,6 @@ impl ProfileStore {
             }
         }
     }
-}
-
-/// Makes a rename in `dir` durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-/// Windows has no directory handle to sync. `persist` renames with
-/// `MoveFileExW(MOVEFILE_REPLACE_EXISTING)` but without write-through, so there a rename
-/// acknowledged just before a power cut may be lost: to be settled with the Windows
-/// credential store work.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

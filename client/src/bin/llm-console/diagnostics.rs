@@ -75,6 +75,7 @@ fn what(event: &DiagnosticsEvent) -> String {
         DiagnosticsKind::AgentStarted => "agent started",
         DiagnosticsKind::AgentStopping => "agent stopping",
         DiagnosticsKind::StoreReadOnly => "profiles.json read-only",
+        DiagnosticsKind::DiscoverySweep => "scheduled discovery sweep",
         DiagnosticsKind::PromptTest => {
             return match &event.prompt_test {
                 Some(test) => format!(

@@ -1,0 +1,208 @@
+//! Discovery's settings in `<data dir>/discovery.json`: whether scheduled sweeps run, how
+//! often, and the extra endpoints every sweep probes. Written atomically by the discovery
+//! actor, its only writer.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use llm_agent_protocol::methods::discovery::{
+    MAX_EXTRA_ENDPOINTS, MAX_INTERVAL_S, MIN_INTERVAL_S, Settings,
+};
+use llm_agent_protocol::methods::profiles::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// The file's name in the data dir.
+pub const FILE_NAME: &str = "discovery.json";
+/// The file's schema version.
+const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct File {
+    schema: u32,
+    #[serde(flatten)]
+    settings: Settings,
+}
+
+/// Where the settings live.
+#[derive(Debug, Clone)]
+pub struct SettingsStore {
+    dir: PathBuf,
+}
+
+impl SettingsStore {
+    pub fn new(dir: &Path) -> Self {
+        SettingsStore {
+            dir: dir.to_owned(),
+        }
+    }
+
+    /// The stored settings; the defaults when there are none. A file that cannot be read
+    /// (corrupt, or from a newer agent) also gives the defaults, with a warning: these are
+    /// preferences, not data, and the next `discovery.configure` replaces the file.
+    pub fn load(&self) -> Settings {
+        let path = self.dir.join(FILE_NAME);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Settings::default(),
+            Err(err) => {
+                tracing::warn!(path = %path.display(), error = %err, "cannot read the discovery settings; using the defaults");
+                return Settings::default();
+            }
+        };
+        match serde_json::from_slice::<File>(&bytes) {
+            Ok(file) if file.schema <= SCHEMA_VERSION => match validate(file.settings) {
+                Ok(settings) => settings,
+                Err(_) => {
+                    tracing::warn!(path = %path.display(), "the discovery settings are out of range; using the defaults");
+                    Settings::default()
+                }
+            },
+            _ => {
+                tracing::warn!(path = %path.display(), "the discovery settings cannot be read; using the defaults");
+                Settings::default()
+            }
+        }
+    }
+
+    /// Replaces the file durably (blocking).
+    pub fn save(&self, settings: &Settings) -> io::Result<()> {
+        let json = serde_json::to_vec_pretty(&File {
+            schema: SCHEMA_VERSION,
+            settings: settings.clone(),
+        })
+        .map_err(io::Error::other)?;
+        crate::fs_util::replace_durably(&self.dir, FILE_NAME, &json)
+    }
+}
+
+/// Checks settings, reporting every failing field; returns them normalized.
+pub fn validate(settings: Settings) -> Result<Settings, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    if !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(&settings.interval_s) {
+        problems.push(FieldError {
+            field: "interval_s".into(),
+            code: "invalid".into(),
+            message: format!(
+                "Give {MIN_INTERVAL_S} to {MAX_INTERVAL_S} seconds between scheduled sweeps (300 is the default)."
+            ),
+        });
+    }
+    let endpoints = match check_endpoints(&settings.extra_endpoints, "extra_endpoints") {
+        Ok(endpoints) => endpoints,
+        Err(mut more) => {
+            problems.append(&mut more);
+            Vec::new()
+        }
+    };
+    if problems.is_empty() {
+        Ok(Settings {
+            extra_endpoints: endpoints,
+            ..settings
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks extra endpoints: at most [`MAX_EXTRA_ENDPOINTS`] http(s) base URLs with a host,
+/// no credentials, query or fragment. Returns them trimmed, without trailing slashes and
+/// without duplicates.
+pub fn check_endpoints(endpoints: &[String], field: &str) -> Result<Vec<String>, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    if endpoints.len() > MAX_EXTRA_ENDPOINTS {
+        problems.push(FieldError {
+            field: field.into(),
+            code: "too_long".into(),
+            message: format!("Name at most {MAX_EXTRA_ENDPOINTS} endpoints."),
+        });
+    }
+    let mut kept: Vec<String> = Vec::new();
+    for (i, endpoint) in endpoints.iter().enumerate() {
+        let text = endpoint.trim().trim_end_matches('/');
+        let ok = text.len() <= 512
+            && url::Url::parse(text).is_ok_and(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.host().is_some()
+                    && url.username().is_empty()
+                    && url.password().is_none()
+                    && url.query().is_none()
+                    && url.fragment().is_none()
+            });
+        if !ok {
+            problems.push(FieldError {
+                field: format!("{field}[{i}]"),
+                code: "invalid".into(),
+                message: "Give a base URL such as http://192.168.1.20:11434 (http or https, a host and a port; no user name, query or fragment).".into(),
+            });
+        } else if !kept.iter().any(|k| k == text) {
+            kept.push(text.to_owned());
+        }
+    }
+    if problems.is_empty() {
+        Ok(kept)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_bad_files_give_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        assert_eq!(store.load(), Settings::default());
+        let settings = Settings {
+            enabled: false,
+            interval_s: 60,
+            extra_endpoints: vec!["http://192.168.1.20:11434".into()],
+        };
+        store.save(&settings).unwrap();
+        assert_eq!(store.load(), settings);
+        std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
+        assert_eq!(store.load(), Settings::default());
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            br#"{"schema":99,"enabled":false,"interval_s":60}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            store.load(),
+            Settings::default(),
+            "a newer schema is not guessed at"
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let problems = validate(Settings {
+            enabled: true,
+            interval_s: 0,
+            extra_endpoints: vec![
+                "http://ok:1".into(),
+                "ftp://x".into(),
+                "http://user:pw@h:1".into(),
+                "http://ok:1/".into(),
+            ],
+        })
+        .unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["interval_s", "extra_endpoints[1]", "extra_endpoints[2]"]
+        );
+        let ok = validate(Settings {
+            enabled: true,
+            interval_s: 60,
+            extra_endpoints: vec![" http://ok:1/ ".into(), "http://ok:1".into()],
+        })
+        .unwrap();
+        assert_eq!(
+            ok.extra_endpoints,
+            ["http://ok:1"],
+            "trimmed and deduplicated"
+        );
+    }
+}
