@@ -98,6 +98,17 @@ impl BenchAgent {
         Self::start_in(&std::env::temp_dir(), &[no_store])
     }
 
+    /// Starts an agent without a credential store and with extra environment variables
+    /// (such as `LLM_AGENT_DISCOVERY_PORTS`).
+    pub fn start_with_env(extra: &[(&'static str, String)]) -> Self {
+        let mut env = vec![(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent".to_owned(),
+        )];
+        env.extend(extra.iter().cloned());
+        Self::start_in(&std::env::temp_dir(), &env)
+    }
+
     /// Starts an agent that keeps its data key in `keyring`, with its socket and data dir
     /// in a new temp dir under `parent`: a bench chooses the filesystem that the agent's
     /// profile writes land on.
