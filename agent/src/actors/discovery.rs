@@ -291,11 +291,13 @@ impl DiscoveryState {
             let _ = self.args.events.send(sweep.clone());
         }
         let base = base_interval(&self.settings);
-        self.current_interval = if changed {
-            base
-        } else {
-            (self.current_interval * 2).min(base * MAX_BACKOFF_FACTOR)
-        };
+        // A change brings the schedule back to its interval; only scheduled sweeps that
+        // find nothing new lengthen it.
+        if changed {
+            self.current_interval = base;
+        } else if scheduled {
+            self.current_interval = (self.current_interval * 2).min(base * MAX_BACKOFF_FACTOR);
+        }
         if scheduled {
             self.scheduled_running = false;
             self.schedule(myself, self.current_interval);

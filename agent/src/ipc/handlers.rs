@@ -467,6 +467,7 @@ pub async fn discovery_adopt(call: &Call, params: AdoptParams) -> Result<Profile
         provider: kind.as_str().to_owned(),
         endpoint,
         model,
+        consent_granted_at: params.consent_granted_at,
         ..Default::default()
     };
     let result = state

@@ -212,4 +212,8 @@ pub struct AdoptParams {
     /// The profile's name; `"<Kind> on <address>"` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// RFC 3339: when the learner agreed to send prompts there. Required, as for
+    /// `profiles.create`, when the endpoint is not on this machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_granted_at: Option<String>,
 }

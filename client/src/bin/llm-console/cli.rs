@@ -11,7 +11,7 @@ use llm_agent_client::{CallOptions, Client, ClientError, Connector, DEFAULT_REQU
 
 use crate::failure::Failure;
 use crate::output::Output;
-use crate::{call, diagnostics, events, profiles, repl, status};
+use crate::{call, diagnostics, discover, events, profiles, repl, status};
 
 /// Debug console for llm-agent.
 #[derive(Debug, Parser)]
@@ -21,12 +21,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     socket: Option<PathBuf>,
 
-    /// Machine-readable output: one JSON document (for `events`, one per line)
+    /// Machine-readable output: one JSON document (for `events` and `discover --watch`,
+    /// one per line)
     #[arg(long, global = true)]
     json: bool,
 
     /// How long each request may take, in milliseconds [default: 30000]. For `profiles
-    /// test`: how long the test may take, 1 to 30000
+    /// test`: how long the test may take, 1 to 30000. `discover` waits at least its
+    /// --budget-ms and 5 s more
     #[arg(long, global = true, value_name = "MS")]
     timeout_ms: Option<u64>,
 
@@ -53,6 +55,11 @@ pub enum Command {
     Events(events::Args),
     /// List, show, create, change, delete and activate LLM profiles
     Profiles(profiles::Args),
+    /// Find the model servers running on this machine, and follow what discovery finds
+    ///
+    /// Without a subcommand: sweep now and show every server found, what disagrees with
+    /// the profiles, and the probes that failed. `--watch` follows the sweeps instead.
+    Discover(discover::Args),
     /// Send any request: JSON params in, JSON result out
     Call(call::Args),
 }
@@ -106,11 +113,12 @@ impl Command {
         }
     }
 
-    /// What Ctrl-C means: the end of `events`, the cancellation of a prompt test (which
-    /// the agent stops at once), an interruption of anything else.
+    /// What Ctrl-C means: the end of `events` and `discover --watch`, the cancellation of
+    /// a prompt test (which the agent stops at once), an interruption of anything else.
     fn at_interrupt(&self) -> Result<(), Failure> {
         match self {
             Command::Events(_) => Ok(()),
+            Command::Discover(args) if args.is_watch() => Ok(()),
             Command::Profiles(args) if args.is_test() => Err(Failure::Cancelled),
             _ => Err(Failure::Interrupted),
         }
@@ -122,6 +130,7 @@ impl Command {
             Command::Diagnostics(args) => diagnostics::run(session, args, output).await,
             Command::Events(args) => events::run(session, args, output).await,
             Command::Profiles(args) => profiles::run(session, args, output).await,
+            Command::Discover(args) => discover::run(session, args, output).await,
             Command::Call(args) => call::run(session, args, output).await,
         }
     }
@@ -133,6 +142,11 @@ async fn interrupted() {
         std::future::pending::<()>().await;
     }
 }
+
+/// How much longer than an operation's own deadline (a prompt test's timeout, a
+/// sweep's budget) the console waits for the agent's answer: the agent ends the operation
+/// at its deadline and must have the time to say so.
+pub const ANSWER_GRACE_MS: u64 = 5_000;
 
 /// How long [`Session::flush`] waits for the agent.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(1);

@@ -92,7 +92,7 @@ impl Failure {
     pub fn remediation(&self) -> Option<&str> {
         match self {
             Failure::Client(err) => err.remediation(),
-            Failure::Lagged { .. } => Some("run `events` again"),
+            Failure::Lagged { .. } => Some("run the command again to follow on"),
             Failure::Usage(_)
             | Failure::Interrupted
             | Failure::Cancelled

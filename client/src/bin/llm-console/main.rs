@@ -5,12 +5,14 @@
 mod call;
 mod cli;
 mod diagnostics;
+mod discover;
 mod events;
 mod failure;
 mod json;
 mod output;
 mod profiles;
 mod repl;
+mod spinner;
 mod status;
 
 use std::process::ExitCode;

@@ -32,6 +32,19 @@ impl Output {
             .map_err(|source| Failure::io("could not write to stdout", source))
     }
 
+    /// Writes a result as one JSON document, or as `render` shows it to a person.
+    pub fn result<T: Serialize>(
+        self,
+        result: &T,
+        render: impl FnOnce(&T) -> String,
+    ) -> Result<(), Failure> {
+        if self.json {
+            self.json_line(result)
+        } else {
+            self.text(&render(result))
+        }
+    }
+
     /// Writes text for a person; a missing final newline is added.
     pub fn text(self, text: &str) -> Result<(), Failure> {
         let mut stdout = io::stdout().lock();
@@ -84,15 +97,24 @@ impl Output {
 
 /// Formats rows under headers in aligned columns, two spaces apart.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut all = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
+    all.extend_from_slice(rows);
+    columns(&all)
+}
+
+/// Formats rows in aligned columns, two spaces apart, without headers.
+pub fn columns(rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = Vec::new();
     for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+        for (i, cell) in row.iter().enumerate() {
+            let width = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(known) => *known = (*known).max(width),
+                None => widths.push(width),
+            }
         }
     }
-    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    std::iter::once(&header)
-        .chain(rows)
+    rows.iter()
         .map(|row| aligned(row, &widths))
         .collect::<Vec<_>>()
         .join("\n")
@@ -112,6 +134,7 @@ pub fn key_values(pairs: &[(&str, String)]) -> String {
         .join("\n")
 }
 
+/// One row padded to `widths`, without trailing spaces when its last cells are empty.
 fn aligned(row: &[String], widths: &[usize]) -> String {
     let mut line = String::new();
     for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
@@ -121,6 +144,7 @@ fn aligned(row: &[String], widths: &[usize]) -> String {
             line.push_str(&format!("{cell:<width$}  "));
         }
     }
+    line.truncate(line.trim_end().len());
     line
 }
 
@@ -168,6 +192,16 @@ mod tests {
             table(&["K", "V", "Z"], &rows),
             "K       V           Z\na       long value  x\nlonger  b           y"
         );
+    }
+
+    #[test]
+    fn columns_align_rows_without_headers() {
+        let rows = vec![
+            vec!["ollama".to_owned(), "a".to_owned()],
+            vec!["jan".to_owned(), "b".to_owned()],
+        ];
+        assert_eq!(columns(&rows), "ollama  a\njan     b");
+        assert_eq!(columns(&[]), "");
     }
 
     #[test]

@@ -191,6 +191,14 @@ mod tests {
             parse("profiles list --provider ollama"),
             Entry::Command(Command::Profiles(_))
         ));
+        assert!(matches!(
+            parse("discover --budget-ms 2000 --extra http://192.168.1.20:11434"),
+            Entry::Command(Command::Discover(_))
+        ));
+        assert!(matches!(
+            parse("discover adopt http://127.0.0.1:11434 ollama --name 'My Ollama'"),
+            Entry::Command(Command::Discover(_))
+        ));
         assert!(matches!(parse("quit"), Entry::Exit));
         match parse("help") {
             Entry::Message(message) => {

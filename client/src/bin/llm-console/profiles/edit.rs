@@ -16,8 +16,9 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::failure::Failure;
 
-const CONSENT_HELP: &str = "The learner agreed to send prompts off this machine, to this endpoint";
-const CONSENT_LONG_HELP: &str = "The learner agreed to send their prompts off this machine, to \
+pub(crate) const CONSENT_HELP: &str =
+    "The learner agreed to send prompts off this machine, to this endpoint";
+pub(crate) const CONSENT_LONG_HELP: &str = "The learner agreed to send their prompts off this machine, to \
     this endpoint: sends consent_granted_at with the current time. An endpoint that is not on \
     this machine needs it. Ask the learner first.";
 
@@ -210,7 +211,7 @@ fn provider_help() -> String {
 }
 
 /// Now, as `consent_granted_at` wants it: RFC 3339 in UTC, to the second.
-fn consent_time() -> Result<String, Failure> {
+pub(crate) fn consent_time() -> Result<String, Failure> {
     let now = OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&Rfc3339).map_err(|err| {

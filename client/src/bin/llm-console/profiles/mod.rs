@@ -6,7 +6,7 @@
 //! `render` shows results and the agent's errors to a person; `test` runs a prompt test
 //! and shows how it went.
 
-mod edit;
+pub(crate) mod edit;
 mod prompt;
 pub(crate) mod render;
 mod test;
@@ -93,13 +93,11 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
                 provider: provider.clone(),
             };
             let result = call::<List>(session, params, output).await?;
-            show(output, &result, |result| {
-                render::list(result, provider.as_deref())
-            })
+            output.result(&result, |result| render::list(result, provider.as_deref()))
         }
         Subcommand::Get { id } => {
             let profile = call::<Get>(session, IdParams { id }, output).await?;
-            show(output, &profile, render::profile)
+            output.result(&profile, render::profile)
         }
         Subcommand::Create(args) => {
             let params = args.into_params(prompt::api_key).await?;
@@ -118,11 +116,11 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
                 successor_id: successor,
             };
             let result = call::<Delete>(session, params, output).await?;
-            show(output, &result, render::deleted)
+            output.result(&result, render::deleted)
         }
         Subcommand::Activate { id } => {
             let result = call::<Activate>(session, IdParams { id }, output).await?;
-            show(output, &result, render::activated)
+            output.result(&result, render::activated)
         }
         Subcommand::Test(args) => test::run(session, args, output).await,
         Subcommand::ResetSecrets { yes } => {
@@ -131,7 +129,7 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
                 return Ok(());
             }
             let result = call::<ResetSecrets>(session, NoParams {}, output).await?;
-            show(output, &result, render::reset_secrets)
+            output.result(&result, render::reset_secrets)
         }
     }
 }
@@ -147,23 +145,14 @@ async fn call<M: Method>(
     result.map_err(|err| render::failure(err, output))
 }
 
-/// Prints a result as JSON, or as `render` shows it to a person.
-fn show<T: serde::Serialize>(
-    output: Output,
-    result: &T,
-    render: impl FnOnce(&T) -> String,
-) -> Result<(), Failure> {
-    if output.is_json() {
-        output.json_line(result)
-    } else {
-        output.text(&render(result))
-    }
-}
-
 /// A created or updated profile, with the agent's warnings on stderr for a person (the
 /// JSON document carries them).
-fn show_change(output: Output, done: &str, result: &ProfileResult) -> Result<(), Failure> {
-    show(output, result, |result| render::change(done, result))?;
+pub(crate) fn show_change(
+    output: Output,
+    done: &str,
+    result: &ProfileResult,
+) -> Result<(), Failure> {
+    output.result(result, |result| render::change(done, result))?;
     for warning in &result.warnings {
         output.note(&format!("warning: {}", warning.message));
     }

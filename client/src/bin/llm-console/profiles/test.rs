@@ -7,9 +7,8 @@
 //! the agent and nowhere else. While the agent works, a spinner on stderr (only when
 //! stderr is a terminal) shows the time so far; Ctrl-C cancels the test on the agent.
 
-use std::future::Future;
-use std::io::{self, IsTerminal, Read, Write};
-use std::time::{Duration, Instant};
+use std::io::{self, IsTerminal, Read};
+use std::time::Duration;
 
 use llm_agent_client::protocol::methods::profiles::{
     DEFAULT_TEST_TIMEOUT_MS, Get, IdParams, MAX_TEST_PROMPT_CHARS, Test, TestOutcome, TestParams,
@@ -18,16 +17,12 @@ use llm_agent_client::protocol::methods::profiles::{
 use llm_agent_client::protocol::{ErrorCode, WireError};
 use llm_agent_client::{CallOptions, Client, ClientError};
 use tokio::sync::oneshot;
-use tokio::time::MissedTickBehavior;
 
-use crate::cli::Session;
+use crate::cli::{ANSWER_GRACE_MS, Session};
 use crate::failure::Failure;
 use crate::output::{Output, key_values, micros};
 use crate::profiles::render;
-
-/// How much longer than the test itself the console waits for the agent's answer: the
-/// agent ends a test at its deadline and must have the time to say so.
-const ANSWER_GRACE_MS: u64 = 5_000;
+use crate::spinner::{Spinner, spin_while};
 
 /// The most bytes `--prompt-stdin` reads from a pipe: the longest prompt the agent takes,
 /// in UTF-8's widest encoding, and a line ending.
@@ -35,15 +30,9 @@ const MAX_PROMPT_BYTES: usize = MAX_TEST_PROMPT_CHARS * 4 + 2;
 
 const TERMINAL_PROMPT: &str = "Prompt for the model (one line): ";
 
-/// The spinner's frames, and how often it moves.
-const SPINNER_FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const SPINNER_TICK: Duration = Duration::from_millis(100);
 /// The longest profile description the spinner shows, so its line never wraps (a wrapped
 /// line could not be cleared).
 const SPINNER_LABEL_CHARS: usize = 60;
-
-/// Erases the terminal line the cursor is on and returns to its start.
-const CLEAR_LINE: &str = "\r\x1b[2K";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -66,8 +55,9 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
     };
     let timeout_ms = session.timeout_ms();
     let client = session.client().await?;
-    let spinner = if io::stderr().is_terminal() {
-        Some(Spinner::new(spinner_label(client, &args.id).await))
+    let spinner = if Spinner::wanted() {
+        let label = spinner_label(client, &args.id).await;
+        Some(Spinner::new(format!("testing {label}")))
     } else {
         None
     };
@@ -81,10 +71,7 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
         .saturating_add(ANSWER_GRACE_MS);
     let options = CallOptions::default().timeout(Duration::from_millis(waited));
     let call = client.call_with::<Test>(params, options);
-    let reply = match &spinner {
-        Some(spinner) => spinner.while_waiting(call).await,
-        None => call.await,
-    };
+    let reply = spin_while(spinner.as_ref(), call).await;
     let outcome = reply.map_err(|err| failure(err, &args.id, output))?.result;
     if output.is_json() {
         output.json_line(&outcome)?;
@@ -366,72 +353,6 @@ fn shortened(text: &str) -> String {
     short
 }
 
-/// A line on stderr that shows the test is running and for how long.
-struct Spinner {
-    label: String,
-    started: Instant,
-}
-
-impl Spinner {
-    fn new(label: String) -> Self {
-        Self {
-            label,
-            started: Instant::now(),
-        }
-    }
-
-    /// Waits for `work`, redrawing the spinner until it finishes. The first frame comes
-    /// after one tick, so a quick answer never flashes one; the line is cleared when
-    /// `work` finishes or this future is dropped (Ctrl-C).
-    async fn while_waiting<F: Future>(&self, work: F) -> F::Output {
-        let mut line = SpinnerLine { drawn: false };
-        let start = tokio::time::Instant::now() + SPINNER_TICK;
-        let mut ticks = tokio::time::interval_at(start, SPINNER_TICK);
-        ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
-        let mut work = std::pin::pin!(work);
-        let mut frame = 0;
-        loop {
-            tokio::select! {
-                biased;
-                output = &mut work => return output,
-                _ = ticks.tick() => {
-                    line.draw(&spinner_text(frame, &self.label, self.started.elapsed()));
-                    frame += 1;
-                }
-            }
-        }
-    }
-}
-
-fn spinner_text(frame: usize, label: &str, elapsed: Duration) -> String {
-    let glyph = SPINNER_FRAMES[frame % SPINNER_FRAMES.len()];
-    format!("{glyph} testing {label}… {:.1}s", elapsed.as_secs_f64())
-}
-
-/// The terminal line the spinner draws on; cleared when dropped, so whatever is printed
-/// next starts on a clean line.
-struct SpinnerLine {
-    drawn: bool,
-}
-
-impl SpinnerLine {
-    fn draw(&mut self, text: &str) {
-        let mut stderr = io::stderr().lock();
-        // Best effort: a spinner that cannot be drawn changes nothing about the test.
-        let _ = write!(stderr, "{CLEAR_LINE}{text}").and_then(|()| stderr.flush());
-        self.drawn = true;
-    }
-}
-
-impl Drop for SpinnerLine {
-    fn drop(&mut self) {
-        if self.drawn {
-            let mut stderr = io::stderr().lock();
-            let _ = write!(stderr, "{CLEAR_LINE}").and_then(|()| stderr.flush());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -674,16 +595,7 @@ total        2.00"
     }
 
     #[test]
-    fn the_spinner_names_the_profile_and_counts_seconds() {
-        assert_eq!(
-            spinner_text(
-                0,
-                "\"Local\" (ollama, llama3.2)",
-                Duration::from_millis(1_234)
-            ),
-            "⠋ testing \"Local\" (ollama, llama3.2)… 1.2s"
-        );
-        assert!(spinner_text(11, "x", Duration::ZERO).starts_with('⠙'));
+    fn long_spinner_labels_are_shortened() {
         let long = shortened(&"m".repeat(200));
         assert_eq!(long.chars().count(), SPINNER_LABEL_CHARS);
         assert!(long.ends_with('…'));
