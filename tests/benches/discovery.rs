@@ -124,21 +124,21 @@ fn main() {
 
     println!();
     println!("nothing listening: {} addresses", probed_addresses());
-    let load = ForeignLoad::start(&own_pids());
+    let load = ForeignLoad::start(&bench::own_pids());
     runtime.block_on(measure_quiet(&quiet, plan.quiet));
-    print_load(&load);
+    bench::print_load(&load);
 
     println!();
     println!("one host stalls: how far past the budget the answer comes");
-    let load = ForeignLoad::start(&own_pids());
+    let load = ForeignLoad::start(&bench::own_pids());
     runtime.block_on(measure_stalled(&quiet, &stalling.url(), plan.stalled));
-    print_load(&load);
+    bench::print_load(&load);
 
     println!();
     println!("one Ollama among them, on {}", ollama.url());
-    let load = ForeignLoad::start(&own_pids());
+    let load = ForeignLoad::start(&bench::own_pids());
     runtime.block_on(measure_live(&live, plan.live));
-    print_load(&load);
+    bench::print_load(&load);
 }
 
 /// What runs where, and how many times.
@@ -316,9 +316,9 @@ fn print_sweeps(case: &str, timed: &Timed) {
     table.row(case, &timed.samples.summary());
     println!(
         "  the sweep's own elapsed_ms: p50 {:.0}, p99 {:.0}, max {:.0} (whole ms)",
-        percentile_ms(&timed.elapsed_ms, 0.50),
-        percentile_ms(&timed.elapsed_ms, 0.99),
-        percentile_ms(&timed.elapsed_ms, 1.0),
+        bench::percentile_ms(&timed.elapsed_ms, 0.50),
+        bench::percentile_ms(&timed.elapsed_ms, 0.99),
+        bench::percentile_ms(&timed.elapsed_ms, 1.0),
     );
 }
 
@@ -359,7 +359,7 @@ async fn measure_stalled(client: &Client, stalling: &str, counts: Counts) {
         let timed = sweeps(client, &params, counts, reports_the_stall, &expected).await;
         let past = |values: &[f64], q| {
             let late: Vec<f64> = values.iter().map(|ms| ms - budget_ms as f64).collect();
-            percentile_ms(&late, q)
+            bench::percentile_ms(&late, q)
         };
         println!(
             "{:<CASE_WIDTH$} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {:>9.0}",
@@ -397,29 +397,4 @@ async fn measure_live(client: &Client, counts: Counts) {
         &format!("discovery.run, budget {DEFAULT_SWEEP_TIMEOUT_MS} ms"),
         &timed,
     );
-}
-
-/// The nearest-rank percentile `q` of `values` in ms, at nanosecond resolution. Values
-/// below zero count as zero.
-fn percentile_ms(values: &[f64], q: f64) -> f64 {
-    let mut nanos: Vec<u64> = values
-        .iter()
-        .map(|ms| (ms * 1e6).round().max(0.0) as u64)
-        .collect();
-    nanos.sort_unstable();
-    bench::percentile(&nanos, q) as f64 / 1e6
-}
-
-/// This process and every process it started (the agents): their CPU time is not
-/// foreign load.
-fn own_pids() -> Vec<u32> {
-    let mut pids = bench::child_pids();
-    pids.push(std::process::id());
-    pids
-}
-
-fn print_load(load: &ForeignLoad) {
-    if let Some(load) = load.describe() {
-        println!("while measuring: {load}");
-    }
 }

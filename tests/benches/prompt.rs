@@ -151,14 +151,14 @@ fn main() {
         println!();
         println!("overhead, placement {}", placement.describe());
         place(placement);
-        let load = ForeignLoad::start(&own_pids());
+        let load = ForeignLoad::start(&bench::own_pids());
         runtime.block_on(measure_overhead(
             &plan,
             &client,
             &profiles.stream,
             &stand_in.url,
         ));
-        print_load(&load);
+        bench::print_load(&load);
     }
 
     place(Placement::Free);
@@ -166,20 +166,20 @@ fn main() {
     println!(
         "deadlines, not pinned: how far past timeout_ms = {STALL_TIMEOUT_MS} the answer comes"
     );
-    let load = ForeignLoad::start(&own_pids());
+    let load = ForeignLoad::start(&bench::own_pids());
     runtime.block_on(measure_deadlines(&plan, &client, &profiles));
-    print_load(&load);
+    bench::print_load(&load);
 
     println!();
     println!("{CONCURRENT} at once, not pinned");
-    let load = ForeignLoad::start(&own_pids());
+    let load = ForeignLoad::start(&bench::own_pids());
     runtime.block_on(measure_concurrency(
         &plan,
         &agent,
         &profiles.parallel,
         &stand_in.url,
     ));
-    print_load(&load);
+    bench::print_load(&load);
 }
 
 /// What runs where, and how many times.
@@ -467,7 +467,7 @@ type Part = fn(&TimedTest) -> Option<f64>;
 fn print_breakdown(agent: &Summary, fresh: &Summary, reused: &Summary, tests: &[TimedTest]) {
     let median = |part: Part| {
         let values: Vec<f64> = tests.iter().filter_map(part).collect();
-        (!values.is_empty()).then(|| 1e3 * percentile_ms(&values, 0.50))
+        (!values.is_empty()).then(|| 1e3 * bench::percentile_ms(&values, 0.50))
     };
     let line = |what: &str, micros: f64| println!("  {what:<60} {micros:>7.1} µs");
     let parts: [(&str, Part); 7] = [
@@ -651,7 +651,7 @@ async fn measure_deadlines(plan: &Plan, client: &Client, profiles: &Profiles) {
         let late = stalled_tests(client, id, stage, plan.stalls).await;
         let at = |part: fn(&Late) -> f64, q| {
             let values: Vec<f64> = late.iter().map(part).collect();
-            percentile_ms(&values, q)
+            bench::percentile_ms(&values, q)
         };
         println!(
             "{case:<CASE_WIDTH$} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
@@ -726,8 +726,8 @@ async fn measure_concurrency(plan: &Plan, agent: &BenchAgent, id: &str, url: &st
          {:.2} ms, p99 {:.2} ms",
         tests.per_sec,
         direct.per_sec,
-        percentile_ms(&queued, 0.50),
-        percentile_ms(&queued, 0.99),
+        bench::percentile_ms(&queued, 0.50),
+        bench::percentile_ms(&queued, 0.99),
     );
 }
 
@@ -794,29 +794,4 @@ async fn concurrent_direct(direct: Arc<DirectRequest>, counts: Counts) -> Sample
         all.merge(worker.await.expect("a direct task panicked"));
     }
     all
-}
-
-/// The nearest-rank percentile `q` of `values` in ms, at nanosecond resolution. Values
-/// below zero count as zero.
-fn percentile_ms(values: &[f64], q: f64) -> f64 {
-    let mut nanos: Vec<u64> = values
-        .iter()
-        .map(|ms| (ms * 1e6).round().max(0.0) as u64)
-        .collect();
-    nanos.sort_unstable();
-    bench::percentile(&nanos, q) as f64 / 1e6
-}
-
-/// This process and every process it started (the agent, the bus, the keyring daemon):
-/// their CPU time is not foreign load.
-fn own_pids() -> Vec<u32> {
-    let mut pids = bench::child_pids();
-    pids.push(std::process::id());
-    pids
-}
-
-fn print_load(load: &ForeignLoad) {
-    if let Some(load) = load.describe() {
-        println!("while measuring: {load}");
-    }
 }

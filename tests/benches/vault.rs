@@ -150,10 +150,10 @@ fn main() {
 
     println!();
     println!("writes, not pinned");
-    let load = ForeignLoad::start(&own_pids());
+    let load = ForeignLoad::start(&bench::own_pids());
     let figures = runtime.block_on(measure_writes(&plan, &disk, memory.as_ref(), &file));
     print_breakdown(&figures);
-    print_load(&load);
+    bench::print_load(&load);
 
     let list_bytes = runtime.block_on(list_response_len(&disk.agent));
     for placement in placements {
@@ -169,9 +169,9 @@ fn main() {
         placement
             .pin_server_process(disk.agent.pid())
             .expect("pin the agent");
-        let load = ForeignLoad::start(&own_pids());
+        let load = ForeignLoad::start(&bench::own_pids());
         run_reads(&plan, &runtime, &echo, &disk.agent);
-        print_load(&load);
+        bench::print_load(&load);
     }
 }
 
@@ -709,20 +709,6 @@ async fn list_response_len(agent: &BenchAgent) -> usize {
         .await
         .expect("profiles.list failed");
     envelope::encode(&list).expect("encode the list").len()
-}
-
-/// This process and every process it started (agents, echo server, bus, keyring daemon):
-/// their CPU time is not foreign load.
-fn own_pids() -> Vec<u32> {
-    let mut pids = bench::child_pids();
-    pids.push(std::process::id());
-    pids
-}
-
-fn print_load(load: &ForeignLoad) {
-    if let Some(load) = load.describe() {
-        println!("while measuring: {load}");
-    }
 }
 
 /// The type of the filesystem `dir` is on (`ext4`, `tmpfs`), from `/proc/self/mounts`.

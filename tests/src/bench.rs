@@ -660,6 +660,32 @@ impl Samples {
     }
 }
 
+/// The nearest-rank percentile `q` of `values` in ms, at nanosecond resolution. Values
+/// below zero count as zero.
+pub fn percentile_ms(values: &[f64], q: f64) -> f64 {
+    let mut nanos: Vec<u64> = values
+        .iter()
+        .map(|ms| (ms * 1e6).round().max(0.0) as u64)
+        .collect();
+    nanos.sort_unstable();
+    percentile(&nanos, q) as f64 / 1e6
+}
+
+/// This process and every process it started (agents, buses, keyring daemons): their CPU
+/// time is not foreign load.
+pub fn own_pids() -> Vec<u32> {
+    let mut pids = child_pids();
+    pids.push(std::process::id());
+    pids
+}
+
+/// Prints the foreign load measured while a case ran, if any was seen.
+pub fn print_load(load: &ForeignLoad) {
+    if let Some(load) = load.describe() {
+        println!("while measuring: {load}");
+    }
+}
+
 /// The nearest-rank percentile `q` (0.0 to 1.0) of ascending `sorted`; 0 when empty.
 pub fn percentile(sorted: &[u64], q: f64) -> u64 {
     if sorted.is_empty() {
