@@ -181,6 +181,7 @@ fn response_test_outcome() {
                 usage: None,
                 snippet: None,
                 finish_reason: None,
+                estimated_cost: None,
                 retry_after_ms: None,
                 error: Some(
                     WireError::new(

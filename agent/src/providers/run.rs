@@ -419,6 +419,7 @@ impl Progress {
             usage: has_usage.then_some(usage),
             snippet: self.reply.snippet(key_of(&job.target)),
             finish_reason: self.reply.finish_reason.clone(),
+            estimated_cost: None,
             retry_after_ms,
             error,
         }

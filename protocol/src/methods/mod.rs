@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub mod agent;
+pub mod catalog;
 pub mod diagnostics;
 pub mod discovery;
 pub mod events;
@@ -44,4 +45,12 @@ pub const ALL: &[&str] = &[
     discovery::Status::NAME,
     discovery::Configure::NAME,
     discovery::Adopt::NAME,
+    catalog::List::NAME,
+    catalog::UpsertModel::NAME,
+    catalog::DeprecateModel::NAME,
+    catalog::ReactivateModel::NAME,
+    catalog::SetDefaultModel::NAME,
+    catalog::SetProvider::NAME,
+    catalog::GetRoles::NAME,
+    catalog::SetRole::NAME,
 ];

@@ -138,6 +138,8 @@ pub struct CreateParams {
     pub provider: String,
     /// Base URL, http or https, at most 512 characters.
     pub endpoint: String,
+    /// Empty or absent: the provider's default model from the catalog.
+    #[serde(default)]
     pub model: String,
     /// Required by providers in [`PROVIDERS_REQUIRING_KEY`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,6 +348,10 @@ pub struct TestOutcome {
     /// Why the model stopped (`stop`, `length`, `end_turn`, ...), as the provider said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<String>,
+    /// What the test cost, from its token usage and the model's prices (absent without
+    /// usage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_cost: Option<super::catalog::EstimatedCost>,
     /// With `RATE_LIMITED`: how long the provider asked to wait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,

@@ -383,6 +383,7 @@ mod tests {
             }),
             snippet: Some("Hello! I can help you learn today.".into()),
             finish_reason: Some("stop".into()),
+            estimated_cost: None,
             retry_after_ms: None,
             error: None,
         }
