@@ -5,6 +5,7 @@
 //! shutdown.
 
 pub mod actors;
+pub mod catalog;
 pub mod config;
 pub mod data_lock;
 pub mod discovery;
@@ -25,11 +26,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio_util::sync::CancellationToken;
 
+use crate::actors::catalog::CatalogHandle;
 use crate::actors::diagnostics::{self, DiagnosticsHandle};
 use crate::actors::discovery::DiscoveryHandle;
 use crate::actors::supervisor::Supervisor;
 use crate::actors::tester::TesterHandle;
 use crate::actors::vault::VaultHandle;
+use crate::catalog::OverlayStore;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
 use crate::discovery::settings::SettingsStore;
@@ -101,6 +104,7 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         safe_storage::platform_store(),
         safe_storage::DEFAULT_STORE_TIMEOUT,
     );
+    let catalog = CatalogHandle::new(OverlayStore::new(&config.data_dir));
     let discovery = DiscoveryHandle::new(
         SettingsStore::new(&config.data_dir),
         config.discovery_table.clone(),
@@ -119,6 +123,7 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         diagnostics,
         vault,
         discovery,
+        catalog,
         config,
     });
     let supervisor = match Supervisor::spawn(state.clone()).await {

@@ -8,6 +8,7 @@ use std::time::Instant;
 use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
+use crate::actors::catalog::CatalogHandle;
 use crate::actors::diagnostics::DiagnosticsHandle;
 use crate::actors::discovery::DiscoveryHandle;
 use crate::actors::tester::TesterHandle;
@@ -28,6 +29,7 @@ pub struct AgentState {
     pub vault: VaultHandle,
     pub tester: TesterHandle,
     pub discovery: DiscoveryHandle,
+    pub catalog: CatalogHandle,
 }
 
 pub type SharedState = Arc<AgentState>;

@@ -3,6 +3,7 @@
 
 use llm_agent_protocol::{ErrorCode, WireError, value};
 
+use crate::actors::catalog::CatalogError;
 use crate::actors::diagnostics::DiagnosticsError;
 use crate::actors::discovery::DiscoveryError;
 use crate::actors::tester::TesterError;
@@ -16,6 +17,30 @@ impl From<DiagnosticsError> for WireError {
                 .with_remediation(
                     "Retry in a moment; the agent restarts its diagnostics service by itself.",
                 ),
+        }
+    }
+}
+
+impl From<CatalogError> for WireError {
+    fn from(err: CatalogError) -> Self {
+        let message = err.to_string();
+        match err {
+            CatalogError::UnknownProvider(_) => WireError::invalid_params(Some("provider"), message)
+                .with_remediation("catalog.list shows every provider."),
+            CatalogError::UnknownModel { .. } => WireError::invalid_params(Some("model"), message)
+                .with_remediation("catalog.list shows the provider's models; catalog.upsert_model adds one."),
+            CatalogError::Validation(problems) => {
+                let details = value::to_value(&problems).unwrap_or(rmpv::Value::Nil);
+                WireError::new(ErrorCode::ValidationError, message)
+                    .with_remediation("Correct the fields marked, then save again.")
+                    .with_details(details)
+            }
+            CatalogError::ReadOnly(_) => WireError::new(ErrorCode::StoreReadOnly, message)
+                .with_remediation("Move catalog.json out of the data folder (the shipped catalog is used without it), or restore it from a backup."),
+            CatalogError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
+                .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
+            CatalogError::Unavailable => WireError::new(ErrorCode::Busy, message)
+                .with_remediation("Retry in a moment; the agent restarts its catalog by itself."),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::{PoisonError, RwLock};
 
 use ractor::{ActorRef, Message};
 
+pub mod catalog;
 pub mod diagnostics;
 pub mod discovery;
 pub mod supervisor;

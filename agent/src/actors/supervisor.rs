@@ -13,6 +13,7 @@ use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
 use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
 
+use super::catalog::CatalogActor;
 use super::diagnostics::{self, DiagnosticsActor};
 use super::discovery::DiscoveryActor;
 use super::tester::TesterActor;
@@ -36,14 +37,16 @@ pub struct SupervisorState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Child {
     Diagnostics,
+    Catalog,
     Vault,
     Tester,
     Discovery,
 }
 
 impl Child {
-    const ALL: [Child; 4] = [
+    const ALL: [Child; 5] = [
         Child::Diagnostics,
+        Child::Catalog,
         Child::Vault,
         Child::Tester,
         Child::Discovery,
@@ -52,6 +55,7 @@ impl Child {
     fn name(self) -> &'static str {
         match self {
             Child::Diagnostics => "diagnostics",
+            Child::Catalog => "catalog",
             Child::Vault => "vault",
             Child::Tester => "tester",
             Child::Discovery => "discovery",
@@ -61,6 +65,7 @@ impl Child {
     fn current_id(self, agent: &SharedState) -> Option<ActorId> {
         match self {
             Child::Diagnostics => agent.diagnostics.slot.get().map(|a| a.get_id()),
+            Child::Catalog => agent.catalog.slot.get().map(|a| a.get_id()),
             Child::Vault => agent.vault.slot.get().map(|a| a.get_id()),
             Child::Tester => agent.tester.slot.get().map(|a| a.get_id()),
             Child::Discovery => agent.discovery.slot.get().map(|a| a.get_id()),
@@ -81,6 +86,13 @@ impl Child {
                 let handle = &agent.vault;
                 let (actor, _) =
                     Actor::spawn_linked(None, VaultActor, handle.args.clone(), supervisor).await?;
+                handle.slot.set(actor);
+            }
+            Child::Catalog => {
+                let handle = &agent.catalog;
+                let (actor, _) =
+                    Actor::spawn_linked(None, CatalogActor, handle.args.clone(), supervisor)
+                        .await?;
                 handle.slot.set(actor);
             }
             Child::Tester => {
@@ -200,6 +212,7 @@ mod tests {
     use tokio_util::sync::CancellationToken;
 
     use super::*;
+    use crate::actors::catalog::CatalogHandle;
     use crate::actors::diagnostics::{DiagnosticsHandle, DiagnosticsMsg};
     use crate::actors::discovery::DiscoveryHandle;
     use crate::actors::tester::TesterHandle;
@@ -235,6 +248,7 @@ mod tests {
             diagnostics,
             vault,
             discovery,
+            catalog: CatalogHandle::new(crate::catalog::OverlayStore::new(dir)),
         });
         (agent, journal)
     }

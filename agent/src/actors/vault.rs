@@ -58,6 +58,8 @@ pub enum VaultMsg {
     Delete(DeleteParams, Reply<DeleteResult>),
     Activate(IdParams, Reply<ActivateResult>),
     ResetSecrets(Reply<ResetSecretsResult>),
+    /// Points the `infrastructure` role at a profile id, or (`None`) at the tutor's.
+    SetInfrastructure(Option<String>, Reply<Option<String>>),
     /// The decrypted key of a profile, for a call to its provider.
     ApiKey(Uuid, Reply<Option<ApiKey>>),
     /// Check safe storage again.
@@ -120,6 +122,8 @@ pub struct VaultSnapshot {
     /// In creation order, redacted.
     pub profiles: Vec<RedactedProfile>,
     pub active_id: Option<String>,
+    /// The `infrastructure` role's own profile; `None`: it follows the active profile.
+    pub infrastructure_id: Option<String>,
     pub safe_storage: SafeStorageStatus,
     pub store: StoreStatus,
 }
@@ -129,6 +133,7 @@ impl VaultSnapshot {
         Self {
             profiles: Vec::new(),
             active_id: None,
+            infrastructure_id: None,
             safe_storage: SafeStorageStatus {
                 state: SafeStorageState::Unknown,
                 reason: None,
@@ -243,6 +248,12 @@ impl Actor for VaultActor {
             }
             data.active_id = repaired;
         }
+        if data
+            .infrastructure_id
+            .is_some_and(|id| data.find(id).is_none())
+        {
+            data.infrastructure_id = None;
+        }
         let safe = SafeStorage::new(args.opener.clone(), data.vault_id, args.store_timeout);
         let state = VaultState {
             args,
@@ -287,6 +298,10 @@ impl Actor for VaultActor {
             }
             VaultMsg::ResetSecrets(reply) => {
                 let outcome = state.reset_secrets().await;
+                state.accept(outcome, reply);
+            }
+            VaultMsg::SetInfrastructure(id, reply) => {
+                let outcome = state.set_infrastructure(id).await;
                 state.accept(outcome, reply);
             }
             VaultMsg::ApiKey(id, reply) => {
@@ -494,11 +509,33 @@ impl VaultState {
         if deleting_active {
             self.pending.active_id = successor;
         }
+        // The infrastructure role falls back to following the tutor.
+        if self.pending.infrastructure_id == Some(id) {
+            self.pending.infrastructure_id = None;
+        }
         let result = DeleteResult {
             deleted_id: id.to_string(),
             active_id: self.pending.active_id.map(|a| a.to_string()),
         };
         Ok((result, true))
+    }
+
+    /// Points the `infrastructure` role at a profile, or (`None`) back at the tutor's.
+    async fn set_infrastructure(
+        &mut self,
+        id: Option<String>,
+    ) -> Result<(Option<String>, bool), VaultError> {
+        let id = match id {
+            Some(text) => Some(self.existing(&text)?),
+            None => None,
+        };
+        if self.pending.infrastructure_id == id {
+            return Ok((id.map(|i| i.to_string()), false));
+        }
+        self.writable()?;
+        self.check_safe_storage(false).await?;
+        self.pending.infrastructure_id = id;
+        Ok((id.map(|i| i.to_string()), true))
     }
 
     async fn activate(&mut self, params: IdParams) -> Result<(ActivateResult, bool), VaultError> {
@@ -762,6 +799,7 @@ impl VaultState {
                 .map(|p| p.redacted(durable.active_id == Some(p.id)))
                 .collect(),
             active_id: durable.active_id.map(|a| a.to_string()),
+            infrastructure_id: durable.infrastructure_id.map(|a| a.to_string()),
             safe_storage: self.safe.status().clone(),
             store: StoreStatus {
                 writable: self.read_only.is_none(),

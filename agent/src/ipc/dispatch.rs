@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::methods::{
-    self, Method, agent, diagnostics, discovery, events, handshake, profiles,
+    self, Method, agent, catalog, diagnostics, discovery, events, handshake, profiles,
 };
 use llm_agent_protocol::{ErrorCode, WireError, value};
 use serde::Serialize;
@@ -126,6 +126,30 @@ pub async fn route(call: &Call, method: &str, params: rmpv::Value) -> Result<Vec
         }
         discovery::Configure::NAME => {
             serve::<discovery::Configure>(call, params, handlers::discovery_configure).await
+        }
+        catalog::List::NAME => serve::<catalog::List>(call, params, handlers::catalog_list).await,
+        catalog::UpsertModel::NAME => {
+            serve::<catalog::UpsertModel>(call, params, handlers::catalog_upsert_model).await
+        }
+        catalog::DeprecateModel::NAME => {
+            serve::<catalog::DeprecateModel>(call, params, handlers::catalog_deprecate_model).await
+        }
+        catalog::ReactivateModel::NAME => {
+            serve::<catalog::ReactivateModel>(call, params, handlers::catalog_reactivate_model)
+                .await
+        }
+        catalog::SetDefaultModel::NAME => {
+            serve::<catalog::SetDefaultModel>(call, params, handlers::catalog_set_default_model)
+                .await
+        }
+        catalog::SetProvider::NAME => {
+            serve::<catalog::SetProvider>(call, params, handlers::catalog_set_provider).await
+        }
+        catalog::GetRoles::NAME => {
+            serve::<catalog::GetRoles>(call, params, handlers::roles_get).await
+        }
+        catalog::SetRole::NAME => {
+            serve::<catalog::SetRole>(call, params, handlers::roles_set).await
         }
         discovery::Adopt::NAME => {
             serve::<discovery::Adopt>(call, params, handlers::discovery_adopt).await

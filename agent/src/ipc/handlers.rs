@@ -30,7 +30,15 @@ use llm_agent_protocol::methods::discovery::{
 };
 use llm_agent_protocol::methods::profiles::FieldError;
 
+use llm_agent_protocol::methods::catalog::{
+    Catalog, CatalogModel, CatalogProvider, ListParams as CatalogListParams, ModelRef, ROLES,
+    RoleBinding, Roles, SetProviderParams, SetRoleParams, UpsertModelParams,
+};
+use llm_agent_protocol::methods::profiles::Warning;
+
+use crate::actors::catalog::CatalogMsg;
 use crate::actors::discovery::RunRequest;
+use crate::catalog::CatalogState;
 use crate::discovery::ServerKind;
 use crate::discovery::settings as discovery_settings;
 use crate::providers::Target;
@@ -215,18 +223,41 @@ pub async fn profiles_get(call: &Call, params: IdParams) -> Result<RedactedProfi
     }
 }
 
+/// Creates a profile; one without a model gets its provider's default from the catalog.
 pub async fn profiles_create(
     call: &Call,
-    params: CreateParams,
+    mut params: CreateParams,
 ) -> Result<ProfileResult, WireError> {
-    let result = call
+    let catalog = call.conn.state.catalog.snapshot();
+    if params.model.trim().is_empty()
+        && let Some(default) = catalog.default_model(params.provider.trim())
+    {
+        params.model = default.to_owned();
+    }
+    let mut result = call
         .conn
         .state
         .vault
         .call(|reply| VaultMsg::Create(params, reply))
         .await?;
     call.note_profile(&result.profile.id);
+    warn_if_deprecated(&mut result, &catalog);
     Ok(result)
+}
+
+/// Adds a `model_deprecated` warning when the profile's model is deprecated in the
+/// catalog: choosing one is allowed, but the learner should know.
+fn warn_if_deprecated(result: &mut ProfileResult, catalog: &CatalogState) {
+    let profile = &result.profile;
+    if catalog.is_deprecated(&profile.provider, &profile.model) {
+        result.warnings.push(Warning {
+            code: "model_deprecated".into(),
+            message: format!(
+                "{} is deprecated in the catalog: it may stop working; choose another model of {} when you can.",
+                profile.model, profile.provider
+            ),
+        });
+    }
 }
 
 pub async fn profiles_update(
@@ -234,12 +265,17 @@ pub async fn profiles_update(
     params: UpdateParams,
 ) -> Result<ProfileResult, WireError> {
     call.note_profile(&params.id);
-    Ok(call
+    let model_changes = params.patch.model.is_some() || params.patch.provider.is_some();
+    let mut result = call
         .conn
         .state
         .vault
         .call(|reply| VaultMsg::Update(params, reply))
-        .await?)
+        .await?;
+    if model_changes {
+        warn_if_deprecated(&mut result, &call.conn.state.catalog.snapshot());
+    }
+    Ok(result)
 }
 
 pub async fn profiles_delete(call: &Call, params: DeleteParams) -> Result<DeleteResult, WireError> {
@@ -345,7 +381,12 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
             "the profile's endpoint is not a valid URL",
         )
     })?;
-    let parallelism = target.shared_parallelism(&snapshot.profiles);
+    let catalog = state.catalog.snapshot();
+    let parallelism = target.shared_parallelism(
+        &snapshot.profiles,
+        catalog.edited_parallelism(&profile.provider),
+    );
+    let (provider, model) = (profile.provider.clone(), profile.model.clone());
     // A client's cancel drops this future, and with it the guard: the test stops.
     let cancel = state.shutdown.child_token();
     let stop_on_drop = cancel.clone().drop_guard();
@@ -359,9 +400,145 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
         shutdown: state.shutdown.clone(),
         parallelism,
     };
-    let outcome = state.tester.run(job, call.correlation_id.clone()).await?;
+    let mut outcome = state.tester.run(job, call.correlation_id.clone()).await?;
     stop_on_drop.disarm();
+    if let Some(usage) = &outcome.usage {
+        outcome.estimated_cost = Some(catalog.estimate(&provider, &model, is_local, usage));
+    }
     Ok(outcome)
+}
+
+pub async fn catalog_list(call: &Call, params: CatalogListParams) -> Result<Catalog, WireError> {
+    let catalog = call.conn.state.catalog.snapshot();
+    let mut view = catalog.view().clone();
+    if let Some(wanted) = params.provider {
+        view.providers.retain(|p| p.kind == wanted);
+    }
+    Ok(view)
+}
+
+pub async fn catalog_upsert_model(
+    call: &Call,
+    params: UpsertModelParams,
+) -> Result<CatalogModel, WireError> {
+    Ok(call
+        .conn
+        .state
+        .catalog
+        .call(|reply| CatalogMsg::Upsert(params, reply))
+        .await?)
+}
+
+pub async fn catalog_deprecate_model(
+    call: &Call,
+    model: ModelRef,
+) -> Result<CatalogModel, WireError> {
+    set_model_status(call, model, true).await
+}
+
+pub async fn catalog_reactivate_model(
+    call: &Call,
+    model: ModelRef,
+) -> Result<CatalogModel, WireError> {
+    set_model_status(call, model, false).await
+}
+
+async fn set_model_status(
+    call: &Call,
+    model: ModelRef,
+    deprecated: bool,
+) -> Result<CatalogModel, WireError> {
+    Ok(call
+        .conn
+        .state
+        .catalog
+        .call(|reply| CatalogMsg::SetStatus {
+            model,
+            deprecated,
+            reply,
+        })
+        .await?)
+}
+
+pub async fn catalog_set_default_model(
+    call: &Call,
+    model: ModelRef,
+) -> Result<CatalogProvider, WireError> {
+    Ok(call
+        .conn
+        .state
+        .catalog
+        .call(|reply| CatalogMsg::SetDefault(model, reply))
+        .await?)
+}
+
+pub async fn catalog_set_provider(
+    call: &Call,
+    params: SetProviderParams,
+) -> Result<CatalogProvider, WireError> {
+    Ok(call
+        .conn
+        .state
+        .catalog
+        .call(|reply| CatalogMsg::SetProvider(params, reply))
+        .await?)
+}
+
+pub async fn roles_get(call: &Call, _: NoParams) -> Result<Roles, WireError> {
+    Ok(roles_of(&call.conn.state.vault.snapshot()))
+}
+
+/// Points a role at a profile: `tutor` activates it, `infrastructure` takes it (or, with
+/// nil, follows the tutor again).
+pub async fn roles_set(call: &Call, params: SetRoleParams) -> Result<Roles, WireError> {
+    let vault = &call.conn.state.vault;
+    match (params.role.as_str(), params.profile_id) {
+        ("tutor", Some(id)) => {
+            call.note_profile(&id);
+            vault
+                .call(|reply| VaultMsg::Activate(IdParams { id }, reply))
+                .await?;
+        }
+        ("tutor", None) => {
+            return Err(WireError::invalid_params(
+                Some("profile_id"),
+                "the tutor role always has a profile: name one",
+            ));
+        }
+        ("infrastructure", id) => {
+            if let Some(id) = &id {
+                call.note_profile(id);
+            }
+            vault
+                .call(|reply| VaultMsg::SetInfrastructure(id, reply))
+                .await?;
+        }
+        _ => {
+            return Err(WireError::invalid_params(
+                Some("role"),
+                format!("role must be one of {}", ROLES.join(", ")),
+            ));
+        }
+    }
+    Ok(roles_of(&vault.snapshot()))
+}
+
+fn roles_of(snapshot: &VaultSnapshot) -> Roles {
+    let tutor = snapshot.active_id.clone();
+    Roles {
+        roles: vec![
+            RoleBinding {
+                role: "tutor".into(),
+                profile_id: tutor.clone(),
+                same_as_tutor: false,
+            },
+            RoleBinding {
+                role: "infrastructure".into(),
+                profile_id: snapshot.infrastructure_id.clone().or(tutor),
+                same_as_tutor: snapshot.infrastructure_id.is_none(),
+            },
+        ],
+    }
 }
 
 /// Sweeps now. The sweep runs in the discovery actor's task; this waits for it.
@@ -543,6 +720,7 @@ mod tests {
                     profile("c", "ollama"),
                 ],
                 active_id: active_id.map(Into::into),
+                infrastructure_id: None,
                 safe_storage: SafeStorageStatus {
                     state: SafeStorageState::Unavailable,
                     reason: Some("r".into()),

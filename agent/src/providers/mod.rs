@@ -179,14 +179,20 @@ impl Target {
     }
 
     /// How many requests may go to this target's origin at once, given every profile:
-    /// profiles that share the origin share its limit, the smallest one any of them sets,
-    /// else the default for this target.
-    pub fn shared_parallelism(&self, profiles: &[RedactedProfile]) -> usize {
+    /// profiles that share the origin share its limit, the smallest one any of them sets;
+    /// else the provider's limit when the learner set one in the catalog; else the
+    /// default for this target.
+    pub fn shared_parallelism(
+        &self,
+        profiles: &[RedactedProfile],
+        provider_limit: Option<usize>,
+    ) -> usize {
         profiles
             .iter()
             .filter(|p| model::Origin::of(&p.endpoint).is_some_and(|o| o.as_str() == self.origin))
             .filter_map(|p| model::parallelism(&p.metadata.options))
             .min()
+            .or(provider_limit)
             .unwrap_or_else(|| self.parallelism())
     }
 
@@ -618,13 +624,18 @@ mod tests {
             .insert("parallelism".into(), "2".into());
         let elsewhere = profile("http://127.0.0.1:9999/v1");
         assert_eq!(
-            target.shared_parallelism(&[strict.clone(), elsewhere.clone()]),
+            target.shared_parallelism(&[strict.clone(), elsewhere.clone()], None),
             2,
             "same origin: the smallest limit"
         );
         assert_eq!(
-            target.shared_parallelism(&[elsewhere]),
+            target.shared_parallelism(std::slice::from_ref(&elsewhere), None),
             DEFAULT_LOCAL_PARALLELISM
+        );
+        assert_eq!(
+            target.shared_parallelism(&[elsewhere], Some(3)),
+            3,
+            "the catalog's provider limit"
         );
         let target = Target::of(&profile("https://api.example.com"), None).unwrap();
         assert_eq!(

@@ -92,6 +92,10 @@ pub struct VaultData {
     pub vault_id: Uuid,
     #[serde(default)]
     pub active_id: Option<Uuid>,
+    /// The profile of the `infrastructure` role; `None`: the same as the tutor's (the
+    /// active profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_id: Option<Uuid>,
     /// In creation order.
     #[serde(default)]
     pub profiles: Vec<StoredProfile>,
@@ -102,6 +106,7 @@ impl VaultData {
         Self {
             vault_id: Uuid::new_v4(),
             active_id: None,
+            infrastructure_id: None,
             profiles: Vec::new(),
         }
     }

@@ -1,0 +1,340 @@
+//! The learner's catalog edits, kept in `<data dir>/catalog.json`: models added or changed
+//! (field by field), deprecations, default models and provider settings. Only edits are
+//! stored, so they apply again on top of a newer shipped catalog.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use llm_agent_protocol::methods::catalog::{CatalogModel, UpsertModelParams};
+use llm_agent_protocol::methods::profiles::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// The overlay file's name in the data dir.
+pub const FILE_NAME: &str = "catalog.json";
+const SCHEMA_VERSION: u32 = 1;
+/// The most models the learner may add or edit.
+pub const MAX_EDITED_MODELS: usize = 500;
+/// The highest price accepted, in USD per million tokens.
+pub const MAX_PRICE: f64 = 10_000.0;
+/// The most requests at once a provider may be given.
+pub const MAX_PARALLELISM: u32 = 16;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overlay {
+    #[serde(default)]
+    pub models: Vec<ModelEdit>,
+    /// Provider → its default model.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
+    #[serde(default)]
+    pub providers: BTreeMap<String, ProviderEdit>,
+}
+
+/// The learner's edit of one model; absent fields keep the shipped value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelEdit {
+    pub provider: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_window: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_per_mtok: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_per_mtok: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_per_mtok: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_per_mtok: Option<f64>,
+    /// `active` or `deprecated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `YYYY-MM-DD` of the last edit: the `as_of` of prices the learner set.
+    pub edited_on: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProviderEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<u32>,
+}
+
+impl ModelEdit {
+    /// Applies the edit to the merged model of a provider (`local`: priced as free).
+    pub fn apply(&self, model: &mut CatalogModel, local: bool) {
+        if let Some(name) = &self.display_name {
+            model.display_name = name.clone();
+        }
+        if let Some(window) = self.context_window {
+            model.context_window = Some(window);
+        }
+        let mut priced = false;
+        for (edit, field) in [
+            (self.input_per_mtok, &mut model.input_per_mtok),
+            (self.output_per_mtok, &mut model.output_per_mtok),
+            (self.cache_read_per_mtok, &mut model.cache_read_per_mtok),
+            (self.cache_write_per_mtok, &mut model.cache_write_per_mtok),
+        ] {
+            if let Some(price) = edit {
+                *field = Some(price);
+                priced = true;
+            }
+        }
+        if priced && !local {
+            model.price_source = "user".into();
+            model.as_of = self.edited_on.clone();
+        }
+        if let Some(status) = &self.status {
+            model.status = status.clone();
+        }
+        model.edited = true;
+    }
+
+    fn merge(&mut self, params: &UpsertModelParams) {
+        let UpsertModelParams {
+            display_name,
+            context_window,
+            input_per_mtok,
+            output_per_mtok,
+            cache_read_per_mtok,
+            cache_write_per_mtok,
+            ..
+        } = params;
+        if let Some(name) = display_name {
+            self.display_name = Some(name.trim().to_owned());
+        }
+        self.context_window = context_window.or(self.context_window);
+        self.input_per_mtok = input_per_mtok.or(self.input_per_mtok);
+        self.output_per_mtok = output_per_mtok.or(self.output_per_mtok);
+        self.cache_read_per_mtok = cache_read_per_mtok.or(self.cache_read_per_mtok);
+        self.cache_write_per_mtok = cache_write_per_mtok.or(self.cache_write_per_mtok);
+    }
+}
+
+impl Overlay {
+    fn edit_of(&mut self, provider: &str, id: &str, today: &str) -> &mut ModelEdit {
+        let index = match self
+            .models
+            .iter()
+            .position(|m| m.provider == provider && m.id == id)
+        {
+            Some(index) => index,
+            None => {
+                self.models.push(ModelEdit {
+                    provider: provider.to_owned(),
+                    id: id.to_owned(),
+                    ..Default::default()
+                });
+                self.models.len() - 1
+            }
+        };
+        let edit = &mut self.models[index];
+        edit.edited_on = today.to_owned();
+        edit
+    }
+
+    /// Adds or changes a model; `params` must have passed [`check_upsert`].
+    pub fn upsert(&mut self, params: &UpsertModelParams, today: &str) {
+        let id = params.id.trim();
+        self.edit_of(&params.provider, id, today).merge(params);
+    }
+
+    pub fn set_status(&mut self, provider: &str, id: &str, status: &str, today: &str) {
+        self.edit_of(provider, id, today).status = Some(status.to_owned());
+    }
+
+    pub fn set_default(&mut self, provider: &str, id: &str) {
+        self.defaults.insert(provider.to_owned(), id.to_owned());
+    }
+
+    pub fn set_parallelism(&mut self, provider: &str, parallelism: Option<u32>) {
+        let edit = self.providers.entry(provider.to_owned()).or_default();
+        edit.parallelism = parallelism;
+        if edit == &ProviderEdit::default() {
+            self.providers.remove(provider);
+        }
+    }
+
+    /// How many models the learner added or edited.
+    pub fn edited_models(&self) -> usize {
+        self.models.len()
+    }
+}
+
+/// Checks an upsert, reporting every failing field.
+pub fn check_upsert(params: &UpsertModelParams) -> Result<(), Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let id = params.id.trim();
+    if id.is_empty() || id.chars().count() > 128 || id.chars().any(char::is_control) {
+        problems.push(problem(
+            "id",
+            "invalid",
+            "A model id has 1 to 128 characters and no line breaks.",
+        ));
+    }
+    if let Some(name) = &params.display_name
+        && (name.trim().is_empty()
+            || name.chars().count() > 128
+            || name.chars().any(char::is_control))
+    {
+        problems.push(problem(
+            "display_name",
+            "invalid",
+            "A display name has 1 to 128 characters and no line breaks.",
+        ));
+    }
+    if params
+        .context_window
+        .is_some_and(|w| w == 0 || w > 100_000_000)
+    {
+        problems.push(problem(
+            "context_window",
+            "invalid",
+            "Give the context window in tokens (1 to 100,000,000).",
+        ));
+    }
+    for (field, price) in [
+        ("input_per_mtok", params.input_per_mtok),
+        ("output_per_mtok", params.output_per_mtok),
+        ("cache_read_per_mtok", params.cache_read_per_mtok),
+        ("cache_write_per_mtok", params.cache_write_per_mtok),
+    ] {
+        if price.is_some_and(|p| !p.is_finite() || !(0.0..=MAX_PRICE).contains(&p)) {
+            problems.push(problem(
+                field,
+                "invalid",
+                &format!("Give a price in USD per million tokens, 0 to {MAX_PRICE}."),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn problem(field: &str, code: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct File {
+    schema: u32,
+    #[serde(flatten)]
+    overlay: Overlay,
+}
+
+/// Where the overlay lives.
+#[derive(Debug, Clone)]
+pub struct OverlayStore {
+    dir: PathBuf,
+}
+
+/// Why the overlay could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum OverlayProblem {
+    #[error(
+        "catalog.json cannot be read ({0}); the learner's catalog edits are ignored until it is fixed or removed"
+    )]
+    Unreadable(String),
+    #[error(
+        "catalog.json was written by a newer agent (schema {0}); the learner's catalog edits are ignored"
+    )]
+    Newer(u32),
+}
+
+impl OverlayStore {
+    pub fn new(dir: &Path) -> Self {
+        OverlayStore {
+            dir: dir.to_owned(),
+        }
+    }
+
+    /// The learner's edits; none when there is no file. A file that cannot be trusted is
+    /// never overwritten: the problem is returned and edits are refused.
+    pub fn load(&self) -> Result<Overlay, OverlayProblem> {
+        let bytes = match std::fs::read(self.dir.join(FILE_NAME)) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Overlay::default()),
+            Err(err) => return Err(OverlayProblem::Unreadable(err.to_string())),
+        };
+        match serde_json::from_slice::<File>(&bytes) {
+            Ok(file) if file.schema > SCHEMA_VERSION => Err(OverlayProblem::Newer(file.schema)),
+            Ok(file) => Ok(file.overlay),
+            Err(err) => Err(OverlayProblem::Unreadable(err.to_string())),
+        }
+    }
+
+    /// Replaces the file durably (blocking).
+    pub fn save(&self, overlay: &Overlay) -> io::Result<()> {
+        let json = serde_json::to_vec_pretty(&File {
+            schema: SCHEMA_VERSION,
+            overlay: overlay.clone(),
+        })
+        .map_err(io::Error::other)?;
+        crate::fs_util::replace_durably(&self.dir, FILE_NAME, &json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_round_trip_and_bad_files_are_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = OverlayStore::new(dir.path());
+        assert_eq!(store.load().unwrap(), Overlay::default());
+        let mut overlay = Overlay::default();
+        overlay.upsert(
+            &UpsertModelParams {
+                provider: "openai".into(),
+                id: "my-model".into(),
+                input_per_mtok: Some(1.5),
+                ..Default::default()
+            },
+            "2026-11-21",
+        );
+        overlay.set_status("openai", "gpt-4o", "deprecated", "2026-11-21");
+        overlay.set_default("openai", "my-model");
+        overlay.set_parallelism("openai", Some(3));
+        store.save(&overlay).unwrap();
+        assert_eq!(store.load().unwrap(), overlay);
+        std::fs::write(dir.path().join(FILE_NAME), b"{broken").unwrap();
+        assert!(matches!(store.load(), Err(OverlayProblem::Unreadable(_))));
+        std::fs::write(dir.path().join(FILE_NAME), br#"{"schema": 7}"#).unwrap();
+        assert!(matches!(store.load(), Err(OverlayProblem::Newer(7))));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let problems = check_upsert(&UpsertModelParams {
+            provider: "openai".into(),
+            id: " ".into(),
+            display_name: Some("".into()),
+            context_window: Some(0),
+            input_per_mtok: Some(-1.0),
+            output_per_mtok: Some(f64::NAN),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "id",
+                "display_name",
+                "context_window",
+                "input_per_mtok",
+                "output_per_mtok"
+            ]
+        );
+    }
+}
