@@ -51,8 +51,11 @@ pub struct ModelEdit {
     /// `active` or `deprecated`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `YYYY-MM-DD` of the last edit: the `as_of` of prices the learner set.
+    /// `YYYY-MM-DD` of the last edit.
     pub edited_on: String,
+    /// `YYYY-MM-DD` of the last price edit: the `as_of` of the learner's prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priced_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -84,7 +87,10 @@ impl ModelEdit {
         }
         if priced && !local {
             model.price_source = "user".into();
-            model.as_of = self.edited_on.clone();
+            model.as_of = self
+                .priced_on
+                .clone()
+                .unwrap_or_else(|| self.edited_on.clone());
         }
         if let Some(status) = &self.status {
             model.status = status.clone();
@@ -92,7 +98,16 @@ impl ModelEdit {
         model.edited = true;
     }
 
-    fn merge(&mut self, params: &UpsertModelParams) {
+    fn merge(&mut self, params: &UpsertModelParams, today: &str) {
+        let prices = [
+            params.input_per_mtok,
+            params.output_per_mtok,
+            params.cache_read_per_mtok,
+            params.cache_write_per_mtok,
+        ];
+        if prices.iter().any(Option::is_some) {
+            self.priced_on = Some(today.to_owned());
+        }
         let UpsertModelParams {
             display_name,
             context_window,
@@ -138,7 +153,8 @@ impl Overlay {
     /// Adds or changes a model; `params` must have passed [`check_upsert`].
     pub fn upsert(&mut self, params: &UpsertModelParams, today: &str) {
         let id = params.id.trim();
-        self.edit_of(&params.provider, id, today).merge(params);
+        self.edit_of(&params.provider, id, today)
+            .merge(params, today);
     }
 
     pub fn set_status(&mut self, provider: &str, id: &str, status: &str, today: &str) {

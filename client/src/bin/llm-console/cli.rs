@@ -11,7 +11,7 @@ use llm_agent_client::{CallOptions, Client, ClientError, Connector, DEFAULT_REQU
 
 use crate::failure::Failure;
 use crate::output::Output;
-use crate::{call, diagnostics, discover, events, profiles, repl, status};
+use crate::{call, catalog, diagnostics, discover, events, profiles, repl, roles, status};
 
 /// Debug console for llm-agent.
 #[derive(Debug, Parser)]
@@ -60,6 +60,14 @@ pub enum Command {
     /// Without a subcommand: sweep now and show every server found, what disagrees with
     /// the profiles, and the probes that failed. `--watch` follows the sweeps instead.
     Discover(discover::Args),
+    /// Show the providers and models the agent knows, with their prices, and edit them
+    ///
+    /// Without a subcommand: every provider's models, their status, context window,
+    /// prices per million tokens, where each price comes from and its date, and each
+    /// provider's default model. Edits are kept in the data dir, over the shipped catalog.
+    Catalog(catalog::Args),
+    /// Show and set which profile each role uses (tutor, infrastructure)
+    Roles(roles::Args),
     /// Send any request: JSON params in, JSON result out
     Call(call::Args),
 }
@@ -131,6 +139,8 @@ impl Command {
             Command::Events(args) => events::run(session, args, output).await,
             Command::Profiles(args) => profiles::run(session, args, output).await,
             Command::Discover(args) => discover::run(session, args, output).await,
+            Command::Catalog(args) => catalog::run(session, args, output).await,
+            Command::Roles(args) => roles::run(session, args, output).await,
             Command::Call(args) => call::run(session, args, output).await,
         }
     }

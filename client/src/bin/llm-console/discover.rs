@@ -19,9 +19,6 @@ use llm_agent_client::protocol::methods::discovery::{
     MAX_SWEEP_TIMEOUT_MS, MIN_INTERVAL_S, MIN_SWEEP_TIMEOUT_MS, Run, RunParams, Settings, Status,
     Sweep,
 };
-use llm_agent_client::protocol::methods::profiles::FieldError;
-use llm_agent_client::protocol::value;
-use llm_agent_client::protocol::{ErrorCode, WireError};
 use llm_agent_client::{CallOptions, ClientError, SubscriptionEvent, SubscriptionItem};
 
 use crate::cli::{ANSWER_GRACE_MS, Session};
@@ -296,56 +293,10 @@ fn within_limit(extra: Vec<String>) -> Result<Vec<String>, Failure> {
     Ok(extra)
 }
 
-/// The failure to report for an error response: as `profiles` reports it (every failing
-/// field of a validation error listed), and for a person the console's names of the
-/// fields whose flags are named otherwise.
+/// The failure to report for an error response, with the fields named by this console's
+/// flags and arguments.
 fn failure(err: ClientError, output: Output) -> Failure {
-    let fields = match err.wire_error() {
-        Some(wire) if !output.is_json() => failing_fields(wire),
-        _ => Vec::new(),
-    };
-    let mut failure = profiles::render::failure(err, output);
-    let named: Vec<String> = fields
-        .iter()
-        .filter_map(|field| console_name(field).map(|name| format!("`{field}` is {name}")))
-        .collect();
-    if !named.is_empty()
-        && let Failure::Client(err) = &mut failure
-        && let ClientError::Remote(wire) = err.as_mut()
-    {
-        let here = format!("Here, {}.", named.join("; "));
-        wire.remediation = Some(match wire.remediation.take() {
-            Some(remediation) => format!("{remediation}\n  {here}"),
-            None => here,
-        });
-    }
-    failure
-}
-
-/// The fields an `INVALID_PARAMS` or `VALIDATION_ERROR` names, each once, without
-/// indices (`extra_endpoints[2]` is `extra_endpoints`).
-fn failing_fields(wire: &WireError) -> Vec<String> {
-    let Some(details) = wire.details.as_ref() else {
-        return Vec::new();
-    };
-    let mut fields: Vec<String> = match &wire.code {
-        ErrorCode::InvalidParams => details["field"]
-            .as_str()
-            .map(str::to_owned)
-            .into_iter()
-            .collect(),
-        ErrorCode::ValidationError => value::from_value::<Vec<FieldError>>(details)
-            .map(|errors| errors.into_iter().map(|error| error.field).collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    for field in &mut fields {
-        if let Some(bracket) = field.find('[') {
-            field.truncate(bracket);
-        }
-    }
-    fields.dedup();
-    fields
+    profiles::render::failure_naming_fields(err, output, console_name)
 }
 
 /// What a wire field is called at this console, when it differs.
@@ -363,7 +314,8 @@ fn console_name(field: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
-    use llm_agent_client::protocol::WireError;
+    use llm_agent_client::protocol::methods::profiles::FieldError;
+    use llm_agent_client::protocol::{ErrorCode, WireError, value};
 
     use super::*;
 

@@ -3,6 +3,7 @@
 //! them to clap and to a connection, `failure` turns errors into messages and exit codes.
 
 mod call;
+mod catalog;
 mod cli;
 mod diagnostics;
 mod discover;
@@ -12,6 +13,7 @@ mod json;
 mod output;
 mod profiles;
 mod repl;
+mod roles;
 mod spinner;
 mod status;
 

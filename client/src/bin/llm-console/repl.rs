@@ -199,6 +199,19 @@ mod tests {
             parse("discover adopt http://127.0.0.1:11434 ollama --name 'My Ollama'"),
             Entry::Command(Command::Discover(_))
         ));
+        assert!(matches!(
+            parse("catalog upsert openai gpt-test --name 'GPT Test' --input-price 0.25"),
+            Entry::Command(Command::Catalog(_))
+        ));
+        assert!(matches!(
+            parse("catalog --provider ollama"),
+            Entry::Command(Command::Catalog(_))
+        ));
+        assert!(matches!(
+            parse("roles set infrastructure --same-as-tutor"),
+            Entry::Command(Command::Roles(_))
+        ));
+        assert!(matches!(parse("roles"), Entry::Command(Command::Roles(_))));
         assert!(matches!(parse("quit"), Entry::Exit));
         match parse("help") {
             Entry::Message(message) => {

@@ -37,9 +37,10 @@ pub struct CreateArgs {
     /// The server's base URL, http or https
     #[arg(long, value_name = "URL")]
     endpoint: String,
-    /// The model to use, as the server names it
+    /// The model to use, as the server names it [default: the provider's default model
+    /// in the catalog]
     #[arg(long)]
-    model: String,
+    model: Option<String>,
     #[arg(long, help = WITH_API_KEY_HELP, long_help = WITH_API_KEY_LONG_HELP)]
     with_api_key: bool,
     #[arg(long, help = CONSENT_HELP, long_help = CONSENT_LONG_HELP)]
@@ -124,7 +125,8 @@ impl CreateArgs {
             name: self.name,
             provider: self.provider,
             endpoint: self.endpoint,
-            model: self.model,
+            // Empty: the agent gives the provider's default model.
+            model: self.model.unwrap_or_default(),
             api_key,
             consent_granted_at,
             metadata,
@@ -367,9 +369,19 @@ mod tests {
             panic!()
         };
         let params = args.into_params(no_key).now_or_never().unwrap().unwrap();
+        assert_eq!(params.model, "m");
         assert_eq!(params.api_key, None);
         assert_eq!(params.consent_granted_at, None);
         assert_eq!(params.metadata, None);
+
+        let Line::Create(args) = parse("create --name L --provider ollama --endpoint e") else {
+            panic!()
+        };
+        let params = args.into_params(no_key).now_or_never().unwrap().unwrap();
+        assert_eq!(
+            params.model, "",
+            "the agent gives the provider's default model"
+        );
     }
 
     fn parse_error(line: &str) -> clap::error::ErrorKind {

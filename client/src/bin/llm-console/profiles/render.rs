@@ -207,6 +207,63 @@ pub fn failure(err: ClientError, output: Output) -> Failure {
     }
 }
 
+/// The failure to report for an error response of a command whose flags and arguments
+/// are not named like the wire fields: as [`failure`] reports it (every failing field of
+/// a validation error listed), then for a person what `console_name` calls each field the
+/// error names.
+pub fn failure_naming_fields(
+    err: ClientError,
+    output: Output,
+    console_name: fn(&str) -> Option<&'static str>,
+) -> Failure {
+    let fields = match err.wire_error() {
+        Some(wire) if !output.is_json() => failing_fields(wire),
+        _ => Vec::new(),
+    };
+    let mut failure = failure(err, output);
+    let named: Vec<String> = fields
+        .iter()
+        .filter_map(|field| console_name(field).map(|name| format!("`{field}` is {name}")))
+        .collect();
+    if !named.is_empty()
+        && let Failure::Client(err) = &mut failure
+        && let ClientError::Remote(wire) = err.as_mut()
+    {
+        let here = format!("Here, {}.", named.join("; "));
+        wire.remediation = Some(match wire.remediation.take() {
+            Some(remediation) => format!("{remediation}\n  {here}"),
+            None => here,
+        });
+    }
+    failure
+}
+
+/// The fields an `INVALID_PARAMS` or `VALIDATION_ERROR` names, each once, without
+/// indices (`extra_endpoints[2]` is `extra_endpoints`).
+fn failing_fields(wire: &WireError) -> Vec<String> {
+    let Some(details) = wire.details.as_ref() else {
+        return Vec::new();
+    };
+    let mut fields: Vec<String> = match &wire.code {
+        ErrorCode::InvalidParams => details["field"]
+            .as_str()
+            .map(str::to_owned)
+            .into_iter()
+            .collect(),
+        ErrorCode::ValidationError => value::from_value::<Vec<FieldError>>(details)
+            .map(|errors| errors.into_iter().map(|error| error.field).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    for field in &mut fields {
+        if let Some(bracket) = field.find('[') {
+            field.truncate(bracket);
+        }
+    }
+    fields.dedup();
+    fields
+}
+
 /// The remediation for a person at this console, when it differs from the agent's.
 /// Continuation lines are indented to sit under the first, as `Output::failure` prints it.
 fn remediation(wire: &WireError) -> Option<String> {

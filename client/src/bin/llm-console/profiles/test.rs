@@ -10,6 +10,7 @@
 use std::io::{self, IsTerminal, Read};
 use std::time::Duration;
 
+use llm_agent_client::protocol::methods::catalog::EstimatedCost;
 use llm_agent_client::protocol::methods::profiles::{
     DEFAULT_TEST_TIMEOUT_MS, Get, IdParams, MAX_TEST_PROMPT_CHARS, Test, TestOutcome, TestParams,
     TestStage, TestTimings, TokenUsage,
@@ -20,7 +21,7 @@ use tokio::sync::oneshot;
 
 use crate::cli::{ANSWER_GRACE_MS, Session};
 use crate::failure::Failure;
-use crate::output::{Output, key_values, micros};
+use crate::output::{Output, key_values, micros, usd};
 use crate::profiles::render;
 use crate::spinner::{Spinner, spin_while};
 
@@ -160,6 +161,9 @@ fn facts(outcome: &TestOutcome) -> Vec<(&'static str, String)> {
             .and_then(tokens)
             .unwrap_or_else(|| "not reported".to_owned()),
     ));
+    if let Some(cost) = &outcome.estimated_cost {
+        pairs.push(("cost", cost_text(cost, outcome)));
+    }
     if let Some(reason) = &outcome.finish_reason {
         pairs.push(("finished by", reason.clone()));
     }
@@ -187,6 +191,29 @@ fn model(outcome: &TestOutcome) -> String {
         Some(model) => format!("{model} (the profile names {requested})"),
         None if outcome.success => format!("{requested} (the reply did not name one)"),
         None => format!("{requested} (did not answer)"),
+    }
+}
+
+/// What the test cost and whose prices say so; for an unknown price, how to give one.
+fn cost_text(cost: &EstimatedCost, outcome: &TestOutcome) -> String {
+    let as_of = cost
+        .as_of
+        .as_deref()
+        .map(|date| format!(" of {date}"))
+        .unwrap_or_default();
+    match (cost.source.as_str(), cost.amount_usd) {
+        ("local", _) => "none: the model runs on this machine".to_owned(),
+        ("provider", Some(amount)) => format!("{}, as the provider reported it", usd(amount)),
+        ("user", Some(amount)) => format!("about {} at your prices{as_of}", usd(amount)),
+        ("catalog", Some(amount)) => {
+            format!("about {} at the catalog's prices{as_of}", usd(amount))
+        }
+        (source, Some(amount)) => format!("about {} ({source} prices{as_of})", usd(amount)),
+        (_, None) => format!(
+            "unknown: the catalog has no prices for this model; give them with `llm-console \
+             catalog upsert {} {} --input-price USD --output-price USD`",
+            outcome.provider, outcome.requested_model
+        ),
     }
 }
 
@@ -563,6 +590,57 @@ total        2.00"
         );
         assert!(text.contains("\ntokens       9 out\n"), "{text}");
         assert!(text.contains("\nreply form   one JSON body\n"), "{text}");
+    }
+
+    #[test]
+    fn the_cost_says_whose_prices_and_of_when() {
+        let priced = TestOutcome {
+            provider: "openai".into(),
+            requested_model: "gpt-6-luna".into(),
+            estimated_cost: Some(EstimatedCost {
+                amount_usd: Some(0.0000037),
+                source: "catalog".into(),
+                as_of: Some("2026-10-26".into()),
+            }),
+            ..passed()
+        };
+        let text = render_outcome(&priced);
+        assert!(
+            text.contains(
+                "\ntokens       12 in, 9 out, 21 total\n\
+                 cost         about $0.0000037 at the catalog's prices of 2026-10-26\n\
+                 finished by  stop\n"
+            ),
+            "{text}"
+        );
+
+        let cost = |source: &str, amount_usd: Option<f64>, as_of: Option<&str>| {
+            let cost = EstimatedCost {
+                amount_usd,
+                source: source.into(),
+                as_of: as_of.map(Into::into),
+            };
+            cost_text(&cost, &priced)
+        };
+        assert_eq!(
+            cost("user", Some(0.02), Some("2026-11-22")),
+            "about $0.02 at your prices of 2026-11-22"
+        );
+        assert_eq!(
+            cost("local", Some(0.0), None),
+            "none: the model runs on this machine"
+        );
+        assert_eq!(
+            cost("provider", Some(1.5), None),
+            "$1.50, as the provider reported it"
+        );
+        assert_eq!(
+            cost("unknown", None, None),
+            "unknown: the catalog has no prices for this model; give them with `llm-console \
+             catalog upsert openai gpt-6-luna --input-price USD --output-price USD`"
+        );
+        // Without an estimate (no usage), there is no cost line.
+        assert!(!render_outcome(&passed()).contains("\ncost"));
     }
 
     #[test]

@@ -1,0 +1,458 @@
+//! `llm-console catalog` and `llm-console roles` against the real agent, as a person and a
+//! script see them: the shipped catalog with each provider's default, a default model
+//! filling in a profile created without `--model`, the warning for a deprecated model,
+//! the infrastructure role following the tutor until pinned and again after a delete, and
+//! a prompt test's cost.
+
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use llm_agent_tests::dialects::ollama;
+use llm_agent_tests::http_fixture::HttpFixture;
+use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::{TestAgent, console_binary};
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+/// Long enough never to fire when things work; a failure still ends fast.
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Exit code of `llm-console` for an error from the agent.
+const EXIT_FAILED: i32 = 1;
+
+/// A key of the right shape; no request ever reaches OpenAI in these tests.
+const API_KEY: &str = "sk-test-console-catalog-1234";
+
+/// A model no shipped catalog has, so the test does not depend on the shipped figures.
+const MODEL: &str = "console-test-model";
+
+const LOCAL_ENDPOINT: &str = "http://127.0.0.1:11434";
+
+/// Runs the console to its end, with `stdin` piped in when given.
+async fn console(agent: &TestAgent, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut command = Command::new(console_binary());
+    command
+        .arg("--socket")
+        .arg(&agent.socket)
+        .args(args)
+        .env_remove("LLM_AGENT_SOCKET")
+        .env_remove("LLM_AGENT_DATA_DIR")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command.spawn().expect("run llm-console");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        pipe.write_all(text.as_bytes()).await.expect("write stdin");
+    }
+    tokio::time::timeout(WAIT, child.wait_with_output())
+        .await
+        .expect("llm-console finished in time")
+        .expect("llm-console's output")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+/// The console's output for a person, once it succeeded.
+async fn human(agent: &TestAgent, args: &[&str]) -> String {
+    let output = console(agent, args, None).await;
+    assert_exit(&output, 0);
+    text(&output.stdout)
+}
+
+/// The console's `--json` document, once it succeeded.
+async fn json(agent: &TestAgent, args: &[&str]) -> Value {
+    let args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+    let output = console(agent, &args, None).await;
+    assert_exit(&output, 0);
+    document(&output)
+}
+
+fn document(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "not one JSON document ({err}): {}\nstderr: {}",
+            text(&output.stdout),
+            text(&output.stderr)
+        )
+    })
+}
+
+fn provider<'a>(catalog: &'a Value, kind: &str) -> &'a Value {
+    catalog["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .find(|p| p["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {catalog}"))
+}
+
+/// Creates an Ollama profile on this machine (no key, no consent needed) and returns its id.
+async fn local_profile(agent: &TestAgent, name: &str) -> String {
+    let created = json(
+        agent,
+        &[
+            "profiles",
+            "create",
+            "--name",
+            name,
+            "--provider",
+            "ollama",
+            "--endpoint",
+            LOCAL_ENDPOINT,
+        ],
+    )
+    .await;
+    created["profile"]["id"]
+        .as_str()
+        .expect("the new profile's id")
+        .to_owned()
+}
+
+fn binding<'a>(roles: &'a Value, role: &str) -> &'a Value {
+    roles["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|binding| binding["role"] == role)
+        .unwrap_or_else(|| panic!("no {role} in {roles}"))
+}
+
+#[tokio::test]
+async fn the_catalog_shows_defaults_and_a_new_default_fills_in_the_model() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+
+    let catalog = json(&agent, &["catalog"]).await;
+    let openai = provider(&catalog, "openai");
+    let default = openai["default_model"]
+        .as_str()
+        .expect("openai has a default model")
+        .to_owned();
+    assert_eq!(openai["requires_key"], true);
+    assert!(
+        openai["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == default.as_str() && m["price_source"] == "catalog"),
+        "{openai}"
+    );
+
+    let listed = human(&agent, &["catalog", "list", "--provider", "openai"]).await;
+    assert!(
+        listed.starts_with("OpenAI (openai): https://api.openai.com/v1; "),
+        "{listed}"
+    );
+    let default_row = listed
+        .lines()
+        .find(|line| line.trim_start().starts_with(&format!("{default} ")))
+        .unwrap_or_else(|| panic!("no row for {default}:\n{listed}"));
+    assert!(default_row.ends_with("default"), "{default_row}");
+    assert!(!listed.contains("Ollama"), "filtered to openai:\n{listed}");
+
+    let saved = json(
+        &agent,
+        &[
+            "catalog",
+            "upsert",
+            "openai",
+            MODEL,
+            "--name",
+            "Console Test",
+            "--input-price",
+            "0.25",
+            "--output-price",
+            "2",
+        ],
+    )
+    .await;
+    assert_eq!(saved["id"], MODEL);
+    assert_eq!(saved["price_source"], "user");
+    assert_eq!(saved["status"], "active");
+    assert_eq!(saved["edited"], true);
+
+    let shown = human(&agent, &["catalog", "set-default", "openai", MODEL]).await;
+    assert!(
+        shown.contains(&format!("\ndefault model: {MODEL}")),
+        "{shown}"
+    );
+
+    // No --model: the agent gives the provider's default.
+    let output = console(
+        &agent,
+        &[
+            "profiles",
+            "create",
+            "--name",
+            "Work",
+            "--provider",
+            "openai",
+            "--endpoint",
+            "https://api.openai.com/v1",
+            "--with-api-key",
+            "--consent",
+            "--json",
+        ],
+        Some(&format!("{API_KEY}\n")),
+    )
+    .await;
+    assert_exit(&output, 0);
+    let created = document(&output);
+    assert_eq!(created["profile"]["model"], MODEL, "{created}");
+    assert!(created.get("warnings").is_none(), "{created}");
+
+    let listed = human(&agent, &["catalog", "--provider", "openai"]).await;
+    let row = listed
+        .lines()
+        .find(|line| line.trim_start().starts_with(&format!("{MODEL} ")))
+        .unwrap_or_else(|| panic!("no row for {MODEL}:\n{listed}"));
+    for cell in ["0.25", "2.00", "user", "default, edited"] {
+        assert!(row.contains(cell), "{cell:?} in {row}");
+    }
+    let old_default = listed
+        .lines()
+        .find(|line| line.trim_start().starts_with(&format!("{default} ")))
+        .unwrap();
+    assert!(!old_default.contains("default"), "{old_default}");
+
+    let parallel = json(
+        &agent,
+        &["catalog", "set-provider", "openai", "--parallelism", "2"],
+    )
+    .await;
+    assert_eq!(parallel["parallelism"], 2);
+    assert_eq!(parallel["parallelism_edited"], true);
+    let reset = json(
+        &agent,
+        &["catalog", "set-provider", "openai", "--default-parallelism"],
+    )
+    .await;
+    assert_eq!(reset["parallelism"], openai["parallelism"]);
+    assert_eq!(reset["parallelism_edited"], false);
+
+    // A refused edit names the console's flags.
+    let output = console(
+        &agent,
+        &["catalog", "upsert", "openai", MODEL, "--input-price", "-1"],
+        None,
+    )
+    .await;
+    assert_exit(&output, EXIT_FAILED);
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("error: VALIDATION_ERROR: "), "{stderr}");
+    assert!(
+        stderr.contains("`input_per_mtok` is --input-price"),
+        "{stderr}"
+    );
+    let output = console(
+        &agent,
+        &["catalog", "set-default", "openai", "no-such-model"],
+        None,
+    )
+    .await;
+    assert_exit(&output, EXIT_FAILED);
+    assert!(
+        text(&output.stderr).starts_with("error: INVALID_PARAMS: "),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn choosing_a_deprecated_model_warns_and_still_creates() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+
+    let added = human(&agent, &["catalog", "upsert", "ollama", MODEL]).await;
+    assert!(
+        added.starts_with(&format!("saved ollama/{MODEL}\n")),
+        "{added}"
+    );
+    let deprecated = json(&agent, &["catalog", "deprecate", "ollama", MODEL]).await;
+    assert_eq!(deprecated["status"], "deprecated");
+    let listed = human(&agent, &["catalog", "--provider", "ollama"]).await;
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.trim_start().starts_with(MODEL) && line.contains(" deprecated ")),
+        "{listed}"
+    );
+
+    let create = |name: &'static str| {
+        [
+            "profiles",
+            "create",
+            "--name",
+            name,
+            "--provider",
+            "ollama",
+            "--endpoint",
+            LOCAL_ENDPOINT,
+            "--model",
+            MODEL,
+        ]
+    };
+    // A person sees the warning on stderr, after the profile.
+    let output = console(&agent, &create("Old"), None).await;
+    assert_exit(&output, 0);
+    assert!(text(&output.stdout).starts_with("created \"Old\""));
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    assert!(stderr.contains(MODEL), "{stderr}");
+
+    // A script gets it in the document.
+    let created = json(&agent, &create("Older")).await;
+    assert_eq!(created["profile"]["model"], MODEL);
+    assert_eq!(
+        created["warnings"][0]["code"], "model_deprecated",
+        "{created}"
+    );
+
+    let reactivated = human(&agent, &["catalog", "reactivate", "ollama", MODEL]).await;
+    assert!(
+        reactivated.contains("\nstatus        active\n"),
+        "{reactivated}"
+    );
+    let output = console(&agent, &create("Current"), None).await;
+    assert_exit(&output, 0);
+    assert_eq!(text(&output.stderr), "", "no warning once reactivated");
+}
+
+#[tokio::test]
+async fn infrastructure_follows_the_tutor_until_pinned_and_again_after_a_delete() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let tutor = local_profile(&agent, "Tutor").await;
+    let helper = local_profile(&agent, "Helper").await;
+
+    let roles = json(&agent, &["roles"]).await;
+    assert_eq!(binding(&roles, "tutor")["profile_id"], tutor.as_str());
+    let infrastructure = binding(&roles, "infrastructure");
+    assert_eq!(infrastructure["same_as_tutor"], true);
+    assert_eq!(infrastructure["profile_id"], tutor.as_str());
+    let shown = human(&agent, &["roles", "get"]).await;
+    let line = shown
+        .lines()
+        .find(|line| line.starts_with("infrastructure "))
+        .unwrap_or_else(|| panic!("no infrastructure line:\n{shown}"));
+    for cell in ["Tutor", tutor.as_str(), "same as tutor"] {
+        assert!(line.contains(cell), "{cell:?} in {line}");
+    }
+
+    let shown = human(&agent, &["roles", "set", "infrastructure", &helper]).await;
+    assert!(
+        shown.starts_with(&format!("infrastructure now uses \"Helper\" ({helper})\n")),
+        "{shown}"
+    );
+    let roles = json(&agent, &["roles"]).await;
+    let infrastructure = binding(&roles, "infrastructure");
+    assert_eq!(infrastructure["same_as_tutor"], false);
+    assert_eq!(infrastructure["profile_id"], helper.as_str());
+    assert_eq!(binding(&roles, "tutor")["profile_id"], tutor.as_str());
+
+    // Deleting the profile infrastructure uses makes it follow the tutor again.
+    human(&agent, &["profiles", "delete", &helper]).await;
+    let roles = json(&agent, &["roles"]).await;
+    let infrastructure = binding(&roles, "infrastructure");
+    assert_eq!(infrastructure["same_as_tutor"], true, "{roles}");
+    assert_eq!(infrastructure["profile_id"], tutor.as_str());
+
+    // Pinned again, then back to the tutor by hand.
+    let other = local_profile(&agent, "Other").await;
+    json(&agent, &["roles", "set", "infrastructure", &other]).await;
+    let shown = human(
+        &agent,
+        &["roles", "set", "infrastructure", "--same-as-tutor"],
+    )
+    .await;
+    assert!(
+        shown.starts_with("infrastructure now follows the tutor\n"),
+        "{shown}"
+    );
+
+    // `tutor` activates the profile.
+    let roles = json(&agent, &["roles", "set", "tutor", &other]).await;
+    assert_eq!(binding(&roles, "tutor")["profile_id"], other.as_str());
+    let list = json(&agent, &["profiles", "list"]).await;
+    assert_eq!(list["active_id"], other.as_str());
+
+    for (args, code) in [
+        (
+            vec!["roles", "set", "tutor", "--same-as-tutor"],
+            "INVALID_PARAMS",
+        ),
+        (
+            vec!["roles", "set", "nobody", tutor.as_str()],
+            "INVALID_PARAMS",
+        ),
+        (
+            vec![
+                "roles",
+                "set",
+                "infrastructure",
+                "00000000-0000-4000-8000-000000000000",
+            ],
+            "PROFILE_NOT_FOUND",
+        ),
+    ] {
+        let output = console(&agent, &args, None).await;
+        assert_exit(&output, EXIT_FAILED);
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.starts_with(&format!("error: {code}: ")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_prompt_test_on_this_machine_costs_nothing() {
+    let fixture = HttpFixture::start(|_| ollama::stream("llama3.2", &["Hi."], (12, 5))).await;
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let created = json(
+        &agent,
+        &[
+            "profiles",
+            "create",
+            "--name",
+            "Scripted",
+            "--provider",
+            "ollama",
+            "--endpoint",
+            &fixture.url(),
+            "--model",
+            "llama3.2",
+        ],
+    )
+    .await;
+    let id = created["profile"]["id"].as_str().unwrap().to_owned();
+
+    let shown = human(&agent, &["profiles", "test", &id]).await;
+    assert!(
+        shown.contains("\ncost         none: the model runs on this machine\n"),
+        "{shown}"
+    );
+    let outcome = json(&agent, &["profiles", "test", &id]).await;
+    assert_eq!(outcome["estimated_cost"]["source"], "local", "{outcome}");
+    assert_eq!(outcome["estimated_cost"]["amount_usd"], 0.0);
+}
