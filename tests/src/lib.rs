@@ -6,6 +6,7 @@
 //! `target/release`), or at `$LLM_AGENT_BIN`. Build it first: `scripts/test` does.
 
 pub mod bench;
+pub mod console;
 
 pub mod dialects;
 

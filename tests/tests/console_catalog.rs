@@ -4,19 +4,14 @@
 //! the infrastructure role following the tutor until pinned and again after a delete, and
 //! a prompt test's cost.
 
-use std::process::{Output, Stdio};
-use std::time::Duration;
+use std::process::Output;
 
+use llm_agent_tests::TestAgent;
+use llm_agent_tests::console::{run as console, text};
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::HttpFixture;
 use llm_agent_tests::keyring::KeyringSession;
-use llm_agent_tests::{TestAgent, console_binary};
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
-
-/// Long enough never to fire when things work; a failure still ends fast.
-const WAIT: Duration = Duration::from_secs(15);
 
 /// Exit code of `llm-console` for an error from the agent.
 const EXIT_FAILED: i32 = 1;
@@ -28,38 +23,6 @@ const API_KEY: &str = "sk-test-console-catalog-1234";
 const MODEL: &str = "console-test-model";
 
 const LOCAL_ENDPOINT: &str = "http://127.0.0.1:11434";
-
-/// Runs the console to its end, with `stdin` piped in when given.
-async fn console(agent: &TestAgent, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(console_binary());
-    command
-        .arg("--socket")
-        .arg(&agent.socket)
-        .args(args)
-        .env_remove("LLM_AGENT_SOCKET")
-        .env_remove("LLM_AGENT_DATA_DIR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = command.spawn().expect("run llm-console");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(text.as_bytes()).await.expect("write stdin");
-    }
-    tokio::time::timeout(WAIT, child.wait_with_output())
-        .await
-        .expect("llm-console finished in time")
-        .expect("llm-console's output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn assert_exit(output: &Output, code: i32) {
     assert_eq!(

@@ -3,17 +3,18 @@
 //! machine is probed: what a person and a script see of a sweep, adopting the server as
 //! a profile, the settings, and `--watch` following a change until Ctrl-C.
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use llm_agent_tests::TestAgent;
+use llm_agent_tests::console::{command as console_command, run, text};
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use llm_agent_tests::keyring::KeyringSession;
-use llm_agent_tests::{TestAgent, console_binary};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdout, Command};
+use tokio::process::ChildStdout;
 
 /// Long enough never to fire when things work; a failure still ends fast.
 const WAIT: Duration = Duration::from_secs(15);
@@ -57,37 +58,8 @@ async fn setup() -> (KeyringSession, HttpFixture, TestAgent, Arc<AtomicBool>) {
     (keyring, fixture, agent, second)
 }
 
-fn console_command(agent: &TestAgent, args: &[&str]) -> Command {
-    let mut command = Command::new(console_binary());
-    command
-        .arg("--socket")
-        .arg(&agent.socket)
-        .args(args)
-        .env_remove("LLM_AGENT_SOCKET")
-        .env_remove("LLM_AGENT_DATA_DIR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
 async fn console(agent: &TestAgent, args: &[&str]) -> Output {
-    let child = console_command(agent, args)
-        .spawn()
-        .expect("run llm-console");
-    finished(child).await
-}
-
-async fn finished(child: Child) -> Output {
-    tokio::time::timeout(WAIT, child.wait_with_output())
-        .await
-        .expect("llm-console finished in time")
-        .expect("llm-console's output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run(agent, args, None).await
 }
 
 fn json(output: &Output) -> Value {

@@ -3,19 +3,18 @@
 //! refused params, and Ctrl-C cancelling the test on the agent.
 
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 use llm_agent_client::Client;
 use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
 use llm_agent_protocol::methods::profiles::{Create, CreateParams, DEFAULT_TEST_PROMPT};
+use llm_agent_tests::TestAgent;
+use llm_agent_tests::console::{command as console_command, finished, run as console, text};
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use llm_agent_tests::keyring::KeyringSession;
-use llm_agent_tests::{TestAgent, console_binary};
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
-use tokio::process::{Child, Command};
 
 /// Long enough never to fire when things work; a failure still ends fast.
 const WAIT: Duration = Duration::from_secs(10);
@@ -49,47 +48,6 @@ async fn agent_with_profile(fixture: &HttpFixture) -> (KeyringSession, TestAgent
         .profile
         .id;
     (keyring, agent, client, id)
-}
-
-fn console_command(agent: &TestAgent, args: &[&str]) -> Command {
-    let mut command = Command::new(console_binary());
-    command
-        .arg("--socket")
-        .arg(&agent.socket)
-        .args(args)
-        .env_remove("LLM_AGENT_SOCKET")
-        .env_remove("LLM_AGENT_DATA_DIR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-/// Runs the console to its end, with `stdin` piped in when given.
-async fn console(agent: &TestAgent, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = console_command(agent, args);
-    if stdin.is_some() {
-        command.stdin(Stdio::piped());
-    }
-    let mut child = command.spawn().expect("run llm-console");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(text.as_bytes()).await.expect("write stdin");
-        // Dropped: the console reads to the end of stdin.
-    }
-    finished(child).await
-}
-
-async fn finished(child: Child) -> Output {
-    tokio::time::timeout(WAIT, child.wait_with_output())
-        .await
-        .expect("llm-console finished in time")
-        .expect("llm-console's output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn json(output: &Output) -> Value {
