@@ -338,6 +338,49 @@ mod tests {
     }
 
     #[test]
+    fn edits_apply_again_to_a_newer_shipped_catalog() {
+        let mut overlay = Overlay::default();
+        overlay.upsert(
+            &llm_agent_protocol::methods::catalog::UpsertModelParams {
+                provider: "openai".into(),
+                id: "gpt-x".into(),
+                input_per_mtok: Some(9.0),
+                ..Default::default()
+            },
+            "2026-11-21",
+        );
+        overlay.set_default("openai", "gpt-x");
+        let mut newer = Shipped::compiled_in();
+        let openai = newer
+            .providers
+            .iter_mut()
+            .find(|p| p.kind == "openai")
+            .unwrap();
+        openai.models.push(ShippedModel {
+            id: "gpt-x".into(),
+            display_name: "GPT X".into(),
+            context_window: Some(1_000),
+            input_per_mtok: Some(1.0),
+            output_per_mtok: Some(2.0),
+            cache_read_per_mtok: None,
+            cache_write_per_mtok: None,
+            status: "active".into(),
+            as_of: "2027-01-01".into(),
+        });
+        let merged = CatalogState::new(&newer, &overlay);
+        let model = merged.model("openai", "gpt-x").unwrap();
+        assert_eq!(model.input_per_mtok, Some(9.0), "the learner's price stays");
+        assert_eq!(
+            model.output_per_mtok,
+            Some(2.0),
+            "the new shipped figures fill the rest"
+        );
+        assert_eq!(model.context_window, Some(1_000));
+        assert_eq!((model.price_source.as_str(), model.edited), ("user", true));
+        assert_eq!(merged.default_model("openai"), Some("gpt-x"));
+    }
+
+    #[test]
     fn costs_come_from_prices_or_are_local_or_unknown() {
         let catalog = state();
         let usage = TokenUsage {
