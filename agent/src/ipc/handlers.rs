@@ -43,7 +43,6 @@ use crate::discovery::ServerKind;
 use crate::discovery::settings as discovery_settings;
 use crate::providers::Target;
 use crate::providers::run::TestJob;
-use crate::vault::model;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -345,22 +344,23 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
         .find(|p| Uuid::parse_str(&p.id).is_ok_and(|pid| pid == id))
         .ok_or_else(not_found)?;
     let deadline = received + Duration::from_millis(timeout_ms);
-    let Some((is_local, _)) = model::locate(&profile.endpoint) else {
+    let Some(mut target) = Target::of(profile, None) else {
         return Err(WireError::new(
             ErrorCode::Internal,
             "the profile's endpoint is not a valid URL",
         )
         .with_remediation("Edit the profile's endpoint, then test again."));
     };
+    let is_local = target.is_local;
     if !is_local && profile.consent_granted_at.is_none() {
         return Err(VaultError::ConsentRequired {
             endpoint: profile.endpoint.clone(),
         }
         .into());
     }
-    let api_key = if profile.has_api_key {
+    if profile.has_api_key {
         let key = state.vault.call(|reply| VaultMsg::ApiKey(id, reply));
-        match tokio::time::timeout_at(deadline.into(), key).await {
+        target.api_key = match tokio::time::timeout_at(deadline.into(), key).await {
             Ok(key) => key?,
             Err(_) => {
                 return Err(WireError::new(
@@ -371,16 +371,8 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
                     "Test again; the OS credential store may have been slow to answer.",
                 ));
             }
-        }
-    } else {
-        None
-    };
-    let target = Target::of(profile, api_key).ok_or_else(|| {
-        WireError::new(
-            ErrorCode::Internal,
-            "the profile's endpoint is not a valid URL",
-        )
-    })?;
+        };
+    }
     let catalog = state.catalog.snapshot();
     let parallelism = target.shared_parallelism(
         &snapshot.profiles,
@@ -410,11 +402,21 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
 
 pub async fn catalog_list(call: &Call, params: CatalogListParams) -> Result<Catalog, WireError> {
     let catalog = call.conn.state.catalog.snapshot();
-    let mut view = catalog.view().clone();
-    if let Some(wanted) = params.provider {
-        view.providers.retain(|p| p.kind == wanted);
-    }
-    Ok(view)
+    let view = catalog.view();
+    Ok(Catalog {
+        shipped_as_of: view.shipped_as_of.clone(),
+        providers: view
+            .providers
+            .iter()
+            .filter(|p| {
+                params
+                    .provider
+                    .as_ref()
+                    .is_none_or(|wanted| &p.kind == wanted)
+            })
+            .cloned()
+            .collect(),
+    })
 }
 
 pub async fn catalog_upsert_model(
