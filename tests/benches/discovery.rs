@@ -36,7 +36,7 @@ use llm_agent_protocol::methods::discovery::{
     Configure, DEFAULT_SWEEP_TIMEOUT_MS, Run, RunParams, Settings, Sweep,
 };
 use llm_agent_tests::agent_binary;
-use llm_agent_tests::bench::{self, BenchAgent, ForeignLoad, RunSize, Samples, Table};
+use llm_agent_tests::bench::{self, BenchAgent, Counts, ForeignLoad, RunSize, Samples, Table};
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use serde_json::json;
 
@@ -71,13 +71,6 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 /// Width of the case column.
 const CASE_WIDTH: usize = 36;
 
-/// Untimed sweeps, then timed ones.
-#[derive(Debug, Clone, Copy)]
-struct Counts {
-    warmup: usize,
-    timed: usize,
-}
-
 /// How many sweeps each case makes.
 struct Plan {
     quiet: Counts,
@@ -88,14 +81,10 @@ struct Plan {
 
 impl Plan {
     fn new(size: RunSize) -> Self {
-        let counts = |full: (usize, usize), quick: (usize, usize)| {
-            let (warmup, timed) = size.pick(full, quick);
-            Counts { warmup, timed }
-        };
         Self {
-            quiet: counts((5, 100), (2, 10)),
-            stalled: counts((1, 20), (1, 3)),
-            live: counts((5, 100), (2, 10)),
+            quiet: size.counts((5, 100), (2, 10)),
+            stalled: size.counts((1, 20), (1, 3)),
+            live: size.counts((5, 100), (2, 10)),
         }
     }
 }

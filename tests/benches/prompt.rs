@@ -49,7 +49,7 @@ use llm_agent_protocol::methods::profiles::{
 };
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{
-    self, BenchAgent, ForeignLoad, Placement, RunSize, Samples, Summary, Table,
+    self, BenchAgent, Counts, ForeignLoad, Placement, RunSize, Samples, Summary, Table,
 };
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
@@ -81,13 +81,6 @@ const PARALLELISM: usize = 16;
 /// Width of the case column.
 const CASE_WIDTH: usize = 36;
 
-/// Untimed operations, then timed ones.
-#[derive(Debug, Clone, Copy)]
-struct Counts {
-    warmup: usize,
-    timed: usize,
-}
-
 /// How many operations each case makes.
 struct Plan {
     /// Each overhead case: (a), (b) and (c).
@@ -100,14 +93,10 @@ struct Plan {
 
 impl Plan {
     fn new(size: RunSize) -> Self {
-        let counts = |full: (usize, usize), quick: (usize, usize)| {
-            let (warmup, timed) = size.pick(full, quick);
-            Counts { warmup, timed }
-        };
         Self {
-            overhead: counts((50, 500), (5, 50)),
-            stalls: counts((2, 50), (1, 5)),
-            each: counts((2, 20), (1, 3)),
+            overhead: size.counts((50, 500), (5, 50)),
+            stalls: size.counts((2, 50), (1, 5)),
+            each: size.counts((2, 20), (1, 3)),
         }
     }
 }

@@ -57,8 +57,8 @@ use llm_agent_protocol::methods::profiles::{
 use llm_agent_protocol::safe_storage::SafeStorageState;
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{
-    self, BenchAgent, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples, Summary,
-    Table,
+    self, BenchAgent, Counts, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples,
+    Summary, Table,
 };
 use llm_agent_tests::keyring::KeyringSession;
 
@@ -77,13 +77,6 @@ const CONSENT: &str = "2026-01-02T03:04:05Z";
 /// Width of the case column.
 const CASE_WIDTH: usize = 36;
 
-/// Untimed operations, then timed ones.
-#[derive(Debug, Clone, Copy)]
-struct Counts {
-    warmup: usize,
-    timed: usize,
-}
-
 /// How many operations each case makes.
 struct Plan {
     /// Writes from 1 writer, and durable replaces by this process: milliseconds each.
@@ -101,16 +94,12 @@ struct Plan {
 
 impl Plan {
     fn new(size: RunSize) -> Self {
-        let counts = |full: (usize, usize), quick: (usize, usize)| {
-            let (warmup, timed) = size.pick(full, quick);
-            Counts { warmup, timed }
-        };
         Self {
-            writes: counts((50, 1_000), (5, 100)),
-            writes_each: counts((3, 50), (1, 5)),
-            fast: counts((500, 5_000), (50, 500)),
-            fast_each: counts((20, 200), (2, 20)),
-            ping_pongs: counts((2_000, 20_000), (200, 2_000)),
+            writes: size.counts((50, 1_000), (5, 100)),
+            writes_each: size.counts((3, 50), (1, 5)),
+            fast: size.counts((500, 5_000), (50, 500)),
+            fast_each: size.counts((20, 200), (2, 20)),
+            ping_pongs: size.counts((2_000, 20_000), (200, 2_000)),
         }
     }
 }

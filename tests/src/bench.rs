@@ -30,6 +30,13 @@ pub enum RunSize {
     Quick,
 }
 
+/// Untimed operations, then timed ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    pub warmup: usize,
+    pub timed: usize,
+}
+
 impl RunSize {
     /// `Quick` when the command line has `--quick` or `BENCH_QUICK=1` is set, and also
     /// when the binary was not started by `cargo bench` (which passes `--bench`): under
@@ -52,6 +59,12 @@ impl RunSize {
             Self::Full => full,
             Self::Quick => quick,
         }
+    }
+
+    /// Untimed then timed operations of a case: `full` or `quick`, each `(warmup, timed)`.
+    pub fn counts(self, full: (usize, usize), quick: (usize, usize)) -> Counts {
+        let (warmup, timed) = self.pick(full, quick);
+        Counts { warmup, timed }
     }
 
     pub fn name(self) -> &'static str {
