@@ -309,10 +309,9 @@ impl CatalogHandle {
         &self,
         msg: impl FnOnce(Reply<T>) -> CatalogMsg,
     ) -> Result<T, CatalogError> {
-        let actor = self.slot.get().ok_or(CatalogError::Unavailable)?;
-        match actor.call(msg, Some(CALL_TIMEOUT)).await {
-            Ok(ractor::rpc::CallResult::Success(outcome)) => outcome,
-            _ => Err(CatalogError::Unavailable),
-        }
+        self.slot
+            .call(msg, CALL_TIMEOUT)
+            .await
+            .map_err(|_| CatalogError::Unavailable)?
     }
 }

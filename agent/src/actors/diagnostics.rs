@@ -243,26 +243,17 @@ impl DiagnosticsHandle {
     }
 
     pub async fn query(&self, params: QueryParams) -> Result<QueryResult, DiagnosticsError> {
-        let actor = self.slot.get().ok_or(DiagnosticsError::Unavailable)?;
-        actor
-            .call(
-                |reply| DiagnosticsMsg::Query(params, reply),
-                Some(CALL_TIMEOUT),
-            )
+        self.slot
+            .call(|reply| DiagnosticsMsg::Query(params, reply), CALL_TIMEOUT)
             .await
-            .ok()
-            .and_then(|result| result.success_or(()).ok())
-            .ok_or(DiagnosticsError::Unavailable)
+            .map_err(|_| DiagnosticsError::Unavailable)
     }
 
     pub async fn flush(&self) -> Result<(), DiagnosticsError> {
-        let actor = self.slot.get().ok_or(DiagnosticsError::Unavailable)?;
-        actor
-            .call(DiagnosticsMsg::Flush, Some(CALL_TIMEOUT))
+        self.slot
+            .call(DiagnosticsMsg::Flush, CALL_TIMEOUT)
             .await
-            .ok()
-            .and_then(|result| result.success_or(()).ok())
-            .ok_or(DiagnosticsError::Unavailable)
+            .map_err(|_| DiagnosticsError::Unavailable)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<DiagnosticsEvent>> {

@@ -476,10 +476,9 @@ impl DiscoveryHandle {
         msg: impl FnOnce(RpcReplyPort<T>) -> DiscoveryMsg,
         patience: Duration,
     ) -> Result<T, DiscoveryError> {
-        let actor = self.slot.get().ok_or(DiscoveryError::Unavailable)?;
-        match actor.call(msg, Some(patience)).await {
-            Ok(ractor::rpc::CallResult::Success(answer)) => Ok(answer),
-            _ => Err(DiscoveryError::Unavailable),
-        }
+        self.slot
+            .call(msg, patience)
+            .await
+            .map_err(|_| DiscoveryError::Unavailable)
     }
 }

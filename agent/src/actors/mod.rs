@@ -2,8 +2,10 @@
 //! actor through an [`ActorSlot`], which the supervisor repoints after a restart.
 
 use std::sync::{PoisonError, RwLock};
+use std::time::Duration;
 
-use ractor::{ActorRef, Message};
+use ractor::rpc::CallResult;
+use ractor::{ActorRef, Message, RpcReplyPort};
 
 pub mod catalog;
 pub mod diagnostics;
@@ -36,4 +38,29 @@ impl<M: Message> ActorSlot<M> {
     pub fn set(&self, actor: ActorRef<M>) {
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(actor);
     }
+
+    /// Sends the message built by `msg` to the current actor and waits at most `timeout`
+    /// for its answer.
+    pub async fn call<T: Send + 'static>(
+        &self,
+        msg: impl FnOnce(RpcReplyPort<T>) -> M,
+        timeout: Duration,
+    ) -> Result<T, CallFailure> {
+        let actor = self.get().ok_or(CallFailure::Down)?;
+        match actor.call(msg, Some(timeout)).await {
+            Ok(CallResult::Success(answer)) => Ok(answer),
+            Ok(CallResult::Timeout) => Err(CallFailure::TimedOut),
+            // The actor stopped (or is restarting) before it answered.
+            _ => Err(CallFailure::Down),
+        }
+    }
+}
+
+/// Why a call to a supervised actor got no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallFailure {
+    /// The actor is not running (it crashed and is being restarted, or stopped).
+    Down,
+    /// It did not answer in time; the request may still be carried out.
+    TimedOut,
 }

@@ -206,7 +206,6 @@ impl TesterHandle {
         job: TestJob,
         correlation_id: String,
     ) -> Result<TestOutcome, TesterError> {
-        let actor = self.slot.get().ok_or(TesterError::Unavailable)?;
         let patience = job
             .deadline
             .saturating_duration_since(std::time::Instant::now())
@@ -218,10 +217,10 @@ impl TesterHandle {
                 reply,
             }))
         };
-        match actor.call(start, Some(patience)).await {
-            Ok(ractor::rpc::CallResult::Success(outcome)) => Ok(outcome),
-            _ => Err(TesterError::Unavailable),
-        }
+        self.slot
+            .call(start, patience)
+            .await
+            .map_err(|_| TesterError::Unavailable)
     }
 
     /// Tests running now.

@@ -29,7 +29,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::ActorSlot;
+use super::{ActorSlot, CallFailure};
 use crate::vault::model::{
     self, Draft, StoredProfile, VaultData, check_api_key, create_candidate, keeps_secret_bound,
     now_rfc3339, patched, update_candidate, validate,
@@ -875,12 +875,11 @@ impl VaultHandle {
         &self,
         msg: impl FnOnce(Reply<T>) -> VaultMsg,
     ) -> Result<T, VaultError> {
-        let actor = self.slot.get().ok_or(VaultError::Unavailable)?;
-        match actor.call(msg, Some(CALL_TIMEOUT)).await {
-            Ok(ractor::rpc::CallResult::Success(outcome)) => outcome,
+        match self.slot.call(msg, CALL_TIMEOUT).await {
+            Ok(outcome) => outcome,
             // The mutation may still be committed: do not invite a blind retry.
-            Ok(ractor::rpc::CallResult::Timeout) => Err(VaultError::TimedOut),
-            _ => Err(VaultError::Unavailable),
+            Err(CallFailure::TimedOut) => Err(VaultError::TimedOut),
+            Err(CallFailure::Down) => Err(VaultError::Unavailable),
         }
     }
 }
