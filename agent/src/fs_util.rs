@@ -22,13 +22,34 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// the old file or the new one, never a mix. Temp files are named `.{name}.*.tmp`.
 pub fn replace_durably(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
+        .prefix(&temp_prefix(name))
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist(dir.join(name)).map_err(|e| e.error)?;
     sync_dir(dir)
+}
+
+/// Removes the temp files a crash in [`replace_durably`] of `dir/name` left behind.
+pub fn remove_leftover_temp_files(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = temp_prefix(name);
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(TEMP_SUFFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+const TEMP_SUFFIX: &str = ".tmp";
+
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.")
 }
 
 /// Makes a rename in `dir` durable.

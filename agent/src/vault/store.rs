@@ -16,8 +16,6 @@ use super::model::VaultData;
 /// The schema this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 pub const FILE_NAME: &str = "profiles.json";
-const TEMP_PREFIX: &str = ".profiles.json.";
-const TEMP_SUFFIX: &str = ".tmp";
 
 #[derive(Serialize)]
 struct FileOut<'a> {
@@ -62,7 +60,7 @@ impl ProfileStore {
 
     /// Reads the file (blocking). Leftover temp files of an interrupted write are removed.
     pub fn load(&self) -> io::Result<Loaded> {
-        self.remove_leftover_temp_files();
+        crate::fs_util::remove_leftover_temp_files(&self.dir, FILE_NAME);
         let bytes = match std::fs::read(self.path()) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::Fresh),
@@ -114,19 +112,6 @@ impl ProfileStore {
         })
         .map_err(io::Error::other)?;
         crate::fs_util::replace_durably(&self.dir, FILE_NAME, &json)
-    }
-
-    fn remove_leftover_temp_files(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
     }
 }
 
