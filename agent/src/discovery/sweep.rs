@@ -25,7 +25,7 @@ use super::finding::{self, DiscoveryFinding, ProbeError, Remediation};
 use super::fingerprint::{self, Exchange, Observations};
 use super::reconcile;
 use super::table::{self, ProbeTable, ServerKind, paths};
-use crate::providers::http::{TransportError, USER_AGENT, install_crypto_provider};
+use crate::providers::http::{TransportError, USER_AGENT, install_crypto_provider, tls_config};
 use crate::providers::sanitize;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
 
@@ -333,6 +333,9 @@ fn client(budget: Duration) -> Result<reqwest::Client, DiscoveryError> {
         reqwest::header::HeaderValue::from_static("application/json, */*;q=0.5"),
     );
     reqwest::Client::builder()
+        // The agent's one TLS configuration: building a client with reqwest's own would
+        // load the system's trusted certificates again, on the runtime's thread.
+        .tls_backend_preconfigured(tls_config().clone())
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(budget)

@@ -38,7 +38,7 @@ pub fn preload_tls_config() {
 
 /// The TLS configuration: the platform's verifier (the OS's trusted roots, so a
 /// learner's corporate root certificate works), built once.
-fn tls_config() -> &'static ClientConfig {
+pub fn tls_config() -> &'static ClientConfig {
     static CONFIG: OnceLock<ClientConfig> = OnceLock::new();
     CONFIG.get_or_init(|| {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
