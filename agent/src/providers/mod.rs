@@ -189,8 +189,12 @@ impl Target {
     ) -> usize {
         profiles
             .iter()
-            .filter(|p| model::Origin::of(&p.endpoint).is_some_and(|o| o.as_str() == self.origin))
-            .filter_map(|p| model::parallelism(&p.metadata.options))
+            // Only profiles that set a limit; their endpoints are parsed, not every one.
+            .filter_map(|p| Some((model::parallelism(&p.metadata.options)?, p)))
+            .filter(|(_, p)| {
+                model::Origin::of(&p.endpoint).is_some_and(|o| o.as_str() == self.origin)
+            })
+            .map(|(limit, _)| limit)
             .min()
             .or(provider_limit)
             .unwrap_or_else(|| self.parallelism())
