@@ -8,7 +8,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use crate::fs_util::create_private_dir;
+use crate::json_file::create_private_dir;
 
 const LOCK_FILE: &str = "agent.lock";
 

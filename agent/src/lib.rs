@@ -8,11 +8,12 @@ pub mod actors;
 pub mod catalog;
 pub mod config;
 pub mod data_lock;
+pub mod diagnostics;
 pub mod discovery;
-pub mod fs_util;
 pub mod ipc;
-pub mod journal;
+pub mod json_file;
 pub mod logging;
+pub mod prompt_test;
 pub mod providers;
 pub mod state;
 pub mod vault;
@@ -26,19 +27,19 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio_util::sync::CancellationToken;
 
-use crate::actors::catalog::CatalogHandle;
-use crate::actors::diagnostics::{self, DiagnosticsHandle};
-use crate::actors::discovery::DiscoveryHandle;
 use crate::actors::supervisor::Supervisor;
-use crate::actors::tester::TesterHandle;
-use crate::actors::vault::VaultHandle;
 use crate::catalog::OverlayStore;
+use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
+use crate::diagnostics::DiagnosticsHandle;
+use crate::diagnostics::journal::{self, Journal};
+use crate::discovery::actor::DiscoveryHandle;
 use crate::discovery::settings::SettingsStore;
 use crate::ipc::socket::SocketError;
-use crate::journal::Journal;
+use crate::prompt_test::actor::TesterHandle;
 use crate::state::{AgentCounters, AgentState};
+use crate::vault::actor::VaultHandle;
 use crate::vault::safe_storage;
 use crate::vault::store::ProfileStore;
 
@@ -133,11 +134,12 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
             return Err(err.into());
         }
     };
-    state
-        .diagnostics
-        .record(diagnostics::event(DiagnosticsKind::AgentStarted, RESULT_OK));
+    state.diagnostics.record(crate::diagnostics::event(
+        DiagnosticsKind::AgentStarted,
+        RESULT_OK,
+    ));
     if !state.vault.snapshot().store.writable {
-        state.diagnostics.record(diagnostics::event(
+        state.diagnostics.record(crate::diagnostics::event(
             DiagnosticsKind::StoreReadOnly,
             llm_agent_protocol::ErrorCode::StoreReadOnly.as_str(),
         ));
@@ -152,7 +154,7 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
     ipc::server::run(listener, state.clone()).await;
 
     tracing::info!("shutting down");
-    state.diagnostics.record(diagnostics::event(
+    state.diagnostics.record(crate::diagnostics::event(
         DiagnosticsKind::AgentStopping,
         RESULT_OK,
     ));

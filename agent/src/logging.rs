@@ -10,7 +10,7 @@ use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
-use crate::fs_util::create_private_dir;
+use crate::json_file::create_private_dir;
 
 /// Daily log files kept.
 pub const LOG_FILES_KEPT: usize = 7;

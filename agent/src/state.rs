@@ -8,12 +8,12 @@ use std::time::Instant;
 use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
-use crate::actors::catalog::CatalogHandle;
-use crate::actors::diagnostics::DiagnosticsHandle;
-use crate::actors::discovery::DiscoveryHandle;
-use crate::actors::tester::TesterHandle;
-use crate::actors::vault::VaultHandle;
+use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
+use crate::diagnostics::actor::DiagnosticsHandle;
+use crate::discovery::actor::DiscoveryHandle;
+use crate::prompt_test::actor::TesterHandle;
+use crate::vault::actor::VaultHandle;
 
 pub struct AgentState {
     pub config: AgentConfig,

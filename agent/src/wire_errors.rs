@@ -3,11 +3,11 @@
 
 use llm_agent_protocol::{ErrorCode, WireError, value};
 
-use crate::actors::catalog::CatalogError;
-use crate::actors::diagnostics::DiagnosticsError;
-use crate::actors::discovery::DiscoveryError;
-use crate::actors::tester::TesterError;
-use crate::actors::vault::VaultError;
+use crate::catalog::actor::CatalogError;
+use crate::diagnostics::actor::DiagnosticsError;
+use crate::discovery::actor::DiscoveryError;
+use crate::prompt_test::actor::TesterError;
+use crate::vault::actor::VaultError;
 use crate::vault::safe_storage::SafeStorageError;
 
 impl From<DiagnosticsError> for WireError {

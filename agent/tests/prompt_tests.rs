@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use llm_agent::providers::governor::Governor;
-use llm_agent::providers::run::{TestJob, run_test};
+use llm_agent::prompt_test::governor::Governor;
+use llm_agent::prompt_test::run::{TestJob, run_test};
 use llm_agent::providers::{Target, http};
 use llm_agent::vault::secret::ApiKey;
 use llm_agent_protocol::ErrorCode;
@@ -175,7 +175,7 @@ fn job(target: Target, timeout: Duration) -> TestJob {
 }
 
 /// A turn from a governor of its own.
-fn alone() -> llm_agent::providers::governor::Ticket {
+fn alone() -> llm_agent::prompt_test::governor::Ticket {
     Arc::new(Governor::new(1)).enqueue()
 }
 

@@ -7,12 +7,7 @@ use std::time::Duration;
 use ractor::rpc::CallResult;
 use ractor::{ActorRef, Message, RpcReplyPort};
 
-pub mod catalog;
-pub mod diagnostics;
-pub mod discovery;
 pub mod supervisor;
-pub mod tester;
-pub mod vault;
 
 /// The current reference to a supervised actor. Empty before the first spawn.
 pub struct ActorSlot<M: Message> {

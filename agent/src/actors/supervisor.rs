@@ -13,12 +13,12 @@ use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
 use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
 
-use super::catalog::CatalogActor;
-use super::diagnostics::{self, DiagnosticsActor};
-use super::discovery::DiscoveryActor;
-use super::tester::TesterActor;
-use super::vault::VaultActor;
+use crate::catalog::actor::CatalogActor;
+use crate::diagnostics::{self, actor::DiagnosticsActor};
+use crate::discovery::actor::DiscoveryActor;
+use crate::prompt_test::actor::TesterActor;
 use crate::state::SharedState;
+use crate::vault::actor::VaultActor;
 
 pub const MAX_RESTARTS: usize = 5;
 pub const RESTART_WINDOW: Duration = Duration::from_secs(60);
@@ -212,15 +212,15 @@ mod tests {
     use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::actors::catalog::CatalogHandle;
-    use crate::actors::diagnostics::{DiagnosticsHandle, DiagnosticsMsg};
-    use crate::actors::discovery::DiscoveryHandle;
-    use crate::actors::tester::TesterHandle;
-    use crate::actors::vault::VaultHandle;
+    use crate::catalog::actor::CatalogHandle;
     use crate::config::AgentConfig;
+    use crate::diagnostics::actor::{DiagnosticsHandle, DiagnosticsMsg};
+    use crate::diagnostics::journal::Journal;
+    use crate::discovery::actor::DiscoveryHandle;
     use crate::discovery::settings::SettingsStore;
-    use crate::journal::Journal;
+    use crate::prompt_test::actor::TesterHandle;
     use crate::state::{AgentCounters, AgentState};
+    use crate::vault::actor::VaultHandle;
     use crate::vault::store::ProfileStore;
 
     fn agent_state(dir: &std::path::Path) -> (Arc<AgentState>, Journal) {

@@ -7,6 +7,7 @@
 //! questions the rest of the agent asks: a provider's default model, whether a model is
 //! deprecated, a provider's parallelism, and what a prompt test cost.
 
+pub mod actor;
 pub mod overlay;
 
 use std::collections::BTreeMap;

@@ -295,7 +295,7 @@ impl OverlayStore {
             overlay: overlay.clone(),
         })
         .map_err(io::Error::other)?;
-        crate::fs_util::replace_durably(&self.dir, FILE_NAME, &json)
+        crate::json_file::replace_durably(&self.dir, FILE_NAME, &json)
     }
 }
 

@@ -12,6 +12,7 @@
 //! A sweep touches the addresses of the table on the loopback interface, and the extra
 //! endpoints it is given; nothing else.
 
+pub mod actor;
 pub mod finding;
 pub mod fingerprint;
 pub mod reconcile;

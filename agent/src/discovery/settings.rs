@@ -71,7 +71,7 @@ impl SettingsStore {
             settings: settings.clone(),
         })
         .map_err(io::Error::other)?;
-        crate::fs_util::replace_durably(&self.dir, FILE_NAME, &json)
+        crate::json_file::replace_durably(&self.dir, FILE_NAME, &json)
     }
 }
 

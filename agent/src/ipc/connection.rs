@@ -37,8 +37,8 @@ use super::dispatch::{self, Call};
 use super::handlers;
 use super::peer::Peer;
 use super::transport::{ReadHalf, WriteHalf};
-use crate::actors::diagnostics;
 use crate::config::{FRAME_STALL_TIMEOUT, HANDSHAKE_TIMEOUT};
+use crate::diagnostics;
 use crate::state::{GaugeGuard, SharedState};
 
 /// Frames queued for the writer before producers wait (backpressure on this client only).

@@ -18,8 +18,8 @@ use tokio_util::task::TaskTracker;
 use super::connection::{self, new_correlation_id};
 use super::peer::own_uid;
 use super::transport::{self, ReadHalf, WriteHalf};
-use crate::actors::diagnostics;
 use crate::config::SHUTDOWN_GRACE;
+use crate::diagnostics;
 use crate::state::SharedState;
 
 /// Pause after a failed accept (for example out of file descriptors), so the loop

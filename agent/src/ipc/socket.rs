@@ -10,7 +10,7 @@ use interprocess::local_socket::{GenericFilePath, ListenerOptions, ToFsName};
 #[cfg(unix)]
 use interprocess::os::unix::local_socket::ListenerOptionsExt as _;
 
-use crate::fs_util::create_private_dir;
+use crate::json_file::create_private_dir;
 
 /// The longest socket path the OS accepts, in bytes (`sun_path` less its NUL).
 #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -12,13 +12,10 @@
 
 pub mod anthropic;
 pub mod azure;
-pub mod failure;
-mod framing;
-pub mod governor;
+pub mod framing;
 pub mod http;
 pub mod ollama;
 pub mod openai;
-pub mod run;
 
 use std::collections::BTreeMap;
 
@@ -31,10 +28,10 @@ use url::Url;
 
 use llm_agent_protocol::methods::profiles::RedactedProfile;
 
-use crate::vault::model;
+use crate::vault::profile as model;
 use crate::vault::secret::ApiKey;
 
-pub use failure::Failure;
+pub use crate::prompt_test::failure::Failure;
 
 /// The most tokens a prompt test asks for: enough for a sentence, cheap on a paid API.
 pub const MAX_REPLY_TOKENS: u32 = 32;

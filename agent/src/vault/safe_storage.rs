@@ -25,7 +25,7 @@ use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::model::SealedSecret;
+use super::profile::SealedSecret;
 use super::secret::{ApiKey, DataKey};
 
 /// The credential store's service name for every entry of this agent.

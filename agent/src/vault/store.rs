@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::model::VaultData;
+use super::profile::VaultData;
 
 /// The schema this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -60,7 +60,7 @@ impl ProfileStore {
 
     /// Reads the file (blocking). Leftover temp files of an interrupted write are removed.
     pub fn load(&self) -> io::Result<Loaded> {
-        crate::fs_util::remove_leftover_temp_files(&self.dir, FILE_NAME);
+        crate::json_file::remove_leftover_temp_files(&self.dir, FILE_NAME);
         let bytes = match std::fs::read(self.path()) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::Fresh),
@@ -111,7 +111,7 @@ impl ProfileStore {
             data,
         })
         .map_err(io::Error::other)?;
-        crate::fs_util::replace_durably(&self.dir, FILE_NAME, &json)
+        crate::json_file::replace_durably(&self.dir, FILE_NAME, &json)
     }
 }
 

@@ -29,8 +29,8 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::{ActorSlot, CallFailure};
-use crate::vault::model::{
+use crate::actors::{ActorSlot, CallFailure};
+use crate::vault::profile::{
     self, Draft, StoredProfile, VaultData, check_api_key, create_candidate, keeps_secret_bound,
     now_rfc3339, patched, update_candidate, validate,
 };
@@ -692,7 +692,7 @@ impl VaultState {
         &mut self,
         id: Uuid,
         key: Option<&ApiKey>,
-    ) -> Result<Option<model::SealedSecret>, VaultError> {
+    ) -> Result<Option<profile::SealedSecret>, VaultError> {
         match key {
             None => Ok(None),
             Some(secret) => {

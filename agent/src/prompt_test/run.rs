@@ -15,10 +15,10 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::failure::{self, Failure, millis};
-use super::framing::{Lines, SseDecoder};
 use super::governor::Ticket;
-use super::http::{self, ConnectClock, TransportError};
-use super::{ProviderMessage, Reply, ReplyError, Request, Target};
+use crate::providers::framing::{Lines, SseDecoder};
+use crate::providers::http::{self, ConnectClock, TransportError};
+use crate::providers::{ProviderMessage, Reply, ReplyError, Request, Target};
 
 /// The most requests one test sends (the first and up to four retries after a `429`).
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -158,7 +158,7 @@ async fn attempt(
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .map(|v| super::sanitize(&super::redact(v, key_of(target)), 160))
+            .map(|v| crate::providers::sanitize(&crate::providers::redact(v, key_of(target)), 160))
             .unwrap_or_default();
         return Err(failure::redirected(target, status.as_u16(), &to));
     }
@@ -410,7 +410,7 @@ impl Progress {
                 .reply
                 .model
                 .as_deref()
-                .map(|model| super::redact(model, key_of(&job.target)).into_owned()),
+                .map(|model| crate::providers::redact(model, key_of(&job.target)).into_owned()),
             http_status: self.http_status,
             attempts: self.attempts,
             streamed: self.streamed,

@@ -36,19 +36,19 @@ use llm_agent_protocol::methods::catalog::{
 };
 use llm_agent_protocol::methods::profiles::Warning;
 
-use crate::actors::catalog::CatalogMsg;
-use crate::actors::discovery::RunRequest;
 use crate::catalog::CatalogState;
+use crate::catalog::actor::CatalogMsg;
 use crate::discovery::ServerKind;
+use crate::discovery::actor::RunRequest;
 use crate::discovery::settings as discovery_settings;
+use crate::prompt_test::run::TestJob;
 use crate::providers::Target;
-use crate::providers::run::TestJob;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::dispatch::Call;
-use crate::actors::vault::{VaultError, VaultMsg, VaultSnapshot};
 use crate::state::AgentState;
+use crate::vault::actor::{VaultError, VaultMsg, VaultSnapshot};
 
 pub const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 

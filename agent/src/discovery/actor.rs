@@ -21,11 +21,11 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{broadcast, watch};
 
-use super::ActorSlot;
-use super::diagnostics::{self, DiagnosticsHandle};
-use super::vault::VaultSnapshot;
+use crate::actors::ActorSlot;
+use crate::diagnostics::{self, DiagnosticsHandle};
 use crate::discovery::settings::{self, SettingsStore};
 use crate::discovery::{ProbeTable, SweepOptions, SweepReport, sweep};
+use crate::vault::actor::VaultSnapshot;
 
 /// How soon after start-up the first scheduled sweep runs.
 const FIRST_SWEEP_DELAY: Duration = Duration::from_secs(2);

@@ -14,7 +14,7 @@ use llm_agent_protocol::patch::Patch;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::watch;
 
-use super::ActorSlot;
+use crate::actors::ActorSlot;
 use crate::catalog::overlay::{self, MAX_EDITED_MODELS, MAX_PARALLELISM, OverlayProblem};
 use crate::catalog::{CatalogState, Overlay, OverlayStore, SharedCatalog, Shipped};
 

@@ -20,11 +20,11 @@ use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
 
-use super::ActorSlot;
-use super::diagnostics::{self, DiagnosticsHandle};
-use crate::providers::Failure;
-use crate::providers::governor::Governor;
-use crate::providers::run::{self, TestJob};
+use crate::actors::ActorSlot;
+use crate::diagnostics::{self, DiagnosticsHandle};
+use crate::prompt_test::failure::Failure;
+use crate::prompt_test::governor::Governor;
+use crate::prompt_test::run::{self, TestJob};
 
 /// Governors kept before idle ones are dropped.
 const MAX_IDLE_GOVERNORS: usize = 64;

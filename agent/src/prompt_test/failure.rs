@@ -7,7 +7,7 @@ use std::time::Duration;
 use llm_agent_protocol::{ErrorCode, WireError};
 use reqwest::StatusCode;
 
-use super::{Dialect, ProviderMessage, Target, azure};
+use crate::providers::{Dialect, ProviderMessage, Target, azure};
 
 /// A failed prompt test.
 #[derive(Debug, Clone, PartialEq)]
@@ -374,8 +374,8 @@ pub fn cut_short(target: &Target, why: &str) -> Failure {
 }
 
 /// The connection could not be made, or broke before a response.
-pub fn transport(target: &Target, kind: &super::http::TransportError) -> Failure {
-    use super::http::TransportError as T;
+pub fn transport(target: &Target, kind: &crate::providers::http::TransportError) -> Failure {
+    use crate::providers::http::TransportError as T;
     let name = target.display_name();
     let where_ = target.host_port();
     match kind {

@@ -16,7 +16,7 @@ use std::thread::JoinHandle;
 use llm_agent_protocol::events::DiagnosticsEvent;
 use tokio::sync::oneshot;
 
-use crate::fs_util::create_private_dir;
+use crate::json_file::create_private_dir;
 
 /// The default size at which the current file is rotated.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;

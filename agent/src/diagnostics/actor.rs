@@ -22,8 +22,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::broadcast;
 
-use super::ActorSlot;
-use crate::journal::JournalSender;
+use crate::actors::ActorSlot;
+use crate::diagnostics::journal::JournalSender;
 
 /// Events kept in memory for queries.
 pub const RING_CAPACITY: usize = 10_000;

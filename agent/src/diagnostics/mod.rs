@@ -1,0 +1,10 @@
+//! Diagnostics: every operation's event, numbered, kept in a bounded ring, appended to a
+//! rotating journal on disk and fanned out to live subscribers.
+//!
+//! - [`actor`]: the diagnostics actor (ring, batching, fan-out);
+//! - [`journal`]: the JSON-lines files, written by a thread of their own.
+
+pub mod actor;
+pub mod journal;
+
+pub use actor::{DiagnosticsError, DiagnosticsHandle, event};
