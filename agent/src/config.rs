@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
-use crate::discovery::{ProbeTable, ServerKind};
+use crate::discovery::ProbeTable;
+use crate::provider_kind::ProviderKind;
 use llm_agent_protocol::DEFAULT_MAX_FRAME_LEN;
 use llm_agent_protocol::location::{
     self, DATA_DIR_ENV, LOG_DIR_ENV, NoDefaultLocation, SOCKET_ENV,
@@ -60,8 +61,8 @@ pub fn parse_discovery_ports(text: &str) -> Result<ProbeTable, String> {
         let (kind, ports) = entry
             .split_once('=')
             .ok_or_else(|| format!("{entry:?}: write kind=port"))?;
-        let kind = ServerKind::from_provider(kind.trim())
-            .filter(|kind| ServerKind::TABLE.contains(kind))
+        let kind = ProviderKind::discoverable(kind.trim())
+            .filter(|kind| ProviderKind::DISCOVERABLE.contains(kind))
             .ok_or_else(|| format!("{kind:?} is not a kind discovery knows"))?;
         let ports = ports
             .split('+')
@@ -136,9 +137,9 @@ mod tests {
     #[test]
     fn discovery_ports_replace_the_table() {
         let table = parse_discovery_ports("ollama=41234, lm_studio=1234+1235").unwrap();
-        assert_eq!(table.ports(ServerKind::Ollama), [41234]);
-        assert_eq!(table.ports(ServerKind::LmStudio), [1234, 1235]);
-        assert!(table.ports(ServerKind::Vllm).is_empty());
+        assert_eq!(table.ports(ProviderKind::Ollama), [41234]);
+        assert_eq!(table.ports(ProviderKind::LmStudio), [1234, 1235]);
+        assert!(table.ports(ProviderKind::Vllm).is_empty());
         for bad in [
             "ollama",
             "nobody=1",

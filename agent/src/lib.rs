@@ -10,12 +10,16 @@ pub mod config;
 pub mod data_lock;
 pub mod diagnostics;
 pub mod discovery;
+pub mod endpoint;
 pub mod ipc;
 pub mod json_file;
 pub mod logging;
 pub mod prompt_test;
+pub mod provider_kind;
 pub mod providers;
+pub mod sanitize;
 pub mod state;
+pub mod timestamp;
 pub mod vault;
 mod wire_errors;
 
@@ -23,8 +27,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::supervisor::Supervisor;
@@ -37,9 +39,9 @@ use crate::diagnostics::journal::{self, Journal};
 use crate::discovery::actor::DiscoveryHandle;
 use crate::discovery::settings::SettingsStore;
 use crate::ipc::socket::SocketError;
-use crate::prompt_test::actor::TesterHandle;
+use crate::prompt_test::actor::PromptTestHandle;
 use crate::state::{AgentCounters, AgentState};
-use crate::vault::actor::VaultHandle;
+use crate::vault::VaultHandle;
 use crate::vault::safe_storage;
 use crate::vault::store::ProfileStore;
 
@@ -114,13 +116,11 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
     );
     let state = Arc::new(AgentState {
         started: Instant::now(),
-        started_at: OffsetDateTime::now_utc()
-            .format(&Rfc3339)
-            .unwrap_or_default(),
+        started_at: timestamp::now_rfc3339(),
         counters: AgentCounters::default(),
         shutdown: shutdown.clone(),
         fatal: Default::default(),
-        tester: TesterHandle::new(diagnostics.clone()),
+        prompt_tests: PromptTestHandle::new(diagnostics.clone()),
         diagnostics,
         vault,
         discovery,

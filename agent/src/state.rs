@@ -12,8 +12,8 @@ use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
 use crate::diagnostics::actor::DiagnosticsHandle;
 use crate::discovery::actor::DiscoveryHandle;
-use crate::prompt_test::actor::TesterHandle;
-use crate::vault::actor::VaultHandle;
+use crate::prompt_test::actor::PromptTestHandle;
+use crate::vault::VaultHandle;
 
 pub struct AgentState {
     pub config: AgentConfig,
@@ -27,7 +27,7 @@ pub struct AgentState {
     pub fatal: OnceLock<String>,
     pub diagnostics: DiagnosticsHandle,
     pub vault: VaultHandle,
-    pub tester: TesterHandle,
+    pub prompt_tests: PromptTestHandle,
     pub discovery: DiscoveryHandle,
     pub catalog: CatalogHandle,
 }

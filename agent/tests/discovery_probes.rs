@@ -8,9 +8,9 @@ use std::net::{Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use llm_agent::discovery::{
-    ConflictClass, DiscoveryFinding, ProbeTable, Remediation, ServerKind, SweepOptions,
-    SweepReport, sweep,
+    ConflictClass, DiscoveryFinding, ProbeTable, Remediation, SweepOptions, SweepReport, sweep,
 };
+use llm_agent::provider_kind::ProviderKind;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use serde_json::{Value, json};
@@ -311,7 +311,7 @@ async fn docker_model_runner() -> HttpFixture {
 }
 
 /// Options that probe only `ports` (per kind), on 127.0.0.1 and ::1.
-fn options(ports: &[(ServerKind, u16)]) -> SweepOptions {
+fn options(ports: &[(ProviderKind, u16)]) -> SweepOptions {
     let mut table = ProbeTable::without_ports();
     for (kind, port) in ports {
         let mut all = table.ports(*kind).to_vec();
@@ -329,7 +329,7 @@ async fn run(options: &SweepOptions) -> SweepReport {
     sweep(options).await.expect("the sweep runs")
 }
 
-fn only(report: &SweepReport, kind: ServerKind) -> &DiscoveryFinding {
+fn only(report: &SweepReport, kind: ProviderKind) -> &DiscoveryFinding {
     let found: Vec<&DiscoveryFinding> = report.findings.iter().filter(|f| f.kind == kind).collect();
     assert_eq!(found.len(), 1, "one {kind} finding in {report:#?}");
     found[0]
@@ -344,26 +344,27 @@ async fn free_port() -> u16 {
 #[tokio::test]
 async fn every_kind_in_the_table_is_found_by_its_answers() {
     let fakes = vec![
-        (ServerKind::Ollama, ollama().await),
-        (ServerKind::LmStudio, lm_studio().await),
-        (ServerKind::LlamaCpp, llama_cpp().await),
-        (ServerKind::Vllm, vllm().await),
-        (ServerKind::LocalAi, localai().await),
-        (ServerKind::KoboldCpp, koboldcpp().await),
+        (ProviderKind::Ollama, ollama().await),
+        (ProviderKind::LmStudio, lm_studio().await),
+        (ProviderKind::LlamaCpp, llama_cpp().await),
+        (ProviderKind::Vllm, vllm().await),
+        (ProviderKind::LocalAi, localai().await),
+        (ProviderKind::KoboldCpp, koboldcpp().await),
         (
-            ServerKind::TextGenerationWebui,
+            ProviderKind::TextGenerationWebui,
             text_generation_webui().await,
         ),
-        (ServerKind::Jan, jan().await),
-        (ServerKind::Gpt4All, gpt4all().await),
-        (ServerKind::DockerModelRunner, docker_model_runner().await),
+        (ProviderKind::Jan, jan().await),
+        (ProviderKind::Gpt4All, gpt4all().await),
+        (ProviderKind::DockerModelRunner, docker_model_runner().await),
     ];
     assert_eq!(
         fakes.len(),
-        ServerKind::TABLE.len(),
+        ProviderKind::DISCOVERABLE.len(),
         "a fake for every kind"
     );
-    let ports: Vec<(ServerKind, u16)> = fakes.iter().map(|(k, f)| (*k, f.addr().port())).collect();
+    let ports: Vec<(ProviderKind, u16)> =
+        fakes.iter().map(|(k, f)| (*k, f.addr().port())).collect();
     let report = run(&options(&ports)).await;
 
     assert!(report.errors.is_empty(), "no errors: {:#?}", report.errors);
@@ -378,61 +379,61 @@ async fn every_kind_in_the_table_is_found_by_its_answers() {
         assert!(!finding.models.is_empty(), "{finding:#?}");
         assert!(finding.also_reachable_at.is_empty());
     }
-    let port = |kind: ServerKind| ports.iter().find(|(k, _)| *k == kind).unwrap().1;
+    let port = |kind: ProviderKind| ports.iter().find(|(k, _)| *k == kind).unwrap().1;
     assert_eq!(
-        only(&report, ServerKind::Ollama).endpoint,
-        format!("http://127.0.0.1:{}", port(ServerKind::Ollama))
+        only(&report, ProviderKind::Ollama).endpoint,
+        format!("http://127.0.0.1:{}", port(ProviderKind::Ollama))
     );
     assert_eq!(
-        only(&report, ServerKind::LmStudio).endpoint,
-        format!("http://127.0.0.1:{}/v1", port(ServerKind::LmStudio))
+        only(&report, ProviderKind::LmStudio).endpoint,
+        format!("http://127.0.0.1:{}/v1", port(ProviderKind::LmStudio))
     );
     assert_eq!(
-        only(&report, ServerKind::DockerModelRunner).endpoint,
+        only(&report, ProviderKind::DockerModelRunner).endpoint,
         format!(
             "http://127.0.0.1:{}/engines/v1",
-            port(ServerKind::DockerModelRunner)
+            port(ProviderKind::DockerModelRunner)
         )
     );
 
-    let ollama = only(&report, ServerKind::Ollama);
+    let ollama = only(&report, ProviderKind::Ollama);
     assert_eq!(ollama.version.as_deref(), Some("0.5.7"));
     assert_eq!(ollama.models[0].id, "llama3.2:latest");
     assert_eq!(ollama.models[0].size_bytes, Some(2019393189));
 
-    let lm_studio = only(&report, ServerKind::LmStudio);
+    let lm_studio = only(&report, ProviderKind::LmStudio);
     assert_eq!(lm_studio.models.len(), 1, "embedding models are left out");
     assert_eq!(lm_studio.models[0].context_length, Some(32768));
     assert_eq!(lm_studio.models[0].loaded, Some(true));
 
-    let llama_cpp = only(&report, ServerKind::LlamaCpp);
+    let llama_cpp = only(&report, ProviderKind::LlamaCpp);
     assert_eq!(llama_cpp.version.as_deref(), Some("b4567-abcdef0"));
     assert_eq!(llama_cpp.models[0].size_bytes, Some(4677120000));
     assert_eq!(llama_cpp.models[0].context_length, Some(8192));
 
-    let vllm = only(&report, ServerKind::Vllm);
+    let vllm = only(&report, ProviderKind::Vllm);
     assert_eq!(vllm.version.as_deref(), Some("0.6.3"));
     assert_eq!(vllm.models[0].context_length, Some(32768));
 
-    let localai = only(&report, ServerKind::LocalAi);
+    let localai = only(&report, ProviderKind::LocalAi);
     assert_eq!(localai.version.as_deref(), Some("v2.24.2"));
     assert_eq!(localai.models.len(), 2);
 
-    let kobold = only(&report, ServerKind::KoboldCpp);
+    let kobold = only(&report, ProviderKind::KoboldCpp);
     assert_eq!(kobold.version.as_deref(), Some("1.78"));
     assert_eq!(kobold.models[0].context_length, Some(8192));
 
     assert_eq!(
-        only(&report, ServerKind::TextGenerationWebui).models[0].id,
+        only(&report, ProviderKind::TextGenerationWebui).models[0].id,
         "Qwen2.5-7B-Instruct-Q4_K_M.gguf"
     );
-    assert_eq!(only(&report, ServerKind::Jan).models[0].id, "qwen3-4b");
+    assert_eq!(only(&report, ProviderKind::Jan).models[0].id, "qwen3-4b");
     assert_eq!(
-        only(&report, ServerKind::Gpt4All).models[0].id,
+        only(&report, ProviderKind::Gpt4All).models[0].id,
         "Llama 3 8B Instruct"
     );
     assert_eq!(
-        only(&report, ServerKind::DockerModelRunner).models[0].id,
+        only(&report, ProviderKind::DockerModelRunner).models[0].id,
         "ai/smollm2"
     );
 
@@ -498,7 +499,7 @@ async fn an_impostor_answering_200_to_everything_is_no_kind() {
     // Every kind is expected on every impostor's port: not even the port decides.
     let mut ports = Vec::new();
     for fixture in [&empty, &chimera, &lm_studio_like] {
-        for kind in ServerKind::TABLE {
+        for kind in ProviderKind::DISCOVERABLE {
             ports.push((kind, fixture.addr().port()));
         }
     }
@@ -534,9 +535,9 @@ async fn an_imitator_of_ollamas_version_is_not_ollama() {
         not_found,
     )
     .await;
-    let report = run(&options(&[(ServerKind::Ollama, imitator.addr().port())])).await;
+    let report = run(&options(&[(ProviderKind::Ollama, imitator.addr().port())])).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
-    let finding = only(&report, ServerKind::OpenAiCompatible);
+    let finding = only(&report, ProviderKind::OpenAiCompatible);
     assert_eq!(finding.endpoint, format!("{}/v1", imitator.url()));
 }
 
@@ -574,7 +575,7 @@ async fn the_same_server_at_two_addresses_is_one_finding() {
             }
         };
     let relay = tokio::spawn(relay(listener, server.addr()));
-    let mut options = options(&[(ServerKind::Ollama, port)]);
+    let mut options = options(&[(ProviderKind::Ollama, port)]);
     // Configured again as an extra endpoint, by name: probed once per address, never
     // resolved.
     options.extra_endpoints = vec![format!("http://localhost:{port}/")];
@@ -585,7 +586,7 @@ async fn the_same_server_at_two_addresses_is_one_finding() {
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
     let finding = &report.findings[0];
-    assert_eq!(finding.kind, ServerKind::Ollama);
+    assert_eq!(finding.kind, ProviderKind::Ollama);
     assert_eq!(finding.address, server.addr().to_string());
     assert_eq!(finding.also_reachable_at, [second]);
     assert_eq!(finding.endpoint, server.url());
@@ -609,9 +610,9 @@ async fn a_blackholed_endpoint_keeps_the_sweep_within_budget() {
     };
     let server = ollama().await;
     let mut options = options(&[
-        (ServerKind::LlamaCpp, blackhole.addr().port()),
-        (ServerKind::Vllm, answers_once.addr().port()),
-        (ServerKind::Ollama, server.addr().port()),
+        (ProviderKind::LlamaCpp, blackhole.addr().port()),
+        (ProviderKind::Vllm, answers_once.addr().port()),
+        (ProviderKind::Ollama, server.addr().port()),
     ]);
     options.budget = budget;
     options.extra_endpoints = vec![blackhole.url()];
@@ -631,7 +632,7 @@ async fn a_blackholed_endpoint_keeps_the_sweep_within_budget() {
         1,
         "the answering server is still found"
     );
-    assert_eq!(report.findings[0].kind, ServerKind::Ollama);
+    assert_eq!(report.findings[0].kind, ProviderKind::Ollama);
     let error_at = |fixture: &HttpFixture| {
         report
             .errors
@@ -642,7 +643,7 @@ async fn a_blackholed_endpoint_keeps_the_sweep_within_budget() {
     let stalled = error_at(&blackhole);
     assert_eq!(stalled.remediation, Remediation::NotResponding);
     assert_eq!(stalled.endpoint, blackhole.url(), "named as configured");
-    assert_eq!(stalled.expected, [ServerKind::LlamaCpp]);
+    assert_eq!(stalled.expected, [ProviderKind::LlamaCpp]);
     assert!(stalled.hint.contains("300 ms"), "{stalled:?}");
     assert_eq!(
         error_at(&answers_once).remediation,
@@ -662,12 +663,12 @@ async fn servers_that_want_a_key() {
     })
     .await;
     let report = run(&options(&[
-        (ServerKind::Vllm, keyed.addr().port()),
-        (ServerKind::LlamaCpp, everything_refused.addr().port()),
+        (ProviderKind::Vllm, keyed.addr().port()),
+        (ProviderKind::LlamaCpp, everything_refused.addr().port()),
     ]))
     .await;
 
-    let finding = only(&report, ServerKind::Vllm);
+    let finding = only(&report, ProviderKind::Vllm);
     assert!(finding.auth_required);
     assert_eq!(finding.version.as_deref(), Some("0.6.3"));
     assert_eq!(finding.remediation, Some(Remediation::NeedsKey));
@@ -708,7 +709,7 @@ async fn servers_that_want_a_key() {
 #[tokio::test]
 async fn a_refused_port_is_quiet_unless_configured() {
     let port = free_port().await;
-    let report = run(&options(&[(ServerKind::Ollama, port)])).await;
+    let report = run(&options(&[(ProviderKind::Ollama, port)])).await;
     assert!(
         report.findings.is_empty() && report.errors.is_empty(),
         "{report:#?}"

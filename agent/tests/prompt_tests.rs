@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use llm_agent::prompt_test::governor::Governor;
-use llm_agent::prompt_test::run::{TestJob, run_test};
+use llm_agent::prompt_test::run::{PromptTest, run_test};
 use llm_agent::providers::{Target, http};
 use llm_agent::vault::secret::ApiKey;
 use llm_agent_protocol::ErrorCode;
@@ -160,9 +160,9 @@ impl Kind {
     }
 }
 
-fn job(target: Target, timeout: Duration) -> TestJob {
+fn job(target: Target, timeout: Duration) -> PromptTest {
     let received = Instant::now();
-    TestJob {
+    PromptTest {
         profile_id: uuid::Uuid::new_v4(),
         target,
         prompt: Zeroizing::new(PROMPT.to_owned()),

@@ -16,7 +16,7 @@ use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SpawnErr, 
 use crate::catalog::actor::CatalogActor;
 use crate::diagnostics::{self, actor::DiagnosticsActor};
 use crate::discovery::actor::DiscoveryActor;
-use crate::prompt_test::actor::TesterActor;
+use crate::prompt_test::actor::PromptTestActor;
 use crate::state::SharedState;
 use crate::vault::actor::VaultActor;
 
@@ -39,7 +39,7 @@ enum Child {
     Diagnostics,
     Catalog,
     Vault,
-    Tester,
+    PromptTests,
     Discovery,
 }
 
@@ -48,7 +48,7 @@ impl Child {
         Child::Diagnostics,
         Child::Catalog,
         Child::Vault,
-        Child::Tester,
+        Child::PromptTests,
         Child::Discovery,
     ];
 
@@ -57,7 +57,7 @@ impl Child {
             Child::Diagnostics => "diagnostics",
             Child::Catalog => "catalog",
             Child::Vault => "vault",
-            Child::Tester => "tester",
+            Child::PromptTests => "tester",
             Child::Discovery => "discovery",
         }
     }
@@ -67,7 +67,7 @@ impl Child {
             Child::Diagnostics => agent.diagnostics.slot.get().map(|a| a.get_id()),
             Child::Catalog => agent.catalog.slot.get().map(|a| a.get_id()),
             Child::Vault => agent.vault.slot.get().map(|a| a.get_id()),
-            Child::Tester => agent.tester.slot.get().map(|a| a.get_id()),
+            Child::PromptTests => agent.prompt_tests.slot.get().map(|a| a.get_id()),
             Child::Discovery => agent.discovery.slot.get().map(|a| a.get_id()),
         }
     }
@@ -95,10 +95,11 @@ impl Child {
                         .await?;
                 handle.slot.set(actor);
             }
-            Child::Tester => {
-                let handle = &agent.tester;
+            Child::PromptTests => {
+                let handle = &agent.prompt_tests;
                 let (actor, _) =
-                    Actor::spawn_linked(None, TesterActor, handle.args.clone(), supervisor).await?;
+                    Actor::spawn_linked(None, PromptTestActor, handle.args.clone(), supervisor)
+                        .await?;
                 handle.slot.set(actor);
             }
             Child::Discovery => {
@@ -218,9 +219,9 @@ mod tests {
     use crate::diagnostics::journal::Journal;
     use crate::discovery::actor::DiscoveryHandle;
     use crate::discovery::settings::SettingsStore;
-    use crate::prompt_test::actor::TesterHandle;
+    use crate::prompt_test::actor::PromptTestHandle;
     use crate::state::{AgentCounters, AgentState};
-    use crate::vault::actor::VaultHandle;
+    use crate::vault::VaultHandle;
     use crate::vault::store::ProfileStore;
 
     fn agent_state(dir: &std::path::Path) -> (Arc<AgentState>, Journal) {
@@ -244,7 +245,7 @@ mod tests {
             counters: AgentCounters::default(),
             shutdown: CancellationToken::new(),
             fatal: Default::default(),
-            tester: TesterHandle::new(diagnostics.clone()),
+            prompt_tests: PromptTestHandle::new(diagnostics.clone()),
             diagnostics,
             vault,
             discovery,

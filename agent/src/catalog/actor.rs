@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use crate::actors::ActorSlot;
 use crate::catalog::overlay::{self, MAX_EDITED_MODELS, MAX_PARALLELISM, OverlayProblem};
 use crate::catalog::{CatalogState, Overlay, OverlayStore, SharedCatalog, Shipped};
+use crate::timestamp::today;
 
 /// How long a caller waits for an edit (a durable write).
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -264,16 +265,6 @@ fn provider_of(catalog: &CatalogState, provider: &str) -> Result<CatalogProvider
         .provider(provider)
         .cloned()
         .ok_or_else(|| CatalogError::UnknownProvider(provider.to_owned()))
-}
-
-fn today() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
 }
 
 /// How the rest of the agent reaches the catalog.

@@ -275,7 +275,7 @@ pub type SharedCatalog = Arc<CatalogState>;
 
 #[cfg(test)]
 mod tests {
-    use llm_agent_protocol::methods::profiles::PROVIDERS;
+    use crate::provider_kind::ProviderKind;
 
     use super::*;
 
@@ -283,11 +283,11 @@ mod tests {
     fn the_shipped_catalog_is_valid_and_covers_every_provider() {
         let shipped: Shipped = serde_json::from_str(SHIPPED).expect("catalog.json parses");
         assert_eq!(shipped.schema, 1);
-        for kind in PROVIDERS {
+        for kind in ProviderKind::ALL.map(ProviderKind::as_str) {
             let provider = shipped
                 .providers
                 .iter()
-                .find(|p| p.kind == *kind)
+                .find(|p| p.kind == kind)
                 .unwrap_or_else(|| panic!("{kind} is missing"));
             if let Some(default) = &provider.default_model {
                 assert!(

@@ -18,8 +18,6 @@ use std::time::{Duration, SystemTime};
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
 use llm_agent_protocol::methods::diagnostics::{QueryParams, QueryResult};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio::sync::broadcast;
 
 use crate::actors::ActorSlot;
@@ -118,9 +116,7 @@ impl Actor for DiagnosticsActor {
 impl DiagnosticsState {
     fn record(&mut self, at: SystemTime, mut event: DiagnosticsEvent) {
         event.seq = self.args.next_seq.fetch_add(1, Relaxed) + 1;
-        event.ts = OffsetDateTime::from(at)
-            .format(&Rfc3339)
-            .unwrap_or_default();
+        event.ts = crate::timestamp::rfc3339(at);
         let event = Arc::new(event);
         let batch_full = {
             let mut buffers = self.buffers();

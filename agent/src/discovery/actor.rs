@@ -17,15 +17,14 @@ use llm_agent_protocol::methods::profiles::FieldError;
 use llm_agent_protocol::value;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use serde::Serialize;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tokio::sync::{broadcast, watch};
 
 use crate::actors::ActorSlot;
 use crate::diagnostics::{self, DiagnosticsHandle};
 use crate::discovery::settings::{self, SettingsStore};
 use crate::discovery::{ProbeTable, SweepOptions, SweepReport, sweep};
-use crate::vault::actor::VaultSnapshot;
+use crate::timestamp::{now_rfc3339, rfc3339};
+use crate::vault::VaultSnapshot;
 
 /// How soon after start-up the first scheduled sweep runs.
 const FIRST_SWEEP_DELAY: Duration = Duration::from_secs(2);
@@ -413,16 +412,6 @@ fn empty_sweep(started_at: &str) -> Sweep {
         elapsed_ms: 0,
         budget_ms: 0,
     }
-}
-
-fn now_rfc3339() -> String {
-    rfc3339(SystemTime::now())
-}
-
-fn rfc3339(at: SystemTime) -> String {
-    OffsetDateTime::from(at)
-        .format(&Rfc3339)
-        .unwrap_or_default()
 }
 
 /// How the rest of the agent reaches discovery.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::reconcile::Conflict;
-use super::table::ServerKind;
+use crate::provider_kind::ProviderKind;
 
 /// A model a server offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,7 +77,7 @@ impl Remediation {
 /// A server found by a sweep.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiscoveryFinding {
-    pub kind: ServerKind,
+    pub kind: ProviderKind,
     /// The base URL a profile of this kind uses (`http://127.0.0.1:11434`,
     /// `http://127.0.0.1:1234/v1`).
     pub endpoint: String,
@@ -158,7 +158,7 @@ pub struct ProbeError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The kinds the table expects there (empty for an extra endpoint on another port).
-    pub expected: Vec<ServerKind>,
+    pub expected: Vec<ProviderKind>,
     pub remediation: Remediation,
     /// What happened.
     pub message: String,
@@ -172,7 +172,7 @@ mod tests {
 
     fn finding(address: &str, port: u16, version: &str, models: &[&str]) -> DiscoveryFinding {
         DiscoveryFinding {
-            kind: ServerKind::Ollama,
+            kind: ProviderKind::Ollama,
             endpoint: format!("http://{address}"),
             address: address.into(),
             port,

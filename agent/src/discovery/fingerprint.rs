@@ -48,8 +48,9 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::finding::{OfferedModel, Remediation};
-use super::table::{ServerKind, paths};
-use crate::providers::sanitize;
+use super::table::paths;
+use crate::provider_kind::ProviderKind;
+use crate::sanitize::sanitize;
 
 /// One answered request.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,7 +123,7 @@ pub struct Observations {
     /// The answers to the table's paths, by path; a request that got no answer is absent.
     pub answers: BTreeMap<&'static str, Exchange>,
     /// The kinds the probe table places on the address's port.
-    pub table_kinds: Vec<ServerKind>,
+    pub table_kinds: Vec<ProviderKind>,
 }
 
 impl Observations {
@@ -176,7 +177,7 @@ impl Observations {
 /// Who answered, and what they said about themselves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Identity {
-    pub kind: ServerKind,
+    pub kind: ProviderKind,
     pub version: Option<String>,
     pub models: Vec<OfferedModel>,
     pub auth_required: bool,
@@ -187,7 +188,7 @@ pub struct Identity {
 }
 
 impl Identity {
-    fn new(kind: ServerKind, evidence: &'static str, answer: &Exchange) -> Identity {
+    fn new(kind: ProviderKind, evidence: &'static str, answer: &Exchange) -> Identity {
         Identity {
             kind,
             version: None,
@@ -223,7 +224,7 @@ impl Identity {
     /// Why the server is not ready to use as it is, and what to do: a key to add, a model
     /// to load or to get.
     pub fn readiness(&self) -> Option<(Remediation, String)> {
-        let name = self.kind.display_name();
+        let name = super::table::server_name(self.kind);
         if self.auth_required {
             return Some((
                 Remediation::NeedsKey,
@@ -236,29 +237,29 @@ impl Identity {
             return None;
         }
         let (remediation, hint) = match self.kind {
-            ServerKind::LmStudio => (
+            ProviderKind::LmStudio => (
                 Remediation::ModelNotLoaded,
                 "Load a model in LM Studio (or turn on just-in-time model loading in its \
                  server settings)."
                     .to_owned(),
             ),
-            ServerKind::Jan => (
+            ProviderKind::Jan => (
                 Remediation::ModelNotLoaded,
                 "Start a model in Jan: its API lists only running models.".to_owned(),
             ),
-            ServerKind::TextGenerationWebui => (
+            ProviderKind::TextGenerationWebui => (
                 Remediation::ModelNotLoaded,
                 "Load a model in text-generation-webui's Model tab.".to_owned(),
             ),
-            ServerKind::LlamaCpp | ServerKind::KoboldCpp => (
+            ProviderKind::LlamaCpp | ProviderKind::KoboldCpp => (
                 Remediation::ModelNotLoaded,
                 format!("Load a model in {name}, or start it with one."),
             ),
-            ServerKind::Ollama => (
+            ProviderKind::Ollama => (
                 Remediation::NoModels,
                 "Pull a model first, for example: ollama pull llama3.2".to_owned(),
             ),
-            ServerKind::DockerModelRunner => (
+            ProviderKind::DockerModelRunner => (
                 Remediation::NoModels,
                 "Pull a model first, for example: docker model pull ai/smollm2".to_owned(),
             ),
@@ -312,7 +313,7 @@ fn koboldcpp(obs: &Observations) -> Option<Identity> {
     if !text(banner, "result")?.eq_ignore_ascii_case("koboldcpp") {
         return None;
     }
-    let mut identity = Identity::new(ServerKind::KoboldCpp, paths::KOBOLDCPP_VERSION, answer);
+    let mut identity = Identity::new(ProviderKind::KoboldCpp, paths::KOBOLDCPP_VERSION, answer);
     identity.version = text(banner, "version").map(str::to_owned);
     let context = obs
         .object(paths::KOBOLDCPP_MAX_CONTEXT)
@@ -350,7 +351,7 @@ fn lm_studio(obs: &Observations) -> Option<Identity> {
         });
     let (evidence, answer) =
         greeting.or(rest_models.map(|(_, answer)| (paths::LM_STUDIO_MODELS, answer)))?;
-    let mut identity = Identity::new(ServerKind::LmStudio, evidence, answer);
+    let mut identity = Identity::new(ProviderKind::LmStudio, evidence, answer);
     identity.models = match (rest_models, obs.openai_list(paths::OPENAI_MODELS)) {
         (Some((entries, _)), _) => entries
             .iter()
@@ -378,7 +379,7 @@ fn text_generation_webui(obs: &Observations) -> Option<Identity> {
         && let Some(name) = info.get("model_name").and_then(Value::as_str)
     {
         let mut identity = Identity::new(
-            ServerKind::TextGenerationWebui,
+            ProviderKind::TextGenerationWebui,
             paths::TGWUI_MODEL_INFO,
             answer,
         );
@@ -394,7 +395,7 @@ fn text_generation_webui(obs: &Observations) -> Option<Identity> {
         .and_then(|body| body.get("detail"))
         .filter(|detail| detail.is_string())?;
     let mut identity = Identity::new(
-        ServerKind::TextGenerationWebui,
+        ProviderKind::TextGenerationWebui,
         paths::TGWUI_MODEL_INFO,
         refusal,
     );
@@ -421,7 +422,7 @@ fn llama_cpp(obs: &Observations) -> Option<Identity> {
         (None, Some((_, answer))) => (paths::OPENAI_MODELS, answer),
         (None, None) => return None,
     };
-    let mut identity = Identity::new(ServerKind::LlamaCpp, evidence, answer);
+    let mut identity = Identity::new(ProviderKind::LlamaCpp, evidence, answer);
     let props = props.map(|(props, _)| props);
     identity.version = props
         .and_then(|props| text(props, "build_info"))
@@ -487,7 +488,7 @@ fn ollama(obs: &Observations) -> Option<Identity> {
     if tags.is_none() && !auth_required {
         return None;
     }
-    let mut identity = Identity::new(ServerKind::Ollama, paths::OLLAMA_VERSION, answer);
+    let mut identity = Identity::new(ProviderKind::Ollama, paths::OLLAMA_VERSION, answer);
     identity.version = Some(version.to_owned());
     identity.auth_required = auth_required;
     identity.models = tags
@@ -516,7 +517,7 @@ fn vllm(obs: &Observations) -> Option<Identity> {
         .openai_list(paths::OPENAI_MODELS)
         .filter(|(entries, _)| entries.iter().any(|e| owned_by(e) == Some("vllm")))
     {
-        let mut identity = Identity::new(ServerKind::Vllm, paths::OPENAI_MODELS, answer);
+        let mut identity = Identity::new(ProviderKind::Vllm, paths::OPENAI_MODELS, answer);
         identity.version = version.map(|(version, _, _)| version.to_owned());
         identity.models = entries
             .iter()
@@ -550,7 +551,7 @@ fn vllm(obs: &Observations) -> Option<Identity> {
     {
         return None;
     }
-    let mut identity = Identity::new(ServerKind::Vllm, paths::VERSION, answer);
+    let mut identity = Identity::new(ProviderKind::Vllm, paths::VERSION, answer);
     identity.version = Some(version.to_owned());
     identity.auth_required = true;
     Some(identity)
@@ -559,11 +560,15 @@ fn vllm(obs: &Observations) -> Option<Identity> {
 fn docker_model_runner(obs: &Observations) -> Option<Identity> {
     let (entries, answer) = obs.openai_list(paths::DOCKER_MODELS)?;
     let all_docker = entries.iter().all(|e| owned_by(e) == Some("docker"));
-    let on_its_port = obs.table_kinds.contains(&ServerKind::DockerModelRunner);
+    let on_its_port = obs.table_kinds.contains(&ProviderKind::DockerModelRunner);
     if !all_docker || (entries.is_empty() && !on_its_port) {
         return None;
     }
-    let mut identity = Identity::new(ServerKind::DockerModelRunner, paths::DOCKER_MODELS, answer);
+    let mut identity = Identity::new(
+        ProviderKind::DockerModelRunner,
+        paths::DOCKER_MODELS,
+        answer,
+    );
     identity.models = entries.iter().filter_map(openai_model).collect();
     Some(identity)
 }
@@ -573,7 +578,7 @@ fn gpt4all_by_owner(obs: &Observations) -> Option<Identity> {
     if !entries.iter().any(|e| owned_by(e) == Some("humanity")) {
         return None;
     }
-    let mut identity = Identity::new(ServerKind::Gpt4All, paths::OPENAI_MODELS, answer);
+    let mut identity = Identity::new(ProviderKind::Gpt4All, paths::OPENAI_MODELS, answer);
     identity.models = entries.iter().filter_map(openai_model).collect();
     Some(identity)
 }
@@ -593,7 +598,7 @@ fn localai(obs: &Observations) -> Option<Identity> {
     if version.is_none() && unowned_list.is_none() {
         return None;
     }
-    let mut identity = Identity::new(ServerKind::LocalAi, paths::READYZ, ready);
+    let mut identity = Identity::new(ProviderKind::LocalAi, paths::READYZ, ready);
     identity.version = version.map(localai_release);
     identity.models = list
         .map(|(entries, _)| entries.iter().filter_map(openai_model).collect())
@@ -609,7 +614,7 @@ const JAN_REFUSALS: [&str; 2] = [
 ];
 
 fn by_port(obs: &Observations) -> Option<Identity> {
-    for kind in [ServerKind::Jan, ServerKind::Gpt4All] {
+    for kind in [ProviderKind::Jan, ProviderKind::Gpt4All] {
         if !obs.table_kinds.contains(&kind) {
             continue;
         }
@@ -620,7 +625,7 @@ fn by_port(obs: &Observations) -> Option<Identity> {
         }
         // Jan refuses every path alike when it has a key (the canary too), so the
         // canary cannot vouch for the answer: its exact text is the evidence.
-        if kind == ServerKind::Jan
+        if kind == ProviderKind::Jan
             && let Some(refusal) = obs.answers.get(paths::OPENAI_MODELS)
             && refusal.is_challenge()
             && JAN_REFUSALS
@@ -639,7 +644,7 @@ fn openai_compatible(obs: &Observations) -> Option<Identity> {
     let (entries, answer) = obs
         .openai_list(paths::OPENAI_MODELS)
         .filter(|(entries, _)| !entries.is_empty())?;
-    let mut identity = Identity::new(ServerKind::OpenAiCompatible, paths::OPENAI_MODELS, answer);
+    let mut identity = Identity::new(ProviderKind::OpenAiCompatible, paths::OPENAI_MODELS, answer);
     identity.models = entries.iter().filter_map(openai_model).collect();
     Some(identity)
 }
@@ -723,7 +728,7 @@ mod tests {
         Exchange::json_body(200, &value)
     }
 
-    fn kind_of(obs: &Observations) -> Option<ServerKind> {
+    fn kind_of(obs: &Observations) -> Option<ProviderKind> {
         identify(obs).map(|identity| identity.kind)
     }
 
@@ -744,7 +749,7 @@ mod tests {
     #[test]
     fn ollama_needs_both_its_version_and_its_tags() {
         let identity = identify(&server(&ollama_routes())).unwrap();
-        assert_eq!(identity.kind, ServerKind::Ollama);
+        assert_eq!(identity.kind, ProviderKind::Ollama);
         assert_eq!(identity.version.as_deref(), Some("0.5.7"));
         assert_eq!(identity.models[0].id, "llama3.2:latest");
         assert_eq!(identity.models[0].size_bytes, Some(2019393189));
@@ -759,7 +764,7 @@ mod tests {
                 ok(json!({"object": "list", "data": [{"id": "m", "owned_by": "me"}]})),
             ),
         ]);
-        assert_eq!(kind_of(&imitator), Some(ServerKind::OpenAiCompatible));
+        assert_eq!(kind_of(&imitator), Some(ProviderKind::OpenAiCompatible));
         let imitator = server(&[(paths::OLLAMA_VERSION, ok(json!({"version": "0.5.7"})))]);
         assert_eq!(kind_of(&imitator), None);
     }
@@ -772,7 +777,7 @@ mod tests {
             for value in obs.answers.values_mut() {
                 *value = answer.clone();
             }
-            obs.table_kinds = ServerKind::TABLE.to_vec();
+            obs.table_kinds = ProviderKind::DISCOVERABLE.to_vec();
             obs
         };
         assert_eq!(kind_of(&everything(ok(json!({})))), None);
@@ -789,7 +794,7 @@ mod tests {
         let obs = everything(refusal);
         assert_eq!(
             kind_of(&obs),
-            Some(ServerKind::Jan),
+            Some(ProviderKind::Jan),
             "Jan's refusal on Jan's port"
         );
         let mut obs = everything(Exchange::json_body(401, &json!({"detail": "Unauthorized"})));
@@ -826,7 +831,7 @@ mod tests {
         let mut obs = server(&routes);
         obs.canary = Some(unexpected(paths::CANARY));
         let identity = identify(&obs).unwrap();
-        assert_eq!(identity.kind, ServerKind::LmStudio);
+        assert_eq!(identity.kind, ProviderKind::LmStudio);
         assert_eq!(identity.models.len(), 1, "embedding models are not offered");
         assert_eq!(identity.models[0].context_length, Some(32768));
         assert_eq!(identity.models[0].loaded, Some(false));
@@ -840,7 +845,7 @@ mod tests {
             paths::LM_STUDIO_GREETING,
             unexpected(paths::LM_STUDIO_GREETING),
         );
-        assert_eq!(kind_of(&obs), Some(ServerKind::LmStudio));
+        assert_eq!(kind_of(&obs), Some(ProviderKind::LmStudio));
     }
 
     #[test]
@@ -863,7 +868,7 @@ mod tests {
             ),
         ));
         let identity = identify(&server(&routes)).unwrap();
-        assert_eq!(identity.kind, ServerKind::KoboldCpp);
+        assert_eq!(identity.kind, ProviderKind::KoboldCpp);
         assert_eq!(identity.version.as_deref(), Some("1.78"));
         assert_eq!(identity.models[0].context_length, Some(8192));
         assert!(!identity.auth_required);
@@ -887,7 +892,7 @@ mod tests {
             "meta": {"n_ctx_train": 32768, "size": 4683073536u64, "n_params": 7615616512u64}
         }]}));
         let identity = identify(&server(&[(paths::LLAMA_CPP_PROPS, props.clone())])).unwrap();
-        assert_eq!(identity.kind, ServerKind::LlamaCpp);
+        assert_eq!(identity.kind, ProviderKind::LlamaCpp);
         assert_eq!(identity.version.as_deref(), Some("b4567-abcdef0"));
         assert_eq!(identity.models[0].id, "Qwen2.5-7B-Q4_K_M.gguf");
 
@@ -901,7 +906,7 @@ mod tests {
         assert_eq!(identity.models[0].context_length, Some(8192));
         // llama.cpp also serves Ollama's tags: still llama.cpp.
         routes.extend(ollama_routes());
-        assert_eq!(kind_of(&server(&routes)), Some(ServerKind::LlamaCpp));
+        assert_eq!(kind_of(&server(&routes)), Some(ProviderKind::LlamaCpp));
         // `/health` alone is anybody's.
         let health = server(&[(paths::HEALTH, ok(json!({"status": "ok"})))]);
         assert_eq!(kind_of(&health), None);
@@ -919,7 +924,7 @@ mod tests {
             (paths::OPENAI_MODELS, list),
         ]))
         .unwrap();
-        assert_eq!(identity.kind, ServerKind::Vllm);
+        assert_eq!(identity.kind, ProviderKind::Vllm);
         assert_eq!(identity.version.as_deref(), Some("0.6.3"));
         assert_eq!(identity.models[0].context_length, Some(32768));
 
@@ -930,7 +935,7 @@ mod tests {
             (paths::HEALTH, Exchange::text_body(200, "")),
         ]);
         let identity = identify(&keyed).unwrap();
-        assert_eq!(identity.kind, ServerKind::Vllm);
+        assert_eq!(identity.kind, ProviderKind::Vllm);
         assert!(identity.auth_required);
         assert!(identity.models.is_empty());
         assert_eq!(
@@ -957,7 +962,7 @@ mod tests {
             ),
         ];
         let identity = identify(&server(&routes)).unwrap();
-        assert_eq!(identity.kind, ServerKind::LocalAi);
+        assert_eq!(identity.kind, ProviderKind::LocalAi);
         assert_eq!(identity.version.as_deref(), Some("v2.24.2"));
         assert_eq!(identity.models[0].id, "phi-2");
         // Without `/readyz`, a version in LocalAI's form proves nothing by itself.
@@ -969,7 +974,7 @@ mod tests {
     fn text_generation_webui_by_model_info() {
         let info = ok(json!({"model_name": "None", "lora_names": [], "loader": null}));
         let identity = identify(&server(&[(paths::TGWUI_MODEL_INFO, info)])).unwrap();
-        assert_eq!(identity.kind, ServerKind::TextGenerationWebui);
+        assert_eq!(identity.kind, ProviderKind::TextGenerationWebui);
         assert!(identity.models.is_empty());
         assert_eq!(
             identity.readiness().map(|(r, _)| r),
@@ -988,15 +993,15 @@ mod tests {
             {"id": "qwen3-4b", "object": "model", "created": 1, "owned_by": "user"}
         ]}));
         let mut obs = server(&[(paths::OPENAI_MODELS, list)]);
-        assert_eq!(kind_of(&obs), Some(ServerKind::OpenAiCompatible));
-        obs.table_kinds = vec![ServerKind::Jan];
-        assert_eq!(kind_of(&obs), Some(ServerKind::Jan));
-        obs.table_kinds = vec![ServerKind::Gpt4All];
-        assert_eq!(kind_of(&obs), Some(ServerKind::Gpt4All));
+        assert_eq!(kind_of(&obs), Some(ProviderKind::OpenAiCompatible));
+        obs.table_kinds = vec![ProviderKind::Jan];
+        assert_eq!(kind_of(&obs), Some(ProviderKind::Jan));
+        obs.table_kinds = vec![ProviderKind::Gpt4All];
+        assert_eq!(kind_of(&obs), Some(ProviderKind::Gpt4All));
         // The port does not make an Ollama a Jan.
         let mut ollama = server(&ollama_routes());
-        ollama.table_kinds = vec![ServerKind::Jan];
-        assert_eq!(kind_of(&ollama), Some(ServerKind::Ollama));
+        ollama.table_kinds = vec![ProviderKind::Jan];
+        assert_eq!(kind_of(&ollama), Some(ProviderKind::Ollama));
         // Nor an empty list an OpenAI-compatible server.
         let empty = server(&[(
             paths::OPENAI_MODELS,
@@ -1013,21 +1018,21 @@ mod tests {
         }]}));
         assert_eq!(
             kind_of(&server(&[(paths::OPENAI_MODELS, gpt4all)])),
-            Some(ServerKind::Gpt4All)
+            Some(ProviderKind::Gpt4All)
         );
         let docker = ok(json!({"object": "list", "data": [
             {"id": "ai/smollm2", "object": "model", "created": 1742816981, "owned_by": "docker"}
         ]}));
         assert_eq!(
             kind_of(&server(&[(paths::DOCKER_MODELS, docker)])),
-            Some(ServerKind::DockerModelRunner)
+            Some(ProviderKind::DockerModelRunner)
         );
         let empty = ok(json!({"object": "list", "data": []}));
         let mut obs = server(&[(paths::DOCKER_MODELS, empty)]);
         assert_eq!(kind_of(&obs), None);
-        obs.table_kinds = vec![ServerKind::DockerModelRunner];
+        obs.table_kinds = vec![ProviderKind::DockerModelRunner];
         let identity = identify(&obs).unwrap();
-        assert_eq!(identity.kind, ServerKind::DockerModelRunner);
+        assert_eq!(identity.kind, ProviderKind::DockerModelRunner);
         assert_eq!(
             identity.readiness().map(|(r, _)| r),
             Some(Remediation::NoModels)

@@ -23,7 +23,7 @@ pub mod table;
 pub use finding::{DiscoveryFinding, OfferedModel, ProbeError, Remediation};
 pub use reconcile::{Conflict, ConflictClass, reconcile};
 pub use sweep::{DEFAULT_BUDGET, SweepOptions, SweepReport, sweep};
-pub use table::{ProbeTable, ServerKind};
+pub use table::ProbeTable;
 
 /// Why a sweep could not run at all (a failed probe is a [`ProbeError`] instead).
 #[derive(Debug, Clone, thiserror::Error)]

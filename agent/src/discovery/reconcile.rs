@@ -20,7 +20,7 @@ use serde::Serialize;
 use url::Url;
 
 use super::finding::DiscoveryFinding;
-use super::table::ServerKind;
+use crate::provider_kind::ProviderKind;
 
 /// What kind of disagreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -97,8 +97,8 @@ pub fn reconcile(
                 conflicts[index].extend(at_same_place(profile, finding));
             }
         }
-        let Some(kind) = ServerKind::from_provider(&profile.provider)
-            .filter(|kind| *kind != ServerKind::OpenAiCompatible)
+        let Some(kind) = ProviderKind::discoverable(&profile.provider)
+            .filter(|kind| *kind != ProviderKind::OpenAiCompatible)
         else {
             continue;
         };
@@ -124,13 +124,13 @@ pub fn reconcile(
 /// The conflicts of a profile that points at the finding's address.
 fn at_same_place(profile: &RedactedProfile, finding: &DiscoveryFinding) -> Vec<Conflict> {
     let name = &profile.name;
-    let server = finding.kind.display_name();
+    let server = super::table::server_name(finding.kind);
     let at = &finding.address;
     let compatible = profile.provider == finding.kind.as_str()
-        || profile.provider == ServerKind::OpenAiCompatible.as_str();
+        || profile.provider == ProviderKind::OpenAiCompatible.as_str();
     if !compatible {
-        let provider = ServerKind::from_provider(&profile.provider)
-            .map(ServerKind::display_name)
+        let provider = ProviderKind::discoverable(&profile.provider)
+            .map(super::table::server_name)
             .unwrap_or(&profile.provider);
         return vec![Conflict {
             profile_id: profile.id.clone(),
@@ -175,8 +175,8 @@ fn at_same_place(profile: &RedactedProfile, finding: &DiscoveryFinding) -> Vec<C
             )
         } else {
             let get = match finding.kind {
-                ServerKind::Ollama => format!("pull it (ollama pull {})", profile.model),
-                ServerKind::DockerModelRunner => {
+                ProviderKind::Ollama => format!("pull it (ollama pull {})", profile.model),
+                ProviderKind::DockerModelRunner => {
                     format!("pull it (docker model pull {})", profile.model)
                 }
                 _ => format!("load it in {server}"),
@@ -202,7 +202,7 @@ fn at_same_place(profile: &RedactedProfile, finding: &DiscoveryFinding) -> Vec<C
 }
 
 fn port_moved(profile: &RedactedProfile, finding: &DiscoveryFinding, old: u16) -> Conflict {
-    let server = finding.kind.display_name();
+    let server = super::table::server_name(finding.kind);
     Conflict {
         profile_id: profile.id.clone(),
         class: ConflictClass::PortMoved,
@@ -221,7 +221,7 @@ fn port_moved(profile: &RedactedProfile, finding: &DiscoveryFinding, old: u16) -
 /// Whether the server would answer a request naming `model`.
 fn offers(finding: &DiscoveryFinding, model: &str) -> bool {
     let kind = finding.kind;
-    let single_model_server = kind == ServerKind::LlamaCpp
+    let single_model_server = kind == ProviderKind::LlamaCpp
         && finding.models.len() == 1
         && finding.models[0].loaded != Some(false);
     if kind.serves_any_model_name() || single_model_server {
@@ -236,17 +236,17 @@ fn offers(finding: &DiscoveryFinding, model: &str) -> bool {
 
 /// A model name as the server compares it: Ollama and Docker Model Runner add the
 /// `latest` tag to a name without one, and Ollama ignores case.
-fn model_key(kind: ServerKind, model: &str) -> String {
+fn model_key(kind: ProviderKind, model: &str) -> String {
     let model = model.trim();
     match kind {
-        ServerKind::Ollama | ServerKind::DockerModelRunner => {
+        ProviderKind::Ollama | ProviderKind::DockerModelRunner => {
             let name = model.rsplit('/').next().unwrap_or(model);
             let tagged = if name.contains(':') {
                 model.to_owned()
             } else {
                 format!("{model}:latest")
             };
-            if kind == ServerKind::Ollama {
+            if kind == ProviderKind::Ollama {
                 tagged.to_ascii_lowercase()
             } else {
                 tagged
@@ -295,7 +295,7 @@ mod tests {
         }
     }
 
-    fn found(kind: ServerKind, address: &str, models: &[&str]) -> DiscoveryFinding {
+    fn found(kind: ProviderKind, address: &str, models: &[&str]) -> DiscoveryFinding {
         let port = address.rsplit(':').next().unwrap().parse().unwrap();
         DiscoveryFinding {
             kind,
@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn same_endpoint_with_another_kind() {
-        let mut findings = vec![found(ServerKind::LmStudio, "127.0.0.1:1234", &["qwen"])];
+        let mut findings = vec![found(ProviderKind::LmStudio, "127.0.0.1:1234", &["qwen"])];
         let profiles = [
             profile("ollama", "http://localhost:1234", "qwen", false),
             profile("lm_studio", "http://127.0.0.1:1234/v1", "qwen", false),
@@ -342,16 +342,16 @@ mod tests {
     fn a_model_the_server_does_not_offer() {
         let mut findings = vec![
             found(
-                ServerKind::Ollama,
+                ProviderKind::Ollama,
                 "127.0.0.1:11434",
                 &["llama3.2:latest", "qwen2.5:7b"],
             ),
             found(
-                ServerKind::KoboldCpp,
+                ProviderKind::KoboldCpp,
                 "127.0.0.1:5001",
                 &["koboldcpp/Mistral"],
             ),
-            found(ServerKind::Vllm, "127.0.0.1:8000", &[]),
+            found(ProviderKind::Vllm, "127.0.0.1:8000", &[]),
         ];
         let profiles = [
             profile("ollama", "http://127.0.0.1:11434", "Llama3.2", false),
@@ -379,8 +379,8 @@ mod tests {
     #[test]
     fn a_port_that_moved() {
         let mut findings = vec![
-            found(ServerKind::LlamaCpp, "127.0.0.1:8081", &["a", "b"]),
-            found(ServerKind::LlamaCpp, "10.0.0.5:8080", &["a", "b"]),
+            found(ProviderKind::LlamaCpp, "127.0.0.1:8081", &["a", "b"]),
+            found(ProviderKind::LlamaCpp, "10.0.0.5:8080", &["a", "b"]),
         ];
         let profiles = [
             profile("llama_cpp", "http://localhost:8080/v1", "a", false),
@@ -406,8 +406,8 @@ mod tests {
 
         // The kind still answers at the profile's port: no move.
         let mut findings = vec![
-            found(ServerKind::LlamaCpp, "127.0.0.1:8080", &["a"]),
-            found(ServerKind::LlamaCpp, "127.0.0.1:8081", &["b"]),
+            found(ProviderKind::LlamaCpp, "127.0.0.1:8080", &["a"]),
+            found(ProviderKind::LlamaCpp, "127.0.0.1:8081", &["b"]),
         ];
         reconcile(&mut findings, &swept, &profiles[..1]);
         assert!(findings.iter().all(|f| f.conflicts.is_empty()));
@@ -415,7 +415,7 @@ mod tests {
 
     #[test]
     fn a_server_that_now_requires_a_key() {
-        let mut finding = found(ServerKind::Vllm, "127.0.0.1:8000", &[]);
+        let mut finding = found(ProviderKind::Vllm, "127.0.0.1:8000", &[]);
         finding.auth_required = true;
         let mut findings = vec![finding];
         let profiles = [
@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn conflicts_follow_every_address_of_a_collapsed_finding() {
-        let mut finding = found(ServerKind::Ollama, "127.0.0.1:11434", &["a:latest"]);
+        let mut finding = found(ProviderKind::Ollama, "127.0.0.1:11434", &["a:latest"]);
         finding.also_reachable_at = vec!["192.168.1.5:11434".into()];
         let mut findings = vec![finding];
         let profiles = [profile(
@@ -447,16 +447,19 @@ mod tests {
 
     #[test]
     fn model_names_compare_as_the_server_does() {
-        assert_eq!(model_key(ServerKind::Ollama, "Llama3"), "llama3:latest");
+        assert_eq!(model_key(ProviderKind::Ollama, "Llama3"), "llama3:latest");
         assert_eq!(
-            model_key(ServerKind::DockerModelRunner, "ai/smollm2"),
+            model_key(ProviderKind::DockerModelRunner, "ai/smollm2"),
             "ai/smollm2:latest"
         );
         assert_eq!(
-            model_key(ServerKind::Ollama, "registry:5000/x/llama3"),
+            model_key(ProviderKind::Ollama, "registry:5000/x/llama3"),
             "registry:5000/x/llama3:latest"
         );
-        assert_eq!(model_key(ServerKind::Vllm, "Qwen/Qwen2.5"), "Qwen/Qwen2.5");
+        assert_eq!(
+            model_key(ProviderKind::Vllm, "Qwen/Qwen2.5"),
+            "Qwen/Qwen2.5"
+        );
         assert_eq!(list(&["a"]), "“a”");
         assert_eq!(list(&["a", "b", "c"]), "“a”, “b” and “c”");
         assert_eq!(

@@ -24,9 +24,10 @@ use super::DiscoveryError;
 use super::finding::{self, DiscoveryFinding, ProbeError, Remediation};
 use super::fingerprint::{self, Exchange, Observations};
 use super::reconcile;
-use super::table::{self, ProbeTable, ServerKind, paths};
+use super::table::{self, ProbeTable, paths};
+use crate::provider_kind::ProviderKind;
 use crate::providers::http::{TransportError, USER_AGENT, install_crypto_provider, tls_config};
-use crate::providers::sanitize;
+use crate::sanitize::sanitize;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
 
 /// How long a sweep may take unless told otherwise.
@@ -136,7 +137,7 @@ struct Target {
     from_table: bool,
     /// The extra endpoint that asked for it, as configured.
     configured: Option<String>,
-    expected: Vec<ServerKind>,
+    expected: Vec<ProviderKind>,
 }
 
 impl Target {
@@ -209,8 +210,8 @@ impl Target {
 }
 
 /// "Ollama", "the llama.cpp server or LocalAI".
-fn describe_kinds(kinds: &[ServerKind]) -> Option<String> {
-    let names: Vec<&str> = kinds.iter().map(|k| k.display_name()).collect();
+fn describe_kinds(kinds: &[ProviderKind]) -> Option<String> {
+    let names: Vec<&str> = kinds.iter().map(|k| table::server_name(*k)).collect();
     match names.as_slice() {
         [] => None,
         [one] => Some((*one).to_owned()),
@@ -530,7 +531,7 @@ mod tests {
     #[test]
     fn the_plan_probes_each_address_once_and_never_resolves_localhost() {
         let options = SweepOptions {
-            table: ProbeTable::without_ports().with_ports(ServerKind::Ollama, [11434]),
+            table: ProbeTable::without_ports().with_ports(ProviderKind::Ollama, [11434]),
             extra_endpoints: vec![
                 "http://127.0.0.1:11434".into(),
                 "http://localhost:8080/v1".into(),
@@ -557,7 +558,7 @@ mod tests {
             Some("http://127.0.0.1:11434")
         );
         assert!(targets[0].from_table && !targets[2].from_table);
-        assert_eq!(targets[4].expected, [ServerKind::Ollama]);
+        assert_eq!(targets[4].expected, [ProviderKind::Ollama]);
         assert_eq!(errors.len(), 2);
         assert!(
             errors
@@ -570,7 +571,7 @@ mod tests {
     fn kinds_are_named_for_people() {
         assert_eq!(describe_kinds(&[]), None);
         assert_eq!(
-            describe_kinds(&[ServerKind::LlamaCpp, ServerKind::LocalAi]).as_deref(),
+            describe_kinds(&[ProviderKind::LlamaCpp, ProviderKind::LocalAi]).as_deref(),
             Some("the llama.cpp server or LocalAI")
         );
     }

@@ -23,7 +23,9 @@
 //! `openai_compatible` is the fallback kind of a server that lists models the OpenAI way
 //! and matches no other fingerprint; it has no default port.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::provider_kind::ProviderKind;
 
 /// The paths discovery requests, defined once for the table and the fingerprints.
 pub mod paths {
@@ -58,147 +60,41 @@ pub mod paths {
     pub const DOCKER_MODELS: &str = "/engines/v1/models";
 }
 
-/// A kind of model server, named by its provider wire string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum ServerKind {
-    #[serde(rename = "ollama")]
-    Ollama,
-    #[serde(rename = "lm_studio")]
-    LmStudio,
-    #[serde(rename = "llama_cpp")]
-    LlamaCpp,
-    #[serde(rename = "vllm")]
-    Vllm,
-    #[serde(rename = "localai")]
-    LocalAi,
-    #[serde(rename = "koboldcpp")]
-    KoboldCpp,
-    #[serde(rename = "text_generation_webui")]
-    TextGenerationWebui,
-    #[serde(rename = "jan")]
-    Jan,
-    #[serde(rename = "gpt4all")]
-    Gpt4All,
-    #[serde(rename = "docker_model_runner")]
-    DockerModelRunner,
-    /// Lists models the OpenAI way and matches no other fingerprint.
-    #[serde(rename = "openai_compatible")]
-    OpenAiCompatible,
-}
-
-impl ServerKind {
-    /// The kinds of the probe table, in table order (without the fallback kind).
-    pub const TABLE: [ServerKind; 10] = [
-        ServerKind::Ollama,
-        ServerKind::LmStudio,
-        ServerKind::LlamaCpp,
-        ServerKind::Vllm,
-        ServerKind::LocalAi,
-        ServerKind::KoboldCpp,
-        ServerKind::TextGenerationWebui,
-        ServerKind::Jan,
-        ServerKind::Gpt4All,
-        ServerKind::DockerModelRunner,
-    ];
-
-    /// The provider wire string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServerKind::Ollama => "ollama",
-            ServerKind::LmStudio => "lm_studio",
-            ServerKind::LlamaCpp => "llama_cpp",
-            ServerKind::Vllm => "vllm",
-            ServerKind::LocalAi => "localai",
-            ServerKind::KoboldCpp => "koboldcpp",
-            ServerKind::TextGenerationWebui => "text_generation_webui",
-            ServerKind::Jan => "jan",
-            ServerKind::Gpt4All => "gpt4all",
-            ServerKind::DockerModelRunner => "docker_model_runner",
-            ServerKind::OpenAiCompatible => "openai_compatible",
+/// The requests asked for a kind's sake (see `fingerprint` for which answers decide and
+/// which only add detail).
+pub fn requests(kind: ProviderKind) -> &'static [&'static str] {
+    use paths::*;
+    match kind {
+        ProviderKind::Ollama => &[OLLAMA_VERSION, OLLAMA_TAGS],
+        ProviderKind::LmStudio => &[LM_STUDIO_GREETING, LM_STUDIO_MODELS, OPENAI_MODELS],
+        ProviderKind::LlamaCpp => &[HEALTH, LLAMA_CPP_PROPS, OPENAI_MODELS],
+        ProviderKind::Vllm => &[VERSION, OPENAI_MODELS, HEALTH, READYZ],
+        ProviderKind::LocalAi => &[READYZ, VERSION, OPENAI_MODELS],
+        ProviderKind::KoboldCpp => &[KOBOLDCPP_VERSION, KOBOLDCPP_MAX_CONTEXT, OPENAI_MODELS],
+        ProviderKind::TextGenerationWebui => &[TGWUI_MODEL_INFO],
+        ProviderKind::Jan | ProviderKind::Gpt4All | ProviderKind::OpenAiCompatible => {
+            &[OPENAI_MODELS]
         }
-    }
-
-    /// The kind of a provider wire string, if discovery knows it.
-    pub fn from_provider(provider: &str) -> Option<ServerKind> {
-        ServerKind::TABLE
-            .into_iter()
-            .chain([ServerKind::OpenAiCompatible])
-            .find(|kind| kind.as_str() == provider)
-    }
-
-    /// The name people know the server by.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            ServerKind::OpenAiCompatible => "an OpenAI-compatible server",
-            _ => crate::providers::display_name(self.as_str()),
-        }
-    }
-
-    /// The ports the server listens on unless configured otherwise.
-    pub fn default_ports(self) -> &'static [u16] {
-        match self {
-            ServerKind::Ollama => &[11434],
-            ServerKind::LmStudio => &[1234],
-            ServerKind::LlamaCpp => &[8080],
-            ServerKind::Vllm => &[8000],
-            ServerKind::LocalAi => &[8080],
-            ServerKind::KoboldCpp => &[5001],
-            ServerKind::TextGenerationWebui => &[5000],
-            ServerKind::Jan => &[1337],
-            ServerKind::Gpt4All => &[4891],
-            ServerKind::DockerModelRunner => &[12434],
-            ServerKind::OpenAiCompatible => &[],
-        }
-    }
-
-    /// The requests asked for the kind's sake (see `fingerprint` for which answers
-    /// decide and which only add detail).
-    pub fn requests(self) -> &'static [&'static str] {
-        use paths::*;
-        match self {
-            ServerKind::Ollama => &[OLLAMA_VERSION, OLLAMA_TAGS],
-            ServerKind::LmStudio => &[LM_STUDIO_GREETING, LM_STUDIO_MODELS, OPENAI_MODELS],
-            ServerKind::LlamaCpp => &[HEALTH, LLAMA_CPP_PROPS, OPENAI_MODELS],
-            ServerKind::Vllm => &[VERSION, OPENAI_MODELS, HEALTH, READYZ],
-            ServerKind::LocalAi => &[READYZ, VERSION, OPENAI_MODELS],
-            ServerKind::KoboldCpp => &[KOBOLDCPP_VERSION, KOBOLDCPP_MAX_CONTEXT, OPENAI_MODELS],
-            ServerKind::TextGenerationWebui => &[TGWUI_MODEL_INFO],
-            ServerKind::Jan | ServerKind::Gpt4All | ServerKind::OpenAiCompatible => {
-                &[OPENAI_MODELS]
-            }
-            ServerKind::DockerModelRunner => &[DOCKER_MODELS],
-        }
-    }
-
-    /// What a profile's endpoint appends to the server's origin: Ollama speaks its own
-    /// API at the root, Docker Model Runner its OpenAI API under `/engines/v1`, the
-    /// others theirs under `/v1`.
-    pub fn api_base(self) -> &'static str {
-        match self {
-            ServerKind::Ollama => "",
-            ServerKind::DockerModelRunner => "/engines/v1",
-            _ => "/v1",
-        }
-    }
-
-    /// Whether the server answers with whichever model it has loaded, whatever model a
-    /// request names (so a profile's model name need not match its list).
-    pub fn serves_any_model_name(self) -> bool {
-        matches!(self, ServerKind::KoboldCpp)
+        ProviderKind::DockerModelRunner => &[DOCKER_MODELS],
+        // Remote APIs are never probed.
+        ProviderKind::OpenAi | ProviderKind::AzureOpenAi | ProviderKind::Anthropic => &[],
     }
 }
 
-impl std::fmt::Display for ServerKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+/// What discovery calls a server of `kind` in a sentence: the fallback kind is "an
+/// OpenAI-compatible server", since finding one is all discovery knows of it.
+pub fn server_name(kind: ProviderKind) -> &'static str {
+    match kind {
+        ProviderKind::OpenAiCompatible => "an OpenAI-compatible server",
+        other => other.display_name(),
     }
 }
 
 /// Every distinct path of the table, in a stable order.
 pub fn probe_paths() -> Vec<&'static str> {
     let mut all: Vec<&'static str> = Vec::new();
-    for kind in ServerKind::TABLE {
-        for path in kind.requests() {
+    for kind in ProviderKind::DISCOVERABLE {
+        for path in requests(kind) {
             if !all.contains(path) {
                 all.push(path);
             }
@@ -210,7 +106,7 @@ pub fn probe_paths() -> Vec<&'static str> {
 /// The ports of one kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KindPorts {
-    pub kind: ServerKind,
+    pub kind: ProviderKind,
     pub ports: Vec<u16>,
 }
 
@@ -224,7 +120,7 @@ pub struct ProbeTable {
 impl Default for ProbeTable {
     fn default() -> Self {
         ProbeTable {
-            entries: ServerKind::TABLE
+            entries: ProviderKind::DISCOVERABLE
                 .into_iter()
                 .map(|kind| KindPorts {
                     kind,
@@ -240,7 +136,7 @@ impl ProbeTable {
     /// endpoints) are probed.
     pub fn without_ports() -> Self {
         ProbeTable {
-            entries: ServerKind::TABLE
+            entries: ProviderKind::DISCOVERABLE
                 .into_iter()
                 .map(|kind| KindPorts {
                     kind,
@@ -251,7 +147,7 @@ impl ProbeTable {
     }
 
     /// Replaces the ports of `kind`.
-    pub fn set_ports(&mut self, kind: ServerKind, ports: impl IntoIterator<Item = u16>) {
+    pub fn set_ports(&mut self, kind: ProviderKind, ports: impl IntoIterator<Item = u16>) {
         let ports: Vec<u16> = ports.into_iter().collect();
         match self.entries.iter_mut().find(|entry| entry.kind == kind) {
             Some(entry) => entry.ports = ports,
@@ -260,13 +156,13 @@ impl ProbeTable {
     }
 
     /// [`ProbeTable::set_ports`], by value.
-    pub fn with_ports(mut self, kind: ServerKind, ports: impl IntoIterator<Item = u16>) -> Self {
+    pub fn with_ports(mut self, kind: ProviderKind, ports: impl IntoIterator<Item = u16>) -> Self {
         self.set_ports(kind, ports);
         self
     }
 
     /// The ports of `kind`.
-    pub fn ports(&self, kind: ServerKind) -> &[u16] {
+    pub fn ports(&self, kind: ProviderKind) -> &[u16] {
         self.entries
             .iter()
             .find(|entry| entry.kind == kind)
@@ -287,7 +183,7 @@ impl ProbeTable {
     }
 
     /// The kinds the table places on `port`.
-    pub fn kinds_on(&self, port: u16) -> Vec<ServerKind> {
+    pub fn kinds_on(&self, port: u16) -> Vec<ProviderKind> {
         self.entries
             .iter()
             .filter(|entry| entry.ports.contains(&port))
@@ -308,42 +204,33 @@ mod tests {
     #[test]
     fn default_table_has_every_kind_on_its_port() {
         let table = ProbeTable::default();
-        assert_eq!(table.ports(ServerKind::Ollama), [11434]);
-        assert_eq!(table.ports(ServerKind::LmStudio), [1234]);
-        assert_eq!(table.ports(ServerKind::DockerModelRunner), [12434]);
+        assert_eq!(table.ports(ProviderKind::Ollama), [11434]);
+        assert_eq!(table.ports(ProviderKind::LmStudio), [1234]);
+        assert_eq!(table.ports(ProviderKind::DockerModelRunner), [12434]);
         assert_eq!(
             table.kinds_on(8080),
-            [ServerKind::LlamaCpp, ServerKind::LocalAi]
+            [ProviderKind::LlamaCpp, ProviderKind::LocalAi]
         );
         assert_eq!(
             table.all_ports(),
             [1234, 1337, 4891, 5000, 5001, 8000, 8080, 11434, 12434]
         );
-        assert!(table.ports(ServerKind::OpenAiCompatible).is_empty());
+        assert!(table.ports(ProviderKind::OpenAiCompatible).is_empty());
     }
 
     #[test]
     fn ports_are_replaceable() {
-        let table = ProbeTable::without_ports().with_ports(ServerKind::Jan, [40000, 40001]);
+        let table = ProbeTable::without_ports().with_ports(ProviderKind::Jan, [40000, 40001]);
         assert_eq!(table.all_ports(), [40000, 40001]);
-        assert_eq!(table.kinds_on(40001), [ServerKind::Jan]);
-        assert!(table.ports(ServerKind::Ollama).is_empty());
+        assert_eq!(table.kinds_on(40001), [ProviderKind::Jan]);
+        assert!(table.ports(ProviderKind::Ollama).is_empty());
     }
 
     #[test]
-    fn kinds_round_trip_their_provider_strings() {
-        for kind in ServerKind::TABLE {
-            assert_eq!(ServerKind::from_provider(kind.as_str()), Some(kind));
-            assert!(
-                llm_agent_protocol::methods::profiles::PROVIDERS.contains(&kind.as_str()),
-                "{kind} is a provider"
-            );
-            assert_eq!(
-                serde_json::to_value(kind).unwrap(),
-                serde_json::json!(kind.as_str())
-            );
+    fn every_discoverable_kind_is_asked_something() {
+        for kind in ProviderKind::DISCOVERABLE {
+            assert!(!requests(kind).is_empty(), "{kind}");
         }
-        assert_eq!(ServerKind::from_provider("openai"), None);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::actors::ActorSlot;
 use crate::diagnostics::{self, DiagnosticsHandle};
 use crate::prompt_test::failure::Failure;
 use crate::prompt_test::governor::Governor;
-use crate::prompt_test::run::{self, TestJob};
+use crate::prompt_test::run::{self, PromptTest};
 
 /// Governors kept before idle ones are dropped.
 const MAX_IDLE_GOVERNORS: usize = 64;
@@ -32,9 +32,9 @@ const MAX_IDLE_GOVERNORS: usize = 64;
 /// tester unavailable (the test itself always ends at its deadline).
 const ANSWER_GRACE: Duration = Duration::from_secs(5);
 
-pub type TesterRef = ActorRef<TesterMsg>;
+pub type PromptTestRef = ActorRef<PromptTestMsg>;
 
-pub enum TesterMsg {
+pub enum PromptTestMsg {
     Start(Box<Start>),
     /// Makes the actor fail, to exercise supervision.
     #[cfg(test)]
@@ -42,14 +42,14 @@ pub enum TesterMsg {
 }
 
 pub struct Start {
-    pub job: TestJob,
+    pub job: PromptTest,
     pub correlation_id: String,
     pub reply: RpcReplyPort<TestOutcome>,
 }
 
 /// Cheap, cloneable start-up arguments; a restarted actor gets the same ones.
 #[derive(Clone)]
-pub struct TesterArgs {
+pub struct PromptTestArgs {
     pub governors: Arc<Mutex<HashMap<String, Arc<Governor>>>>,
     pub diagnostics: DiagnosticsHandle,
     /// Tests running now, for `agent.status`.
@@ -57,44 +57,44 @@ pub struct TesterArgs {
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum TesterError {
+pub enum PromptTestError {
     #[error("the prompt tester is restarting; try again in a moment")]
     Unavailable,
 }
 
-pub struct TesterActor;
+pub struct PromptTestActor;
 
-impl Actor for TesterActor {
-    type Msg = TesterMsg;
-    type State = TesterArgs;
-    type Arguments = TesterArgs;
+impl Actor for PromptTestActor {
+    type Msg = PromptTestMsg;
+    type State = PromptTestArgs;
+    type Arguments = PromptTestArgs;
 
     async fn pre_start(
         &self,
-        _: TesterRef,
-        args: TesterArgs,
-    ) -> Result<TesterArgs, ActorProcessingErr> {
+        _: PromptTestRef,
+        args: PromptTestArgs,
+    ) -> Result<PromptTestArgs, ActorProcessingErr> {
         Ok(args)
     }
 
     async fn handle(
         &self,
-        _: TesterRef,
-        message: TesterMsg,
-        state: &mut TesterArgs,
+        _: PromptTestRef,
+        message: PromptTestMsg,
+        state: &mut PromptTestArgs,
     ) -> Result<(), ActorProcessingErr> {
         match message {
-            TesterMsg::Start(start) => state.start(*start),
+            PromptTestMsg::Start(start) => state.start(*start),
             #[cfg(test)]
-            TesterMsg::Crash => return Err("crash requested".into()),
+            PromptTestMsg::Crash => return Err("crash requested".into()),
         }
         Ok(())
     }
 }
 
-impl TesterArgs {
+impl PromptTestArgs {
     /// The governor of the job's endpoint, its limit set from the job's target.
-    fn governor(&self, job: &TestJob) -> Arc<Governor> {
+    fn governor(&self, job: &PromptTest) -> Arc<Governor> {
         let mut governors = self
             .governors
             .lock()
@@ -182,16 +182,16 @@ impl Drop for Running {
 }
 
 /// How the rest of the agent reaches the tester.
-pub struct TesterHandle {
-    pub slot: Arc<ActorSlot<TesterMsg>>,
-    pub args: TesterArgs,
+pub struct PromptTestHandle {
+    pub slot: Arc<ActorSlot<PromptTestMsg>>,
+    pub args: PromptTestArgs,
 }
 
-impl TesterHandle {
+impl PromptTestHandle {
     pub fn new(diagnostics: DiagnosticsHandle) -> Self {
         Self {
             slot: Arc::default(),
-            args: TesterArgs {
+            args: PromptTestArgs {
                 governors: Arc::default(),
                 diagnostics,
                 running: Arc::default(),
@@ -203,15 +203,15 @@ impl TesterHandle {
     /// test: cancel the job's token for that.
     pub async fn run(
         &self,
-        job: TestJob,
+        job: PromptTest,
         correlation_id: String,
-    ) -> Result<TestOutcome, TesterError> {
+    ) -> Result<TestOutcome, PromptTestError> {
         let patience = job
             .deadline
             .saturating_duration_since(std::time::Instant::now())
             + ANSWER_GRACE;
         let start = |reply| {
-            TesterMsg::Start(Box::new(Start {
+            PromptTestMsg::Start(Box::new(Start {
                 job,
                 correlation_id,
                 reply,
@@ -220,7 +220,7 @@ impl TesterHandle {
         self.slot
             .call(start, patience)
             .await
-            .map_err(|_| TesterError::Unavailable)
+            .map_err(|_| PromptTestError::Unavailable)
     }
 
     /// Tests running now.

@@ -32,7 +32,7 @@ pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// One prompt test to run.
-pub struct TestJob {
+pub struct PromptTest {
     pub profile_id: Uuid,
     pub target: Target,
     /// Sent to the provider and nowhere else; wiped from memory when the job ends.
@@ -50,7 +50,7 @@ pub struct TestJob {
 
 /// Runs the test to its end, once `ticket` gives it a turn. Never fails: every failure is
 /// in the outcome.
-pub async fn run_test(job: &TestJob, ticket: Ticket) -> TestOutcome {
+pub async fn run_test(job: &PromptTest, ticket: Ticket) -> TestOutcome {
     let mut progress = Progress::new(job.received);
     let ended = tokio::select! {
         biased;
@@ -77,7 +77,7 @@ pub async fn run_test(job: &TestJob, ticket: Ticket) -> TestOutcome {
 }
 
 /// The outcome of a test that could not run its course (its task panicked).
-pub fn failed(job: &TestJob, failure: Failure) -> TestOutcome {
+pub fn failed(job: &PromptTest, failure: Failure) -> TestOutcome {
     Progress::new(job.received).outcome(job, Err(failure))
 }
 
@@ -87,7 +87,7 @@ enum Ended {
     Cancelled,
 }
 
-async fn drive(job: &TestJob, ticket: Ticket, progress: &mut Progress) -> Result<(), Failure> {
+async fn drive(job: &PromptTest, ticket: Ticket, progress: &mut Progress) -> Result<(), Failure> {
     let target = &job.target;
     if target.api_key.is_none() && target.needs_key() {
         return Err(failure::missing_key(target));
@@ -158,7 +158,7 @@ async fn attempt(
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .map(|v| crate::providers::sanitize(&crate::providers::redact(v, key_of(target)), 160))
+            .map(|v| crate::sanitize::sanitize(&crate::providers::redact(v, key_of(target)), 160))
             .unwrap_or_default();
         return Err(failure::redirected(target, status.as_u16(), &to));
     }
@@ -386,7 +386,7 @@ impl Progress {
         }
     }
 
-    fn outcome(self, job: &TestJob, result: Result<(), Failure>) -> TestOutcome {
+    fn outcome(self, job: &PromptTest, result: Result<(), Failure>) -> TestOutcome {
         let stage = self.stage();
         let timings = self.timings();
         let (success, error, retry_after_ms) = match &result {

@@ -203,7 +203,7 @@ impl TransportError {
             if text.contains("tls handshake") {
                 // The server closed the connection during the handshake: it did not
                 // answer in TLS at all (hyper-rustls says `tls handshake eof`).
-                return TransportError::Tls(super::sanitize(&text, 160));
+                return TransportError::Tls(crate::sanitize::sanitize(&text, 160));
             }
             dns |= text.contains("dns error");
             source = current.source();
@@ -226,7 +226,7 @@ pub fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     while let Some(next) = current.source() {
         current = next;
     }
-    super::sanitize(&current.to_string(), 160)
+    crate::sanitize::sanitize(&current.to_string(), 160)
 }
 
 /// How long a `429` asked to wait: `retry-after-ms` (OpenAI), else `Retry-After` in

@@ -2,41 +2,38 @@
 //! mailbox is the serialization. Reads never come here: they use the latest published
 //! snapshot, so a read never queues behind a write.
 //!
-//! Writes use group commit. A mutation is validated against `pending` (the durable
-//! state plus every accepted mutation not yet on disk), checks safe storage, encrypts
-//! its secrets, is applied to `pending`, and waits. One commit task at a time writes the
-//! latest `pending` to `profiles.json` (temp file, fsync, rename, fsync of the dir);
-//! when it is on disk the snapshot is published and every mutation of that batch is
-//! answered. Mutations that arrive meanwhile form the next batch, which shares one
-//! safe-storage check and one fsync. If a commit fails, its batch and every mutation
-//! after it fail (nothing of them reached the disk) and `pending` returns to the
-//! durable state.
+//! Each mutation is planned against the pending state by [`mutation`]'s rules, checks
+//! safe storage (one check per batch), seals its new key, is applied, and waits for its
+//! batch to reach the disk ([`commit`]). One commit task at a time writes the latest
+//! pending state to `profiles.json` (temp file, fsync, rename, fsync of the dir); when
+//! it is on disk the snapshot is published and the batch is answered.
 //!
 //! The actor's arguments are cheap to clone; a restarted vault reloads the file, which
 //! holds every acknowledged change.
+//!
+//! [`mutation`]: super::mutation
+//! [`commit`]: super::commit
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use llm_agent_protocol::methods::profiles::{
-    ActivateResult, CreateParams, DeleteParams, DeleteResult, FieldError, IdParams, MAX_PROFILES,
-    ProfileResult, RedactedProfile, ResetSecretsResult, UpdateParams, Warning,
+    ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ProfileResult,
+    ResetSecretsResult, UpdateParams,
 };
-use llm_agent_protocol::patch::Patch;
-use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
-use llm_agent_protocol::secret::SecretText;
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use llm_agent_protocol::safe_storage::{SafeStorageState, StoreStatus};
+use ractor::{Actor, ActorProcessingErr, ActorRef};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::actors::{ActorSlot, CallFailure};
-use crate::vault::profile::{
-    self, Draft, StoredProfile, VaultData, check_api_key, create_candidate, keeps_secret_bound,
-    now_rfc3339, patched, update_candidate, validate,
-};
-use crate::vault::safe_storage::{self, SafeStorage, SafeStorageError, Sample, StoreOpener};
-use crate::vault::secret::ApiKey;
-use crate::vault::store::{Loaded, ProfileStore};
+use super::VaultSnapshot;
+use super::commit::{GroupCommit, Reply};
+use super::error::VaultError;
+use super::mutation;
+use super::profile::{SealedSecret, VaultData};
+use super::safe_storage::{self, SafeStorage, SafeStorageError, Sample, StoreOpener};
+use super::secret::ApiKey;
+use super::store::{Loaded, ProfileStore};
 
 /// How often safe storage is checked in the background while it is not usable, so the
 /// state reads see recovers without waiting for a write.
@@ -45,12 +42,8 @@ const PROBE_INTERVAL_UNUSABLE: Duration = Duration::from_secs(15);
 /// keyring is locked the background stays quiet: asking a locked keyring can put an
 /// unlock prompt on the learner's desktop, which only a write of theirs should do.
 const PROBE_INTERVAL_USABLE: Duration = Duration::from_secs(60);
-/// How long a caller waits for a mutation (it may include a keyring call and fsync).
-/// Shorter than clients' usual 30 s, so the agent answers TIMEOUT before they give up.
-const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub type VaultRef = ActorRef<VaultMsg>;
-type Reply<T> = RpcReplyPort<Result<T, VaultError>>;
 
 pub enum VaultMsg {
     Create(CreateParams, Reply<ProfileResult>),
@@ -66,85 +59,6 @@ pub enum VaultMsg {
     Probe,
     /// The commit task finished writing a batch.
     Committed(Result<Arc<VaultData>, Arc<std::io::Error>>),
-}
-
-/// Why a vault operation failed. Each maps to one wire error code (`wire_errors.rs`).
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum VaultError {
-    #[error("no profile has the id {}", shown_id(id))]
-    NotFound { id: String },
-    #[error("{} field(s) need attention", .0.len())]
-    Validation(Vec<FieldError>),
-    #[error("another profile is already named {existing:?}")]
-    NameConflict {
-        existing: String,
-        conflicting_id: Uuid,
-    },
-    #[error("profile {id} is the active one: name the profile to activate instead (successor_id)")]
-    SuccessorRequired { id: Uuid },
-    #[error(
-        "the successor {} is not another existing profile",
-        shown_id(successor_id)
-    )]
-    SuccessorNotFound { successor_id: String },
-    #[error(
-        "{endpoint} is not on this computer, and the learner has not agreed to send prompts there"
-    )]
-    ConsentRequired { endpoint: String },
-    #[error(transparent)]
-    SafeStorage(#[from] SafeStorageError),
-    #[error("profiles cannot be changed: {problem}")]
-    ReadOnly { problem: String },
-    #[error("the profile file could not be written ({0}); nothing was changed")]
-    Storage(#[source] Arc<std::io::Error>),
-    #[error("the vault is restarting; try again in a moment")]
-    Unavailable,
-    #[error(
-        "the change took too long to confirm; its outcome is unknown: list the profiles to see whether it was applied"
-    )]
-    TimedOut,
-    #[error("a vault holds at most {max} profiles; delete one first")]
-    TooManyProfiles { max: usize },
-}
-
-/// An id as an error may show it: only a well-formed UUID is repeated, since the text
-/// could be anything the client sent, a key pasted in the wrong field included.
-fn shown_id(text: &str) -> String {
-    match Uuid::parse_str(text) {
-        Ok(id) => id.to_string(),
-        Err(_) => "given (it is not a profile id)".to_owned(),
-    }
-}
-
-/// What every read sees: an immutable view, replaced whole after each committed change.
-#[derive(Debug)]
-pub struct VaultSnapshot {
-    /// In creation order, redacted.
-    pub profiles: Vec<RedactedProfile>,
-    pub active_id: Option<String>,
-    /// The `infrastructure` role's own profile; `None`: it follows the active profile.
-    pub infrastructure_id: Option<String>,
-    pub safe_storage: SafeStorageStatus,
-    pub store: StoreStatus,
-}
-
-impl VaultSnapshot {
-    fn empty() -> Self {
-        Self {
-            profiles: Vec::new(),
-            active_id: None,
-            infrastructure_id: None,
-            safe_storage: SafeStorageStatus {
-                state: SafeStorageState::Unknown,
-                reason: None,
-                remediation: None,
-            },
-            store: StoreStatus {
-                writable: false,
-                problem: Some("the vault is starting".into()),
-            },
-        }
-    }
 }
 
 /// Plain, cloneable start-up arguments.
@@ -164,49 +78,11 @@ pub struct VaultActor;
 
 pub struct VaultState {
     args: VaultArgs,
-    /// What `profiles.json` holds: what reads see.
-    durable: Arc<VaultData>,
-    /// `durable` plus every accepted mutation not yet on disk.
-    pending: VaultData,
-    /// Accepted mutations waiting for the next commit.
-    queued: Vec<Waiter>,
-    /// The mutations of the commit being written.
-    in_flight: Vec<Waiter>,
-    committing: bool,
-    /// The safe-storage check shared by the queued batch.
-    batch_check: Option<Result<(), SafeStorageError>>,
+    commit: GroupCommit,
     /// Why the file must not be written, if it must not.
     read_only: Option<String>,
     safe: SafeStorage,
     probe_scheduled: bool,
-}
-
-/// An accepted mutation's answer, sent once its batch is on disk (or failed).
-struct Waiter {
-    /// False for a request that changed nothing but must not overtake earlier writes.
-    writes: bool,
-    answer: Box<dyn FnOnce(Result<(), VaultError>) + Send>,
-}
-
-impl Waiter {
-    /// A refusal that waits for the batch it was decided against.
-    fn rejected<T: Send + 'static>(err: VaultError, reply: Reply<T>) -> Self {
-        Self {
-            writes: false,
-            answer: Box::new(move |outcome| {
-                let _ = reply.send(outcome.and(Err(err)));
-            }),
-        }
-    }
-
-    fn new<T: Send + 'static>(writes: bool, result: T, reply: Reply<T>) -> Self {
-        Self {
-            writes,
-            answer: Box::new(move |outcome| {
-                let _ = reply.send(outcome.map(|()| result));
-            }),
-        }
-    }
 }
 
 impl Actor for VaultActor {
@@ -223,7 +99,7 @@ impl Actor for VaultActor {
         let file_lock = args.file_lock.clone().lock_owned().await;
         let loaded = tokio::task::spawn_blocking(move || store.load()).await?;
         drop(file_lock);
-        let (data, read_only) = match loaded {
+        let (mut data, read_only) = match loaded {
             Ok(Loaded::Fresh) => (VaultData::new(), None),
             Ok(Loaded::Ready(data)) => (data, None),
             Ok(Loaded::ReadOnly { data, problem }) => (data, Some(problem)),
@@ -238,31 +114,15 @@ impl Actor for VaultActor {
         if let Some(problem) = &read_only {
             tracing::error!(%problem, "profiles are read-only");
         }
-        let mut data = data;
-        if data.active_id.is_none_or(|id| data.find(id).is_none()) {
-            let repaired = data.profiles.first().map(|p| p.id);
-            if repaired.is_some() {
-                tracing::warn!(
-                    "profiles.json names no existing active profile; the first one is active"
-                );
-            }
-            data.active_id = repaired;
-        }
-        if data
-            .infrastructure_id
-            .is_some_and(|id| data.find(id).is_none())
-        {
-            data.infrastructure_id = None;
+        if data.repair_roles() {
+            tracing::warn!(
+                "profiles.json names no existing active profile; the first one is active"
+            );
         }
         let safe = SafeStorage::new(args.opener.clone(), data.vault_id, args.store_timeout);
         let state = VaultState {
             args,
-            durable: Arc::new(data.clone()),
-            pending: data,
-            queued: Vec::new(),
-            in_flight: Vec::new(),
-            committing: false,
-            batch_check: None,
+            commit: GroupCommit::new(data),
             read_only,
             safe,
             probe_scheduled: true,
@@ -282,43 +142,45 @@ impl Actor for VaultActor {
         match msg {
             VaultMsg::Create(params, reply) => {
                 let outcome = state.create(params).await;
-                state.accept(outcome, reply);
+                state.commit.accept(outcome, reply);
             }
             VaultMsg::Update(params, reply) => {
                 let outcome = state.update(params).await;
-                state.accept(outcome, reply);
+                state.commit.accept(outcome, reply);
             }
             VaultMsg::Delete(params, reply) => {
                 let outcome = state.delete(params).await;
-                state.accept(outcome, reply);
+                state.commit.accept(outcome, reply);
             }
             VaultMsg::Activate(params, reply) => {
                 let outcome = state.activate(params).await;
-                state.accept(outcome, reply);
+                state.commit.accept(outcome, reply);
             }
             VaultMsg::ResetSecrets(reply) => {
                 let outcome = state.reset_secrets().await;
-                state.accept(outcome, reply);
+                state.commit.accept(outcome, reply);
             }
             VaultMsg::SetInfrastructure(id, reply) => {
                 let outcome = state.set_infrastructure(id).await;
-                state.accept(outcome, reply);
+                state.commit.accept(outcome, reply);
             }
             VaultMsg::ApiKey(id, reply) => {
                 let _ = reply.send(state.api_key(id).await);
             }
             VaultMsg::Probe => {
                 state.probe_scheduled = false;
-                let sample_owner = state.durable.clone();
-                let _ = state.safe.check(sample(&sample_owner)).await;
+                let durable = state.commit.durable().clone();
+                let _ = state.safe.check(sample(&durable)).await;
             }
             VaultMsg::Committed(outcome) => {
                 let failed = outcome.is_err();
-                state.committed(outcome);
+                state.commit.finished(outcome);
                 if failed {
                     // The batch may have changed safe storage's state (a reset): learn
                     // the real one now rather than at the next write.
                     myself.cast(VaultMsg::Probe)?;
+                } else {
+                    state.publish();
                 }
             }
         }
@@ -346,177 +208,35 @@ impl Actor for VaultActor {
 impl VaultState {
     async fn create(&mut self, params: CreateParams) -> Result<(ProfileResult, bool), VaultError> {
         self.writable()?;
-        if self.pending.profiles.len() >= MAX_PROFILES {
-            return Err(VaultError::TooManyProfiles { max: MAX_PROFILES });
-        }
-        let metadata = params.metadata.clone().unwrap_or_default();
-        let mut problems = Vec::new();
-        let key = params
-            .api_key
-            .as_ref()
-            .map(SecretText::expose)
-            .and_then(|key| {
-                check_api_key(key, "api_key")
-                    .map_err(|e| problems.push(e))
-                    .ok()
-            });
-        let draft = validate(&create_candidate(&params, &metadata));
-        let draft = finish_validation(draft, problems)?;
-        self.check_remote_consent(&draft)?;
-        self.check_name(&draft.name, None)?;
-        self.check_safe_storage(key.is_some()).await?;
-
-        let id = Uuid::new_v4();
-        let sealed = self.seal(id, key.as_ref()).await?;
-        let now = now_rfc3339();
-        let profile = StoredProfile {
-            id,
-            name: draft.name,
-            provider: draft.provider,
-            endpoint: draft.endpoint,
-            model: draft.model,
-            api_key_hint: key.as_ref().map(ApiKey::hint),
-            api_key: sealed,
-            consent_granted_at: draft.consent_granted_at,
-            created_at: now.clone(),
-            updated_at: now,
-            metadata: draft.metadata,
-        };
-        self.pending.active_id = self.pending.active_id.or(Some(id));
-        let result = self.profile_result(&profile, Vec::new());
-        self.pending.profiles.push(profile);
-        Ok((result, true))
+        let plan = mutation::plan_create(self.commit.pending(), &params)?;
+        self.check_safe_storage(plan.key().is_some()).await?;
+        let sealed = self.seal(plan.id, plan.key()).await?;
+        Ok((plan.apply(self.commit.pending_mut(), sealed), true))
     }
 
     async fn update(&mut self, params: UpdateParams) -> Result<(ProfileResult, bool), VaultError> {
         self.writable()?;
-        let id = self.existing(&params.id)?;
-        let stored = self.pending.find(id).cloned().ok_or(VaultError::NotFound {
-            id: params.id.clone(),
-        })?;
-        let patch = &params.patch;
-        let same_origin = keeps_secret_bound(&stored, patch);
-        let keeps_key = same_origin && stored.api_key.is_some();
-        let will_have_key = match &patch.api_key {
-            Patch::Set(_) => true,
-            Patch::Clear => false,
-            Patch::Keep => keeps_key,
-        };
-        let stored_consent = stored.consent_granted_at.as_deref().filter(|_| same_origin);
-        let consent = patched(&patch.consent_granted_at, stored_consent);
-        let metadata = patch
-            .metadata
-            .clone()
-            .unwrap_or_else(|| stored.metadata.clone());
-
-        let mut problems = Vec::new();
-        let key = match &patch.api_key {
-            Patch::Set(key) => check_api_key(key.expose(), "patch.api_key")
-                .map_err(|e| problems.push(e))
-                .ok(),
-            _ => None,
-        };
-        let draft = validate(&update_candidate(
-            &stored,
-            patch,
-            &metadata,
-            consent,
-            will_have_key,
-        ));
-        let draft = finish_validation(draft, problems)?;
-        self.check_remote_consent(&draft)?;
-        self.check_name(&draft.name, Some(id))?;
-        self.check_safe_storage(key.is_some()).await?;
-
-        let mut warnings = Vec::new();
-        let dropped_key = patch.api_key.is_keep() && stored.api_key.is_some() && !same_origin;
-        let dropped_consent = patch.consent_granted_at.is_keep()
-            && stored.consent_granted_at.is_some()
-            && !same_origin;
-        let dropped = match (dropped_key, dropped_consent) {
-            (true, true) => Some(
-                "the saved API key and the agreement to send prompts there were removed: give them again for the new server",
-            ),
-            (true, false) => {
-                Some("the saved API key was removed: enter it again for the new server")
-            }
-            (false, true) => Some(
-                "the agreement to send prompts there was removed: agree again for the new server",
-            ),
-            (false, false) => None,
-        };
-        if let Some(what) = dropped {
-            warnings.push(Warning {
-                code: "credentials_dropped".into(),
-                message: format!("The endpoint now points to another server, so {what}."),
-            });
-        }
-        let (api_key, api_key_hint) = match &patch.api_key {
-            Patch::Set(_) => (
-                self.seal(id, key.as_ref()).await?,
-                key.as_ref().map(ApiKey::hint),
-            ),
-            Patch::Clear => (None, None),
-            Patch::Keep if keeps_key => (stored.api_key.clone(), stored.api_key_hint.clone()),
-            Patch::Keep => (None, None),
-        };
-        let updated = StoredProfile {
-            id,
-            name: draft.name,
-            provider: draft.provider,
-            endpoint: draft.endpoint,
-            model: draft.model,
-            api_key,
-            api_key_hint,
-            consent_granted_at: draft.consent_granted_at,
-            created_at: stored.created_at.clone(),
-            updated_at: now_rfc3339(),
-            metadata: draft.metadata,
-        };
-        let result = self.profile_result(&updated, warnings);
-        if let Some(slot) = self.pending.profiles.iter_mut().find(|p| p.id == id) {
-            *slot = updated;
-        }
-        Ok((result, true))
+        let plan = mutation::plan_update(self.commit.pending(), &params)?;
+        self.check_safe_storage(plan.key().is_some()).await?;
+        let sealed = self.seal(plan.id, plan.key()).await?;
+        Ok((plan.apply(self.commit.pending_mut(), sealed), true))
     }
 
     async fn delete(&mut self, params: DeleteParams) -> Result<(DeleteResult, bool), VaultError> {
         self.writable()?;
-        let id = self.existing(&params.id)?;
-        let successor = match &params.successor_id {
-            None => None,
-            Some(text) => {
-                let found = Uuid::parse_str(text)
-                    .ok()
-                    .filter(|s| *s != id && self.pending.find(*s).is_some());
-                match found {
-                    Some(successor) => Some(successor),
-                    None => {
-                        return Err(VaultError::SuccessorNotFound {
-                            successor_id: text.clone(),
-                        });
-                    }
-                }
-            }
-        };
-        let deleting_active = self.pending.active_id == Some(id);
-        let others_exist = self.pending.profiles.len() > 1;
-        if deleting_active && others_exist && successor.is_none() {
-            return Err(VaultError::SuccessorRequired { id });
-        }
+        let plan = mutation::plan_delete(self.commit.pending(), &params)?;
         self.check_safe_storage(false).await?;
-        self.pending.profiles.retain(|p| p.id != id);
-        if deleting_active {
-            self.pending.active_id = successor;
-        }
-        // The infrastructure role falls back to following the tutor.
-        if self.pending.infrastructure_id == Some(id) {
-            self.pending.infrastructure_id = None;
-        }
-        let result = DeleteResult {
-            deleted_id: id.to_string(),
-            active_id: self.pending.active_id.map(|a| a.to_string()),
+        Ok((plan.apply(self.commit.pending_mut()), true))
+    }
+
+    async fn activate(&mut self, params: IdParams) -> Result<(ActivateResult, bool), VaultError> {
+        let result = match mutation::plan_activate(self.commit.pending(), &params)? {
+            mutation::Change::Unchanged(result) => return Ok((result, false)),
+            mutation::Change::To(result) => result,
         };
+        self.writable()?;
+        self.check_safe_storage(false).await?;
+        mutation::activate(self.commit.pending_mut(), &result);
         Ok((result, true))
     }
 
@@ -525,48 +245,23 @@ impl VaultState {
         &mut self,
         id: Option<String>,
     ) -> Result<(Option<String>, bool), VaultError> {
-        let id = match id {
-            Some(text) => Some(self.existing(&text)?),
-            None => None,
+        let change = mutation::plan_infrastructure(self.commit.pending(), id.as_deref())?;
+        let shown = |id: Option<Uuid>| id.map(|i| i.to_string());
+        let id = match change {
+            mutation::Change::Unchanged(id) => return Ok((shown(id), false)),
+            mutation::Change::To(id) => id,
         };
-        if self.pending.infrastructure_id == id {
-            return Ok((id.map(|i| i.to_string()), false));
-        }
         self.writable()?;
         self.check_safe_storage(false).await?;
-        self.pending.infrastructure_id = id;
-        Ok((id.map(|i| i.to_string()), true))
-    }
-
-    async fn activate(&mut self, params: IdParams) -> Result<(ActivateResult, bool), VaultError> {
-        let id = self.existing(&params.id)?;
-        let previous = self.pending.active_id;
-        if previous == Some(id) {
-            let unchanged = ActivateResult {
-                active_id: id.to_string(),
-                previous_active_id: Some(id.to_string()),
-                changed: false,
-            };
-            return Ok((unchanged, false));
-        }
-        self.writable()?;
-        self.check_safe_storage(false).await?;
-        self.pending.active_id = Some(id);
-        let result = ActivateResult {
-            active_id: id.to_string(),
-            previous_active_id: previous.map(|p| p.to_string()),
-            changed: true,
-        };
-        Ok((result, true))
+        self.commit.pending_mut().infrastructure_id = id;
+        Ok((shown(id), true))
     }
 
     async fn reset_secrets(&mut self) -> Result<(ResetSecretsResult, bool), VaultError> {
         self.writable()?;
         // A fresh check, not the batch's: this one decides to drop data.
-        if self.queued.is_empty() {
-            self.batch_check = None;
-        }
-        let check = self.safe.check(sample(&self.pending)).await;
+        self.commit.forget_batch_check();
+        let check = self.safe.check(sample(self.commit.pending())).await;
         match check {
             Ok(()) => {
                 let nothing = ResetSecretsResult {
@@ -578,18 +273,7 @@ impl VaultState {
             Err(SafeStorageError::KeyMissing { .. }) => {}
             Err(other) => return Err(other.into()),
         }
-        let mut cleared_ids = Vec::new();
-        for profile in self
-            .pending
-            .profiles
-            .iter_mut()
-            .filter(|p| p.api_key.is_some())
-        {
-            profile.api_key = None;
-            profile.api_key_hint = None;
-            profile.updated_at = now_rfc3339();
-            cleared_ids.push(profile.id.to_string());
-        }
+        let cleared_ids = mutation::clear_keys(self.commit.pending_mut());
         self.safe.reset();
         tracing::warn!(
             count = cleared_ids.len(),
@@ -604,7 +288,7 @@ impl VaultState {
 
     /// Decrypts a profile's key as it is on disk.
     async fn api_key(&mut self, id: Uuid) -> Result<Option<ApiKey>, VaultError> {
-        let durable = self.durable.clone();
+        let durable = self.commit.durable().clone();
         let profile = durable
             .find(id)
             .ok_or(VaultError::NotFound { id: id.to_string() })?;
@@ -636,52 +320,15 @@ impl VaultState {
         }
     }
 
-    fn existing(&self, id: &str) -> Result<Uuid, VaultError> {
-        Uuid::parse_str(id)
-            .ok()
-            .filter(|id| self.pending.find(*id).is_some())
-            .ok_or_else(|| VaultError::NotFound { id: id.to_owned() })
-    }
-
-    fn check_remote_consent(&self, draft: &Draft) -> Result<(), VaultError> {
-        if draft.is_local || draft.consent_granted_at.is_some() {
-            Ok(())
-        } else {
-            Err(VaultError::ConsentRequired {
-                endpoint: draft.endpoint.clone(),
-            })
-        }
-    }
-
-    fn check_name(&self, name: &str, except: Option<Uuid>) -> Result<(), VaultError> {
-        match self.pending.name_taken(name, except) {
-            Some(conflicting_id) => Err(VaultError::NameConflict {
-                existing: self
-                    .pending
-                    .find(conflicting_id)
-                    .map_or_else(|| name.to_owned(), |p| p.name.clone()),
-                conflicting_id,
-            }),
-            None => Ok(()),
-        }
-    }
-
     /// Every write checks safe storage first; the writes of one batch share one check.
     /// A missing key stops only writes that involve secrets; an unreachable store stops
     /// every write.
     async fn check_safe_storage(&mut self, involves_secrets: bool) -> Result<(), VaultError> {
-        if self.queued.is_empty() {
-            // A new batch starts: its first write asks the store.
-            self.batch_check = None;
-        }
-        let check = match &self.batch_check {
-            Some(check) => check.clone(),
-            None => {
-                let check = self.safe.check(sample(&self.pending)).await;
-                self.batch_check = Some(check.clone());
-                check
-            }
-        };
+        let safe = &mut self.safe;
+        let check = self
+            .commit
+            .batch_check(async |pending| safe.check(sample(pending)).await)
+            .await;
         match check {
             Err(SafeStorageError::KeyMissing { .. }) if !involves_secrets => Ok(()),
             other => other.map_err(VaultError::from),
@@ -692,7 +339,7 @@ impl VaultState {
         &mut self,
         id: Uuid,
         key: Option<&ApiKey>,
-    ) -> Result<Option<profile::SealedSecret>, VaultError> {
+    ) -> Result<Option<SealedSecret>, VaultError> {
         match key {
             None => Ok(None),
             Some(secret) => {
@@ -702,44 +349,11 @@ impl VaultState {
         }
     }
 
-    /// Queues an accepted mutation's answer, or answers a rejected one at once.
-    fn accept<T: Send + 'static>(
-        &mut self,
-        outcome: Result<(T, bool), VaultError>,
-        reply: Reply<T>,
-    ) {
-        match outcome {
-            // Decided against changes not yet on disk: answer once they are (or fail
-            // with them), so no answer depends on a state that may never exist.
-            Err(err) if self.committing || !self.queued.is_empty() => {
-                self.queued.push(Waiter::rejected(err, reply));
-            }
-            Err(err) => {
-                let _ = reply.send(Err(err));
-            }
-            // Nothing to write and nothing to wait for: the answer is already durable.
-            Ok((result, false)) if !self.committing && self.queued.is_empty() => {
-                let _ = reply.send(Ok(result));
-            }
-            Ok((result, writes)) => self.queued.push(Waiter::new(writes, result, reply)),
-        }
-    }
-
     /// Starts writing the queued batch, unless a commit is running or nothing is queued.
     fn start_commit(&mut self, myself: &VaultRef) {
-        if self.committing || self.queued.is_empty() {
+        let Some(data) = self.commit.start() else {
             return;
-        }
-        if !self.queued.iter().any(|w| w.writes) {
-            for waiter in self.queued.drain(..) {
-                (waiter.answer)(Ok(()));
-            }
-            return;
-        }
-        self.in_flight = std::mem::take(&mut self.queued);
-        self.committing = true;
-        self.batch_check = None;
-        let data = Arc::new(self.pending.clone());
+        };
         let store = self.args.store.clone();
         let file_lock = self.args.file_lock.clone();
         let myself = myself.clone();
@@ -756,42 +370,9 @@ impl VaultState {
         });
     }
 
-    /// A batch is on disk (publish it, answer it) or failed (fail it and everything
-    /// after it, which was built on it).
-    fn committed(&mut self, outcome: Result<Arc<VaultData>, Arc<std::io::Error>>) {
-        self.committing = false;
-        match outcome {
-            Ok(data) => {
-                self.durable = data;
-                self.publish();
-                for waiter in self.in_flight.drain(..) {
-                    (waiter.answer)(Ok(()));
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "writing profiles.json failed; the batch is refused");
-                let failed = VaultError::Storage(e);
-                for waiter in self.in_flight.drain(..).chain(self.queued.drain(..)) {
-                    (waiter.answer)(Err(failed.clone()));
-                }
-                self.pending = VaultData::clone(&self.durable);
-                self.batch_check = None;
-            }
-        }
-    }
-
-    fn profile_result(&self, profile: &StoredProfile, warnings: Vec<Warning>) -> ProfileResult {
-        let active = self.pending.active_id == Some(profile.id);
-        ProfileResult {
-            profile: profile.redacted(active),
-            active_id: self.pending.active_id.map(|a| a.to_string()),
-            warnings,
-        }
-    }
-
     /// Replaces the snapshot readers see with the durable state.
     fn publish(&self) {
-        let durable = &self.durable;
+        let durable = self.commit.durable();
         let snapshot = VaultSnapshot {
             profiles: durable
                 .profiles
@@ -820,66 +401,192 @@ fn sample(data: &VaultData) -> Option<Sample<'_>> {
     })
 }
 
-/// Field problems found outside `validate` (the key's shape) join its list.
-fn finish_validation(
-    draft: Result<Draft, Vec<FieldError>>,
-    mut extra: Vec<FieldError>,
-) -> Result<Draft, VaultError> {
-    match draft {
-        Ok(draft) if extra.is_empty() => Ok(draft),
-        Ok(_) => Err(VaultError::Validation(extra)),
-        Err(mut problems) => {
-            problems.append(&mut extra);
-            Err(VaultError::Validation(problems))
-        }
+#[cfg(test)]
+mod tests {
+    use futures_util::future::join_all;
+    use keyring_core::Error as StoreError;
+    use llm_agent_protocol::methods::profiles::ProfilePatch;
+    use llm_agent_protocol::patch::Patch;
+    use llm_agent_protocol::secret::SecretText;
+
+    use super::*;
+    use crate::vault::VaultHandle;
+    use crate::vault::safe_storage::testing::{inject, mock_opener};
+
+    /// A vault actor over a temp dir and the mock key store.
+    struct Harness {
+        dir: tempfile::TempDir,
+        handle: VaultHandle,
+        keys: Arc<keyring_core::mock::Store>,
     }
-}
 
-/// How the rest of the agent reaches the vault: reads from the snapshot, writes through
-/// whichever actor is current.
-#[derive(Clone)]
-pub struct VaultHandle {
-    pub slot: Arc<ActorSlot<VaultMsg>>,
-    pub args: VaultArgs,
-    snapshot: watch::Receiver<Arc<VaultSnapshot>>,
-}
-
-impl VaultHandle {
-    pub fn new(store: ProfileStore, opener: StoreOpener, store_timeout: Duration) -> Self {
-        let (sender, snapshot) = watch::channel(Arc::new(VaultSnapshot::empty()));
-        Self {
-            slot: Arc::default(),
-            args: VaultArgs {
-                store,
+    impl Harness {
+        async fn start() -> Harness {
+            let dir = tempfile::tempdir().unwrap();
+            let (opener, keys) = mock_opener();
+            let handle = VaultHandle::new(
+                ProfileStore::new(dir.path()),
                 opener,
-                store_timeout,
-                snapshot: Arc::new(sender),
-                file_lock: Arc::default(),
+                safe_storage::DEFAULT_STORE_TIMEOUT,
+            );
+            let harness = Harness { dir, handle, keys };
+            harness.spawn().await;
+            harness
+        }
+
+        /// Starts a vault actor (again) on the same files and key store.
+        async fn spawn(&self) -> VaultRef {
+            let (actor, _) = Actor::spawn(None, VaultActor, self.handle.args.clone())
+                .await
+                .unwrap();
+            self.handle.slot.set(actor.clone());
+            actor
+        }
+
+        async fn create(&self, name: &str, key: Option<&str>) -> Result<ProfileResult, VaultError> {
+            let params = CreateParams {
+                name: name.into(),
+                provider: "ollama".into(),
+                endpoint: "http://127.0.0.1:11434".into(),
+                model: "llama3.2".into(),
+                api_key: key.map(SecretText::new),
+                ..Default::default()
+            };
+            self.handle
+                .call(|reply| VaultMsg::Create(params, reply))
+                .await
+        }
+
+        fn vault_id(&self) -> Uuid {
+            let file = std::fs::read(self.dir.path().join(crate::vault::store::FILE_NAME)).unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&file).unwrap();
+            json["vault_id"].as_str().unwrap().parse().unwrap()
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_writes_are_all_committed_and_survive_a_restart() {
+        let vault = Harness::start().await;
+        let names: Vec<String> = (0..20).map(|n| format!("p{n}")).collect();
+        let created = join_all(
+            names
+                .iter()
+                .map(|name| vault.create(name, Some("sk-live-0123456789"))),
+        )
+        .await;
+        assert!(created.iter().all(Result::is_ok), "{created:?}");
+        let snapshot = vault.handle.snapshot();
+        assert_eq!(snapshot.profiles.len(), 20);
+        assert_eq!(snapshot.profiles.iter().filter(|p| p.active).count(), 1);
+
+        vault
+            .handle
+            .slot
+            .get()
+            .unwrap()
+            .stop_and_wait(None, None)
+            .await
+            .unwrap();
+        vault.spawn().await;
+        let reloaded = vault.handle.snapshot();
+        assert_eq!(
+            reloaded.profiles, snapshot.profiles,
+            "the file holds every acknowledged write"
+        );
+        let id: Uuid = reloaded.profiles[7].id.parse().unwrap();
+        let key = vault
+            .handle
+            .call(|reply| VaultMsg::ApiKey(id, reply))
+            .await
+            .unwrap();
+        assert_eq!(
+            key.unwrap().expose(),
+            "sk-live-0123456789",
+            "keys still open"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_refuses_its_batch_and_keeps_the_durable_state() {
+        let vault = Harness::start().await;
+        vault.create("kept", None).await.unwrap();
+        let data_dir = vault.dir.path().to_owned();
+        std::fs::remove_dir_all(&data_dir).unwrap();
+        let refused = vault.create("lost", None).await;
+        assert!(
+            matches!(refused, Err(VaultError::Storage(_))),
+            "{refused:?}"
+        );
+        let names: Vec<String> = vault
+            .handle
+            .snapshot()
+            .profiles
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        assert_eq!(names, ["kept"]);
+
+        // Once the disk is usable again, writes carry on from the durable state.
+        std::fs::create_dir(&data_dir).unwrap();
+        vault.create("next", None).await.unwrap();
+        let names: Vec<String> = vault
+            .handle
+            .snapshot()
+            .profiles
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        assert_eq!(names, ["kept", "next"]);
+    }
+
+    #[tokio::test]
+    async fn an_unavailable_key_store_refuses_writes_keeps_reads_and_recovers() {
+        let vault = Harness::start().await;
+        let first = vault
+            .create("first", Some("sk-live-0123456789"))
+            .await
+            .unwrap();
+        inject(
+            &vault.keys,
+            vault.vault_id(),
+            StoreError::NoStorageAccess("locked".into()),
+        );
+        let patch = |name: &str| UpdateParams {
+            id: first.profile.id.clone(),
+            patch: ProfilePatch {
+                name: Some(name.into()),
+                api_key: Patch::Keep,
+                ..Default::default()
             },
-            snapshot,
-        }
-    }
+        };
+        let params = patch("renamed");
+        let refused = vault
+            .handle
+            .call(|reply| VaultMsg::Update(params, reply))
+            .await;
+        assert!(
+            matches!(
+                refused,
+                Err(VaultError::SafeStorage(
+                    SafeStorageError::Unavailable { .. }
+                ))
+            ),
+            "{refused:?}"
+        );
+        let snapshot = vault.handle.snapshot();
+        assert_eq!(snapshot.safe_storage.state, SafeStorageState::Unavailable);
+        assert_eq!(snapshot.profiles[0].name, "first", "nothing was changed");
 
-    /// A receiver of every committed state, for actors that read profiles.
-    pub fn snapshots(&self) -> watch::Receiver<Arc<VaultSnapshot>> {
-        self.snapshot.clone()
-    }
-
-    /// The latest committed state.
-    pub fn snapshot(&self) -> Arc<VaultSnapshot> {
-        self.snapshot.borrow().clone()
-    }
-
-    /// Sends a mutation and waits for its outcome.
-    pub async fn call<T: Send + 'static>(
-        &self,
-        msg: impl FnOnce(Reply<T>) -> VaultMsg,
-    ) -> Result<T, VaultError> {
-        match self.slot.call(msg, CALL_TIMEOUT).await {
-            Ok(outcome) => outcome,
-            // The mutation may still be committed: do not invite a blind retry.
-            Err(CallFailure::TimedOut) => Err(VaultError::TimedOut),
-            Err(CallFailure::Down) => Err(VaultError::Unavailable),
-        }
+        let params = patch("renamed");
+        let updated = vault
+            .handle
+            .call(|reply| VaultMsg::Update(params, reply))
+            .await
+            .unwrap();
+        assert_eq!(updated.profile.name, "renamed");
+        assert_eq!(
+            vault.handle.snapshot().safe_storage.state,
+            SafeStorageState::Available
+        );
     }
 }

@@ -1,8 +1,121 @@
 //! The vault: profiles, their validation, their durable file and safe storage for their
-//! API keys. The vault actor (`actors/vault.rs`) is the only writer.
+//! API keys.
+//!
+//! - [`actor`]: the only writer; each mutation is a message to it;
+//! - [`mutation`]: the rules of each mutation, planned against the pending state;
+//! - [`commit`]: group commit, the answers waiting for their batch to reach the disk;
+//! - [`validate`]: the field rules every create and update must pass;
+//! - [`profile`]: the model as `profiles.json` holds it; [`store`]: that file;
+//! - [`safe_storage`]: the data key in the OS credential store; [`secret`]: keys in memory;
+//! - [`error`]: why an operation failed, and its wire error.
+//!
+//! Reads never reach the actor: [`VaultHandle::snapshot`] returns the latest committed
+//! state, replaced whole after each commit.
 
 pub mod actor;
+pub mod commit;
+pub mod error;
+pub mod mutation;
 pub mod profile;
 pub mod safe_storage;
 pub mod secret;
 pub mod store;
+pub mod validate;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use llm_agent_protocol::methods::profiles::RedactedProfile;
+use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+use tokio::sync::watch;
+
+use crate::actors::{ActorSlot, CallFailure};
+use actor::{VaultArgs, VaultMsg};
+use commit::Reply;
+use error::VaultError;
+use safe_storage::StoreOpener;
+use store::ProfileStore;
+
+/// How long a caller waits for a mutation (it may include a keyring call and fsync).
+/// Shorter than clients' usual 30 s, so the agent answers TIMEOUT before they give up.
+const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What every read sees: an immutable view, replaced whole after each committed change.
+#[derive(Debug)]
+pub struct VaultSnapshot {
+    /// In creation order, redacted.
+    pub profiles: Vec<RedactedProfile>,
+    pub active_id: Option<String>,
+    /// The `infrastructure` role's own profile; `None`: it follows the active profile.
+    pub infrastructure_id: Option<String>,
+    pub safe_storage: SafeStorageStatus,
+    pub store: StoreStatus,
+}
+
+impl VaultSnapshot {
+    fn empty() -> Self {
+        Self {
+            profiles: Vec::new(),
+            active_id: None,
+            infrastructure_id: None,
+            safe_storage: SafeStorageStatus {
+                state: SafeStorageState::Unknown,
+                reason: None,
+                remediation: None,
+            },
+            store: StoreStatus {
+                writable: false,
+                problem: Some("the vault is starting".into()),
+            },
+        }
+    }
+}
+
+/// How the rest of the agent reaches the vault: reads from the snapshot, writes through
+/// whichever actor is current.
+#[derive(Clone)]
+pub struct VaultHandle {
+    pub slot: Arc<ActorSlot<VaultMsg>>,
+    pub args: VaultArgs,
+    snapshot: watch::Receiver<Arc<VaultSnapshot>>,
+}
+
+impl VaultHandle {
+    pub fn new(store: ProfileStore, opener: StoreOpener, store_timeout: Duration) -> Self {
+        let (sender, snapshot) = watch::channel(Arc::new(VaultSnapshot::empty()));
+        Self {
+            slot: Arc::default(),
+            args: VaultArgs {
+                store,
+                opener,
+                store_timeout,
+                snapshot: Arc::new(sender),
+                file_lock: Arc::default(),
+            },
+            snapshot,
+        }
+    }
+
+    /// A receiver of every committed state, for actors that read profiles.
+    pub fn snapshots(&self) -> watch::Receiver<Arc<VaultSnapshot>> {
+        self.snapshot.clone()
+    }
+
+    /// The latest committed state.
+    pub fn snapshot(&self) -> Arc<VaultSnapshot> {
+        self.snapshot.borrow().clone()
+    }
+
+    /// Sends a mutation and waits for its outcome.
+    pub async fn call<T: Send + 'static>(
+        &self,
+        msg: impl FnOnce(Reply<T>) -> VaultMsg,
+    ) -> Result<T, VaultError> {
+        match self.slot.call(msg, CALL_TIMEOUT).await {
+            Ok(outcome) => outcome,
+            // The mutation may still be committed: do not invite a blind retry.
+            Err(CallFailure::TimedOut) => Err(VaultError::TimedOut),
+            Err(CallFailure::Down) => Err(VaultError::Unavailable),
+        }
+    }
+}

@@ -403,11 +403,13 @@ pub fn platform_store() -> StoreOpener {
     })
 }
 
+/// Safe storage over `keyring_core`'s in-memory mock store, for unit tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
-    fn mock_opener() -> (StoreOpener, Arc<keyring_core::mock::Store>) {
+    /// An opener of one shared mock store, and the store (to inject errors into).
+    pub(crate) fn mock_opener() -> (StoreOpener, Arc<keyring_core::mock::Store>) {
         let store = keyring_core::mock::Store::new().unwrap();
         let shared = store.clone();
         (
@@ -416,7 +418,8 @@ mod tests {
         )
     }
 
-    fn inject(store: &keyring_core::mock::Store, vault_id: Uuid, err: StoreError) {
+    /// Makes the next call to the data key of `vault_id` fail with `err`.
+    pub(crate) fn inject(store: &keyring_core::mock::Store, vault_id: Uuid, err: StoreError) {
         use keyring_core::api::CredentialStoreApi;
         let entry = store
             .build(SERVICE, &format!("data-key:{vault_id}"), None)
@@ -427,6 +430,12 @@ mod tests {
             .unwrap()
             .set_error(err);
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{inject, mock_opener};
+    use super::*;
 
     #[test]
     fn sealed_keys_open_only_for_their_profile_and_key() {

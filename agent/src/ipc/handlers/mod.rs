@@ -38,17 +38,19 @@ use llm_agent_protocol::methods::profiles::Warning;
 
 use crate::catalog::CatalogState;
 use crate::catalog::actor::CatalogMsg;
-use crate::discovery::ServerKind;
 use crate::discovery::actor::RunRequest;
 use crate::discovery::settings as discovery_settings;
-use crate::prompt_test::run::TestJob;
+use crate::prompt_test::run::PromptTest;
+use crate::provider_kind::ProviderKind;
 use crate::providers::Target;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::dispatch::Call;
 use crate::state::AgentState;
-use crate::vault::actor::{VaultError, VaultMsg, VaultSnapshot};
+use crate::vault::VaultSnapshot;
+use crate::vault::actor::VaultMsg;
+use crate::vault::error::VaultError;
 
 pub const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -108,7 +110,7 @@ pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> 
         socket: state.config.socket.display().to_string(),
         data_dir: state.config.data_dir.display().to_string(),
         counters: Counters {
-            prompt_tests_running: state.tester.running(),
+            prompt_tests_running: state.prompt_tests.running(),
             ..state.counters.snapshot(state.diagnostics.recorded())
         },
         safe_storage: vault.safe_storage.clone(),
@@ -382,7 +384,7 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
     // A client's cancel drops this future, and with it the guard: the test stops.
     let cancel = state.shutdown.child_token();
     let stop_on_drop = cancel.clone().drop_guard();
-    let job = TestJob {
+    let job = PromptTest {
         profile_id: id,
         target,
         prompt,
@@ -392,7 +394,10 @@ pub async fn profiles_test(call: &Call, params: TestParams) -> Result<TestOutcom
         shutdown: state.shutdown.clone(),
         parallelism,
     };
-    let mut outcome = state.tester.run(job, call.correlation_id.clone()).await?;
+    let mut outcome = state
+        .prompt_tests
+        .run(job, call.correlation_id.clone())
+        .await?;
     stop_on_drop.disarm();
     if let Some(usage) = &outcome.usage {
         outcome.estimated_cost = Some(catalog.estimate(&provider, &model, is_local, usage));
@@ -588,7 +593,7 @@ pub async fn discovery_configure(call: &Call, settings: Settings) -> Result<Sett
 /// (else first) model unless given, the name "<Kind> on <address>" unless given.
 pub async fn discovery_adopt(call: &Call, params: AdoptParams) -> Result<ProfileResult, WireError> {
     let state = &call.conn.state;
-    let Some(kind) = ServerKind::from_provider(params.kind.trim()) else {
+    let Some(kind) = ProviderKind::discoverable(params.kind.trim()) else {
         return Err(WireError::invalid_params(
             Some("kind"),
             "kind must be one of the kinds discovery reports (ollama, lm_studio, ...)",
@@ -636,7 +641,7 @@ pub async fn discovery_adopt(call: &Call, params: AdoptParams) -> Result<Profile
                 })
                 .unwrap_or_else(|| endpoint.clone());
             unused_name(
-                &format!("{} on {address}", kind_name(kind)),
+                &format!("{} on {address}", kind.title()),
                 &state.vault.snapshot(),
             )
         }
@@ -655,15 +660,6 @@ pub async fn discovery_adopt(call: &Call, params: AdoptParams) -> Result<Profile
         .await?;
     call.note_profile(&result.profile.id);
     Ok(result)
-}
-
-/// A kind's name at the start of a profile name.
-fn kind_name(kind: ServerKind) -> &'static str {
-    match kind {
-        ServerKind::OpenAiCompatible => "OpenAI-compatible server",
-        ServerKind::LlamaCpp => "llama.cpp server",
-        other => crate::providers::display_name(other.as_str()),
-    }
 }
 
 /// `wanted`, or `wanted (2)`, `wanted (3)`, ... : the first no profile has (names are
