@@ -21,7 +21,6 @@ pub mod sanitize;
 pub mod state;
 pub mod timestamp;
 pub mod vault;
-mod wire_errors;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -458,7 +458,7 @@ async fn every_kind_in_the_table_is_found_by_its_answers() {
     );
 
     // The wire form: snake_case fields, kinds as provider strings.
-    let wire = serde_json::to_value(&report).unwrap();
+    let wire = serde_json::to_value(report.clone().into_sweep(String::new(), "manual")).unwrap();
     let first = &wire["findings"][0];
     for field in [
         "kind",

@@ -14,6 +14,7 @@ use llm_agent_protocol::patch::Patch;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::watch;
 
+use super::error::CatalogError;
 use crate::actors::ActorSlot;
 use crate::catalog::overlay::{self, MAX_EDITED_MODELS, MAX_PARALLELISM, OverlayProblem};
 use crate::catalog::{CatalogState, Overlay, OverlayStore, SharedCatalog, Shipped};
@@ -34,23 +35,6 @@ pub enum CatalogMsg {
     },
     SetDefault(ModelRef, Reply<CatalogProvider>),
     SetProvider(SetProviderParams, Reply<CatalogProvider>),
-}
-
-/// Why a catalog edit failed. Each maps to one wire error code (`wire_errors.rs`).
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum CatalogError {
-    #[error("the catalog has no provider {0:?}")]
-    UnknownProvider(String),
-    #[error("the catalog has no model {model:?} for {provider}")]
-    UnknownModel { provider: String, model: String },
-    #[error("{} field(s) need attention", .0.len())]
-    Validation(Vec<FieldError>),
-    #[error("{0}")]
-    ReadOnly(String),
-    #[error("the catalog edits could not be saved ({0}); nothing was changed")]
-    Storage(String),
-    #[error("the catalog is restarting; try again in a moment")]
-    Unavailable,
 }
 
 #[derive(Clone)]

@@ -8,13 +8,14 @@
 //! deprecated, a provider's parallelism, and what a prompt test cost.
 
 pub mod actor;
+pub mod error;
 pub mod overlay;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use llm_agent_protocol::methods::catalog::{Catalog, CatalogModel, CatalogProvider, EstimatedCost};
-use llm_agent_protocol::methods::profiles::TokenUsage;
+use llm_agent_protocol::methods::profiles::{TokenUsage, Warning};
 use serde::Deserialize;
 
 pub use overlay::{Overlay, OverlayStore};
@@ -116,6 +117,17 @@ impl CatalogState {
     pub fn is_deprecated(&self, provider: &str, model: &str) -> bool {
         self.model(provider, model)
             .is_some_and(|m| m.status == "deprecated")
+    }
+
+    /// The `model_deprecated` warning of a profile whose model the catalog deprecates:
+    /// choosing one is allowed, but the learner should know.
+    pub fn deprecation_warning(&self, provider: &str, model: &str) -> Option<Warning> {
+        self.is_deprecated(provider, model).then(|| Warning {
+            code: "model_deprecated".into(),
+            message: format!(
+                "{model} is deprecated in the catalog: it may stop working; choose another model of {provider} when you can."
+            ),
+        })
     }
 
     /// The provider's parallelism when the learner set it (the shipped default is the

@@ -20,6 +20,7 @@ use llm_agent_protocol::methods::diagnostics::{QueryParams, QueryResult};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::broadcast;
 
+use super::error::DiagnosticsError;
 use crate::actors::ActorSlot;
 use crate::diagnostics::journal::JournalSender;
 
@@ -195,12 +196,6 @@ pub fn event(kind: DiagnosticsKind, result: &str) -> DiagnosticsEvent {
         safe_storage: None,
         prompt_test: None,
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DiagnosticsError {
-    #[error("the diagnostics service is restarting; try again in a moment")]
-    Unavailable,
 }
 
 /// How the rest of the agent talks to the diagnostics actor, whichever incarnation is

@@ -5,6 +5,8 @@
 //! - [`journal`]: the JSON-lines files, written by a thread of their own.
 
 pub mod actor;
+pub mod error;
 pub mod journal;
 
-pub use actor::{DiagnosticsError, DiagnosticsHandle, event};
+pub use actor::{DiagnosticsHandle, event};
+pub use error::DiagnosticsError;

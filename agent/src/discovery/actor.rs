@@ -3,34 +3,25 @@
 //! against the vault's profiles, and publishes an event on topic `discovery` whenever a
 //! sweep's findings differ from the previous one's.
 //!
-//! The schedule: a sweep every `interval_s` (±10% jitter), the gap doubling up to 4×
-//! while nothing changes and back to `interval_s` on a change. The first scheduled sweep
-//! comes shortly after start-up and probes this machine only; later ones add the hosts
-//! the learner configured, and nothing else.
+//! When scheduled sweeps run is [`Schedule`]'s to say; this actor arms its timers.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
 use llm_agent_protocol::methods::discovery::{DiscoveryStatus, Settings, Sweep};
-use llm_agent_protocol::methods::profiles::FieldError;
-use llm_agent_protocol::value;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
-use serde::Serialize;
 use tokio::sync::{broadcast, watch};
 
+use super::error::DiscoveryError;
+use super::schedule::{Due, Schedule};
 use crate::actors::ActorSlot;
 use crate::diagnostics::{self, DiagnosticsHandle};
 use crate::discovery::settings::{self, SettingsStore};
-use crate::discovery::{ProbeTable, SweepOptions, SweepReport, sweep};
+use crate::discovery::{ProbeTable, SweepOptions, sweep};
 use crate::timestamp::{now_rfc3339, rfc3339};
 use crate::vault::VaultSnapshot;
 
-/// How soon after start-up the first scheduled sweep runs.
-const FIRST_SWEEP_DELAY: Duration = Duration::from_secs(2);
-/// The most the gap between scheduled sweeps grows while nothing changes, as a multiple
-/// of `interval_s`.
-const MAX_BACKOFF_FACTOR: u32 = 4;
 /// Sweeps events a slow subscriber may fall behind before it is told it lagged.
 const EVENT_BUFFER: usize = 64;
 /// How long a caller waits for the actor beyond a sweep's own budget.
@@ -62,18 +53,6 @@ pub struct RunRequest {
     pub budget: Duration,
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum DiscoveryError {
-    #[error("{} setting(s) need attention", .0.len())]
-    Validation(Vec<FieldError>),
-    #[error("the discovery settings could not be saved ({0}); nothing was changed")]
-    Storage(String),
-    #[error("the sweep could not run: {0}")]
-    Sweep(String),
-    #[error("discovery is restarting; try again in a moment")]
-    Unavailable,
-}
-
 /// Cheap, cloneable start-up arguments; what must survive a restart sits behind `Arc`s.
 #[derive(Clone)]
 pub struct DiscoveryArgs {
@@ -97,13 +76,7 @@ pub struct DiscoveryActor;
 pub struct DiscoveryState {
     args: DiscoveryArgs,
     settings: Settings,
-    /// Bumped at every reschedule; a tick of an older schedule is stale.
-    generation: u64,
-    current_interval: Duration,
-    next_at: Option<SystemTime>,
-    /// Scheduled sweeps so far: the first touches this machine only.
-    scheduled_sweeps: u64,
-    scheduled_running: bool,
+    schedule: Schedule,
 }
 
 impl Actor for DiscoveryActor {
@@ -135,17 +108,13 @@ impl Actor for DiscoveryActor {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .settings = Some(settings.clone());
-        let mut state = DiscoveryState {
-            current_interval: base_interval(&settings),
+        let mut schedule = Schedule::new(&settings);
+        arm(&myself, schedule.first());
+        Ok(DiscoveryState {
             settings,
+            schedule,
             args,
-            generation: 0,
-            next_at: None,
-            scheduled_sweeps: 0,
-            scheduled_running: false,
-        };
-        state.schedule(&myself, FIRST_SWEEP_DELAY);
-        Ok(state)
+        })
     }
 
     async fn handle(
@@ -168,19 +137,12 @@ impl Actor for DiscoveryActor {
                 let _ = reply.send(outcome);
             }
             DiscoveryMsg::Tick { generation } => {
-                if generation == state.generation
-                    && state.settings.enabled
-                    && !state.scheduled_running
-                {
-                    state.next_at = None;
-                    state.scheduled_running = true;
-                    // The first sweep after start-up stays on this machine.
-                    let extra = if state.scheduled_sweeps == 0 {
-                        Vec::new()
-                    } else {
+                if let Some(due) = state.schedule.tick(generation) {
+                    let extra = if due.probe_extra {
                         state.settings.extra_endpoints.clone()
+                    } else {
+                        Vec::new()
                     };
-                    state.scheduled_sweeps += 1;
                     state.start_sweep(&myself, extra, crate::discovery::DEFAULT_BUDGET, None);
                 }
             }
@@ -192,28 +154,19 @@ impl Actor for DiscoveryActor {
     }
 }
 
-fn base_interval(settings: &Settings) -> Duration {
-    Duration::from_secs(settings.interval_s.max(1))
+/// Delivers a tick when it is due.
+fn arm(myself: &DiscoveryRef, due: Option<Due>) {
+    let Some(Due { generation, after }) = due else {
+        return;
+    };
+    let actor = myself.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(after).await;
+        let _ = actor.cast(DiscoveryMsg::Tick { generation });
+    });
 }
 
 impl DiscoveryState {
-    fn schedule(&mut self, myself: &DiscoveryRef, after: Duration) {
-        self.generation += 1;
-        if !self.settings.enabled {
-            self.next_at = None;
-            return;
-        }
-        let jitter = 0.9 + fastrand::f64() * 0.2;
-        let after = after.mul_f64(jitter);
-        self.next_at = Some(SystemTime::now() + after);
-        let generation = self.generation;
-        let actor = myself.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(after).await;
-            let _ = actor.cast(DiscoveryMsg::Tick { generation });
-        });
-    }
-
     fn start_sweep(
         &self,
         myself: &DiscoveryRef,
@@ -234,17 +187,11 @@ impl DiscoveryState {
         tokio::spawn(async move {
             let started_at = now_rfc3339();
             let started = Instant::now();
-            let outcome = match sweep(&options).await {
-                Ok(mut report) => {
-                    report.reconcile(&profiles.borrow().profiles);
-                    to_wire(
-                        &report,
-                        &started_at,
-                        if scheduled { "scheduled" } else { "manual" },
-                    )
-                }
-                Err(err) => Err(DiscoveryError::Sweep(err.to_string())),
-            };
+            let outcome = sweep(&options).await.map(|mut report| {
+                report.reconcile(&profiles.borrow().profiles);
+                let trigger = if scheduled { "scheduled" } else { "manual" };
+                report.into_sweep(started_at.clone(), trigger)
+            });
             if scheduled {
                 let result = match &outcome {
                     Ok(_) => RESULT_OK,
@@ -282,25 +229,13 @@ impl DiscoveryState {
                 .unwrap_or_else(PoisonError::into_inner);
             kept.last.replace(sweep.clone())
         };
-        let changed =
-            previous.is_none_or(|previous| findings_key(&previous) != findings_key(&sweep));
+        let changed = previous.is_none_or(|previous| !same_findings(&previous, &sweep));
         if changed {
             tracing::info!(findings = sweep.findings.len(), trigger = %sweep.trigger, "discovery findings changed");
             // Nobody listening is not an error.
             let _ = self.args.events.send(sweep.clone());
         }
-        let base = base_interval(&self.settings);
-        // A change brings the schedule back to its interval; only scheduled sweeps that
-        // find nothing new lengthen it.
-        if changed {
-            self.current_interval = base;
-        } else if scheduled {
-            self.current_interval = (self.current_interval * 2).min(base * MAX_BACKOFF_FACTOR);
-        }
-        if scheduled {
-            self.scheduled_running = false;
-            self.schedule(myself, self.current_interval);
-        }
+        arm(myself, self.schedule.swept(changed, scheduled));
     }
 
     async fn configure(
@@ -321,13 +256,7 @@ impl DiscoveryState {
             .unwrap_or_else(PoisonError::into_inner)
             .settings = Some(settings.clone());
         self.settings = settings.clone();
-        self.current_interval = base_interval(&settings);
-        if !self.scheduled_running {
-            self.schedule(myself, self.current_interval);
-        } else {
-            // The running sweep reschedules when it ends.
-            self.generation += 1;
-        }
+        arm(myself, self.schedule.reconfigure(&settings));
         Ok(settings)
     }
 
@@ -342,64 +271,57 @@ impl DiscoveryState {
         DiscoveryStatus {
             settings: self.settings.clone(),
             last_sweep: last.map(|sweep| (*sweep).clone()),
-            next_sweep_at: self.next_at.map(rfc3339),
-            current_interval_s: self.current_interval.as_secs(),
+            next_sweep_at: self.schedule.next_at().map(rfc3339),
+            current_interval_s: self.schedule.current_interval().as_secs(),
         }
     }
 }
 
-/// What "the findings changed" compares: each server's identity, models and conflicts,
-/// not its latency.
-fn findings_key(sweep: &Sweep) -> Vec<String> {
-    let mut key: Vec<String> = sweep
-        .findings
-        .iter()
-        .map(|f| {
-            let mut models: Vec<&str> = f.models.iter().map(|m| m.id.as_str()).collect();
-            models.sort_unstable();
-            let mut also = f.also_reachable_at.clone();
-            also.sort_unstable();
-            let mut conflicts: Vec<String> = f
-                .conflicts
-                .iter()
-                .map(|c| format!("{}:{}", c.profile_id, c.class))
-                .collect();
-            conflicts.sort_unstable();
-            format!(
-                "{}|{}|{:?}|{}|{:?}|{:?}|{:?}|{:?}",
-                f.kind,
-                f.endpoint,
-                f.version,
-                f.auth_required,
-                models,
-                also,
-                conflicts,
-                f.remediation
-            )
-        })
-        .collect();
-    key.sort_unstable();
-    key
+/// Whether two sweeps found the same: each server's identity, models and conflicts,
+/// not its latency nor the order things were found in.
+fn same_findings(a: &Sweep, b: &Sweep) -> bool {
+    identities(a) == identities(b)
 }
 
-/// The engine's report on the wire, with when and why it ran.
-fn to_wire(report: &SweepReport, started_at: &str, trigger: &str) -> Result<Sweep, DiscoveryError> {
-    #[derive(Serialize)]
-    struct Wire<'a> {
-        started_at: &'a str,
-        trigger: &'a str,
-        #[serde(flatten)]
-        report: &'a SweepReport,
+/// What tells one finding from another, for [`same_findings`].
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct FindingIdentity<'a> {
+    kind: &'a str,
+    endpoint: &'a str,
+    version: Option<&'a str>,
+    auth_required: bool,
+    models: Vec<&'a str>,
+    also_reachable_at: Vec<&'a str>,
+    conflicts: Vec<(&'a str, &'a str)>,
+    remediation: Option<&'a str>,
+}
+
+fn identities(sweep: &Sweep) -> Vec<FindingIdentity<'_>> {
+    fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+        items.sort_unstable();
+        items
     }
-    let wire = Wire {
-        started_at,
-        trigger,
-        report,
-    };
-    value::to_value(&wire)
-        .ok()
-        .and_then(|value| value::from_value::<Sweep>(&value).ok())
-        .ok_or_else(|| DiscoveryError::Sweep("its report could not be encoded".into()))
+    sorted(
+        sweep
+            .findings
+            .iter()
+            .map(|f| FindingIdentity {
+                kind: &f.kind,
+                endpoint: &f.endpoint,
+                version: f.version.as_deref(),
+                auth_required: f.auth_required,
+                models: sorted(f.models.iter().map(|m| m.id.as_str()).collect()),
+                also_reachable_at: sorted(f.also_reachable_at.iter().map(String::as_str).collect()),
+                conflicts: sorted(
+                    f.conflicts
+                        .iter()
+                        .map(|c| (c.profile_id.as_str(), c.class.as_str()))
+                        .collect(),
+                ),
+                remediation: f.remediation.as_deref(),
+            })
+            .collect(),
+    )
 }
 
 fn empty_sweep(started_at: &str) -> Sweep {

@@ -2,46 +2,56 @@
 //! addresses reach it), and one [`ProbeError`] per probe that failed in a way worth
 //! showing, each with a [`Remediation`] a learner can act on.
 
-use serde::Serialize;
+use llm_agent_protocol::methods::discovery as wire;
+pub use llm_agent_protocol::methods::discovery::OfferedModel;
 
-use super::reconcile::Conflict;
 use crate::provider_kind::ProviderKind;
 
-/// A model a server offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OfferedModel {
-    /// The name a request uses.
-    pub id: String,
-    /// Size on disk (or in memory), in bytes, when the server says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub size_bytes: Option<u64>,
-    /// Context length in tokens, when the server says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub context_length: Option<u64>,
-    /// Whether it is loaded and ready, when the server says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub loaded: Option<bool>,
-    /// Quantization (`Q4_K_M`, `4bit`), when the server says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantization: Option<String>,
+/// A model known only by name.
+pub fn model_named(id: impl Into<String>) -> OfferedModel {
+    OfferedModel {
+        id: id.into(),
+        size_bytes: None,
+        context_length: None,
+        loaded: None,
+        quantization: None,
+    }
 }
 
-impl OfferedModel {
-    /// A model known only by name.
-    pub fn named(id: impl Into<String>) -> OfferedModel {
-        OfferedModel {
-            id: id.into(),
-            size_bytes: None,
-            context_length: None,
-            loaded: None,
-            quantization: None,
+/// What kind of disagreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConflictClass {
+    KindMismatch,
+    ModelNotOffered,
+    PortMoved,
+    KeyRequired,
+}
+
+impl ConflictClass {
+    /// The stable code, as the wire spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictClass::KindMismatch => "kind_mismatch",
+            ConflictClass::ModelNotOffered => "model_not_offered",
+            ConflictClass::PortMoved => "port_moved",
+            ConflictClass::KeyRequired => "key_required",
         }
     }
 }
 
+/// A profile that disagrees with a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub profile_id: String,
+    pub class: ConflictClass,
+    /// What disagrees.
+    pub message: String,
+    /// What to do about it.
+    pub remediation: String,
+}
+
 /// What a learner can do about a failed probe or a finding that is not ready.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Remediation {
     /// Nothing listens there: start the server, or fix the address.
     NotRunning,
@@ -75,7 +85,7 @@ impl Remediation {
 }
 
 /// A server found by a sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiscoveryFinding {
     pub kind: ProviderKind,
     /// The base URL a profile of this kind uses (`http://127.0.0.1:11434`,
@@ -87,7 +97,6 @@ pub struct DiscoveryFinding {
     /// Other addresses that reach the same server.
     pub also_reachable_at: Vec<String>,
     /// The server's version, when it says.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// The models it offers; empty when it has none or would not say (`auth_required`).
     pub models: Vec<OfferedModel>,
@@ -96,10 +105,8 @@ pub struct DiscoveryFinding {
     /// It refused a request for want of an API key.
     pub auth_required: bool,
     /// Set when the server is not ready to use as it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<Remediation>,
     /// What to do about `remediation`, for people.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// Existing profiles that disagree with what was found (see `reconcile`).
     pub conflicts: Vec<Conflict>,
@@ -149,13 +156,12 @@ pub fn collapse(findings: Vec<DiscoveryFinding>) -> Vec<DiscoveryFinding> {
 }
 
 /// A probe that failed in a way worth showing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeError {
     /// The base URL probed (`http://127.0.0.1:8080`), or the endpoint as configured when
     /// it is not a URL.
     pub endpoint: String,
     /// `host:port`, when the endpoint has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The kinds the table expects there (empty for an extra endpoint on another port).
     pub expected: Vec<ProviderKind>,
@@ -164,6 +170,53 @@ pub struct ProbeError {
     pub message: String,
     /// What to do about it.
     pub hint: String,
+}
+
+impl From<Conflict> for wire::Conflict {
+    fn from(conflict: Conflict) -> Self {
+        wire::Conflict {
+            profile_id: conflict.profile_id,
+            class: conflict.class.as_str().to_owned(),
+            message: conflict.message,
+            remediation: conflict.remediation,
+        }
+    }
+}
+
+impl From<DiscoveryFinding> for wire::Finding {
+    fn from(finding: DiscoveryFinding) -> Self {
+        wire::Finding {
+            kind: finding.kind.as_str().to_owned(),
+            endpoint: finding.endpoint,
+            address: finding.address,
+            port: finding.port,
+            also_reachable_at: finding.also_reachable_at,
+            version: finding.version,
+            models: finding.models,
+            latency_ms: finding.latency_ms,
+            auth_required: finding.auth_required,
+            remediation: finding.remediation.map(|r| r.as_str().to_owned()),
+            hint: finding.hint,
+            conflicts: finding.conflicts.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<ProbeError> for wire::ProbeError {
+    fn from(error: ProbeError) -> Self {
+        wire::ProbeError {
+            endpoint: error.endpoint,
+            address: error.address,
+            expected: error
+                .expected
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
+            remediation: error.remediation.as_str().to_owned(),
+            message: error.message,
+            hint: error.hint,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -178,7 +231,7 @@ mod tests {
             port,
             also_reachable_at: Vec::new(),
             version: Some(version.into()),
-            models: models.iter().map(|m| OfferedModel::named(*m)).collect(),
+            models: models.iter().map(|m| model_named(*m)).collect(),
             latency_ms: 1,
             auth_required: false,
             remediation: None,
@@ -214,20 +267,29 @@ mod tests {
     }
 
     #[test]
-    fn remediations_serialize_as_their_codes() {
-        for remediation in [
-            Remediation::NotRunning,
-            Remediation::NotResponding,
-            Remediation::NeedsKey,
-            Remediation::ModelNotLoaded,
-            Remediation::NoModels,
-            Remediation::NotRecognised,
-            Remediation::InvalidEndpoint,
-        ] {
-            assert_eq!(
-                serde_json::to_value(remediation).unwrap(),
-                serde_json::json!(remediation.as_str())
-            );
-        }
+    fn findings_reach_the_wire_with_their_codes() {
+        let mut found = finding("127.0.0.1:11434", 11434, "0.5.7", &["a"]);
+        found.remediation = Some(Remediation::ModelNotLoaded);
+        found.conflicts.push(Conflict {
+            profile_id: "p".into(),
+            class: ConflictClass::PortMoved,
+            message: "m".into(),
+            remediation: "r".into(),
+        });
+        let wire = wire::Finding::from(found);
+        assert_eq!(wire.kind, "ollama");
+        assert_eq!(wire.remediation.as_deref(), Some("model_not_loaded"));
+        assert_eq!(wire.conflicts[0].class, "port_moved");
+        assert_eq!(wire.models[0].id, "a");
+        let error = wire::ProbeError::from(ProbeError {
+            endpoint: "http://127.0.0.1:8080".into(),
+            address: None,
+            expected: vec![ProviderKind::LlamaCpp, ProviderKind::LocalAi],
+            remediation: Remediation::NotRecognised,
+            message: "m".into(),
+            hint: "h".into(),
+        });
+        assert_eq!(error.expected, ["llama_cpp", "localai"]);
+        assert_eq!(error.remediation, "not_recognised");
     }
 }

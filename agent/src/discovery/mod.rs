@@ -13,21 +13,19 @@
 //! endpoints it is given; nothing else.
 
 pub mod actor;
+pub mod adopt;
+pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod reconcile;
+pub mod schedule;
 pub mod settings;
 pub mod sweep;
 pub mod table;
 
-pub use finding::{DiscoveryFinding, OfferedModel, ProbeError, Remediation};
-pub use reconcile::{Conflict, ConflictClass, reconcile};
+pub use finding::{
+    Conflict, ConflictClass, DiscoveryFinding, OfferedModel, ProbeError, Remediation, model_named,
+};
+pub use reconcile::reconcile;
 pub use sweep::{DEFAULT_BUDGET, SweepOptions, SweepReport, sweep};
 pub use table::ProbeTable;
-
-/// Why a sweep could not run at all (a failed probe is a [`ProbeError`] instead).
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum DiscoveryError {
-    #[error("cannot set up the HTTP client for discovery: {0}")]
-    Client(String),
-}

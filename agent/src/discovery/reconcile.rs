@@ -16,32 +16,10 @@
 use std::net::IpAddr;
 
 use llm_agent_protocol::methods::profiles::RedactedProfile;
-use serde::Serialize;
 use url::Url;
 
-use super::finding::DiscoveryFinding;
+use super::finding::{Conflict, ConflictClass, DiscoveryFinding};
 use crate::provider_kind::ProviderKind;
-
-/// What kind of disagreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConflictClass {
-    KindMismatch,
-    ModelNotOffered,
-    PortMoved,
-    KeyRequired,
-}
-
-/// A profile that disagrees with a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Conflict {
-    pub profile_id: String,
-    pub class: ConflictClass,
-    /// What disagrees.
-    pub message: String,
-    /// What to do about it.
-    pub remediation: String,
-}
 
 /// Where a URL or address points: a host (every loopback name is one) and a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,7 +254,7 @@ fn list(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discovery::finding::OfferedModel;
+    use crate::discovery::finding::model_named;
 
     fn profile(provider: &str, endpoint: &str, model: &str, has_key: bool) -> RedactedProfile {
         RedactedProfile {
@@ -304,7 +282,7 @@ mod tests {
             port,
             also_reachable_at: Vec::new(),
             version: None,
-            models: models.iter().map(|m| OfferedModel::named(*m)).collect(),
+            models: models.iter().map(|m| model_named(*m)).collect(),
             latency_ms: 1,
             auth_required: false,
             remediation: None,

@@ -16,11 +16,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
-use serde::Serialize;
 use tokio::time::Instant as Deadline;
 use url::Url;
 
-use super::DiscoveryError;
+use super::error::DiscoveryError;
 use super::finding::{self, DiscoveryFinding, ProbeError, Remediation};
 use super::fingerprint::{self, Exchange, Observations};
 use super::reconcile;
@@ -28,6 +27,7 @@ use super::table::{self, ProbeTable, paths};
 use crate::provider_kind::ProviderKind;
 use crate::providers::http::{TransportError, USER_AGENT, install_crypto_provider, tls_config};
 use crate::sanitize::sanitize;
+use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
 
 /// How long a sweep may take unless told otherwise.
@@ -68,7 +68,7 @@ impl Default for SweepOptions {
 }
 
 /// What a sweep found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SweepReport {
     /// One per server, whatever number of addresses reach it.
     pub findings: Vec<DiscoveryFinding>,
@@ -87,6 +87,19 @@ impl SweepReport {
     /// Fills each finding's conflicts with the profiles (replacing earlier ones).
     pub fn reconcile(&mut self, profiles: &[RedactedProfile]) {
         reconcile::reconcile(&mut self.findings, &self.probed, profiles);
+    }
+
+    /// The report on the wire, with when and why the sweep ran.
+    pub fn into_sweep(self, started_at: String, trigger: &str) -> Sweep {
+        Sweep {
+            started_at,
+            trigger: trigger.to_owned(),
+            findings: self.findings.into_iter().map(Into::into).collect(),
+            errors: self.errors.into_iter().map(Into::into).collect(),
+            probed: self.probed,
+            elapsed_ms: self.elapsed_ms,
+            budget_ms: self.budget_ms,
+        }
     }
 }
 
@@ -344,7 +357,12 @@ fn client(budget: Duration) -> Result<reqwest::Client, DiscoveryError> {
         .user_agent(USER_AGENT)
         .default_headers(headers)
         .build()
-        .map_err(|err| DiscoveryError::Client(crate::providers::http::innermost(&err)))
+        .map_err(|err| {
+            DiscoveryError::Sweep(format!(
+                "cannot set up the HTTP client for discovery: {}",
+                crate::providers::http::innermost(&err)
+            ))
+        })
 }
 
 /// How probing one address ended.

@@ -1,5 +1,7 @@
-//! One client connection: a reader that decodes frames and starts each request as its
-//! own task (bounded in flight), and a writer that sends responses and events in order.
+//! One client connection: a reader that waits for `hello`, then decodes frames and
+//! admits each request as its own task (bounded in flight, ids unique while in flight),
+//! and a writer that sends responses and events in order. Every request is answered
+//! here, and counted and recorded in diagnostics.
 //!
 //! A connection hurts only itself: its frames, its in-flight bound, its outbound queue
 //! and its subscriptions are its own. When the client goes away, its requests are
@@ -8,34 +10,28 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 use std::time::Instant;
 
 use bytes::BytesMut;
 use futures_util::{FutureExt, StreamExt};
-use llm_agent_protocol::envelope::{self, Envelope, Event, Request, Response};
-use llm_agent_protocol::events::{
-    DiagnosticsEvent, DiagnosticsKind, LAGGED_TOPIC, Lagged, RESULT_OK, Topic,
-};
-use llm_agent_protocol::methods::discovery::Sweep;
-use llm_agent_protocol::methods::events::SubscribeResult;
-use llm_agent_protocol::methods::handshake::{Hello, HelloParams};
-use llm_agent_protocol::{
-    ErrorCode, FrameCodec, FrameError, MAX_CORRELATION_ID_LEN, MAX_NESTING, Method, WireError,
-};
+use llm_agent_protocol::envelope::{self, Envelope, Request, Response};
+use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, RESULT_OK};
+use llm_agent_protocol::methods::handshake::Hello;
+use llm_agent_protocol::{ErrorCode, FrameCodec, FrameError, MAX_NESTING, Method, WireError};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
-use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
-use tokio::task::AbortHandle;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use super::dispatch::{self, Call};
-use super::handlers;
+use super::call::{Call, RequestError, is_usable_correlation_id, new_correlation_id};
+use super::dispatch;
 use super::peer::Peer;
+use super::subscriptions::Subscriptions;
 use super::transport::{ReadHalf, WriteHalf};
 use crate::config::{FRAME_STALL_TIMEOUT, HANDSHAKE_TIMEOUT};
 use crate::diagnostics;
@@ -52,8 +48,6 @@ const SHUTDOWN_READ_WINDOW: std::time::Duration = std::time::Duration::from_mill
 const MAX_ERROR_MESSAGE_CHARS: usize = 512;
 /// Methods whose diagnostics events carry safe storage's state.
 const PROFILES_PREFIX: &str = "profiles.";
-/// Live subscriptions one connection may hold.
-pub const MAX_SUBSCRIPTIONS: usize = 16;
 
 /// Whether the reader keeps going after a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +63,7 @@ pub struct ConnectionCtx {
     outbound: mpsc::Sender<Vec<u8>>,
     in_flight: Arc<Semaphore>,
     pending: Mutex<HashMap<u64, CancellationToken>>,
-    subscriptions: Mutex<HashMap<u64, AbortHandle>>,
-    next_subscription: AtomicU64,
+    subscriptions: Arc<Subscriptions>,
     requests: TaskTracker,
 }
 
@@ -81,17 +74,16 @@ pub async fn serve(read: ReadHalf, write: WriteHalf, peer: Peer, state: SharedSt
     let writer = tokio::spawn(write_frames(write, queued));
     let ctx = Arc::new(ConnectionCtx {
         in_flight: Arc::new(Semaphore::new(state.config.max_in_flight as usize)),
+        subscriptions: Arc::new(Subscriptions::new(state.clone(), outbound.clone())),
         state: state.clone(),
         peer,
         outbound,
         pending: Mutex::default(),
-        subscriptions: Mutex::default(),
-        next_subscription: AtomicU64::new(0),
         requests: TaskTracker::new(),
     });
     let mut frames = FramedRead::new(read, FrameCodec::new(ctx.state.config.max_frame_len));
     let ended_by = ctx.read_loop(&mut frames).await;
-    ctx.end_subscriptions();
+    ctx.subscriptions.end_all();
     if ended_by == Ended::ByClient {
         ctx.cancel_all();
     }
@@ -142,11 +134,9 @@ impl ConnectionCtx {
             Ok(Some(Flow::Close)) => return Ended::ByAgent,
             Ok(None) => return Ended::ByClient,
             Err(_) => {
-                let error = WireError::new(
-                    ErrorCode::HandshakeTimeout,
-                    format!("no hello within {} s", HANDSHAKE_TIMEOUT.as_secs()),
-                )
-                .with_remediation("Send hello as the first request on a new connection.");
+                let error = RequestError::HandshakeTimeout {
+                    secs: HANDSHAKE_TIMEOUT.as_secs(),
+                };
                 self.send_connection_error(error).await;
                 return Ended::ByAgent;
             }
@@ -188,14 +178,13 @@ impl ConnectionCtx {
             let Ok(Envelope::Request(request)) = envelope::decode::<Envelope>(&body) else {
                 continue;
             };
-            let error = WireError::new(ErrorCode::ShuttingDown, "the agent is shutting down")
-                .with_remediation("Reconnect once the agent is running again.");
             let correlation_id = request
                 .correlation_id
                 .clone()
                 .filter(|given| is_usable_correlation_id(given))
                 .unwrap_or_else(new_correlation_id);
             let id = Some(request.id).filter(|id| !self.is_pending(*id));
+            let error = RequestError::ShuttingDown.into();
             self.finish(
                 id,
                 correlation_id,
@@ -230,32 +219,21 @@ impl ConnectionCtx {
                 continue;
             };
             if request.method != Hello::NAME {
-                let error = WireError::new(
-                    ErrorCode::HandshakeRequired,
-                    format!("{} before hello", dispatch::shown_method(&request.method)),
-                )
-                .with_remediation("Send hello as the first request on a new connection.");
-                self.refuse(&request, correlation_id, started, error).await;
+                let error = RequestError::HandshakeRequired {
+                    shown_method: dispatch::shown_method(&request.method),
+                };
+                self.refuse(&request, correlation_id, started, error.into())
+                    .await;
                 continue;
             }
-            let outcome = dispatch::decode_params::<HelloParams>(Hello::NAME, request.params)
-                .inspect(|hello| {
-                    tracing::debug!(
-                        client = %hello.client.name.chars().take(64).collect::<String>(),
-                        version = %hello.client.version.chars().take(32).collect::<String>(),
-                        protocol = hello.protocol,
-                        "handshake"
-                    );
-                })
-                .and_then(|params| handlers::negotiate(&self.state, &params))
-                .and_then(|result| {
-                    dispatch::encode_result(
-                        request.id,
-                        &correlation_id,
-                        &result,
-                        self.max_frame_len(),
-                    )
-                });
+            let call = Call::new(
+                request.id,
+                correlation_id,
+                self.state.clone(),
+                self.subscriptions.clone(),
+            );
+            let outcome = dispatch::route(&call, Hello::NAME, request.params).await;
+            let correlation_id = call.into_parts().correlation_id;
             // Close after an unsupported version, carry on after bad params.
             let flow = match &outcome {
                 Ok(_) => Some(Flow::Continue),
@@ -287,11 +265,7 @@ impl ConnectionCtx {
                 Flow::Continue
             }
             Ok(Envelope::Response(_) | Envelope::Event(_)) => {
-                let error = WireError::new(
-                    ErrorCode::InvalidRequest,
-                    "clients send only request and cancel messages",
-                );
-                self.send_connection_error(error).await;
+                self.send_connection_error(RequestError::NotARequest).await;
                 Flow::Continue
             }
             Err(decode_error) => {
@@ -305,14 +279,8 @@ impl ConnectionCtx {
     /// bytes that are not MessagePack at all end it.
     async fn on_undecodable(self: &Arc<Self>, body: &[u8], reason: &str) -> Flow {
         if !is_one_msgpack_value(body) {
-            let error = WireError::new(
-                ErrorCode::MalformedFrame,
-                "the frame is not exactly one MessagePack value; closing the connection",
-            )
-            .with_remediation(
-                "Encode each frame as a u32 big-endian length followed by one MessagePack map.",
-            );
-            self.send_connection_error(error).await;
+            self.send_connection_error(RequestError::MalformedFrame)
+                .await;
             return Flow::Close;
         }
         let id = rmpv::decode::read_value_with_max_depth(&mut &body[..], MAX_NESTING)
@@ -326,37 +294,22 @@ impl ConnectionCtx {
             })
             // Answering with the id of a request in flight would resolve the wrong call.
             .filter(|id| !self.is_pending(*id));
-        let error = WireError::new(
-            ErrorCode::InvalidRequest,
-            format!("not a valid envelope: {reason}"),
-        )
-        .with_remediation(
-            "Send a map {type: \"request\", id, method, params}; see docs/protocol.md.",
-        );
+        let error = RequestError::InvalidEnvelope {
+            reason: reason.to_owned(),
+        };
         let started = Instant::now();
         let correlation_id = new_correlation_id();
-        self.finish(id, correlation_id, "", started, Err(error))
+        self.finish(id, correlation_id, "", started, Err(error.into()))
             .await;
         Flow::Continue
     }
 
     async fn on_frame_error(&self, err: FrameError) {
         let error = match err {
-            FrameError::TooLarge { len, max } => WireError::new(
-                ErrorCode::FrameTooLarge,
-                format!(
-                    "frame of {len} bytes exceeds the limit of {max} bytes; closing the connection"
-                ),
-            )
-            .with_remediation("Split the request or send less data; hello reports max_frame_len."),
-            FrameError::Stalled(waited) => WireError::new(
-                ErrorCode::Timeout,
-                format!(
-                    "no byte of the current frame for {} s; closing the connection",
-                    waited.as_secs()
-                ),
-            )
-            .with_remediation("Send each frame in full without pausing."),
+            FrameError::TooLarge { len, max } => RequestError::FrameTooLarge { len, max },
+            FrameError::Stalled(waited) => RequestError::FrameStalled {
+                secs: waited.as_secs(),
+            },
             FrameError::Truncated | FrameError::Io(_) => {
                 tracing::debug!(error = %err, peer_pid = ?self.peer.pid, "connection read ended");
                 return;
@@ -383,26 +336,18 @@ impl ConnectionCtx {
             }
         };
         if duplicate {
-            let error = WireError::new(
-                ErrorCode::InvalidRequest,
-                format!("request id {} is already in flight", request.id),
-            )
-            .with_remediation("Use a new id for every request on a connection.");
+            let error = RequestError::DuplicateId { id: request.id }.into();
             self.finish(None, correlation_id, &request.method, started, Err(error))
                 .await;
             return;
         }
         let Ok(permit) = self.in_flight.clone().try_acquire_owned() else {
-            let error = WireError::new(
-                ErrorCode::Busy,
-                format!(
-                    "{} requests are already in flight on this connection",
-                    self.state.config.max_in_flight
-                ),
-            )
-            .with_remediation("Wait for earlier responses, or open another connection.");
+            let error = RequestError::TooManyInFlight {
+                max: self.state.config.max_in_flight,
+            };
             self.forget(request.id);
-            self.refuse(&request, correlation_id, started, error).await;
+            self.refuse(&request, correlation_id, started, error.into())
+                .await;
             return;
         };
         let span = tracing::info_span!(
@@ -415,12 +360,17 @@ impl ConnectionCtx {
         let request = self.requests.track_future(
             async move {
                 let _in_flight = GaugeGuard::new(&ctx.state.counters.requests_in_flight);
-                let call = Call::new(request.id, correlation_id, ctx.clone());
+                let call = Call::new(
+                    request.id,
+                    correlation_id,
+                    ctx.state.clone(),
+                    ctx.subscriptions.clone(),
+                );
                 let routed = AssertUnwindSafe(dispatch::route(&call, &request.method, request.params))
                     .catch_unwind();
                 let outcome = tokio::select! {
                     routed = routed => routed.unwrap_or_else(|panic| Err(dispatch::panicked(&*panic))),
-                    _ = token.cancelled() => Err(WireError::new(ErrorCode::Cancelled, "cancelled by the client")),
+                    _ = token.cancelled() => Err(RequestError::Cancelled.into()),
                 };
                 ctx.forget(request.id);
                 let parts = call.into_parts();
@@ -462,16 +412,7 @@ impl ConnectionCtx {
         if is_usable_correlation_id(given) {
             return Some(given.clone());
         }
-        let error = WireError::invalid_params(
-            Some("correlation_id"),
-            format!(
-                "correlation_id must be 1 to {MAX_CORRELATION_ID_LEN} printable ASCII characters without spaces"
-            ),
-        );
-        let error = WireError {
-            code: ErrorCode::InvalidRequest,
-            ..error
-        };
+        let error = RequestError::BadCorrelationId.into();
         // Answering with the id of a request in flight would resolve the wrong call.
         let id = Some(request.id).filter(|id| !self.is_pending(*id));
         self.finish(
@@ -567,7 +508,7 @@ impl ConnectionCtx {
         let code = error.code.clone();
         let response =
             Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), error));
-        envelope::encode_frame(&response, self.max_frame_len()).unwrap_or_else(|_| {
+        envelope::encode_frame(&response, self.state.config.max_frame_len).unwrap_or_else(|_| {
             let bare = WireError::new(code, "the error's details were too large to send");
             let response =
                 Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), bare));
@@ -576,9 +517,15 @@ impl ConnectionCtx {
     }
 
     /// An error about the connection as a whole (`id` nil).
-    async fn send_connection_error(&self, error: WireError) {
-        self.finish(None, new_correlation_id(), "", Instant::now(), Err(error))
-            .await;
+    async fn send_connection_error(&self, error: RequestError) {
+        self.finish(
+            None,
+            new_correlation_id(),
+            "",
+            Instant::now(),
+            Err(error.into()),
+        )
+        .await;
     }
 
     fn forget(&self, id: u64) {
@@ -616,98 +563,6 @@ impl ConnectionCtx {
             token.cancel();
         }
     }
-
-    pub fn max_frame_len(&self) -> u32 {
-        self.state.config.max_frame_len
-    }
-
-    /// Registers a subscription whose events start flowing once `call` is answered, so
-    /// the client always sees the subscribe response first.
-    pub fn subscribe(
-        self: &Arc<Self>,
-        call: &Call,
-        topics: Vec<Topic>,
-    ) -> Result<SubscribeResult, WireError> {
-        if topics.is_empty() {
-            return Err(WireError::invalid_params(
-                Some("topics"),
-                "name at least one topic",
-            ));
-        }
-        let mut unique = Vec::with_capacity(topics.len());
-        for topic in topics {
-            if !unique.contains(&topic) {
-                unique.push(topic);
-            }
-        }
-        let mut subscriptions = self
-            .subscriptions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if subscriptions.len() >= MAX_SUBSCRIPTIONS {
-            return Err(WireError::new(
-                ErrorCode::Busy,
-                format!("this connection already holds {MAX_SUBSCRIPTIONS} subscriptions"),
-            )
-            .with_remediation(
-                "Unsubscribe from one first; one subscription can carry several topics.",
-            ));
-        }
-        let subscription = self.next_subscription.fetch_add(1, Relaxed) + 1;
-        let sources = Sources {
-            diagnostics: unique
-                .contains(&Topic::Diagnostics)
-                .then(|| self.state.diagnostics.subscribe()),
-            discovery: unique
-                .contains(&Topic::Discovery)
-                .then(|| self.state.discovery.subscribe()),
-        };
-        let (start, started) = oneshot::channel();
-        let forwarder = tokio::spawn(forward_events(
-            Arc::downgrade(self),
-            subscription,
-            sources,
-            started,
-        ));
-        subscriptions.insert(subscription, forwarder.abort_handle());
-        call.after_reply(move || {
-            let _ = start.send(());
-        });
-        Ok(SubscribeResult {
-            subscription,
-            topics: unique,
-        })
-    }
-
-    /// Ends a subscription; no event of it is sent after this returns.
-    pub fn unsubscribe(&self, subscription: u64) -> Result<(), WireError> {
-        match self
-            .subscriptions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&subscription)
-        {
-            Some(forwarder) => {
-                forwarder.abort();
-                Ok(())
-            }
-            None => Err(WireError::new(
-                ErrorCode::SubscriptionNotFound,
-                format!("this connection holds no subscription {subscription}"),
-            )),
-        }
-    }
-
-    fn end_subscriptions(&self) {
-        for (_, forwarder) in self
-            .subscriptions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .drain()
-        {
-            forwarder.abort();
-        }
-    }
 }
 
 /// Whether `body` holds exactly one well-formed MessagePack value and nothing else.
@@ -719,118 +574,11 @@ fn is_one_msgpack_value(body: &[u8]) -> bool {
     serde::de::IgnoredAny::deserialize(&mut deserializer).is_ok() && rest.is_empty()
 }
 
-/// Whether a caller's correlation ID is kept as given.
-fn is_usable_correlation_id(given: &str) -> bool {
-    !given.is_empty()
-        && given.len() <= MAX_CORRELATION_ID_LEN
-        && given.bytes().all(|b| b.is_ascii_graphic())
-}
-
 /// Cuts `text` to at most `max` characters, marking the cut.
 fn truncate_in_place(text: &mut String, max: usize) {
     if let Some((end, _)) = text.char_indices().nth(max) {
         text.truncate(end);
         text.push_str("...");
-    }
-}
-
-pub fn new_correlation_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// The event streams one subscription follows.
-struct Sources {
-    diagnostics: Option<broadcast::Receiver<Arc<DiagnosticsEvent>>>,
-    discovery: Option<broadcast::Receiver<Arc<Sweep>>>,
-}
-
-/// The next event of `source`, or never when the subscription does not follow it.
-async fn next_of<T: Clone>(
-    source: &mut Option<broadcast::Receiver<T>>,
-) -> Result<T, broadcast::error::RecvError> {
-    match source {
-        Some(receiver) => receiver.recv().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Streams events to one subscriber until it unsubscribes, leaves, or falls behind; in
-/// the last case it gets a final `lagged` event.
-async fn forward_events(
-    ctx: Weak<ConnectionCtx>,
-    subscription: u64,
-    mut sources: Sources,
-    started: oneshot::Receiver<()>,
-) {
-    if started.await.is_err() {
-        return;
-    }
-    let Some((outbound, max_frame_len)) = ctx
-        .upgrade()
-        .map(|ctx| (ctx.outbound.clone(), ctx.max_frame_len()))
-    else {
-        return;
-    };
-    let mut seq = 0;
-    loop {
-        seq += 1;
-        let received = tokio::select! {
-            event = next_of(&mut sources.diagnostics) => event.map(|event| {
-                envelope::encode_frame(
-                    &Envelope::Event(Event {
-                        subscription,
-                        topic: Topic::Diagnostics.as_str().to_owned(),
-                        seq,
-                        data: &*event,
-                    }),
-                    max_frame_len,
-                )
-            }),
-            sweep = next_of(&mut sources.discovery) => sweep.map(|sweep| {
-                envelope::encode_frame(
-                    &Envelope::Event(Event {
-                        subscription,
-                        topic: Topic::Discovery.as_str().to_owned(),
-                        seq,
-                        data: &*sweep,
-                    }),
-                    max_frame_len,
-                )
-            }),
-        };
-        let frame = match received {
-            Ok(frame) => frame,
-            Err(broadcast::error::RecvError::Lagged(missed)) => {
-                let frame = envelope::encode_frame(
-                    &Envelope::Event(Event {
-                        subscription,
-                        topic: LAGGED_TOPIC.to_owned(),
-                        seq,
-                        data: Lagged { missed },
-                    }),
-                    max_frame_len,
-                );
-                if let Ok(frame) = frame {
-                    let _ = outbound.send(frame).await;
-                }
-                if let Some(ctx) = ctx.upgrade() {
-                    ctx.subscriptions
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .remove(&subscription);
-                }
-                return;
-            }
-            Err(broadcast::error::RecvError::Closed) => return,
-        };
-        match frame {
-            Ok(frame) => {
-                if outbound.send(frame).await.is_err() {
-                    return;
-                }
-            }
-            Err(e) => tracing::error!(error = %e, "cannot encode an event"),
-        }
     }
 }
 

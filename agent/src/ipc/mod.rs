@@ -1,10 +1,13 @@
 //! The local-socket front of the agent: claiming the socket, accepting and checking
 //! peers, framing connections, and routing each request to its handler.
 
+pub mod call;
 pub mod connection;
 pub mod dispatch;
 pub mod handlers;
+pub mod handshake;
 pub mod peer;
 pub mod server;
 pub mod socket;
+pub mod subscriptions;
 pub mod transport;

@@ -8,14 +8,15 @@ use std::time::{Duration, Instant};
 
 use interprocess::local_socket::tokio::Listener;
 use interprocess::local_socket::traits::tokio::Listener as _;
+use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
-use llm_agent_protocol::{ErrorCode, WireError};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
-use super::connection::{self, new_correlation_id};
+use super::call::{RequestError, new_correlation_id};
+use super::connection;
 use super::peer::own_uid;
 use super::transport::{self, ReadHalf, WriteHalf};
 use crate::config::SHUTDOWN_GRACE;
@@ -65,11 +66,12 @@ pub async fn run(listener: Listener, state: SharedState) {
                     ErrorCode::PermissionDenied.as_str(),
                 )
             });
-            let error = WireError::new(
-                ErrorCode::PermissionDenied,
-                "this agent serves only the user who started it",
-            );
-            connections.spawn(refuse(read, write, error, state.config.max_frame_len));
+            connections.spawn(refuse(
+                read,
+                write,
+                RequestError::AnotherUser,
+                state.config.max_frame_len,
+            ));
             continue;
         }
         let Ok(slot) = slots.clone().try_acquire_owned() else {
@@ -79,14 +81,9 @@ pub async fn run(listener: Listener, state: SharedState) {
                 peer_uid: peer.uid,
                 ..diagnostics::event(DiagnosticsKind::ConnectionRefused, ErrorCode::Busy.as_str())
             });
-            let error = WireError::new(
-                ErrorCode::Busy,
-                format!(
-                    "the agent already serves {} connections",
-                    state.config.max_connections
-                ),
-            )
-            .with_remediation("Close idle connections and retry.");
+            let error = RequestError::TooManyConnections {
+                max: state.config.max_connections,
+            };
             connections.spawn(refuse(read, write, error, state.config.max_frame_len));
             continue;
         };
@@ -112,8 +109,9 @@ pub async fn run(listener: Listener, state: SharedState) {
 }
 
 /// Tells a connection why it is refused, then closes it.
-async fn refuse(read: ReadHalf, mut write: WriteHalf, error: WireError, max_frame_len: u32) {
-    let response = Envelope::<()>::Response(Response::err(None, new_correlation_id(), error));
+async fn refuse(read: ReadHalf, mut write: WriteHalf, error: RequestError, max_frame_len: u32) {
+    let response =
+        Envelope::<()>::Response(Response::err(None, new_correlation_id(), error.into()));
     if let Ok(frame) = envelope::encode_frame(&response, max_frame_len) {
         let _ = write.write_all(&frame).await;
     }

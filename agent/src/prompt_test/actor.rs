@@ -20,6 +20,7 @@ use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
 
+use super::error::PromptTestError;
 use crate::actors::ActorSlot;
 use crate::diagnostics::{self, DiagnosticsHandle};
 use crate::prompt_test::failure::Failure;
@@ -54,12 +55,6 @@ pub struct PromptTestArgs {
     pub diagnostics: DiagnosticsHandle,
     /// Tests running now, for `agent.status`.
     pub running: Arc<AtomicU64>,
-}
-
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum PromptTestError {
-    #[error("the prompt tester is restarting; try again in a moment")]
-    Unavailable,
 }
 
 pub struct PromptTestActor;

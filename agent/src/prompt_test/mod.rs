@@ -6,6 +6,8 @@
 //! - [`failure`]: what went wrong, as a typed code with a remediation.
 
 pub mod actor;
+pub mod error;
 pub mod failure;
 pub mod governor;
+pub mod prepare;
 pub mod run;

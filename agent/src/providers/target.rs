@@ -16,7 +16,6 @@ use crate::vault::secret::ApiKey;
 pub struct Target {
     /// The provider's wire name, as the profile has it.
     pub provider: String,
-    pub kind: ProviderKind,
     pub dialect: Dialect,
     pub endpoint: Url,
     pub model: String,
@@ -39,13 +38,9 @@ impl Target {
     pub fn of(profile: &RedactedProfile, api_key: Option<ApiKey>) -> Option<Target> {
         let endpoint = Url::parse(profile.endpoint.trim()).ok()?;
         let Location { is_local, origin } = endpoint::locate(&endpoint)?;
-        // A provider this build does not know (a newer agent's) speaks OpenAI's dialect.
-        let kind =
-            ProviderKind::from_wire(&profile.provider).unwrap_or(ProviderKind::OpenAiCompatible);
         Some(Target {
             provider: profile.provider.clone(),
-            kind,
-            dialect: kind.dialect(),
+            dialect: kind_of(&profile.provider).dialect(),
             endpoint,
             model: profile.model.clone(),
             api_key,
@@ -55,6 +50,11 @@ impl Target {
         })
     }
 
+    /// The provider's kind.
+    pub fn kind(&self) -> ProviderKind {
+        kind_of(&self.provider)
+    }
+
     /// Whether this is a paid remote API rather than a server on this machine.
     pub fn is_remote_api(&self) -> bool {
         !self.is_local || self.needs_key()
@@ -62,7 +62,7 @@ impl Target {
 
     /// Whether the provider refuses requests without a key.
     pub fn needs_key(&self) -> bool {
-        self.kind.needs_key()
+        self.kind().needs_key()
     }
 
     /// How many requests may go to this target's origin at once, by its own profile.
@@ -112,7 +112,7 @@ impl Target {
 
     /// The provider's name for people.
     pub fn display_name(&self) -> &str {
-        self.kind.display_name()
+        self.kind().display_name()
     }
 
     /// `host:port` of the endpoint.
@@ -123,6 +123,12 @@ impl Target {
             None => host.to_owned(),
         }
     }
+}
+
+/// The kind of a provider; one this build does not know (a newer agent's) is treated as
+/// an OpenAI-compatible server, whose dialect it then speaks.
+fn kind_of(provider: &str) -> ProviderKind {
+    ProviderKind::from_wire(provider).unwrap_or(ProviderKind::OpenAiCompatible)
 }
 
 #[cfg(test)]

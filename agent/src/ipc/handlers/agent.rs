@@ -1,0 +1,38 @@
+//! `agent.status` and `agent.shutdown`.
+
+use llm_agent_protocol::methods::NoParams;
+use llm_agent_protocol::methods::agent::{AgentStatus, Counters, ShutdownResult};
+use llm_agent_protocol::{PROTOCOL_VERSION, WireError};
+
+use crate::ipc::call::Call;
+use crate::ipc::handshake::AGENT_VERSION;
+
+pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> {
+    let state = &call.state;
+    let vault = state.vault.snapshot();
+    Ok(AgentStatus {
+        version: AGENT_VERSION.to_owned(),
+        protocol: PROTOCOL_VERSION,
+        pid: std::process::id(),
+        started_at: state.started_at.clone(),
+        uptime_ms: u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        socket: state.config.socket.display().to_string(),
+        data_dir: state.config.data_dir.display().to_string(),
+        counters: Counters {
+            prompt_tests_running: state.prompt_tests.running(),
+            ..state.counters.snapshot(state.diagnostics.recorded())
+        },
+        safe_storage: vault.safe_storage.clone(),
+        store: vault.store.clone(),
+    })
+}
+
+/// Shuts the agent down once the answer is on its way.
+pub async fn shutdown(call: &Call, _: NoParams) -> Result<ShutdownResult, WireError> {
+    let shutdown = call.state.shutdown.clone();
+    tracing::info!("shutdown requested by a client");
+    call.after_reply(move || shutdown.cancel());
+    Ok(ShutdownResult {
+        shutting_down: true,
+    })
+}

@@ -1,0 +1,248 @@
+//! `profiles.*`: reads answer from the vault's snapshot; writes go to the vault actor;
+//! `profiles.test` is prepared by the prompt tests' rules and run by their actor.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use llm_agent_protocol::WireError;
+use llm_agent_protocol::methods::NoParams;
+use llm_agent_protocol::methods::profiles::{
+    ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ListParams, ProfileResult,
+    RedactedProfile, ResetSecretsResult, TestOutcome, TestParams, UpdateParams,
+};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::ipc::call::Call;
+use crate::prompt_test::prepare;
+use crate::vault::VaultSnapshot;
+use crate::vault::actor::VaultMsg;
+use crate::vault::error::VaultError;
+
+/// Answers from the snapshot itself: the profiles are encoded from it, never copied.
+pub async fn list(call: &Call, params: ListParams) -> Result<ListView, WireError> {
+    let started = Instant::now();
+    Ok(ListView {
+        snapshot: call.state.vault.snapshot(),
+        provider: params.provider,
+        elapsed_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+    })
+}
+
+/// A `profiles.list` result that borrows the vault snapshot. It encodes exactly as
+/// [`ListResult`] does (a test pins the bytes), so clients cannot tell them apart.
+pub struct ListView {
+    snapshot: Arc<VaultSnapshot>,
+    provider: Option<String>,
+    elapsed_us: u64,
+}
+
+impl Serialize for ListView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let vault = &self.snapshot;
+        let fields = 4 + usize::from(vault.active_id.is_some());
+        let mut map = serializer.serialize_struct("ListResult", fields)?;
+        map.serialize_field("profiles", &ProfilesOf(vault, self.provider.as_deref()))?;
+        if let Some(active_id) = &vault.active_id {
+            map.serialize_field("active_id", active_id)?;
+        }
+        map.serialize_field("safe_storage", &vault.safe_storage)?;
+        map.serialize_field("store", &vault.store)?;
+        map.serialize_field("elapsed_us", &self.elapsed_us)?;
+        map.end()
+    }
+}
+
+/// The snapshot's profiles, optionally of one provider, as a sequence.
+struct ProfilesOf<'a>(&'a VaultSnapshot, Option<&'a str>);
+
+impl Serialize for ProfilesOf<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ProfilesOf(vault, provider) = *self;
+        match provider {
+            None => serializer.collect_seq(&vault.profiles),
+            Some(provider) => {
+                let matching: Vec<&RedactedProfile> = vault
+                    .profiles
+                    .iter()
+                    .filter(|p| p.provider == provider)
+                    .collect();
+                serializer.collect_seq(matching)
+            }
+        }
+    }
+}
+
+pub async fn get(call: &Call, params: IdParams) -> Result<RedactedProfile, WireError> {
+    // Ids are compared as UUIDs, as every write does, not as text.
+    let wanted = uuid::Uuid::parse_str(&params.id)
+        .ok()
+        .map(|id| id.to_string());
+    let vault = call.state.vault.snapshot();
+    let found = wanted.and_then(|wanted| vault.profiles.iter().find(|p| p.id == wanted).cloned());
+    match found {
+        Some(profile) => {
+            call.note_profile(&profile.id);
+            Ok(profile)
+        }
+        None => Err(VaultError::NotFound { id: params.id }.into()),
+    }
+}
+
+/// Creates a profile; one without a model gets its provider's default from the catalog.
+pub async fn create(call: &Call, mut params: CreateParams) -> Result<ProfileResult, WireError> {
+    let catalog = call.state.catalog.snapshot();
+    if params.model.trim().is_empty()
+        && let Some(default) = catalog.default_model(params.provider.trim())
+    {
+        params.model = default.to_owned();
+    }
+    let mut result = call
+        .state
+        .vault
+        .call(|reply| VaultMsg::Create(params, reply))
+        .await?;
+    call.note_profile(&result.profile.id);
+    result
+        .warnings
+        .extend(catalog.deprecation_warning(&result.profile.provider, &result.profile.model));
+    Ok(result)
+}
+
+pub async fn update(call: &Call, params: UpdateParams) -> Result<ProfileResult, WireError> {
+    call.note_profile(&params.id);
+    let model_changes = params.patch.model.is_some() || params.patch.provider.is_some();
+    let mut result = call
+        .state
+        .vault
+        .call(|reply| VaultMsg::Update(params, reply))
+        .await?;
+    if model_changes {
+        let profile = &result.profile;
+        let warning = call
+            .state
+            .catalog
+            .snapshot()
+            .deprecation_warning(&profile.provider, &profile.model);
+        result.warnings.extend(warning);
+    }
+    Ok(result)
+}
+
+pub async fn delete(call: &Call, params: DeleteParams) -> Result<DeleteResult, WireError> {
+    call.note_profile(&params.id);
+    Ok(call
+        .state
+        .vault
+        .call(|reply| VaultMsg::Delete(params, reply))
+        .await?)
+}
+
+pub async fn activate(call: &Call, params: IdParams) -> Result<ActivateResult, WireError> {
+    call.note_profile(&params.id);
+    Ok(call
+        .state
+        .vault
+        .call(|reply| VaultMsg::Activate(params, reply))
+        .await?)
+}
+
+pub async fn reset_secrets(call: &Call, _: NoParams) -> Result<ResetSecretsResult, WireError> {
+    Ok(call.state.vault.call(VaultMsg::ResetSecrets).await?)
+}
+
+/// Sends a short prompt to a profile's model. Provider failures are in the outcome; only
+/// a test that cannot start (bad params, unknown profile, no consent, an unreadable key)
+/// or is cancelled is an error response.
+pub async fn test(call: &Call, params: TestParams) -> Result<TestOutcome, WireError> {
+    let received = Instant::now();
+    let state = &call.state;
+    let catalog = state.catalog.snapshot();
+    let checked = prepare::check(params)?;
+    call.note_profile(checked.id());
+    let prepared = prepare::prepare(checked, received, &state.vault, &catalog, &state.shutdown);
+    let prepare::Prepared { test, pricing } = prepared.await?;
+    // A client's cancel drops this future, and with it the guard: the test stops.
+    let stop_on_drop = test.cancel.clone().drop_guard();
+    let mut outcome = state
+        .prompt_tests
+        .run(test, call.correlation_id.clone())
+        .await?;
+    stop_on_drop.disarm();
+    pricing.apply(&mut outcome, &catalog);
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use llm_agent_protocol::methods::profiles::{ListResult, ProfileMetadata, RedactedProfile};
+    use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+
+    use super::*;
+
+    fn profile(id: &str, provider: &str) -> RedactedProfile {
+        RedactedProfile {
+            id: id.into(),
+            name: format!("name {id}"),
+            provider: provider.into(),
+            endpoint: "http://127.0.0.1:11434".into(),
+            model: "m".into(),
+            has_api_key: true,
+            api_key_hint: Some("...a1b2".into()),
+            consent_granted_at: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            active: id == "a",
+            metadata: ProfileMetadata::default(),
+        }
+    }
+
+    #[test]
+    fn the_list_view_encodes_exactly_like_list_result() {
+        for (active_id, provider) in [
+            (Some("a"), None),
+            (None, Some("ollama")),
+            (Some("a"), Some("none")),
+        ] {
+            let snapshot = Arc::new(VaultSnapshot {
+                profiles: vec![
+                    profile("a", "ollama"),
+                    profile("b", "openai"),
+                    profile("c", "ollama"),
+                ],
+                active_id: active_id.map(Into::into),
+                infrastructure_id: None,
+                safe_storage: SafeStorageStatus {
+                    state: SafeStorageState::Unavailable,
+                    reason: Some("r".into()),
+                    remediation: None,
+                },
+                store: StoreStatus {
+                    writable: true,
+                    problem: None,
+                },
+            });
+            let view = ListView {
+                snapshot: snapshot.clone(),
+                provider: provider.map(Into::into),
+                elapsed_us: 7,
+            };
+            let owned = ListResult {
+                profiles: snapshot
+                    .profiles
+                    .iter()
+                    .filter(|p| provider.is_none_or(|wanted| p.provider == wanted))
+                    .cloned()
+                    .collect(),
+                active_id: snapshot.active_id.clone(),
+                safe_storage: snapshot.safe_storage.clone(),
+                store: snapshot.store.clone(),
+                elapsed_us: 7,
+            };
+            assert_eq!(
+                rmp_serde::to_vec_named(&view).unwrap(),
+                rmp_serde::to_vec_named(&owned).unwrap(),
+                "{active_id:?} {provider:?}"
+            );
+        }
+    }
+}

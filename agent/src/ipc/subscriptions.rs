@@ -1,0 +1,217 @@
+//! One connection's event subscriptions: each is a task that forwards the events of its
+//! topics to the connection's writer, numbered per subscription, until it is ended, the
+//! client leaves, or it falls behind (then it gets a last `lagged` event and ends).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use llm_agent_protocol::envelope::{self, Envelope, Event};
+use llm_agent_protocol::events::{DiagnosticsEvent, LAGGED_TOPIC, Lagged, Topic};
+use llm_agent_protocol::methods::discovery::Sweep;
+use llm_agent_protocol::methods::events::SubscribeResult;
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::AbortHandle;
+
+use super::call::RequestError;
+use crate::state::SharedState;
+
+/// Live subscriptions one connection may hold.
+pub const MAX_SUBSCRIPTIONS: usize = 16;
+
+/// The subscriptions of one connection.
+pub struct Subscriptions {
+    state: SharedState,
+    outbound: mpsc::Sender<Vec<u8>>,
+    live: Mutex<HashMap<u64, AbortHandle>>,
+    next: AtomicU64,
+}
+
+/// Starts a new subscription's events; fire it once its subscribe response is queued,
+/// so the client always sees that response first.
+pub struct Start(oneshot::Sender<()>);
+
+impl Start {
+    pub fn fire(self) {
+        let _ = self.0.send(());
+    }
+}
+
+impl Subscriptions {
+    pub fn new(state: SharedState, outbound: mpsc::Sender<Vec<u8>>) -> Self {
+        Self {
+            state,
+            outbound,
+            live: Mutex::default(),
+            next: AtomicU64::new(0),
+        }
+    }
+
+    /// Registers a subscription to `topics` (duplicates dropped); its events flow once
+    /// the returned [`Start`] fires.
+    pub fn subscribe(
+        self: &Arc<Self>,
+        topics: Vec<Topic>,
+    ) -> Result<(SubscribeResult, Start), RequestError> {
+        if topics.is_empty() {
+            return Err(RequestError::NoTopics);
+        }
+        let mut unique = Vec::with_capacity(topics.len());
+        for topic in topics {
+            if !unique.contains(&topic) {
+                unique.push(topic);
+            }
+        }
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        if live.len() >= MAX_SUBSCRIPTIONS {
+            return Err(RequestError::TooManySubscriptions);
+        }
+        let subscription = self.next.fetch_add(1, Relaxed) + 1;
+        let sources = Sources {
+            diagnostics: unique
+                .contains(&Topic::Diagnostics)
+                .then(|| self.state.diagnostics.subscribe()),
+            discovery: unique
+                .contains(&Topic::Discovery)
+                .then(|| self.state.discovery.subscribe()),
+        };
+        let (start, started) = oneshot::channel();
+        let forwarder = tokio::spawn(forward_events(
+            Arc::downgrade(self),
+            subscription,
+            sources,
+            started,
+        ));
+        live.insert(subscription, forwarder.abort_handle());
+        let result = SubscribeResult {
+            subscription,
+            topics: unique,
+        };
+        Ok((result, Start(start)))
+    }
+
+    /// Ends a subscription; no event of it is sent after this returns.
+    pub fn unsubscribe(&self, subscription: u64) -> Result<(), RequestError> {
+        match self.remove(subscription) {
+            Some(forwarder) => {
+                forwarder.abort();
+                Ok(())
+            }
+            None => Err(RequestError::NoSuchSubscription { subscription }),
+        }
+    }
+
+    /// Ends every subscription (the connection is closing).
+    pub fn end_all(&self) {
+        for (_, forwarder) in self
+            .live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain()
+        {
+            forwarder.abort();
+        }
+    }
+
+    fn remove(&self, subscription: u64) -> Option<AbortHandle> {
+        self.live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&subscription)
+    }
+}
+
+/// The event streams one subscription follows.
+struct Sources {
+    diagnostics: Option<broadcast::Receiver<Arc<DiagnosticsEvent>>>,
+    discovery: Option<broadcast::Receiver<Arc<Sweep>>>,
+}
+
+/// The next event of `source`, or never when the subscription does not follow it.
+async fn next_of<T: Clone>(
+    source: &mut Option<broadcast::Receiver<T>>,
+) -> Result<T, broadcast::error::RecvError> {
+    match source {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// An event frame of `subscription`.
+fn event_frame(
+    subscription: u64,
+    topic: &str,
+    seq: u64,
+    data: impl Serialize,
+    max_frame_len: u32,
+) -> Result<Vec<u8>, envelope::CodecError> {
+    envelope::encode_frame(
+        &Envelope::Event(Event {
+            subscription,
+            topic: topic.to_owned(),
+            seq,
+            data,
+        }),
+        max_frame_len,
+    )
+}
+
+/// Streams events to one subscriber until it unsubscribes, leaves, or falls behind; in
+/// the last case it gets a final `lagged` event.
+async fn forward_events(
+    owner: Weak<Subscriptions>,
+    subscription: u64,
+    mut sources: Sources,
+    started: oneshot::Receiver<()>,
+) {
+    if started.await.is_err() {
+        return;
+    }
+    let Some((outbound, max_frame_len)) = owner
+        .upgrade()
+        .map(|owner| (owner.outbound.clone(), owner.state.config.max_frame_len))
+    else {
+        return;
+    };
+    let mut seq = 0;
+    loop {
+        seq += 1;
+        let received = tokio::select! {
+            event = next_of(&mut sources.diagnostics) => event.map(|event| {
+                event_frame(subscription, Topic::Diagnostics.as_str(), seq, &*event, max_frame_len)
+            }),
+            sweep = next_of(&mut sources.discovery) => sweep.map(|sweep| {
+                event_frame(subscription, Topic::Discovery.as_str(), seq, &*sweep, max_frame_len)
+            }),
+        };
+        let frame = match received {
+            Ok(frame) => frame,
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                let lagged = event_frame(
+                    subscription,
+                    LAGGED_TOPIC,
+                    seq,
+                    Lagged { missed },
+                    max_frame_len,
+                );
+                if let Ok(frame) = lagged {
+                    let _ = outbound.send(frame).await;
+                }
+                if let Some(owner) = owner.upgrade() {
+                    owner.remove(subscription);
+                }
+                return;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        match frame {
+            Ok(frame) => {
+                if outbound.send(frame).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot encode an event"),
+        }
+    }
+}
