@@ -8,7 +8,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use crate::json_file::create_private_dir;
+use crate::private_dir;
 
 const LOCK_FILE: &str = "agent.lock";
 
@@ -36,7 +36,7 @@ impl DataDirLock {
             dir: dir.to_owned(),
             source,
         };
-        create_private_dir(dir).map_err(io_err)?;
+        private_dir::create(dir).map_err(io_err)?;
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)

@@ -14,6 +14,7 @@ pub mod endpoint;
 pub mod ipc;
 pub mod json_file;
 pub mod logging;
+pub mod private_dir;
 pub mod prompt_test;
 pub mod provider_kind;
 pub mod providers;
@@ -22,27 +23,16 @@ pub mod state;
 pub mod timestamp;
 pub mod vault;
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::supervisor::Supervisor;
-use crate::catalog::OverlayStore;
-use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
-use crate::diagnostics::DiagnosticsHandle;
 use crate::diagnostics::journal::{self, Journal};
-use crate::discovery::actor::DiscoveryHandle;
-use crate::discovery::settings::SettingsStore;
 use crate::ipc::socket::SocketError;
-use crate::prompt_test::actor::PromptTestHandle;
-use crate::state::{AgentCounters, AgentState};
-use crate::vault::VaultHandle;
+use crate::state::AgentState;
 use crate::vault::safe_storage;
-use crate::vault::store::ProfileStore;
 
 /// How long exit waits for blocking work still running after shutdown.
 const RUNTIME_SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
@@ -100,32 +90,12 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         dir: journal_dir.display().to_string(),
         source,
     })?;
-    let diagnostics = DiagnosticsHandle::new(journal.sender());
-    let vault = VaultHandle::new(
-        ProfileStore::new(&config.data_dir),
-        safe_storage::platform_store(),
-        safe_storage::DEFAULT_STORE_TIMEOUT,
-    );
-    let catalog = CatalogHandle::new(OverlayStore::new(&config.data_dir));
-    let discovery = DiscoveryHandle::new(
-        SettingsStore::new(&config.data_dir),
-        config.discovery_table.clone(),
-        vault.snapshots(),
-        diagnostics.clone(),
-    );
-    let state = Arc::new(AgentState {
-        started: Instant::now(),
-        started_at: timestamp::now_rfc3339(),
-        counters: AgentCounters::default(),
-        shutdown: shutdown.clone(),
-        fatal: Default::default(),
-        prompt_tests: PromptTestHandle::new(diagnostics.clone()),
-        diagnostics,
-        vault,
-        discovery,
-        catalog,
+    let state = AgentState::new(
         config,
-    });
+        journal.sender(),
+        safe_storage::platform_store(),
+        shutdown.clone(),
+    );
     let supervisor = match Supervisor::spawn(state.clone()).await {
         Ok(supervisor) => supervisor,
         Err(err) => {

@@ -10,7 +10,7 @@ use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
-use crate::json_file::create_private_dir;
+use crate::private_dir;
 
 /// Daily log files kept.
 pub const LOG_FILES_KEPT: usize = 7;
@@ -57,7 +57,7 @@ pub fn init(filter: &str, format: LogFormat, dir: Option<&Path>) -> Result<LogGu
         dir: dir.display().to_string(),
         reason,
     };
-    create_private_dir(dir).map_err(|e| dir_error(e.to_string()))?;
+    private_dir::create(dir).map_err(|e| dir_error(e.to_string()))?;
     let files = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("agent")

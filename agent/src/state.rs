@@ -8,12 +8,18 @@ use std::time::Instant;
 use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
+use crate::catalog::OverlayStore;
 use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
 use crate::diagnostics::actor::DiagnosticsHandle;
+use crate::diagnostics::journal::JournalSender;
 use crate::discovery::actor::DiscoveryHandle;
+use crate::discovery::settings::SettingsStore;
 use crate::prompt_test::actor::PromptTestHandle;
+use crate::timestamp;
 use crate::vault::VaultHandle;
+use crate::vault::safe_storage::{self, StoreOpener};
+use crate::vault::store::ProfileStore;
 
 pub struct AgentState {
     pub config: AgentConfig,
@@ -47,6 +53,41 @@ pub struct AgentCounters {
 }
 
 impl AgentState {
+    /// The agent's state before its actors run: every handle, with empty slots the
+    /// supervisor fills. `opener` opens the OS credential store.
+    pub fn new(
+        config: AgentConfig,
+        journal: JournalSender,
+        opener: StoreOpener,
+        shutdown: CancellationToken,
+    ) -> SharedState {
+        let diagnostics = DiagnosticsHandle::new(journal);
+        let vault = VaultHandle::new(
+            ProfileStore::new(&config.data_dir),
+            opener,
+            safe_storage::DEFAULT_STORE_TIMEOUT,
+        );
+        let discovery = DiscoveryHandle::new(
+            SettingsStore::new(&config.data_dir),
+            config.discovery_table.clone(),
+            vault.snapshots(),
+            diagnostics.clone(),
+        );
+        Arc::new(AgentState {
+            started: Instant::now(),
+            started_at: timestamp::now_rfc3339(),
+            counters: AgentCounters::default(),
+            shutdown,
+            fatal: OnceLock::new(),
+            prompt_tests: PromptTestHandle::new(diagnostics.clone()),
+            catalog: CatalogHandle::new(OverlayStore::new(&config.data_dir)),
+            diagnostics,
+            vault,
+            discovery,
+            config,
+        })
+    }
+
     /// Shuts the agent down because something it needs is broken.
     pub fn fail(&self, reason: String) {
         tracing::error!(%reason, "the agent cannot go on; shutting down");
@@ -84,5 +125,23 @@ impl<'a> GaugeGuard<'a> {
 impl Drop for GaugeGuard<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Relaxed);
+    }
+}
+
+/// An agent's state over a temp data dir and the mock key store, for unit tests. The
+/// journal must outlive the state's use.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::diagnostics::journal::Journal;
+    use crate::discovery::ProbeTable;
+
+    pub(crate) fn agent_state(dir: &std::path::Path) -> (SharedState, Journal) {
+        let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
+        let mut config = AgentConfig::new(dir.join("s.sock"), dir.to_owned());
+        config.discovery_table = ProbeTable::without_ports();
+        let (opener, _) = crate::vault::safe_storage::testing::mock_opener();
+        let state = AgentState::new(config, journal.sender(), opener, CancellationToken::new());
+        (state, journal)
     }
 }

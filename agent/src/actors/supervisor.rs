@@ -206,58 +206,13 @@ impl Actor for Supervisor {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use llm_agent_protocol::methods::diagnostics::QueryParams;
-    use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::catalog::actor::CatalogHandle;
-    use crate::config::AgentConfig;
-    use crate::diagnostics::actor::{DiagnosticsHandle, DiagnosticsMsg};
-    use crate::diagnostics::journal::Journal;
-    use crate::discovery::actor::DiscoveryHandle;
-    use crate::discovery::settings::SettingsStore;
-    use crate::prompt_test::actor::PromptTestHandle;
-    use crate::state::{AgentCounters, AgentState};
-    use crate::vault::VaultHandle;
-    use crate::vault::store::ProfileStore;
-
-    fn agent_state(dir: &std::path::Path) -> (Arc<AgentState>, Journal) {
-        let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
-        let diagnostics = DiagnosticsHandle::new(journal.sender());
-        let vault = VaultHandle::new(
-            ProfileStore::new(dir),
-            keyring_mock(),
-            crate::vault::safe_storage::DEFAULT_STORE_TIMEOUT,
-        );
-        let discovery = DiscoveryHandle::new(
-            SettingsStore::new(dir),
-            crate::discovery::ProbeTable::without_ports(),
-            vault.snapshots(),
-            diagnostics.clone(),
-        );
-        let agent = Arc::new(AgentState {
-            config: AgentConfig::new(dir.join("s.sock"), dir.to_owned()),
-            started: Instant::now(),
-            started_at: String::new(),
-            counters: AgentCounters::default(),
-            shutdown: CancellationToken::new(),
-            fatal: Default::default(),
-            prompt_tests: PromptTestHandle::new(diagnostics.clone()),
-            diagnostics,
-            vault,
-            discovery,
-            catalog: CatalogHandle::new(crate::catalog::OverlayStore::new(dir)),
-        });
-        (agent, journal)
-    }
-
-    fn keyring_mock() -> crate::vault::safe_storage::StoreOpener {
-        let store = keyring_core::mock::Store::new().unwrap();
-        Arc::new(move || Ok(store.clone() as Arc<keyring_core::api::CredentialStore>))
-    }
+    use crate::diagnostics::actor::DiagnosticsMsg;
+    use crate::state::testing::agent_state;
 
     #[tokio::test]
     async fn a_crashed_diagnostics_actor_is_restarted_and_keeps_its_sequence() {

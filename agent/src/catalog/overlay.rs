@@ -4,11 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use llm_agent_protocol::methods::catalog::{CatalogModel, UpsertModelParams};
 use llm_agent_protocol::methods::profiles::FieldError;
 use serde::{Deserialize, Serialize};
+
+use crate::json_file::{JsonFile, Loaded};
 
 /// The overlay file's name in the data dir.
 pub const FILE_NAME: &str = "catalog.json";
@@ -240,17 +242,10 @@ fn problem(field: &str, code: &str, message: &str) -> FieldError {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct File {
-    schema: u32,
-    #[serde(flatten)]
-    overlay: Overlay,
-}
-
 /// Where the overlay lives.
 #[derive(Debug, Clone)]
 pub struct OverlayStore {
-    dir: PathBuf,
+    file: JsonFile,
 }
 
 /// Why the overlay could not be read.
@@ -263,39 +258,33 @@ pub enum OverlayProblem {
     #[error(
         "catalog.json was written by a newer agent (schema {0}); the learner's catalog edits are ignored"
     )]
-    Newer(u32),
+    Newer(u64),
 }
 
 impl OverlayStore {
     pub fn new(dir: &Path) -> Self {
         OverlayStore {
-            dir: dir.to_owned(),
+            file: JsonFile::new(dir, FILE_NAME, SCHEMA_VERSION),
         }
     }
 
     /// The learner's edits; none when there is no file. A file that cannot be trusted is
     /// never overwritten: the problem is returned and edits are refused.
     pub fn load(&self) -> Result<Overlay, OverlayProblem> {
-        let bytes = match std::fs::read(self.dir.join(FILE_NAME)) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Overlay::default()),
-            Err(err) => return Err(OverlayProblem::Unreadable(err.to_string())),
-        };
-        match serde_json::from_slice::<File>(&bytes) {
-            Ok(file) if file.schema > SCHEMA_VERSION => Err(OverlayProblem::Newer(file.schema)),
-            Ok(file) => Ok(file.overlay),
+        match self.file.load::<Overlay>() {
+            Ok(Loaded::Missing) => Ok(Overlay::default()),
+            Ok(Loaded::Parsed { data, .. }) => Ok(data),
+            Ok(Loaded::Newer { schema, .. }) => Err(OverlayProblem::Newer(schema)),
+            Ok(Loaded::NotJson(why) | Loaded::BadShape(why)) => {
+                Err(OverlayProblem::Unreadable(why))
+            }
             Err(err) => Err(OverlayProblem::Unreadable(err.to_string())),
         }
     }
 
     /// Replaces the file durably (blocking).
     pub fn save(&self, overlay: &Overlay) -> io::Result<()> {
-        let json = serde_json::to_vec_pretty(&File {
-            schema: SCHEMA_VERSION,
-            overlay: overlay.clone(),
-        })
-        .map_err(io::Error::other)?;
-        crate::json_file::replace_durably(&self.dir, FILE_NAME, &json)
+        self.file.save(overlay)
     }
 }
 

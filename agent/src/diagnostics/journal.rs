@@ -16,7 +16,7 @@ use std::thread::JoinHandle;
 use llm_agent_protocol::events::DiagnosticsEvent;
 use tokio::sync::oneshot;
 
-use crate::json_file::create_private_dir;
+use crate::private_dir;
 
 /// The default size at which the current file is rotated.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
@@ -59,7 +59,7 @@ pub struct Journal {
 
 impl Journal {
     pub fn start(dir: &Path, max_file_bytes: u64, max_files: usize) -> io::Result<Self> {
-        create_private_dir(dir)?;
+        private_dir::create(dir)?;
         let mut files = RotatingFile::open(dir.to_owned(), max_file_bytes, max_files.max(1))?;
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::Builder::new()

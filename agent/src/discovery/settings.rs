@@ -3,36 +3,29 @@
 //! actor, its only writer.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::json_file::{JsonFile, Loaded};
 use llm_agent_protocol::methods::discovery::{
     MAX_EXTRA_ENDPOINTS, MAX_INTERVAL_S, MIN_INTERVAL_S, Settings,
 };
 use llm_agent_protocol::methods::profiles::FieldError;
-use serde::{Deserialize, Serialize};
 
 /// The file's name in the data dir.
 pub const FILE_NAME: &str = "discovery.json";
 /// The file's schema version.
 const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Serialize, Deserialize)]
-struct File {
-    schema: u32,
-    #[serde(flatten)]
-    settings: Settings,
-}
-
 /// Where the settings live.
 #[derive(Debug, Clone)]
 pub struct SettingsStore {
-    dir: PathBuf,
+    file: JsonFile,
 }
 
 impl SettingsStore {
     pub fn new(dir: &Path) -> Self {
         SettingsStore {
-            dir: dir.to_owned(),
+            file: JsonFile::new(dir, FILE_NAME, SCHEMA_VERSION),
         }
     }
 
@@ -40,25 +33,22 @@ impl SettingsStore {
     /// (corrupt, or from a newer agent) also gives the defaults, with a warning: these are
     /// preferences, not data, and the next `discovery.configure` replaces the file.
     pub fn load(&self) -> Settings {
-        let path = self.dir.join(FILE_NAME);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Settings::default(),
-            Err(err) => {
-                tracing::warn!(path = %path.display(), error = %err, "cannot read the discovery settings; using the defaults");
-                return Settings::default();
-            }
-        };
-        match serde_json::from_slice::<File>(&bytes) {
-            Ok(file) if file.schema <= SCHEMA_VERSION => match validate(file.settings) {
+        let path = self.file.path();
+        match self.file.load::<Settings>() {
+            Ok(Loaded::Missing) => Settings::default(),
+            Ok(Loaded::Parsed { data, .. }) => match validate(data) {
                 Ok(settings) => settings,
                 Err(_) => {
                     tracing::warn!(path = %path.display(), "the discovery settings are out of range; using the defaults");
                     Settings::default()
                 }
             },
-            _ => {
+            Ok(_) => {
                 tracing::warn!(path = %path.display(), "the discovery settings cannot be read; using the defaults");
+                Settings::default()
+            }
+            Err(err) => {
+                tracing::warn!(path = %path.display(), error = %err, "cannot read the discovery settings; using the defaults");
                 Settings::default()
             }
         }
@@ -66,12 +56,7 @@ impl SettingsStore {
 
     /// Replaces the file durably (blocking).
     pub fn save(&self, settings: &Settings) -> io::Result<()> {
-        let json = serde_json::to_vec_pretty(&File {
-            schema: SCHEMA_VERSION,
-            settings: settings.clone(),
-        })
-        .map_err(io::Error::other)?;
-        crate::json_file::replace_durably(&self.dir, FILE_NAME, &json)
+        self.file.save(settings)
     }
 }
 

@@ -28,8 +28,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use super::call::{Call, RequestError, is_usable_correlation_id, new_correlation_id};
+use super::call::{Call, is_usable_correlation_id, new_correlation_id};
 use super::dispatch;
+use super::error::RequestError;
 use super::peer::Peer;
 use super::subscriptions::Subscriptions;
 use super::transport::{ReadHalf, WriteHalf};
@@ -624,4 +625,170 @@ async fn write_frames(stream: WriteHalf, mut queued: mpsc::Receiver<Vec<u8>>) {
         }
     }
     let _ = out.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use llm_agent_protocol::methods::agent::Status;
+    use llm_agent_protocol::methods::handshake::{ClientInfo, HelloParams};
+    use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, PROTOCOL_VERSION};
+    use tokio::net::UnixStream;
+
+    use super::*;
+    use crate::diagnostics::journal::Journal;
+    use crate::state::testing::agent_state;
+
+    /// A client end of a connection served by [`serve`], with no actors running.
+    struct Client {
+        write: tokio::net::unix::OwnedWriteHalf,
+        frames: FramedRead<tokio::net::unix::OwnedReadHalf, FrameCodec>,
+        served: tokio::task::JoinHandle<()>,
+        _state: (SharedState, Journal, tempfile::TempDir),
+    }
+
+    impl Client {
+        fn connect() -> Client {
+            let dir = tempfile::tempdir().unwrap();
+            let (state, journal) = agent_state(dir.path());
+            let (ours, theirs) = UnixStream::pair().unwrap();
+            let (read, write) = theirs.into_split();
+            let served = tokio::spawn(serve(read, write, Peer::default(), state.clone()));
+            let (read, write) = ours.into_split();
+            Client {
+                write,
+                frames: FramedRead::new(read, FrameCodec::new(DEFAULT_MAX_FRAME_LEN)),
+                served,
+                _state: (state, journal, dir),
+            }
+        }
+
+        async fn send_bytes(&mut self, bytes: &[u8]) {
+            self.write.write_all(bytes).await.unwrap();
+        }
+
+        async fn request(&mut self, id: u64, method: &str, params: impl serde::Serialize) {
+            let request = Envelope::Request(Request {
+                id,
+                method: method.to_owned(),
+                params,
+                correlation_id: None,
+            });
+            let frame = envelope::encode_frame(&request, DEFAULT_MAX_FRAME_LEN).unwrap();
+            self.send_bytes(&frame).await;
+        }
+
+        async fn hello(&mut self, id: u64, protocol: u32) {
+            let params = HelloParams {
+                protocol,
+                client: ClientInfo {
+                    name: "unit".into(),
+                    version: "1".into(),
+                },
+            };
+            self.request(id, Hello::NAME, params).await;
+        }
+
+        /// The next response; `None` when the agent closed the connection.
+        async fn response(&mut self) -> Option<Response> {
+            let body = self.frames.next().await?.unwrap();
+            match envelope::decode::<Envelope>(&body).unwrap() {
+                Envelope::Response(response) => Some(response),
+                other => panic!("not a response: {other:?}"),
+            }
+        }
+
+        async fn error(&mut self) -> (Option<u64>, ErrorCode) {
+            let response = self.response().await.expect("a response");
+            let error = response.error.expect("an error");
+            (response.id, error.code)
+        }
+    }
+
+    #[tokio::test]
+    async fn requests_before_hello_are_refused_then_served_after_it() {
+        let mut client = Client::connect();
+        client.request(1, Status::NAME, NoParamsMap).await;
+        assert_eq!(
+            client.error().await,
+            (Some(1), ErrorCode::HandshakeRequired)
+        );
+        client.hello(2, PROTOCOL_VERSION).await;
+        let hello = client.response().await.unwrap();
+        assert_eq!((hello.id, hello.error), (Some(2), None));
+        client.request(3, Status::NAME, NoParamsMap).await;
+        let status = client.response().await.unwrap();
+        assert_eq!(status.id, Some(3));
+        assert!(status.result.is_some(), "{status:?}");
+        // A second hello gets the same answer, through the same path.
+        client.hello(4, PROTOCOL_VERSION).await;
+        assert_eq!(client.response().await.unwrap().error, None);
+    }
+
+    #[tokio::test]
+    async fn an_unsupported_protocol_is_refused_and_the_connection_closed() {
+        let mut client = Client::connect();
+        client.hello(1, PROTOCOL_VERSION + 1).await;
+        assert_eq!(
+            client.error().await,
+            (Some(1), ErrorCode::UnsupportedProtocol)
+        );
+        assert!(
+            client.response().await.is_none(),
+            "closed after the refusal"
+        );
+        client.served.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn bad_envelopes_are_answered_and_the_connection_lives_on() {
+        let mut client = Client::connect();
+        client.hello(1, PROTOCOL_VERSION).await;
+        client.response().await.unwrap();
+        // A response from the client: an error about the connection (id nil).
+        let response = Envelope::<()>::Response(Response::ok(9, "c".into(), ()));
+        let frame = envelope::encode_frame(&response, DEFAULT_MAX_FRAME_LEN).unwrap();
+        client.send_bytes(&frame).await;
+        assert_eq!(client.error().await, (None, ErrorCode::InvalidRequest));
+        // Valid MessagePack that is not an envelope keeps its id when it has one.
+        let body = rmp_serde::to_vec_named(&serde_json::json!({"id": 5, "type": "nope"})).unwrap();
+        let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+        frame.extend(body);
+        client.send_bytes(&frame).await;
+        assert_eq!(client.error().await, (Some(5), ErrorCode::InvalidRequest));
+        // A correlation id that cannot be kept.
+        let request = Envelope::Request(Request {
+            id: 6,
+            method: Status::NAME.to_owned(),
+            params: NoParamsMap,
+            correlation_id: Some("has spaces".into()),
+        });
+        let frame = envelope::encode_frame(&request, DEFAULT_MAX_FRAME_LEN).unwrap();
+        client.send_bytes(&frame).await;
+        assert_eq!(client.error().await, (Some(6), ErrorCode::InvalidRequest));
+        client.request(7, Status::NAME, NoParamsMap).await;
+        assert_eq!(client.response().await.unwrap().error, None);
+    }
+
+    #[tokio::test]
+    async fn bytes_that_are_not_messagepack_or_a_frame_too_large_end_the_connection() {
+        let mut client = Client::connect();
+        client.hello(1, PROTOCOL_VERSION).await;
+        client.response().await.unwrap();
+        client.send_bytes(&[0, 0, 0, 2, 0xc1, 0xc1]).await;
+        assert_eq!(client.error().await, (None, ErrorCode::MalformedFrame));
+        assert!(client.response().await.is_none());
+
+        let mut client = Client::connect();
+        client.hello(1, PROTOCOL_VERSION).await;
+        client.response().await.unwrap();
+        client
+            .send_bytes(&(DEFAULT_MAX_FRAME_LEN + 1).to_be_bytes())
+            .await;
+        assert_eq!(client.error().await, (None, ErrorCode::FrameTooLarge));
+        assert!(client.response().await.is_none());
+    }
+
+    /// Params of a method that takes none.
+    #[derive(serde::Serialize)]
+    struct NoParamsMap;
 }

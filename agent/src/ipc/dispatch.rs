@@ -17,7 +17,8 @@ use llm_agent_protocol::methods::{
 use llm_agent_protocol::{WireError, value};
 use serde::Serialize;
 
-use super::call::{Call, RequestError};
+use super::call::Call;
+use super::error::RequestError;
 use super::handlers;
 use super::handshake as hello;
 

@@ -8,7 +8,8 @@ use llm_agent_protocol::methods::handshake::{HelloParams, HelloResult, ProtocolR
 use llm_agent_protocol::methods::{self};
 use llm_agent_protocol::{MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, WireError};
 
-use super::call::{Call, RequestError};
+use super::call::Call;
+use super::error::RequestError;
 use crate::config::AgentConfig;
 
 /// This agent's version, as `hello` and `agent.status` report it.

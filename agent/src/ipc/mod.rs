@@ -4,6 +4,7 @@
 pub mod call;
 pub mod connection;
 pub mod dispatch;
+pub mod error;
 pub mod handlers;
 pub mod handshake;
 pub mod peer;

@@ -15,8 +15,9 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
-use super::call::{RequestError, new_correlation_id};
+use super::call::new_correlation_id;
 use super::connection;
+use super::error::RequestError;
 use super::peer::own_uid;
 use super::transport::{self, ReadHalf, WriteHalf};
 use crate::config::SHUTDOWN_GRACE;

@@ -10,7 +10,7 @@ use interprocess::local_socket::{GenericFilePath, ListenerOptions, ToFsName};
 #[cfg(unix)]
 use interprocess::os::unix::local_socket::ListenerOptionsExt as _;
 
-use crate::json_file::create_private_dir;
+use crate::private_dir;
 
 /// The longest socket path the OS accepts, in bytes (`sun_path` less its NUL).
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -59,7 +59,7 @@ pub fn bind(path: &Path) -> Result<Listener, SocketError> {
     #[cfg(unix)]
     {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            create_private_dir(parent).map_err(io_err)?;
+            private_dir::create(parent).map_err(io_err)?;
         }
         reclaim_if_stale(path)?;
     }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::AbortHandle;
 
-use super::call::RequestError;
+use super::error::RequestError;
 use crate::state::SharedState;
 
 /// Live subscriptions one connection may hold.
@@ -65,7 +65,9 @@ impl Subscriptions {
         }
         let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
         if live.len() >= MAX_SUBSCRIPTIONS {
-            return Err(RequestError::TooManySubscriptions);
+            return Err(RequestError::TooManySubscriptions {
+                max: MAX_SUBSCRIPTIONS,
+            });
         }
         let subscription = self.next.fetch_add(1, Relaxed) + 1;
         let sources = Sources {

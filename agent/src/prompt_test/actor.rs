@@ -23,9 +23,9 @@ use futures_util::FutureExt;
 use super::error::PromptTestError;
 use crate::actors::ActorSlot;
 use crate::diagnostics::{self, DiagnosticsHandle};
-use crate::prompt_test::failure::Failure;
 use crate::prompt_test::governor::Governor;
 use crate::prompt_test::run::{self, PromptTest};
+use crate::providers::failure::Failure;
 
 /// Governors kept before idle ones are dropped.
 const MAX_IDLE_GOVERNORS: usize = 64;

@@ -14,8 +14,8 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::failure::{self, Failure, millis};
 use super::governor::Ticket;
+use crate::providers::failure::{self, Failure, millis};
 use crate::providers::framing::{Lines, SseDecoder};
 use crate::providers::http::{self, ConnectClock, TransportError};
 use crate::providers::{ProviderMessage, Reply, ReplyError, Request, Target};

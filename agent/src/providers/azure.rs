@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{MAX_REPLY_TOKENS, Request, Target};
-use crate::prompt_test::failure::Failure;
+use crate::providers::failure::Failure;
 
 /// The API version used when a profile does not name one (the vault requires one; this
 /// covers files written before it did).

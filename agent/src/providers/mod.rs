@@ -1,7 +1,9 @@
 //! Provider adapters: one per wire dialect. Each builds the request for a prompt test and
 //! reads the reply, streamed or whole, taking only the fields it needs and ignoring the
-//! rest. [`run`] drives a test (queue, attempts, retries) and [`failure`] turns whatever
-//! went wrong into a typed code with a remediation a learner can act on.
+//! rest. [`target`] is what a call talks to, [`reply`] what came back, [`http`] the
+//! client and its timings, [`framing`] the streamed formats, and [`failure`] turns
+//! whatever went wrong into a typed code with a remediation a learner can act on. The
+//! prompt tests (`prompt_test/`) drive a call: queue, attempts, retries.
 //!
 //! | dialect | providers | request |
 //! | --- | --- | --- |
@@ -12,6 +14,7 @@
 
 pub mod anthropic;
 pub mod azure;
+pub mod failure;
 pub mod framing;
 pub mod http;
 pub mod ollama;
@@ -25,7 +28,7 @@ use url::Url;
 
 use crate::vault::secret::ApiKey;
 
-pub use crate::prompt_test::failure::Failure;
+pub use failure::Failure;
 pub use reply::{ProviderMessage, Reply, ReplyError, redact};
 pub use target::Target;
 

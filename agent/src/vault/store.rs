@@ -1,35 +1,16 @@
-//! `profiles.json`: the durable copy of the vault, written atomically.
-//!
-//! A write goes to a temp file in the same directory, is fsynced, renamed over the old
-//! file, and the directory is fsynced; a crash at any instant leaves the old file or
-//! the new one, never a mix. A file this build cannot fully trust (corrupt, or written
-//! by a newer agent) is never overwritten: the vault serves what it could read and
-//! refuses writes.
+//! `profiles.json`: the durable copy of the vault, a [`JsonFile`] (written atomically,
+//! see there). A file this build cannot fully trust (corrupt, or written by a newer
+//! agent) is never overwritten: the vault serves what it could read and refuses writes.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use super::profile::VaultData;
+use crate::json_file::{JsonFile, Loaded as File};
 
 /// The schema this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 pub const FILE_NAME: &str = "profiles.json";
-
-#[derive(Serialize)]
-struct FileOut<'a> {
-    schema: u32,
-    #[serde(flatten)]
-    data: &'a VaultData,
-}
-
-/// The file's data; its `schema` is read (and checked) before this is.
-#[derive(Deserialize)]
-struct FileIn {
-    #[serde(flatten)]
-    data: VaultData,
-}
 
 /// What start-up found.
 #[derive(Debug)]
@@ -44,74 +25,60 @@ pub enum Loaded {
 
 #[derive(Debug, Clone)]
 pub struct ProfileStore {
-    dir: PathBuf,
+    file: JsonFile,
 }
 
 impl ProfileStore {
     pub fn new(dir: &Path) -> Self {
         Self {
-            dir: dir.to_owned(),
+            file: JsonFile::new(dir, FILE_NAME, SCHEMA_VERSION),
         }
     }
 
     pub fn path(&self) -> PathBuf {
-        self.dir.join(FILE_NAME)
+        self.file.path()
     }
 
     /// Reads the file (blocking). Leftover temp files of an interrupted write are removed.
     pub fn load(&self) -> io::Result<Loaded> {
-        crate::json_file::remove_leftover_temp_files(&self.dir, FILE_NAME);
-        let bytes = match std::fs::read(self.path()) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::Fresh),
-            Err(e) => return Err(e),
-        };
-        let value: serde_json::Value = match serde_json::from_slice(&bytes) {
-            Ok(value) => value,
-            Err(e) => {
-                return Ok(Loaded::ReadOnly {
-                    data: VaultData::new(),
-                    problem: format!(
-                        "{} is not valid JSON ({e}); it was kept as it is. Restore it from a backup, or move it away to start with no profiles.",
-                        self.path().display()
-                    ),
-                });
+        let path = self.path();
+        let path = path.display();
+        let read_only = |data, problem| Ok(Loaded::ReadOnly { data, problem });
+        match self.file.load::<VaultData>()? {
+            File::Missing => Ok(Loaded::Fresh),
+            File::Parsed { schema, data } if schema == u64::from(SCHEMA_VERSION) => {
+                Ok(Loaded::Ready(data))
             }
-        };
-        let schema = value.get("schema").and_then(serde_json::Value::as_u64);
-        let parsed = serde_json::from_value::<FileIn>(value);
-        match (schema, parsed) {
-            (Some(schema), Ok(file)) if schema == u64::from(SCHEMA_VERSION) => {
-                Ok(Loaded::Ready(file.data))
-            }
-            (Some(schema), parsed) if schema > u64::from(SCHEMA_VERSION) => Ok(Loaded::ReadOnly {
-                data: parsed.map(|file| file.data).unwrap_or_default(),
-                problem: format!(
-                    "{} was written by a newer llm-agent (schema {schema}, this one knows {SCHEMA_VERSION}); it is read-only here. Update llm-agent.",
-                    self.path().display()
+            File::Parsed { .. } => read_only(
+                VaultData::new(),
+                format!(
+                    "{path} has an unexpected shape (unknown schema); it was kept as it is. Restore it from a backup, or move it away to start with no profiles."
                 ),
-            }),
-            (_, parsed) => Ok(Loaded::ReadOnly {
-                data: VaultData::new(),
-                problem: format!(
-                    "{} has an unexpected shape ({}); it was kept as it is. Restore it from a backup, or move it away to start with no profiles.",
-                    self.path().display(),
-                    parsed
-                        .err()
-                        .map_or_else(|| "unknown schema".to_owned(), |e| e.to_string())
+            ),
+            File::Newer { schema, data } => read_only(
+                data.unwrap_or_default(),
+                format!(
+                    "{path} was written by a newer llm-agent (schema {schema}, this one knows {SCHEMA_VERSION}); it is read-only here. Update llm-agent."
                 ),
-            }),
+            ),
+            File::NotJson(e) => read_only(
+                VaultData::new(),
+                format!(
+                    "{path} is not valid JSON ({e}); it was kept as it is. Restore it from a backup, or move it away to start with no profiles."
+                ),
+            ),
+            File::BadShape(e) => read_only(
+                VaultData::new(),
+                format!(
+                    "{path} has an unexpected shape ({e}); it was kept as it is. Restore it from a backup, or move it away to start with no profiles."
+                ),
+            ),
         }
     }
 
     /// Replaces the file with `data`, durably (blocking). Returns once it is on disk.
     pub fn save(&self, data: &VaultData) -> io::Result<()> {
-        let json = serde_json::to_vec_pretty(&FileOut {
-            schema: SCHEMA_VERSION,
-            data,
-        })
-        .map_err(io::Error::other)?;
-        crate::json_file::replace_durably(&self.dir, FILE_NAME, &json)
+        self.file.save(data)
     }
 }
 
@@ -160,11 +127,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let newer = VaultData::new();
-        let mut json = serde_json::to_value(FileOut {
-            schema: 1,
-            data: &newer,
-        })
-        .unwrap();
+        store.save(&newer).unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
         json["schema"] = 7.into();
         json["from_the_future"] = true.into();
         std::fs::write(store.path(), serde_json::to_vec(&json).unwrap()).unwrap();

@@ -11,7 +11,8 @@ use llm_agent_protocol::methods::catalog::{
 use llm_agent_protocol::methods::profiles::IdParams;
 
 use crate::catalog::actor::CatalogMsg;
-use crate::ipc::call::{Call, RequestError};
+use crate::ipc::call::Call;
+use crate::ipc::error::RequestError;
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 

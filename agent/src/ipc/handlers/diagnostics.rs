@@ -3,7 +3,8 @@
 use llm_agent_protocol::WireError;
 use llm_agent_protocol::methods::diagnostics::{MAX_QUERY_LIMIT, QueryParams, QueryResult};
 
-use crate::ipc::call::{Call, RequestError};
+use crate::ipc::call::Call;
+use crate::ipc::error::RequestError;
 
 pub async fn query(call: &Call, params: QueryParams) -> Result<QueryResult, WireError> {
     if params

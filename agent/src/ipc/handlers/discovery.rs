@@ -13,7 +13,8 @@ use llm_agent_protocol::methods::profiles::ProfileResult;
 
 use crate::discovery::actor::RunRequest;
 use crate::discovery::{adopt, settings};
-use crate::ipc::call::{Call, RequestError};
+use crate::ipc::call::Call;
+use crate::ipc::error::RequestError;
 use crate::vault::actor::VaultMsg;
 
 /// Sweeps now. The sweep runs in the discovery actor's task; this waits for it.

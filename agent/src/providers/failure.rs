@@ -1,4 +1,4 @@
-//! What went wrong in a prompt test, as a typed code with a message and a remediation a
+//! What went wrong in a call to a provider, as a typed code with a message and a remediation a
 //! learner can act on, specific to the provider where that helps. Messages may quote the
 //! provider's own (sanitized) message; they never quote the prompt, the reply or the key.
 
