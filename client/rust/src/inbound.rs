@@ -347,31 +347,31 @@ mod tests {
     fn the_golden_fixtures_have_their_headers() {
         let fixtures: [(&[u8], FrameHeader); 7] = [
             (
-                include_bytes!("../../protocol/tests/fixtures/response_ok.msgpack"),
+                include_bytes!("../../../protocol/tests/fixtures/response_ok.msgpack"),
                 FrameHeader::Response { id: Some(1) },
             ),
             (
-                include_bytes!("../../protocol/tests/fixtures/response_error.msgpack"),
+                include_bytes!("../../../protocol/tests/fixtures/response_error.msgpack"),
                 FrameHeader::Response { id: Some(9) },
             ),
             (
-                include_bytes!("../../protocol/tests/fixtures/response_error_no_id.msgpack"),
+                include_bytes!("../../../protocol/tests/fixtures/response_error_no_id.msgpack"),
                 FrameHeader::Response { id: None },
             ),
             (
-                include_bytes!("../../protocol/tests/fixtures/event.msgpack"),
+                include_bytes!("../../../protocol/tests/fixtures/event.msgpack"),
                 FrameHeader::Event { subscription: 1 },
             ),
             (
-                include_bytes!("../../protocol/tests/fixtures/cancel.msgpack"),
+                include_bytes!("../../../protocol/tests/fixtures/cancel.msgpack"),
                 FrameHeader::Other,
             ),
             (
-                include_bytes!("../../protocol/tests/fixtures/request.msgpack"),
+                include_bytes!("../../../protocol/tests/fixtures/request.msgpack"),
                 FrameHeader::Other,
             ),
             (
-                include_bytes!("../../protocol/tests/fixtures/request_subscribe.msgpack"),
+                include_bytes!("../../../protocol/tests/fixtures/request_subscribe.msgpack"),
                 FrameHeader::Other,
             ),
         ];
