@@ -9,9 +9,10 @@ use llm_agent_client::protocol::methods::NoParams;
 use llm_agent_client::protocol::methods::agent::Status;
 use llm_agent_client::{CallOptions, Client, ClientError, Connector, DEFAULT_REQUEST_TIMEOUT};
 
+use crate::commands::{call, catalog, diagnostics, discover, events, profiles, roles, status};
 use crate::failure::Failure;
 use crate::output::Output;
-use crate::{call, catalog, diagnostics, discover, events, profiles, repl, roles, status};
+use crate::repl;
 
 /// Debug console for llm-agent.
 #[derive(Debug, Parser)]

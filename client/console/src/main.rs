@@ -2,20 +2,13 @@
 //! users. Every subcommand is a module here with its own `Args` and `run`; `cli` wires
 //! them to clap and to a connection, `failure` turns errors into messages and exit codes.
 
-mod call;
-mod catalog;
 mod cli;
-mod diagnostics;
-mod discover;
-mod events;
+mod commands;
 mod failure;
 mod json;
 mod output;
-mod profiles;
 mod repl;
-mod roles;
 mod spinner;
-mod status;
 
 use std::process::ExitCode;
 

@@ -12,8 +12,8 @@ use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 use tokio::runtime::Runtime;
 
-use crate::call;
 use crate::cli::{Command, Session};
+use crate::commands::call;
 use crate::failure::Failure;
 use crate::output::Output;
 

@@ -230,7 +230,7 @@ mod tests {
     use llm_agent_client::protocol::methods::profiles::ProfileMetadata;
 
     use super::*;
-    use crate::profiles::prompt;
+    use crate::commands::profiles::prompt;
 
     #[derive(Debug, clap::Parser)]
     #[command(no_binary_name = true)]

@@ -22,10 +22,10 @@ use llm_agent_client::protocol::methods::discovery::{
 use llm_agent_client::{CallOptions, ClientError, SubscriptionEvent, SubscriptionItem};
 
 use crate::cli::{ANSWER_GRACE_MS, Session};
+use crate::commands::profiles;
 use crate::failure::Failure;
 use crate::json::to_json;
 use crate::output::Output;
-use crate::profiles;
 use crate::spinner::{Spinner, spin_while};
 
 #[derive(Debug, clap::Args)]
@@ -114,7 +114,7 @@ struct AdoptArgs {
     /// The profile's name [default: "<Kind> on <host:port>"]
     #[arg(long)]
     name: Option<String>,
-    #[arg(long, help = crate::profiles::edit::CONSENT_HELP, long_help = crate::profiles::edit::CONSENT_LONG_HELP)]
+    #[arg(long, help = crate::commands::profiles::edit::CONSENT_HELP, long_help = crate::commands::profiles::edit::CONSENT_LONG_HELP)]
     consent: bool,
 }
 
@@ -271,7 +271,7 @@ async fn adopt(session: &mut Session, args: AdoptArgs, output: Output) -> Result
         name: args.name,
         consent_granted_at: args
             .consent
-            .then(crate::profiles::edit::consent_time)
+            .then(crate::commands::profiles::edit::consent_time)
             .transpose()?,
     };
     let client = session.client().await?;

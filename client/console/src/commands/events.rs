@@ -6,7 +6,7 @@ use llm_agent_client::{ClientError, SubscriptionEvent, SubscriptionItem};
 use serde_json::json;
 
 use crate::cli::Session;
-use crate::diagnostics;
+use crate::commands::diagnostics;
 use crate::failure::Failure;
 use crate::json::to_json;
 use crate::output::Output;
