@@ -346,17 +346,88 @@ fn opaque_response(body: &[u8]) -> Result<Response, ValueError> {
 
 #[cfg(test)]
 mod tests {
+    use llm_agent_protocol::ErrorCode;
+    use llm_agent_protocol::methods::agent::Status;
+
+    use super::*;
+    use crate::test_frames::value_body;
+
+    fn response_body(fields: Vec<(&str, rmpv::Value)>) -> Vec<u8> {
+        let mut fields: Vec<_> = fields
+            .into_iter()
+            .map(|(key, value)| (key.into(), value))
+            .collect();
+        fields.insert(0, ("type".into(), "response".into()));
+        fields.insert(1, ("id".into(), 1.into()));
+        fields.insert(2, ("correlation_id".into(), "c".into()));
+        value_body(&rmpv::Value::Map(fields))
+    }
+
+    #[test]
+    fn a_nil_or_missing_result_reads_as_nil() {
+        let nil = response_body(vec![("result", rmpv::Value::Nil)]);
+        let missing = response_body(vec![]);
+        for body in [nil, missing] {
+            let reply = typed_reply::<Option<u32>>("test.nil", &body).unwrap();
+            assert_eq!(reply.result, None);
+            assert_eq!(reply.correlation_id, "c");
+            let reply = typed_reply::<()>("test.nil", &body).unwrap();
+            assert_eq!(reply.result, ());
+            assert!(matches!(
+                typed_reply::<u32>("test.nil", &body),
+                Err(ClientError::Decode { .. })
+            ));
+            assert_eq!(
+                raw_reply("test.nil", &body).unwrap().result,
+                rmpv::Value::Nil
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_wins_over_a_result() {
+        let error = value::to_value(&WireError::new(ErrorCode::Busy, "busy")).unwrap();
+        let with_result = response_body(vec![("result", 7.into()), ("error", error.clone())]);
+        let with_bad_result =
+            response_body(vec![("result", "not a number".into()), ("error", error)]);
+        for body in [with_result, with_bad_result] {
+            match typed_reply::<u32>("test.error", &body) {
+                Err(ClientError::Remote(remote)) => assert_eq!(remote.code, ErrorCode::Busy),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn call_futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let client: Option<Client> = None;
+        if let Some(client) = client {
+            assert_send(&client.call::<Status>(Default::default()));
+            assert_send(&client.call_raw("x", rmpv::Value::Nil, CallOptions::default()));
+            assert_send(&client.subscribe([]));
+        }
+    }
+}
+
+/// Calls against a scripted fake agent, which listens on a Unix socket.
+#[cfg(all(test, unix))]
+mod socket_tests {
+    use std::future::Future;
     use std::time::Duration;
 
     use futures_util::FutureExt;
-    use llm_agent_protocol::envelope::{Cancel, Envelope};
+    use llm_agent_protocol::envelope::{Cancel, Envelope, Request};
     use llm_agent_protocol::methods::agent::{AgentStatus, Counters, Status};
     use llm_agent_protocol::methods::handshake::Hello;
     use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
     use llm_agent_protocol::{ErrorCode, WireError};
 
+    use serde::Serialize;
+
     use super::*;
-    use crate::fake_agent::{FakeAgent, err, frame, hello_result, ok, value_body, value_frame};
+    use crate::fake_agent::{FakeAgent, Peer};
+    use crate::test_frames::{err, frame, hello_result, ok, value_frame};
 
     fn status(pid: u32) -> AgentStatus {
         AgentStatus {
@@ -388,6 +459,27 @@ mod tests {
             .iter_mut()
             .find_map(|(key, value)| (key.as_str() == Some(name)).then_some(value))
             .unwrap_or_else(|| panic!("no field {name}"))
+    }
+
+    /// Runs `call` while the agent answers the request it sends with `answer`'s reply.
+    async fn answered<T, R: Serialize>(
+        call: impl Future<Output = T>,
+        peer: &mut Peer,
+        answer: impl FnOnce(Request) -> Envelope<R>,
+    ) -> T {
+        let agent_side = async {
+            let request = peer.recv_request().await;
+            peer.send(&answer(request)).await;
+        };
+        let (outcome, ()) = tokio::join!(call, agent_side);
+        outcome
+    }
+
+    /// Asserts that the connection lives on: a call still gets the agent's answer.
+    async fn assert_still_answers(client: &Client, peer: &mut Peer, pid: u32) {
+        let call = client.call::<Status>(Default::default());
+        let outcome = answered(call, peer, |request| ok(request.id, status(pid))).await;
+        assert_eq!(outcome.unwrap().pid, pid);
     }
 
     #[tokio::test]
@@ -469,17 +561,11 @@ mod tests {
         let (client, mut peer) = agent.connected().await;
         let options = CallOptions::default().correlation_id("mine");
         let call = client.call_with::<Status>(Default::default(), options);
-        let agent_side = async {
-            let request = peer.recv_request().await;
+        let reply = answered(call, &mut peer, |request| {
             assert_eq!(request.correlation_id.as_deref(), Some("mine"));
-            peer.send(&Envelope::Response(Response::ok(
-                request.id,
-                "mine".into(),
-                status(1),
-            )))
-            .await;
-        };
-        let (reply, ()) = tokio::join!(call, agent_side);
+            Envelope::Response(Response::ok(request.id, "mine".into(), status(1)))
+        })
+        .await;
         assert_eq!(reply.unwrap().correlation_id, "mine");
     }
 
@@ -494,22 +580,15 @@ mod tests {
             rmpv::Value::Nil,
             CallOptions::default(),
         );
-        let agent_side = async {
-            let request = peer.recv_request().await;
-            peer.send(&err(Some(request.id), error.clone())).await;
-        };
-        let (outcome, ()) = tokio::join!(call, agent_side);
+        let outcome = answered(call, &mut peer, |request| {
+            err(Some(request.id), error.clone())
+        })
+        .await;
         match outcome {
             Err(ClientError::Remote(remote)) => assert_eq!(remote, error),
             other => panic!("{other:?}"),
         }
-        let call = client.call::<Status>(Default::default());
-        let agent_side = async {
-            let request = peer.recv_request().await;
-            peer.send(&ok(request.id, status(7))).await;
-        };
-        let (outcome, ()) = tokio::join!(call, agent_side);
-        assert_eq!(outcome.unwrap().pid, 7);
+        assert_still_answers(&client, &mut peer, 7).await;
     }
 
     #[tokio::test]
@@ -517,11 +596,7 @@ mod tests {
         let agent = FakeAgent::start();
         let (client, mut peer) = agent.connected().await;
         let call = client.call::<Status>(Default::default());
-        let agent_side = async {
-            let request = peer.recv_request().await;
-            peer.send(&ok(request.id, "not a status")).await;
-        };
-        let (outcome, ()) = tokio::join!(call, agent_side);
+        let outcome = answered(call, &mut peer, |request| ok(request.id, "not a status")).await;
         assert!(
             matches!(&outcome, Err(ClientError::Decode { method, .. }) if method == Status::NAME),
             "{outcome:?}"
@@ -535,11 +610,7 @@ mod tests {
         let mut wrong = value::to_value(&status(9)).unwrap();
         *field(field(&mut wrong, "counters"), "requests_total") = "many".into();
         let call = client.call::<Status>(Default::default());
-        let agent_side = async {
-            let request = peer.recv_request().await;
-            peer.send(&ok(request.id, wrong)).await;
-        };
-        let (outcome, ()) = tokio::join!(call, agent_side);
+        let outcome = answered(call, &mut peer, |request| ok(request.id, wrong)).await;
         match outcome {
             Err(ClientError::Decode {
                 method,
@@ -551,14 +622,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        // The connection lives on.
-        let call = client.call::<Status>(Default::default());
-        let agent_side = async {
-            let request = peer.recv_request().await;
-            peer.send(&ok(request.id, status(4))).await;
-        };
-        let (outcome, ()) = tokio::join!(call, agent_side);
-        assert_eq!(outcome.unwrap().pid, 4);
+        assert_still_answers(&client, &mut peer, 4).await;
     }
 
     #[tokio::test]
@@ -587,52 +651,6 @@ mod tests {
                 assert!(!message.contains("424242"), "{message}");
             }
             other => panic!("{other:?}"),
-        }
-    }
-
-    fn response_body(fields: Vec<(&str, rmpv::Value)>) -> Vec<u8> {
-        let mut fields: Vec<_> = fields
-            .into_iter()
-            .map(|(key, value)| (key.into(), value))
-            .collect();
-        fields.insert(0, ("type".into(), "response".into()));
-        fields.insert(1, ("id".into(), 1.into()));
-        fields.insert(2, ("correlation_id".into(), "c".into()));
-        value_body(&rmpv::Value::Map(fields))
-    }
-
-    #[test]
-    fn a_nil_or_missing_result_reads_as_nil() {
-        let nil = response_body(vec![("result", rmpv::Value::Nil)]);
-        let missing = response_body(vec![]);
-        for body in [nil, missing] {
-            let reply = typed_reply::<Option<u32>>("test.nil", &body).unwrap();
-            assert_eq!(reply.result, None);
-            assert_eq!(reply.correlation_id, "c");
-            let reply = typed_reply::<()>("test.nil", &body).unwrap();
-            assert_eq!(reply.result, ());
-            assert!(matches!(
-                typed_reply::<u32>("test.nil", &body),
-                Err(ClientError::Decode { .. })
-            ));
-            assert_eq!(
-                raw_reply("test.nil", &body).unwrap().result,
-                rmpv::Value::Nil
-            );
-        }
-    }
-
-    #[test]
-    fn an_error_wins_over_a_result() {
-        let error = value::to_value(&WireError::new(ErrorCode::Busy, "busy")).unwrap();
-        let with_result = response_body(vec![("result", 7.into()), ("error", error.clone())]);
-        let with_bad_result =
-            response_body(vec![("result", "not a number".into()), ("error", error)]);
-        for body in [with_result, with_bad_result] {
-            match typed_reply::<u32>("test.error", &body) {
-                Err(ClientError::Remote(remote)) => assert_eq!(remote.code, ErrorCode::Busy),
-                other => panic!("{other:?}"),
-            }
         }
     }
 
@@ -666,13 +684,7 @@ mod tests {
             WireError::new(ErrorCode::Cancelled, "cancelled"),
         ))
         .await;
-        let call = client.call::<Status>(Default::default());
-        let agent_side = async {
-            let request = peer.recv_request().await;
-            peer.send(&ok(request.id, status(3))).await;
-        };
-        let (outcome, ()) = tokio::join!(call, agent_side);
-        assert_eq!(outcome.unwrap().pid, 3);
+        assert_still_answers(&client, &mut peer, 3).await;
     }
 
     #[tokio::test]
@@ -790,17 +802,6 @@ mod tests {
         match &outcome {
             Err(error @ ClientError::Encode { .. }) => assert_eq!(error.code(), "FRAME_TOO_LARGE"),
             other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn call_futures_are_send() {
-        fn assert_send<T: Send>(_: &T) {}
-        let client: Option<Client> = None;
-        if let Some(client) = client {
-            assert_send(&client.call::<Status>(Default::default()));
-            assert_send(&client.call_raw("x", rmpv::Value::Nil, CallOptions::default()));
-            assert_send(&client.subscribe([]));
         }
     }
 }

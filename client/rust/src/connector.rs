@@ -189,20 +189,24 @@ mod tests {
         }
     }
 
+    /// Connects to `socket` with auto-spawn starting `binary` as the agent.
+    async fn spawn_and_connect(binary: PathBuf, socket: &Path) -> Result<Client, ClientError> {
+        let auto_spawn = AutoSpawn {
+            agent_binary: Some(binary),
+            ..AutoSpawn::default()
+        };
+        Connector::new()
+            .socket(socket)
+            .auto_spawn(auto_spawn)
+            .connect()
+            .await
+    }
+
     #[tokio::test]
     async fn auto_spawn_reports_a_missing_binary() {
         let (dir, socket) = missing_socket();
         let binary = dir.path().join("no-such-agent");
-        let auto_spawn = AutoSpawn {
-            agent_binary: Some(binary.clone()),
-            ..AutoSpawn::default()
-        };
-        let outcome = Connector::new()
-            .socket(&socket)
-            .auto_spawn(auto_spawn)
-            .connect()
-            .await;
-        match outcome {
+        match spawn_and_connect(binary.clone(), &socket).await {
             Err(ClientError::Spawn(SpawnError::NotFound { binary: reported })) => {
                 assert_eq!(reported, binary)
             }
@@ -215,16 +219,7 @@ mod tests {
     async fn auto_spawn_reports_an_agent_that_exits() {
         let (_dir, socket) = missing_socket();
         // `false` takes any arguments and exits 1, as an agent that cannot start would.
-        let auto_spawn = AutoSpawn {
-            agent_binary: Some("false".into()),
-            ..AutoSpawn::default()
-        };
-        let outcome = Connector::new()
-            .socket(&socket)
-            .auto_spawn(auto_spawn)
-            .connect()
-            .await;
-        match outcome {
+        match spawn_and_connect("false".into(), &socket).await {
             Err(ClientError::Spawn(SpawnError::Exited { status, .. })) => {
                 assert!(!status.success())
             }

@@ -20,8 +20,10 @@ mod inbound;
 mod spawn;
 mod subscription;
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod fake_agent;
+#[cfg(test)]
+mod test_frames;
 
 pub use client::{CallOptions, Client, DEFAULT_REQUEST_TIMEOUT, Reply};
 pub use connector::{AutoSpawn, Connector, DEFAULT_READY_TIMEOUT};

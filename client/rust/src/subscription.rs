@@ -274,7 +274,8 @@ fn item_from_event(event: Event) -> SubscriptionItem {
     })
 }
 
-#[cfg(test)]
+/// Against a scripted fake agent, which listens on a Unix socket.
+#[cfg(all(test, unix))]
 mod tests {
     use std::time::Duration;
 
@@ -284,7 +285,8 @@ mod tests {
     use llm_agent_protocol::methods::events::{Subscribe, SubscribeResult, UnsubscribeResult};
 
     use super::*;
-    use crate::fake_agent::{FakeAgent, Peer, event, frame, ok, value_frame};
+    use crate::fake_agent::{FakeAgent, Peer};
+    use crate::test_frames::{event, frame, ok, value_frame};
 
     const SUBSCRIPTION: u64 = 7;
 
