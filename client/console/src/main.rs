@@ -8,6 +8,7 @@ mod failure;
 mod json;
 mod output;
 mod repl;
+mod session;
 mod spinner;
 
 use std::process::ExitCode;

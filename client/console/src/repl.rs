@@ -12,10 +12,11 @@ use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 use tokio::runtime::Runtime;
 
-use crate::cli::{Command, Session};
+use crate::commands::Command;
 use crate::commands::call;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::session::Session;
 
 const PROMPT: &str = "llm> ";
 const HISTORY_FILE: &str = "console_history";

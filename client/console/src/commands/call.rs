@@ -2,10 +2,10 @@
 
 use llm_agent_client::CallOptions;
 
-use crate::cli::Session;
 use crate::failure::Failure;
 use crate::json::{self, to_json};
 use crate::output::Output;
+use crate::session::Session;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

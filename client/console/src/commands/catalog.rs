@@ -16,10 +16,10 @@ use llm_agent_client::protocol::methods::catalog::{
 use llm_agent_client::protocol::patch::Patch;
 
 use self::render::ModelEdit;
-use crate::cli::Session;
 use crate::commands::profiles;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::session::Session;
 
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]

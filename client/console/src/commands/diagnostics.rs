@@ -5,9 +5,9 @@ use llm_agent_client::protocol::methods::diagnostics::{
     MAX_QUERY_LIMIT, Query, QueryParams, QueryResult,
 };
 
-use crate::cli::Session;
 use crate::failure::Failure;
 use crate::output::{Output, micros, table};
+use crate::session::Session;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

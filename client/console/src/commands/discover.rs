@@ -21,11 +21,11 @@ use llm_agent_client::protocol::methods::discovery::{
 };
 use llm_agent_client::{CallOptions, ClientError, SubscriptionEvent, SubscriptionItem};
 
-use crate::cli::{ANSWER_GRACE_MS, Session};
 use crate::commands::profiles;
 use crate::failure::Failure;
 use crate::json::to_json;
 use crate::output::Output;
+use crate::session::{ANSWER_GRACE_MS, Session};
 use crate::spinner::{Spinner, spin_while};
 
 #[derive(Debug, clap::Args)]

@@ -5,11 +5,11 @@ use llm_agent_client::protocol::events::{DiagnosticsEvent, Topic};
 use llm_agent_client::{ClientError, SubscriptionEvent, SubscriptionItem};
 use serde_json::json;
 
-use crate::cli::Session;
 use crate::commands::diagnostics;
 use crate::failure::Failure;
 use crate::json::to_json;
 use crate::output::Output;
+use crate::session::Session;
 
 /// Column widths of the live diagnostics lines: a stream cannot measure its rows first.
 const LIVE_WIDTHS: [usize; 6] = [30, 20, 18, 9, 36, 8];

@@ -18,9 +18,9 @@ use llm_agent_client::protocol::methods::profiles::{
     ResetSecrets, Update, UpdateParams,
 };
 
-use crate::cli::Session;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::session::Session;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -14,10 +14,10 @@ use llm_agent_client::protocol::methods::catalog::{
 };
 use llm_agent_client::protocol::methods::profiles::{List, ListParams};
 
-use crate::cli::Session;
 use crate::commands::profiles;
 use crate::failure::Failure;
 use crate::output::{Output, table};
+use crate::session::Session;
 
 const HEADERS: [&str; 4] = ["ROLE", "PROFILE", "ID", "NOTES"];
 

@@ -3,10 +3,10 @@
 use llm_agent_client::protocol::methods::NoParams;
 use llm_agent_client::protocol::methods::agent::{AgentStatus, Status};
 
-use crate::cli::Session;
 use crate::commands::profiles::render::storage_lines;
 use crate::failure::Failure;
 use crate::output::{Output, key_values, uptime};
+use crate::session::Session;
 
 pub async fn run(session: &mut Session, output: Output) -> Result<(), Failure> {
     let status = session.client().await?.call::<Status>(NoParams {}).await?;

@@ -19,10 +19,10 @@ use llm_agent_client::protocol::{ErrorCode, WireError};
 use llm_agent_client::{CallOptions, Client, ClientError};
 use tokio::sync::oneshot;
 
-use crate::cli::{ANSWER_GRACE_MS, Session};
 use crate::commands::profiles::render;
 use crate::failure::Failure;
 use crate::output::{Output, key_values, micros, usd};
+use crate::session::{ANSWER_GRACE_MS, Session};
 use crate::spinner::{Spinner, spin_while};
 
 /// The most bytes `--prompt-stdin` reads from a pipe: the longest prompt the agent takes,
