@@ -5,11 +5,13 @@
 mod cli;
 mod commands;
 mod failure;
+mod figures;
 mod json;
 mod output;
 mod repl;
 mod session;
 mod spinner;
+mod table;
 
 use std::process::ExitCode;
 

@@ -6,8 +6,10 @@ use llm_agent_client::protocol::methods::diagnostics::{
 };
 
 use crate::failure::Failure;
-use crate::output::{Output, micros, table};
+use crate::figures::micros;
+use crate::output::Output;
 use crate::session::Session;
+use crate::table::table;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

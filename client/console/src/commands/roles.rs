@@ -16,8 +16,9 @@ use llm_agent_client::protocol::methods::profiles::{List, ListParams};
 
 use crate::commands::profiles;
 use crate::failure::Failure;
-use crate::output::{Output, table};
+use crate::output::Output;
 use crate::session::Session;
+use crate::table::table;
 
 const HEADERS: [&str; 4] = ["ROLE", "PROFILE", "ID", "NOTES"];
 

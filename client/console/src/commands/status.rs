@@ -5,8 +5,10 @@ use llm_agent_client::protocol::methods::agent::{AgentStatus, Status};
 
 use crate::commands::profiles::render::storage_lines;
 use crate::failure::Failure;
-use crate::output::{Output, key_values, uptime};
+use crate::figures::uptime;
+use crate::output::Output;
 use crate::session::Session;
+use crate::table::key_values;
 
 pub async fn run(session: &mut Session, output: Output) -> Result<(), Failure> {
     let status = session.client().await?.call::<Status>(NoParams {}).await?;

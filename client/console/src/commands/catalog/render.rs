@@ -2,7 +2,8 @@
 
 use llm_agent_client::protocol::methods::catalog::{Catalog, CatalogModel, CatalogProvider};
 
-use crate::output::{key_values, price, table, thousands};
+use crate::figures::{price, thousands};
+use crate::table::{key_values, table};
 
 const HEADERS: [&str; 8] = [
     "MODEL", "STATUS", "CONTEXT", "INPUT", "OUTPUT", "SOURCE", "AS OF", "NOTES",

@@ -6,7 +6,7 @@ use llm_agent_client::protocol::methods::discovery::{
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::output::{columns, key_values, table};
+use crate::table::{columns, key_values, table};
 
 const HEADERS: [&str; 6] = ["KIND", "ENDPOINT", "VERSION", "MODELS", "LATENCY", "NOTES"];
 

@@ -9,7 +9,8 @@ use llm_agent_client::protocol::safe_storage::{SafeStorageState, SafeStorageStat
 use llm_agent_client::protocol::{ErrorCode, WireError, value};
 
 use crate::failure::Failure;
-use crate::output::{Output, key_values, table};
+use crate::output::Output;
+use crate::table::{key_values, table};
 
 pub const RESET_SECRETS_QUESTION: &str = "This drops every stored API key that can no longer \
     be decrypted. The profiles stay; give them their keys again afterwards. Continue?";

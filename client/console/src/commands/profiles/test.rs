@@ -21,9 +21,11 @@ use tokio::sync::oneshot;
 
 use crate::commands::profiles::render;
 use crate::failure::Failure;
-use crate::output::{Output, key_values, micros, usd};
+use crate::figures::{micros, usd};
+use crate::output::Output;
 use crate::session::{ANSWER_GRACE_MS, Session};
 use crate::spinner::{Spinner, spin_while};
+use crate::table::key_values;
 
 /// The most bytes `--prompt-stdin` reads from a pipe: the longest prompt the agent takes,
 /// in UTF-8's widest encoding, and a line ending.
