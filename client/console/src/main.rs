@@ -8,6 +8,7 @@ mod failure;
 mod figures;
 mod json;
 mod output;
+mod remediation;
 mod repl;
 mod session;
 mod spinner;

@@ -3,9 +3,14 @@
 
 use std::time::Duration;
 
+use llm_agent_client::protocol::Method;
 use llm_agent_client::protocol::methods::NoParams;
 use llm_agent_client::protocol::methods::agent::Status;
 use llm_agent_client::{CallOptions, Client, ClientError, Connector};
+
+use crate::failure::Failure;
+use crate::output::Output;
+use crate::remediation::{self, FieldNames};
 
 /// How much longer than an operation's own deadline (a prompt test's timeout, a
 /// sweep's budget) the console waits for the agent's answer: the agent ends the operation
@@ -67,5 +72,18 @@ impl Session {
             Some(client) => Ok(client),
             slot @ None => Ok(slot.insert(self.connector.connect().await?)),
         }
+    }
+
+    /// Calls `M`, with the agent's error told as [`remediation::failure`] tells it: `names`
+    /// says what the command's flags call the fields.
+    pub async fn call<M: Method>(
+        &mut self,
+        params: M::Params,
+        output: Output,
+        names: FieldNames,
+    ) -> Result<M::Result, Failure> {
+        let client = self.client().await?;
+        let result = client.call::<M>(params).await;
+        result.map_err(|err| remediation::failure(err, output, names))
     }
 }

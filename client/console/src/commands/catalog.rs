@@ -7,16 +7,14 @@
 
 mod render;
 
-use llm_agent_client::ClientError;
 use llm_agent_client::protocol::Method;
 use llm_agent_client::protocol::methods::catalog::{
-    DeprecateModel, List, ListParams, ModelRef, ReactivateModel, SetDefaultModel, SetProvider,
-    SetProviderParams, UpsertModel, UpsertModelParams,
+    CatalogModel, DeprecateModel, List, ListParams, ModelRef, ReactivateModel, SetDefaultModel,
+    SetProvider, SetProviderParams, UpsertModel, UpsertModelParams,
 };
 use llm_agent_client::protocol::patch::Patch;
 
 use self::render::ModelEdit;
-use crate::commands::profiles;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::session::Session;
@@ -115,34 +113,33 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
             let params = ListParams {
                 provider: provider.clone(),
             };
-            let catalog = call::<List>(session, params, output).await?;
+            let catalog = session.call::<List>(params, output, console_name).await?;
             output.result(&catalog, |catalog| {
                 render::catalog(catalog, provider.as_deref())
             })
         }
         Subcommand::Upsert(args) => {
             let provider = args.provider.clone();
-            let model = call::<UpsertModel>(session, args.into_params(), output).await?;
-            output.result(&model, |model| {
-                render::model_change(ModelEdit::Saved, &provider, model)
-            })
+            let params = args.into_params();
+            edit_model::<UpsertModel>(session, params, &provider, ModelEdit::Saved, output).await
         }
         Subcommand::Deprecate(args) => {
             let provider = args.provider.clone();
-            let model = call::<DeprecateModel>(session, args.into_ref(), output).await?;
-            output.result(&model, |model| {
-                render::model_change(ModelEdit::Deprecated, &provider, model)
-            })
+            let model = args.into_ref();
+            let edit = ModelEdit::Deprecated;
+            edit_model::<DeprecateModel>(session, model, &provider, edit, output).await
         }
         Subcommand::Reactivate(args) => {
             let provider = args.provider.clone();
-            let model = call::<ReactivateModel>(session, args.into_ref(), output).await?;
-            output.result(&model, |model| {
-                render::model_change(ModelEdit::Reactivated, &provider, model)
-            })
+            let model = args.into_ref();
+            let edit = ModelEdit::Reactivated;
+            edit_model::<ReactivateModel>(session, model, &provider, edit, output).await
         }
         Subcommand::SetDefault(args) => {
-            let provider = call::<SetDefaultModel>(session, args.into_ref(), output).await?;
+            let params = args.into_ref();
+            let provider = session
+                .call::<SetDefaultModel>(params, output, console_name)
+                .await?;
             output.result(&provider, render::provider_change)
         }
         Subcommand::SetProvider(args) => {
@@ -154,10 +151,24 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
                 provider: args.provider,
                 parallelism,
             };
-            let provider = call::<SetProvider>(session, params, output).await?;
+            let provider = session
+                .call::<SetProvider>(params, output, console_name)
+                .await?;
             output.result(&provider, render::provider_change)
         }
     }
+}
+
+/// Makes an edit of one of `provider`'s models, and shows the model as it now is.
+async fn edit_model<M: Method<Result = CatalogModel>>(
+    session: &mut Session,
+    params: M::Params,
+    provider: &str,
+    edit: ModelEdit,
+    output: Output,
+) -> Result<(), Failure> {
+    let model = session.call::<M>(params, output, console_name).await?;
+    output.result(&model, |model| render::model_change(edit, provider, model))
 }
 
 impl UpsertArgs {
@@ -184,22 +195,6 @@ impl ModelArgs {
     }
 }
 
-/// Makes the call, with the agent's error told for a person: every failing field by the
-/// flag that gives it.
-async fn call<M: Method>(
-    session: &mut Session,
-    params: M::Params,
-    output: Output,
-) -> Result<M::Result, Failure> {
-    let client = session.client().await?;
-    let result = client.call::<M>(params).await;
-    result.map_err(|err| failure(err, output))
-}
-
-fn failure(err: ClientError, output: Output) -> Failure {
-    profiles::render::failure_naming_fields(err, output, console_name)
-}
-
 /// What a wire field is called at this console, when it differs.
 fn console_name(field: &str) -> Option<&'static str> {
     match field {
@@ -220,10 +215,12 @@ fn console_name(field: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+    use llm_agent_client::ClientError;
     use llm_agent_client::protocol::methods::profiles::FieldError;
     use llm_agent_client::protocol::{ErrorCode, WireError, value};
 
     use super::*;
+    use crate::remediation;
 
     #[derive(Debug, Parser)]
     #[command(no_binary_name = true)]
@@ -322,7 +319,8 @@ mod tests {
         .unwrap();
         let wire = WireError::new(ErrorCode::ValidationError, "1 field(s) need attention")
             .with_details(details);
-        let failure = failure(ClientError::Remote(wire), Output::new(false));
+        let failure =
+            remediation::failure(ClientError::Remote(wire), Output::new(false), console_name);
         assert_eq!(
             failure.remediation(),
             Some(
@@ -333,7 +331,11 @@ mod tests {
 
         let unknown = WireError::new(ErrorCode::InvalidParams, "no provider named \"x\"")
             .with_details(rmpv::Value::Map(vec![("field".into(), "provider".into())]));
-        let failure = super::failure(ClientError::Remote(unknown), Output::new(false));
+        let failure = remediation::failure(
+            ClientError::Remote(unknown),
+            Output::new(false),
+            console_name,
+        );
         assert_eq!(
             failure.remediation(),
             Some("Here, `provider` is the PROVIDER argument (`llm-console catalog` lists them).")

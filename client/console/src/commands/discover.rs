@@ -25,6 +25,7 @@ use crate::commands::profiles;
 use crate::failure::Failure;
 use crate::json::to_json;
 use crate::output::Output;
+use crate::remediation;
 use crate::session::{ANSWER_GRACE_MS, Session};
 use crate::spinner::{Spinner, spin_while};
 
@@ -157,7 +158,7 @@ async fn sweep(session: &mut Session, args: SweepArgs, output: Output) -> Result
     let call = client.call_with::<Run>(params, CallOptions::default().timeout(waited));
     let sweep = spin_while(spinner.as_ref(), call)
         .await
-        .map_err(|err| failure(err, output))?
+        .map_err(|err| remediation::failure(err, output, console_name))?
         .result;
     output.result(&sweep, render::sweep)
 }
@@ -254,10 +255,9 @@ async fn configure(
         interval_s: args.interval_s.unwrap_or(current.interval_s),
         extra_endpoints: extra.unwrap_or(current.extra_endpoints),
     };
-    let saved = client
-        .call::<Configure>(settings)
-        .await
-        .map_err(|err| failure(err, output))?;
+    let saved = session
+        .call::<Configure>(settings, output, console_name)
+        .await?;
     output.result(&saved, |saved| {
         format!("settings saved\n{}", render::settings(saved))
     })
@@ -274,11 +274,7 @@ async fn adopt(session: &mut Session, args: AdoptArgs, output: Output) -> Result
             .then(crate::commands::profiles::edit::consent_time)
             .transpose()?,
     };
-    let client = session.client().await?;
-    let result = client
-        .call::<Adopt>(params)
-        .await
-        .map_err(|err| failure(err, output))?;
+    let result = session.call::<Adopt>(params, output, console_name).await?;
     profiles::show_change(output, "created", &result)
 }
 
@@ -291,12 +287,6 @@ fn within_limit(extra: Vec<String>) -> Result<Vec<String>, Failure> {
         )));
     }
     Ok(extra)
-}
-
-/// The failure to report for an error response, with the fields named by this console's
-/// flags and arguments.
-fn failure(err: ClientError, output: Output) -> Failure {
-    profiles::render::failure_naming_fields(err, output, console_name)
 }
 
 /// What a wire field is called at this console, when it differs.
@@ -401,13 +391,17 @@ mod tests {
                 "field".into(),
                 "timeout_ms".into(),
             )]));
-        let failure = failure(ClientError::Remote(wire.clone()), Output::new(false));
+        let failure = remediation::failure(
+            ClientError::Remote(wire.clone()),
+            Output::new(false),
+            console_name,
+        );
         assert_eq!(
             failure.remediation(),
             Some("Send 50 to 10000.\n  Here, `timeout_ms` is --budget-ms.")
         );
         // Scripts get the agent's error untouched.
-        let json = super::failure(ClientError::Remote(wire), Output::new(true));
+        let json = remediation::failure(ClientError::Remote(wire), Output::new(true), console_name);
         assert_eq!(json.remediation(), Some("Send 50 to 10000."));
     }
 
@@ -433,7 +427,8 @@ mod tests {
         .unwrap();
         let wire = WireError::new(ErrorCode::ValidationError, "3 field(s) need attention")
             .with_details(details);
-        let failure = failure(ClientError::Remote(wire), Output::new(false));
+        let failure =
+            remediation::failure(ClientError::Remote(wire), Output::new(false), console_name);
         assert_eq!(
             failure.remediation(),
             Some(
@@ -448,7 +443,8 @@ mod tests {
     #[test]
     fn other_errors_pass_through() {
         let wire = WireError::new(ErrorCode::Busy, "busy").with_remediation("wait");
-        let failure = failure(ClientError::Remote(wire), Output::new(false));
+        let failure =
+            remediation::failure(ClientError::Remote(wire), Output::new(false), console_name);
         assert_eq!(failure.remediation(), Some("wait"));
     }
 }

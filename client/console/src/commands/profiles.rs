@@ -11,7 +11,6 @@ mod prompt;
 pub(crate) mod render;
 mod test;
 
-use llm_agent_client::protocol::Method;
 use llm_agent_client::protocol::methods::NoParams;
 use llm_agent_client::protocol::methods::profiles::{
     Activate, Create, Delete, DeleteParams, Get, IdParams, List, ListParams, ProfileResult,
@@ -20,6 +19,7 @@ use llm_agent_client::protocol::methods::profiles::{
 
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::remediation::same_names;
 use crate::session::Session;
 
 #[derive(Debug, clap::Args)]
@@ -92,22 +92,26 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
             let params = ListParams {
                 provider: provider.clone(),
             };
-            let result = call::<List>(session, params, output).await?;
+            let result = session.call::<List>(params, output, same_names).await?;
             output.result(&result, |result| render::list(result, provider.as_deref()))
         }
         Subcommand::Get { id } => {
-            let profile = call::<Get>(session, IdParams { id }, output).await?;
+            let profile = session
+                .call::<Get>(IdParams { id }, output, same_names)
+                .await?;
             output.result(&profile, render::profile)
         }
         Subcommand::Create(args) => {
             let params = args.into_params(prompt::api_key).await?;
-            let result = call::<Create>(session, params, output).await?;
+            let result = session.call::<Create>(params, output, same_names).await?;
             show_change(output, "created", &result)
         }
         Subcommand::Update(args) => {
             let id = args.id.clone();
             let patch = args.into_patch(prompt::api_key).await?;
-            let result = call::<Update>(session, UpdateParams { id, patch }, output).await?;
+            let result = session
+                .call::<Update>(UpdateParams { id, patch }, output, same_names)
+                .await?;
             show_change(output, "updated", &result)
         }
         Subcommand::Delete { id, successor } => {
@@ -115,11 +119,13 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
                 id,
                 successor_id: successor,
             };
-            let result = call::<Delete>(session, params, output).await?;
+            let result = session.call::<Delete>(params, output, same_names).await?;
             output.result(&result, render::deleted)
         }
         Subcommand::Activate { id } => {
-            let result = call::<Activate>(session, IdParams { id }, output).await?;
+            let result = session
+                .call::<Activate>(IdParams { id }, output, same_names)
+                .await?;
             output.result(&result, render::activated)
         }
         Subcommand::Test(args) => test::run(session, args, output).await,
@@ -128,21 +134,12 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
                 output.note("nothing was reset");
                 return Ok(());
             }
-            let result = call::<ResetSecrets>(session, NoParams {}, output).await?;
+            let result = session
+                .call::<ResetSecrets>(NoParams {}, output, same_names)
+                .await?;
             output.result(&result, render::reset_secrets)
         }
     }
-}
-
-/// Makes the call, with the agent's error told as [`render::failure`] tells it.
-async fn call<M: Method>(
-    session: &mut Session,
-    params: M::Params,
-    output: Output,
-) -> Result<M::Result, Failure> {
-    let client = session.client().await?;
-    let result = client.call::<M>(params).await;
-    result.map_err(|err| render::failure(err, output))
 }
 
 /// A created or updated profile, with the agent's warnings on stderr for a person (the

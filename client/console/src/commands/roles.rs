@@ -7,16 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use llm_agent_client::Client;
 use llm_agent_client::protocol::methods::NoParams;
 use llm_agent_client::protocol::methods::catalog::{
     GetRoles, ROLES, RoleBinding, Roles, SetRole, SetRoleParams,
 };
 use llm_agent_client::protocol::methods::profiles::{List, ListParams};
 
-use crate::commands::profiles;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::remediation::same_names;
 use crate::session::Session;
 use crate::table::table;
 
@@ -60,14 +59,12 @@ struct SetArgs {
 }
 
 pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<(), Failure> {
-    let client = session.client().await?;
     match args.command.unwrap_or(Subcommand::Get) {
         Subcommand::Get => {
-            let roles = client
-                .call::<GetRoles>(NoParams {})
-                .await
-                .map_err(|err| profiles::render::failure(err, output))?;
-            let names = names(client, output).await;
+            let roles = session
+                .call::<GetRoles>(NoParams {}, output, same_names)
+                .await?;
+            let names = names(session, output).await;
             output.result(&roles, |roles| render(roles, &names))
         }
         Subcommand::Set(args) => {
@@ -76,11 +73,8 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
                 role: args.role,
                 profile_id: args.profile_id,
             };
-            let roles = client
-                .call::<SetRole>(params)
-                .await
-                .map_err(|err| profiles::render::failure(err, output))?;
-            let names = names(client, output).await;
+            let roles = session.call::<SetRole>(params, output, same_names).await?;
+            let names = names(session, output).await;
             output.result(&roles, |roles| {
                 format!(
                     "{}\n{}",
@@ -94,10 +88,13 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
 
 /// The profiles' names by id, for a person; none for a script, or when the list fails
 /// (the ids still say it all).
-async fn names(client: &Client, output: Output) -> BTreeMap<String, String> {
+async fn names(session: &mut Session, output: Output) -> BTreeMap<String, String> {
     if output.is_json() {
         return BTreeMap::new();
     }
+    let Ok(client) = session.client().await else {
+        return BTreeMap::new();
+    };
     match client.call::<List>(ListParams::default()).await {
         Ok(list) => list
             .profiles

@@ -19,10 +19,10 @@ use llm_agent_client::protocol::{ErrorCode, WireError};
 use llm_agent_client::{CallOptions, Client, ClientError};
 use tokio::sync::oneshot;
 
-use crate::commands::profiles::render;
 use crate::failure::Failure;
 use crate::figures::{micros, usd};
 use crate::output::Output;
+use crate::remediation::{self, same_names};
 use crate::session::{ANSWER_GRACE_MS, Session};
 use crate::spinner::{Spinner, spin_while};
 use crate::table::key_values;
@@ -303,7 +303,7 @@ fn failure(err: ClientError, id: &str, output: Output) -> Failure {
             ));
             ClientError::Remote(wire).into()
         }
-        other => render::failure(other, output),
+        other => remediation::failure(other, output, same_names),
     }
 }
 
