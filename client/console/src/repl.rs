@@ -1,37 +1,23 @@
 //! `repl`: an interactive session. A line is a console command (`status`,
 //! `diagnostics --limit 5`, `events`) or a raw request `METHOD [JSON]`, also written
-//! `call METHOD [JSON]`. History is kept in the data dir, without lines that may carry a
-//! secret or a prompt.
+//! `call METHOD [JSON]`. `history` keeps the lines in the data dir, without those that may
+//! carry a secret or a prompt.
+
+mod history;
 
 use std::io;
-use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use llm_agent_client::protocol::location;
 use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 use tokio::runtime::Runtime;
 
-use crate::commands::Command;
-use crate::commands::call;
+use crate::commands::{Command, call};
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::session::Session;
 
 const PROMPT: &str = "llm> ";
-const HISTORY_FILE: &str = "console_history";
-
-/// A line containing one of these is left out of the history file: a raw
-/// `profiles.create {"api_key": ...}`, or a key given by mistake as `--api-key KEY` (the
-/// `profiles` commands read keys at a hidden prompt), must not end up on disk in clear
-/// text.
-const SECRET_MARKERS: &[&str] = &[
-    "api_key", "api-key", "apikey", "secret", "password", "token",
-];
-
-/// A raw `profiles.test {"prompt": ...}` is left out of the history too: a prompt is
-/// never stored, by the agent or here. (`profiles test --prompt-stdin` carries none.)
-const PROMPT_MARKER: &str = "\"prompt\"";
 
 // One REPL line, parsed by the same clap definitions as the command line. (A doc comment
 // here would become the `help` text.)
@@ -66,7 +52,7 @@ pub fn run(runtime: &Runtime, session: &mut Session, output: Output) -> Result<(
         client.socket().display()
     ));
     let mut editor = DefaultEditor::new().map_err(terminal_failure)?;
-    let history = history_path();
+    let history = history::path();
     if let Some(path) = &history {
         // There is no history file before the first session.
         let _ = editor.load_history(path);
@@ -82,7 +68,7 @@ pub fn run(runtime: &Runtime, session: &mut Session, output: Output) -> Result<(
         if line.is_empty() {
             continue;
         }
-        if !may_carry_secret(line) && !carries_prompt(line) {
+        if history::keeps(line) {
             let _ = editor.add_history_entry(line);
         }
         match parse(line) {
@@ -98,7 +84,7 @@ pub fn run(runtime: &Runtime, session: &mut Session, output: Output) -> Result<(
         }
     }
     if let Some(path) = &history
-        && let Err(err) = save_history(&mut editor, path)
+        && let Err(err) = history::save(&mut editor, path)
     {
         output.note(&format!(
             "warning: could not save the history to {}: {err}",
@@ -131,38 +117,6 @@ fn parse(line: &str) -> Entry {
             },
         },
     }
-}
-
-fn may_carry_secret(line: &str) -> bool {
-    let line = line.to_ascii_lowercase();
-    SECRET_MARKERS.iter().any(|marker| line.contains(marker))
-}
-
-fn carries_prompt(line: &str) -> bool {
-    line.to_ascii_lowercase().contains(PROMPT_MARKER)
-}
-
-fn history_path() -> Option<PathBuf> {
-    location::data_dir(None)
-        .ok()
-        .map(|dir| dir.join(HISTORY_FILE))
-}
-
-fn save_history(editor: &mut DefaultEditor, path: &Path) -> Result<(), ReadlineError> {
-    if let Some(dir) = path.parent() {
-        create_private_dir(dir)?;
-    }
-    // rustyline makes the file readable by its owner only.
-    editor.save_history(path)
-}
-
-/// Creates the data dir as the agent would: readable by its owner only.
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
 fn terminal_failure(err: ReadlineError) -> Failure {
@@ -230,25 +184,5 @@ mod tests {
             Entry::Message(_)
         ));
         assert!(matches!(parse("diagnostics --limit 0"), Entry::Message(_)));
-    }
-
-    #[test]
-    fn secrets_stay_out_of_the_history() {
-        assert!(may_carry_secret(r#"profiles.create {"API_KEY": "sk-1"}"#));
-        assert!(may_carry_secret("profiles create --name x --api-key sk-1"));
-        assert!(!may_carry_secret("diagnostics --limit 5"));
-    }
-
-    #[test]
-    fn prompts_stay_out_of_the_history() {
-        assert!(carries_prompt(
-            r#"profiles.test {"id": "x", "prompt": "hello"}"#
-        ));
-        assert!(carries_prompt(r#"call profiles.test {"PROMPT": "hello"}"#));
-        assert!(!carries_prompt("profiles test x --prompt-stdin"));
-        assert!(matches!(
-            parse("profiles test 0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b --prompt-stdin"),
-            Entry::Command(Command::Profiles(_))
-        ));
     }
 }

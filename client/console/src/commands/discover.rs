@@ -11,7 +11,6 @@ mod render;
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use llm_agent_client::protocol::events::Topic;
 use llm_agent_client::protocol::methods::NoParams;
 use llm_agent_client::protocol::methods::discovery::{
@@ -19,9 +18,9 @@ use llm_agent_client::protocol::methods::discovery::{
     MAX_SWEEP_TIMEOUT_MS, MIN_INTERVAL_S, MIN_SWEEP_TIMEOUT_MS, Run, RunParams, Settings, Status,
     Sweep,
 };
-use llm_agent_client::{CallOptions, ClientError, SubscriptionEvent, SubscriptionItem};
+use llm_agent_client::{CallOptions, SubscriptionEvent};
 
-use crate::commands::profiles;
+use crate::commands::{events, profiles};
 use crate::failure::Failure;
 use crate::json::to_json;
 use crate::output::Output;
@@ -167,33 +166,24 @@ async fn sweep(session: &mut Session, args: SweepArgs, output: Output) -> Result
 async fn watch(session: &mut Session, output: Output) -> Result<(), Failure> {
     let client = session.client().await?;
     // Subscribed before the status is read, so no sweep falls between the two.
-    let mut subscription = client.subscribe([Topic::Discovery]).await?;
+    let subscription = client.subscribe([Topic::Discovery]).await?;
     let status = client.call::<Status>(NoParams {}).await?;
     output.note("following discovery's sweeps; Ctrl-C to stop");
     if let Some(sweep) = &status.last_sweep {
         output.result(sweep, render::brief)?;
     }
     let mut shown = status.last_sweep;
-    while let Some(item) = subscription.next().await {
-        match item {
-            SubscriptionItem::Event(event) => {
-                let sweep = event.data_as::<Sweep>().ok();
-                // The last sweep may also arrive as the first event.
-                if sweep.is_some() && sweep == shown {
-                    continue;
-                }
-                show_event(&event, sweep.as_ref(), output)?;
-                shown = sweep;
-            }
-            SubscriptionItem::Lagged { missed } => return Err(Failure::Lagged { missed }),
-            SubscriptionItem::Disconnected(reason) => {
-                return Err(ClientError::Disconnected(reason).into());
-            }
-            // A kind of item this console does not know yet ends nothing.
-            _ => {}
+    events::follow(subscription, |event| {
+        let sweep = event.data_as::<Sweep>().ok();
+        // The last sweep may also arrive as the first event.
+        if sweep.is_some() && sweep == shown {
+            return Ok(());
         }
-    }
-    Ok(())
+        show_event(&event, sweep.as_ref(), output)?;
+        shown = sweep;
+        Ok(())
+    })
+    .await
 }
 
 /// One published sweep: as the agent sent it for scripts (unknown fields kept), in brief
@@ -209,12 +199,7 @@ fn show_event(
     match sweep {
         Some(sweep) => output.text(&render::brief(sweep)),
         // Not what an agent of this protocol sends; shown rather than dropped.
-        None => output.text(&format!(
-            "#{} {}: {}",
-            event.seq,
-            event.topic,
-            to_json(&event.data)
-        )),
+        None => output.text(&events::render::other(event)),
     }
 }
 
@@ -304,6 +289,7 @@ fn console_name(field: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+    use llm_agent_client::ClientError;
     use llm_agent_client::protocol::methods::profiles::FieldError;
     use llm_agent_client::protocol::{ErrorCode, WireError, value};
 

@@ -1,18 +1,18 @@
-//! `events`: a live tail of the agent's events until Ctrl-C.
+//! `events`: a live tail of the agent's events until Ctrl-C; `follow` is the loop that
+//! `discover --watch` follows its sweeps with too. `render` gives diagnostics events the
+//! columns of `diagnostics` and shows any other event as JSON.
+
+pub mod render;
 
 use futures_util::StreamExt;
 use llm_agent_client::protocol::events::{DiagnosticsEvent, Topic};
-use llm_agent_client::{ClientError, SubscriptionEvent, SubscriptionItem};
+use llm_agent_client::{ClientError, Subscription, SubscriptionEvent, SubscriptionItem};
 use serde_json::json;
 
-use crate::commands::diagnostics;
 use crate::failure::Failure;
 use crate::json::to_json;
 use crate::output::Output;
 use crate::session::Session;
-
-/// Column widths of the live diagnostics lines: a stream cannot measure its rows first.
-const LIVE_WIDTHS: [usize; 6] = [30, 20, 18, 9, 36, 8];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,14 +38,23 @@ fn parse_topic(text: &str) -> Result<Topic, String> {
 }
 
 pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<(), Failure> {
-    let mut subscription = session.client().await?.subscribe(args.topics).await?;
+    let subscription = session.client().await?.subscribe(args.topics).await?;
     output.note("following events; Ctrl-C to stop");
     if !output.is_json() {
-        output.text(&live_line(&diagnostics::HEADERS.map(str::to_owned)))?;
+        output.text(&render::live_headers())?;
     }
+    follow(subscription, |event| print(&event, output)).await
+}
+
+/// Hands every event of `subscription` to `show` until the stream ends. Falling behind
+/// (the agent ended the subscription) and a lost connection are failures.
+pub async fn follow(
+    mut subscription: Subscription,
+    mut show: impl FnMut(SubscriptionEvent) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     while let Some(item) = subscription.next().await {
         match item {
-            SubscriptionItem::Event(event) => print(&event, output)?,
+            SubscriptionItem::Event(event) => show(event)?,
             SubscriptionItem::Lagged { missed } => return Err(Failure::Lagged { missed }),
             SubscriptionItem::Disconnected(reason) => {
                 return Err(ClientError::Disconnected(reason).into());
@@ -69,25 +78,9 @@ fn print(event: &SubscriptionEvent, output: Output) -> Result<(), Failure> {
         .then(|| event.data_as::<DiagnosticsEvent>().ok())
         .flatten();
     match diagnostics {
-        Some(diagnostics) => output.text(&live_line(&diagnostics::row(&diagnostics))),
-        None => output.text(&format!(
-            "#{} {}: {}",
-            event.seq,
-            event.topic,
-            to_json(&event.data)
-        )),
+        Some(diagnostics) => output.text(&render::live_line(&diagnostics)),
+        None => output.text(&render::other(event)),
     }
-}
-
-fn live_line(cells: &[String]) -> String {
-    let mut line = String::new();
-    for (i, cell) in cells.iter().enumerate() {
-        match LIVE_WIDTHS.get(i) {
-            Some(width) if i + 1 < cells.len() => line.push_str(&format!("{cell:<width$}  ")),
-            _ => line.push_str(cell),
-        }
-    }
-    line
 }
 
 #[cfg(test)]
@@ -98,11 +91,5 @@ mod tests {
     fn topics_parse_by_their_wire_name() {
         assert_eq!(parse_topic("diagnostics"), Ok(Topic::Diagnostics));
         assert!(parse_topic("nope").unwrap_err().contains("diagnostics"));
-    }
-
-    #[test]
-    fn live_lines_pad_every_column_but_the_last() {
-        let line = live_line(&["a".to_owned(), "b".to_owned()]);
-        assert_eq!(line, format!("a{}b", " ".repeat(31)));
     }
 }
