@@ -95,3 +95,11 @@ async fn interrupted() {
         std::future::pending::<()>().await;
     }
 }
+
+/// Parses `words` as the arguments of the command `name`, as the command line does.
+#[cfg(test)]
+pub fn parse_args<A: clap::Args>(name: &'static str, words: &[&str]) -> Result<A, clap::Error> {
+    let command = A::augment_args(clap::Command::new(name).no_binary_name(true));
+    let mut matches = command.try_get_matches_from(words)?;
+    <A as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)
+}

@@ -124,37 +124,51 @@ fn flag_for(field: &str) -> Option<&'static str> {
     }
 }
 
+/// Error responses as the agent words them, and how a person is told them, for the tests
+/// of the commands that tell them.
+#[cfg(test)]
+pub mod fixtures {
+    use super::*;
+
+    /// A `VALIDATION_ERROR` with a [`FieldError`] for each `(field, code, message)`.
+    pub fn validation_error(fields: &[(&str, &str, &str)]) -> WireError {
+        let errors: Vec<FieldError> = fields
+            .iter()
+            .map(|&(field, code, message)| FieldError {
+                field: field.into(),
+                code: code.into(),
+                message: message.into(),
+            })
+            .collect();
+        let message = format!("{} field(s) need attention", errors.len());
+        let details = value::to_value(&errors).unwrap();
+        WireError::new(ErrorCode::ValidationError, message).with_details(details)
+    }
+
+    /// How a person is told `wire` by a command whose flags `names` calls the fields.
+    pub fn told(wire: WireError, names: FieldNames) -> Failure {
+        failure(ClientError::Remote(wire), Output::new(false), names)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::fixtures::{told, validation_error};
     use super::*;
 
     fn remote(wire: WireError) -> Failure {
-        failure(ClientError::Remote(wire), Output::new(false), same_names)
+        told(wire, same_names)
     }
 
     #[test]
     fn a_validation_error_lists_every_failing_field() {
-        let details = value::to_value(&[
-            FieldError {
-                field: "name".into(),
-                code: "required".into(),
-                message: "Give the profile a name.".into(),
-            },
-            FieldError {
-                field: "endpoint".into(),
-                code: "invalid".into(),
-                message: "Use an http or https URL.".into(),
-            },
-            FieldError {
-                field: "patch.api_key".into(),
-                code: "required".into(),
-                message: "openai needs an API key.".into(),
-            },
+        let wire = validation_error(&[
+            ("name", "required", "Give the profile a name."),
+            ("endpoint", "invalid", "Use an http or https URL."),
+            ("patch.api_key", "required", "openai needs an API key."),
         ])
-        .unwrap();
-        let wire = WireError::new(ErrorCode::ValidationError, "3 field(s) need attention")
-            .with_remediation("Fix each field listed in details, then try again.")
-            .with_details(details.clone());
+        .with_remediation("Fix each field listed in details, then try again.");
+        let details = wire.details.clone().unwrap();
         let failure = remote(wire.clone());
         assert_eq!(failure.code(), "VALIDATION_ERROR");
         assert_eq!(failure.message(), "3 field(s) need attention");

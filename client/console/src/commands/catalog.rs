@@ -214,23 +214,14 @@ fn console_name(field: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-    use llm_agent_client::ClientError;
-    use llm_agent_client::protocol::methods::profiles::FieldError;
-    use llm_agent_client::protocol::{ErrorCode, WireError, value};
+    use llm_agent_client::protocol::WireError;
 
     use super::*;
-    use crate::remediation;
-
-    #[derive(Debug, Parser)]
-    #[command(no_binary_name = true)]
-    enum Line {
-        Catalog(Args),
-    }
+    use crate::commands;
+    use crate::remediation::fixtures::{told, validation_error};
 
     fn parse(words: &[&str]) -> Result<Args, clap::Error> {
-        let words = std::iter::once("catalog").chain(words.iter().copied());
-        Line::try_parse_from(words).map(|Line::Catalog(args)| args)
+        commands::parse_args("catalog", words)
     }
 
     #[test]
@@ -311,16 +302,12 @@ mod tests {
 
     #[test]
     fn failing_fields_are_named_by_their_flags() {
-        let details = value::to_value(&[FieldError {
-            field: "input_per_mtok".into(),
-            code: "invalid".into(),
-            message: "Give a price from 0 to 10000 USD per million tokens.".into(),
-        }])
-        .unwrap();
-        let wire = WireError::new(ErrorCode::ValidationError, "1 field(s) need attention")
-            .with_details(details);
-        let failure =
-            remediation::failure(ClientError::Remote(wire), Output::new(false), console_name);
+        let wire = validation_error(&[(
+            "input_per_mtok",
+            "invalid",
+            "Give a price from 0 to 10000 USD per million tokens.",
+        )]);
+        let failure = told(wire, console_name);
         assert_eq!(
             failure.remediation(),
             Some(
@@ -329,13 +316,8 @@ mod tests {
             )
         );
 
-        let unknown = WireError::new(ErrorCode::InvalidParams, "no provider named \"x\"")
-            .with_details(rmpv::Value::Map(vec![("field".into(), "provider".into())]));
-        let failure = remediation::failure(
-            ClientError::Remote(unknown),
-            Output::new(false),
-            console_name,
-        );
+        let unknown = WireError::invalid_params(Some("provider"), "no provider named \"x\"");
+        let failure = told(unknown, console_name);
         assert_eq!(
             failure.remediation(),
             Some("Here, `provider` is the PROVIDER argument (`llm-console catalog` lists them).")

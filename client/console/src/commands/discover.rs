@@ -20,6 +20,7 @@ use llm_agent_client::protocol::methods::discovery::{
 };
 use llm_agent_client::{CallOptions, SubscriptionEvent};
 
+use crate::commands::profiles::edit::ConsentArg;
 use crate::commands::{events, profiles};
 use crate::failure::Failure;
 use crate::json::to_json;
@@ -114,8 +115,8 @@ struct AdoptArgs {
     /// The profile's name [default: "<Kind> on <host:port>"]
     #[arg(long)]
     name: Option<String>,
-    #[arg(long, help = crate::commands::profiles::edit::CONSENT_HELP, long_help = crate::commands::profiles::edit::CONSENT_LONG_HELP)]
-    consent: bool,
+    #[command(flatten)]
+    consent: ConsentArg,
 }
 
 impl Args {
@@ -254,10 +255,7 @@ async fn adopt(session: &mut Session, args: AdoptArgs, output: Output) -> Result
         kind: args.kind,
         model: args.model,
         name: args.name,
-        consent_granted_at: args
-            .consent
-            .then(crate::commands::profiles::edit::consent_time)
-            .transpose()?,
+        consent_granted_at: args.consent.granted_at()?,
     };
     let result = session.call::<Adopt>(params, output, console_name).await?;
     profiles::show_change(output, "created", &result)
@@ -288,22 +286,15 @@ fn console_name(field: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
     use llm_agent_client::ClientError;
-    use llm_agent_client::protocol::methods::profiles::FieldError;
-    use llm_agent_client::protocol::{ErrorCode, WireError, value};
+    use llm_agent_client::protocol::{ErrorCode, WireError};
 
     use super::*;
-
-    #[derive(Debug, Parser)]
-    #[command(no_binary_name = true)]
-    enum Line {
-        Discover(Args),
-    }
+    use crate::commands;
+    use crate::remediation::fixtures::{told, validation_error};
 
     fn parse(words: &[&str]) -> Result<Args, clap::Error> {
-        let words = std::iter::once("discover").chain(words.iter().copied());
-        Line::try_parse_from(words).map(|Line::Discover(args)| args)
+        commands::parse_args("discover", words)
     }
 
     #[test]
@@ -371,17 +362,9 @@ mod tests {
 
     #[test]
     fn refused_params_are_named_by_their_flags() {
-        let wire = WireError::new(ErrorCode::InvalidParams, "timeout_ms out of range")
-            .with_remediation("Send 50 to 10000.")
-            .with_details(rmpv::Value::Map(vec![(
-                "field".into(),
-                "timeout_ms".into(),
-            )]));
-        let failure = remediation::failure(
-            ClientError::Remote(wire.clone()),
-            Output::new(false),
-            console_name,
-        );
+        let wire = WireError::invalid_params(Some("timeout_ms"), "timeout_ms out of range")
+            .with_remediation("Send 50 to 10000.");
+        let failure = told(wire.clone(), console_name);
         assert_eq!(
             failure.remediation(),
             Some("Send 50 to 10000.\n  Here, `timeout_ms` is --budget-ms.")
@@ -393,28 +376,20 @@ mod tests {
 
     #[test]
     fn every_failing_field_is_listed_then_named() {
-        let details = value::to_value(&[
-            FieldError {
-                field: "interval_s".into(),
-                code: "invalid".into(),
-                message: "Give 1 to 86400 seconds.".into(),
-            },
-            FieldError {
-                field: "extra_endpoints[1]".into(),
-                code: "invalid".into(),
-                message: "Use an http:// or https:// base URL.".into(),
-            },
-            FieldError {
-                field: "extra_endpoints[3]".into(),
-                code: "invalid".into(),
-                message: "Use an http:// or https:// base URL.".into(),
-            },
-        ])
-        .unwrap();
-        let wire = WireError::new(ErrorCode::ValidationError, "3 field(s) need attention")
-            .with_details(details);
-        let failure =
-            remediation::failure(ClientError::Remote(wire), Output::new(false), console_name);
+        let wire = validation_error(&[
+            ("interval_s", "invalid", "Give 1 to 86400 seconds."),
+            (
+                "extra_endpoints[1]",
+                "invalid",
+                "Use an http:// or https:// base URL.",
+            ),
+            (
+                "extra_endpoints[3]",
+                "invalid",
+                "Use an http:// or https:// base URL.",
+            ),
+        ]);
+        let failure = told(wire, console_name);
         assert_eq!(
             failure.remediation(),
             Some(
@@ -429,8 +404,7 @@ mod tests {
     #[test]
     fn other_errors_pass_through() {
         let wire = WireError::new(ErrorCode::Busy, "busy").with_remediation("wait");
-        let failure =
-            remediation::failure(ClientError::Remote(wire), Output::new(false), console_name);
+        let failure = told(wire, console_name);
         assert_eq!(failure.remediation(), Some("wait"));
     }
 }

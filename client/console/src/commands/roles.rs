@@ -101,19 +101,12 @@ fn role_help() -> String {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
 
     use super::*;
-
-    #[derive(Debug, Parser)]
-    #[command(no_binary_name = true)]
-    enum Line {
-        Roles(Args),
-    }
+    use crate::commands;
 
     fn parse(words: &[&str]) -> Result<Args, clap::Error> {
-        let words = std::iter::once("roles").chain(words.iter().copied());
-        Line::try_parse_from(words).map(|Line::Roles(args)| args)
+        commands::parse_args("roles", words)
     }
 
     #[test]

@@ -16,9 +16,8 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::failure::Failure;
 
-pub(crate) const CONSENT_HELP: &str =
-    "The learner agreed to send prompts off this machine, to this endpoint";
-pub(crate) const CONSENT_LONG_HELP: &str = "The learner agreed to send their prompts off this machine, to \
+const CONSENT_HELP: &str = "The learner agreed to send prompts off this machine, to this endpoint";
+const CONSENT_LONG_HELP: &str = "The learner agreed to send their prompts off this machine, to \
     this endpoint: sends consent_granted_at with the current time. An endpoint that is not on \
     this machine needs it. Ask the learner first.";
 
@@ -43,8 +42,8 @@ pub struct CreateArgs {
     model: Option<String>,
     #[arg(long, help = WITH_API_KEY_HELP, long_help = WITH_API_KEY_LONG_HELP)]
     with_api_key: bool,
-    #[arg(long, help = CONSENT_HELP, long_help = CONSENT_LONG_HELP)]
-    consent: bool,
+    #[command(flatten)]
+    consent: ConsentArg,
     #[command(flatten, next_help_heading = "Metadata")]
     metadata: MetadataArgs,
 }
@@ -77,21 +76,23 @@ pub struct UpdateArgs {
     /// Remove the stored API key
     #[arg(long)]
     clear_api_key: bool,
-    #[arg(
-        long,
-        help = CONSENT_HELP,
-        long_help = CONSENT_LONG_HELP,
-        conflicts_with = "revoke_consent"
-    )]
-    consent: bool,
+    #[command(flatten)]
+    consent: ConsentArg,
     /// Withdraw the learner's agreement to send prompts to this endpoint
-    #[arg(long)]
+    #[arg(long, conflicts_with = "consent")]
     revoke_consent: bool,
     #[command(flatten, next_help_heading = "Metadata (replaces all of it)")]
     metadata: MetadataArgs,
     /// Remove all labels, notes and options
     #[arg(long, conflicts_with_all = ["labels", "notes", "options"])]
     clear_metadata: bool,
+}
+
+/// `--consent`, for every command that gives a profile its endpoint.
+#[derive(Debug, clap::Args)]
+pub struct ConsentArg {
+    #[arg(long, help = CONSENT_HELP, long_help = CONSENT_LONG_HELP)]
+    consent: bool,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -115,7 +116,7 @@ impl CreateArgs {
         F: Future<Output = Result<String, Failure>>,
     {
         let metadata = self.metadata.into_metadata().map_err(Failure::Usage)?;
-        let consent_granted_at = self.consent.then(consent_time).transpose()?;
+        let consent_granted_at = self.consent.granted_at()?;
         let api_key = if self.with_api_key {
             Some(read_key().await?.into())
         } else {
@@ -146,10 +147,10 @@ impl UpdateArgs {
         } else {
             self.metadata.into_metadata().map_err(Failure::Usage)?
         };
-        let consent_granted_at = match (self.consent, self.revoke_consent) {
-            (true, _) => Patch::Set(consent_time()?),
-            (_, true) => Patch::Clear,
-            _ => Patch::Keep,
+        let consent_granted_at = match (self.consent.granted_at()?, self.revoke_consent) {
+            (Some(now), _) => Patch::Set(now),
+            (None, true) => Patch::Clear,
+            (None, false) => Patch::Keep,
         };
         let mut patch = ProfilePatch {
             name: self.name,
@@ -212,8 +213,15 @@ fn provider_help() -> String {
     format!("The kind of server: {}", PROVIDERS.join(", "))
 }
 
+impl ConsentArg {
+    /// The `consent_granted_at` the flag gives: now, or none without it.
+    pub fn granted_at(&self) -> Result<Option<String>, Failure> {
+        self.consent.then(consent_time).transpose()
+    }
+}
+
 /// Now, as `consent_granted_at` wants it: RFC 3339 in UTC, to the second.
-pub(crate) fn consent_time() -> Result<String, Failure> {
+fn consent_time() -> Result<String, Failure> {
     let now = OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&Rfc3339).map_err(|err| {

@@ -174,29 +174,20 @@ fn timings_table(timings: &TestTimings) -> String {
         ("completed", timings.completed_ms),
         ("total", Some(timings.total_ms)),
     ];
-    let cells: Vec<(&str, String)> = rows
-        .iter()
-        .map(|(name, ms)| {
+    let header = ("STAGE", "MS".to_owned());
+    let lines: Vec<(&str, String)> = std::iter::once(header)
+        .chain(rows.iter().map(|(name, ms)| {
             (
                 *name,
                 ms.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.2}")),
             )
-        })
+        }))
         .collect();
-    let name_width = cells
+    let widest = |width: fn(&(&str, String)) -> usize| lines.iter().map(width).max();
+    let name_width = widest(|(name, _)| name.chars().count()).unwrap_or(0);
+    let value_width = widest(|(_, value)| value.chars().count()).unwrap_or(0);
+    lines
         .iter()
-        .map(|(name, _)| name.chars().count())
-        .chain(["STAGE".len()])
-        .max()
-        .unwrap_or(0);
-    let value_width = cells
-        .iter()
-        .map(|(_, value)| value.chars().count())
-        .chain(["MS".len()])
-        .max()
-        .unwrap_or(0);
-    std::iter::once(("STAGE", "MS".to_owned()))
-        .chain(cells)
         .map(|(name, value)| format!("{name:<name_width$}  {value:>value_width$}"))
         .collect::<Vec<_>>()
         .join("\n")
