@@ -1,6 +1,12 @@
 //! `llm-console`: a debug console for llm-agent, for support staff, developers and power
-//! users. Every subcommand is a module here with its own `Args` and `run`; `cli` wires
-//! them to clap and to a connection, `failure` turns errors into messages and exit codes.
+//! users, over the `llm-agent-client` library.
+//!
+//! Every command is a module of `commands` with its own `Args` and `run`, and its
+//! rendering for a person in `render` beside it. `cli` reads the command line and runs one
+//! command, `repl` reads lines and runs many, both through one `session` with the agent.
+//! What they share: `output` (where text and JSON go), `table` and `figures` (how text is
+//! laid out and numbers read), `json`, `spinner`, `failure` (messages and exit codes) and
+//! `remediation` (how the agent's errors read at this console).
 
 mod cli;
 mod commands;
