@@ -350,7 +350,7 @@ mod tests {
     use llm_agent_protocol::methods::agent::Status;
 
     use super::*;
-    use crate::test_frames::value_body;
+    use crate::test_bodies::value_body;
 
     fn response_body(fields: Vec<(&str, rmpv::Value)>) -> Vec<u8> {
         let mut fields: Vec<_> = fields
@@ -426,8 +426,7 @@ mod socket_tests {
     use serde::Serialize;
 
     use super::*;
-    use crate::fake_agent::{FakeAgent, Peer};
-    use crate::test_frames::{err, frame, hello_result, ok, value_frame};
+    use crate::fake_agent::{FakeAgent, Peer, err, frame, hello_result, ok, value_frame};
 
     fn status(pid: u32) -> AgentStatus {
         AgentStatus {

@@ -1,22 +1,21 @@
 //! A scriptable stand-in for the agent, for unit tests: a Unix listener in a temp dir whose
 //! test reads each frame the client sends and writes back exactly the frames it wants, in
-//! the order and grouping it wants. Unix only, like its tests; the frames it writes are
-//! built by [`crate::test_frames`], which every platform's tests use.
+//! the order and grouping it wants. Unix only, like the tests that use it.
 
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
-use llm_agent_protocol::FrameCodec;
-use llm_agent_protocol::envelope::{self, Envelope, Request};
+use llm_agent_protocol::envelope::{self, Envelope, Request, Response};
 use llm_agent_protocol::methods::Method;
-use llm_agent_protocol::methods::handshake::Hello;
+use llm_agent_protocol::methods::handshake::{Hello, HelloResult, ProtocolRange};
+use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Event, FrameCodec, PROTOCOL_VERSION, WireError};
 use serde::Serialize;
 use tokio::io::AsyncWriteExt;
 use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{UnixListener, UnixStream};
 use tokio_util::codec::FramedRead;
 
-use crate::test_frames::{frame, hello_result, ok};
+use crate::test_bodies::value_body;
 use crate::{Client, Connector};
 
 pub(crate) struct FakeAgent {
@@ -109,5 +108,51 @@ impl Peer {
 
     pub(crate) async fn send_raw(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).await.unwrap();
+    }
+}
+
+pub(crate) fn frame<P: Serialize>(message: &Envelope<P>) -> Vec<u8> {
+    envelope::encode_frame(message, DEFAULT_MAX_FRAME_LEN).unwrap()
+}
+
+/// A frame holding exactly `value`: for messages no typed envelope writes, with fields
+/// missing or in another order.
+pub(crate) fn value_frame(value: &rmpv::Value) -> Vec<u8> {
+    llm_agent_protocol::frame::encode_frame(&value_body(value), DEFAULT_MAX_FRAME_LEN).unwrap()
+}
+
+pub(crate) fn ok<R: Serialize>(id: u64, result: R) -> Envelope<R> {
+    Envelope::Response(Response::ok(id, format!("corr-{id}"), result))
+}
+
+pub(crate) fn err(id: Option<u64>, error: WireError) -> Envelope {
+    Envelope::Response(Response::err(id, "corr-err".into(), error))
+}
+
+pub(crate) fn event<D: Serialize>(
+    subscription: u64,
+    topic: &str,
+    seq: u64,
+    data: D,
+) -> Envelope<D> {
+    Envelope::Event(Event {
+        subscription,
+        topic: topic.into(),
+        seq,
+        data,
+    })
+}
+
+pub(crate) fn hello_result() -> HelloResult {
+    HelloResult {
+        agent_version: "9.9.9".into(),
+        protocol: PROTOCOL_VERSION,
+        supported_protocols: ProtocolRange {
+            min: PROTOCOL_VERSION,
+            max: PROTOCOL_VERSION,
+        },
+        capabilities: vec![Hello::NAME.into()],
+        max_frame_len: DEFAULT_MAX_FRAME_LEN,
+        max_in_flight: 64,
     }
 }

@@ -267,7 +267,7 @@ mod tests {
     use llm_agent_protocol::{ErrorCode, WireError};
 
     use super::*;
-    use crate::test_frames::value_body;
+    use crate::test_bodies::value_body;
 
     fn header_of<P: serde::Serialize>(message: &Envelope<P>) -> FrameHeader {
         FrameHeader::read(&envelope::encode(message).unwrap()).unwrap()

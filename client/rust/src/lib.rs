@@ -23,7 +23,7 @@ mod subscription;
 #[cfg(all(test, unix))]
 mod fake_agent;
 #[cfg(test)]
-mod test_frames;
+mod test_bodies;
 
 pub use client::{CallOptions, Client, DEFAULT_REQUEST_TIMEOUT, Reply};
 pub use connector::{AutoSpawn, Connector, DEFAULT_READY_TIMEOUT};

@@ -285,8 +285,7 @@ mod tests {
     use llm_agent_protocol::methods::events::{Subscribe, SubscribeResult, UnsubscribeResult};
 
     use super::*;
-    use crate::fake_agent::{FakeAgent, Peer};
-    use crate::test_frames::{event, frame, ok, value_frame};
+    use crate::fake_agent::{FakeAgent, Peer, event, frame, ok, value_frame};
 
     const SUBSCRIPTION: u64 = 7;
 
