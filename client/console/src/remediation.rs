@@ -1,7 +1,7 @@
 //! How the agent's error responses read at this console. For a person, a validation error
 //! lists every failing field, and a remediation names this console's flags and commands
-//! where the agent's names wire fields; each command says what its flags call the fields.
-//! Scripts (`--json`) get the agent's error as it came.
+//! rather than wire fields; each command says what its flags call the fields. Scripts
+//! (`--json`) get the agent's error as it came.
 
 use llm_agent_client::ClientError;
 use llm_agent_client::protocol::methods::profiles::FieldError;

@@ -3,8 +3,7 @@
 //!
 //! `edit` turns flags into create params and update patches; `prompt` asks a person for an
 //! API key (never taken from argv, which `ps` shows to every user) and for confirmation;
-//! `render` shows results and the agent's errors to a person; `test` runs a prompt test
-//! and shows how it went.
+//! `render` shows results to a person; `test` runs a prompt test and shows how it went.
 
 pub(crate) mod edit;
 mod prompt;
