@@ -1,0 +1,482 @@
+//! Reading the agent's frames: the [`FrameHeader`] the connection task routes every frame
+//! by, and the one-pass [`decode`] that whoever receives the frame runs on its bytes.
+//!
+//! Routing must not cost a decode of the whole frame: the task would build a response once
+//! only to have its caller build it again. So the header is read straight from the
+//! MessagePack bytes, and the reading stops as soon as the frame's destination is known;
+//! the agent writes `type` first and the id right after it. Whoever gets the frame decodes
+//! it once, straight into its own types: a typed call into its method's result, with no
+//! opaque value in between.
+
+use serde::de::DeserializeOwned;
+
+/// Where a frame goes, read from its top-level fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FrameHeader {
+    /// `id` is `None` for an answer about the connection as a whole.
+    Response {
+        id: Option<u64>,
+    },
+    Event {
+        subscription: u64,
+    },
+    /// A request or a cancel (which the agent never sends), or a kind this build does not
+    /// know.
+    Other,
+}
+
+/// Why a frame has no header: it is not an envelope.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct NotAnEnvelope(&'static str);
+
+impl FrameHeader {
+    /// Reads the header from a frame body. Only the fields that route the frame are
+    /// checked; the rest is left to the frame's receiver, which decodes it.
+    pub(crate) fn read(body: &[u8]) -> Result<Self, NotAnEnvelope> {
+        let mut reader = Reader { rest: body };
+        let entries = reader
+            .map_len()
+            .ok_or(NotAnEnvelope("the frame is not a map"))?;
+        let mut kind = None;
+        // `Some(None)` is an `id` that is present and nil.
+        let mut id: Option<Option<u64>> = None;
+        let mut subscription = None;
+        for _ in 0..entries {
+            let key = reader
+                .str()
+                .ok_or(NotAnEnvelope("a field name is not a string"))?;
+            match key {
+                b"type" => {
+                    let name = reader
+                        .str()
+                        .ok_or(NotAnEnvelope("`type` is not a string"))?;
+                    kind = Some(Kind::from_name(name));
+                }
+                b"id" => {
+                    let value = reader
+                        .optional_u64()
+                        .ok_or(NotAnEnvelope("`id` is neither an unsigned integer nor nil"))?;
+                    id = Some(value);
+                }
+                b"subscription" => {
+                    let value = reader
+                        .optional_u64()
+                        .flatten()
+                        .ok_or(NotAnEnvelope("`subscription` is not an unsigned integer"))?;
+                    subscription = Some(value);
+                }
+                _ => reader
+                    .skip_value()
+                    .ok_or(NotAnEnvelope("a field's value is cut short or malformed"))?,
+            }
+            match (kind, id, subscription) {
+                (Some(Kind::Response), Some(id), _) => return Ok(Self::Response { id }),
+                (Some(Kind::Event), _, Some(subscription)) => {
+                    return Ok(Self::Event { subscription });
+                }
+                (Some(Kind::Other), _, _) => return Ok(Self::Other),
+                _ => {}
+            }
+        }
+        match kind {
+            // A missing `id` reads as nil, as it does for the full envelope.
+            Some(Kind::Response) => Ok(Self::Response { id: None }),
+            Some(Kind::Event) => Err(NotAnEnvelope("an event has no `subscription`")),
+            Some(Kind::Other) => Ok(Self::Other),
+            None => Err(NotAnEnvelope("the frame has no `type`")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Response,
+    Event,
+    Other,
+}
+
+impl Kind {
+    fn from_name(name: &[u8]) -> Self {
+        match name {
+            b"response" => Self::Response,
+            b"event" => Self::Event,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Decodes a message from a frame body in one pass.
+///
+/// Unlike `envelope::decode`, strings are read in place instead of being copied out
+/// first, and bytes after the message are not looked for: `rmp_serde` does not say where
+/// an in-place read stopped.
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, rmp_serde::decode::Error> {
+    let mut deserializer = rmp_serde::Deserializer::from_read_ref(body);
+    deserializer.set_max_depth(llm_agent_protocol::MAX_NESTING);
+    T::deserialize(&mut deserializer)
+}
+
+/// A cursor over MessagePack bytes that reads the few value kinds a header holds and
+/// skips any other value without decoding it. `None` means malformed or cut short.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&first, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(first)
+    }
+
+    fn take(&mut self, len: u64) -> Option<&'a [u8]> {
+        let len = usize::try_from(len).ok()?;
+        if len > self.rest.len() {
+            return None;
+        }
+        let (taken, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        Some(taken)
+    }
+
+    /// A big-endian unsigned integer of `len` bytes (at most 8).
+    fn be(&mut self, len: u64) -> Option<u64> {
+        let bytes = self.take(len)?;
+        Some(
+            bytes
+                .iter()
+                .fold(0, |value, &byte| (value << 8) | u64::from(byte)),
+        )
+    }
+
+    fn map_len(&mut self) -> Option<u64> {
+        match self.byte()? {
+            marker @ 0x80..=0x8f => Some(u64::from(marker & 0x0f)),
+            0xde => self.be(2),
+            0xdf => self.be(4),
+            _ => None,
+        }
+    }
+
+    fn str(&mut self) -> Option<&'a [u8]> {
+        let len = match self.byte()? {
+            marker @ 0xa0..=0xbf => u64::from(marker & 0x1f),
+            0xd9 => self.be(1)?,
+            0xda => self.be(2)?,
+            0xdb => self.be(4)?,
+            _ => return None,
+        };
+        self.take(len)
+    }
+
+    /// An integer that fits a `u64`, or `Some(None)` for nil. Signed encodings of
+    /// non-negative values count too, as they do for `rmp_serde`.
+    fn optional_u64(&mut self) -> Option<Option<u64>> {
+        let value = match self.byte()? {
+            0xc0 => return Some(None),
+            marker @ 0x00..=0x7f => u64::from(marker),
+            0xcc => self.be(1)?,
+            0xcd => self.be(2)?,
+            0xce => self.be(4)?,
+            0xcf => self.be(8)?,
+            marker @ 0xd0..=0xd3 => {
+                let len = 1 << (marker - 0xd0);
+                let bytes = self.take(len)?;
+                // Non-negative: the sign bit of the first byte is clear.
+                if bytes[0] & 0x80 != 0 {
+                    return None;
+                }
+                bytes
+                    .iter()
+                    .fold(0, |value, &byte| (value << 8) | u64::from(byte))
+            }
+            _ => return None,
+        };
+        Some(Some(value))
+    }
+
+    /// Skips one value, however deeply nested, without recursion: `left` counts the
+    /// values still to skip, and a container adds its elements to it.
+    fn skip_value(&mut self) -> Option<()> {
+        let mut left: u64 = 1;
+        while left > 0 {
+            left -= 1;
+            let payload = match self.byte()? {
+                0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => 0,
+                marker @ 0x80..=0x8f => {
+                    left += 2 * u64::from(marker & 0x0f);
+                    0
+                }
+                marker @ 0x90..=0x9f => {
+                    left += u64::from(marker & 0x0f);
+                    0
+                }
+                marker @ 0xa0..=0xbf => u64::from(marker & 0x1f),
+                // bin 8/16/32 and str 8/16/32: a length, then that many bytes.
+                0xc4 | 0xd9 => self.be(1)?,
+                0xc5 | 0xda => self.be(2)?,
+                0xc6 | 0xdb => self.be(4)?,
+                // ext 8/16/32: a length, a type byte, then the data.
+                0xc7 => self.be(1)? + 1,
+                0xc8 => self.be(2)? + 1,
+                0xc9 => self.be(4)? + 1,
+                0xcc | 0xd0 => 1,
+                0xcd | 0xd1 => 2,
+                0xca | 0xce | 0xd2 => 4,
+                0xcb | 0xcf | 0xd3 => 8,
+                // fixext 1/2/4/8/16: a type byte, then the data.
+                0xd4 => 2,
+                0xd5 => 3,
+                0xd6 => 5,
+                0xd7 => 9,
+                0xd8 => 17,
+                0xdc => {
+                    left += self.be(2)?;
+                    0
+                }
+                0xdd => {
+                    left += self.be(4)?;
+                    0
+                }
+                0xde => {
+                    left += 2 * self.be(2)?;
+                    0
+                }
+                0xdf => {
+                    left += 2 * self.be(4)?;
+                    0
+                }
+                // 0xc1 is never used.
+                0xc1 => return None,
+            };
+            self.take(payload)?;
+            // Every value takes at least a byte, so a count past the bytes left is a lie;
+            // stopping here also keeps `left` far from overflowing.
+            if left > self.rest.len() as u64 {
+                return None;
+            }
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use llm_agent_protocol::envelope::{self, Cancel, Envelope, Event, Request, Response};
+    use llm_agent_protocol::{ErrorCode, WireError};
+
+    use super::*;
+    use crate::test_bodies::value_body;
+
+    fn header_of<P: serde::Serialize>(message: &Envelope<P>) -> FrameHeader {
+        FrameHeader::read(&envelope::encode(message).unwrap()).unwrap()
+    }
+
+    /// A value with every MessagePack kind in it, nested.
+    fn everything() -> rmpv::Value {
+        use rmpv::Value;
+        let scalars = vec![
+            Value::Nil,
+            Value::from(true),
+            Value::from(7),
+            Value::from(-7),
+            Value::from(200),
+            Value::from(-200),
+            Value::from(70_000),
+            Value::from(-70_000),
+            Value::from(u64::MAX),
+            Value::from(i64::MIN),
+            Value::F32(1.5),
+            Value::F64(2.5),
+            Value::from("short"),
+            Value::from("x".repeat(40)),
+            Value::from("y".repeat(300)),
+            Value::from("z".repeat(70_000)),
+            Value::Binary(vec![1; 3]),
+            Value::Binary(vec![2; 300]),
+            Value::Binary(vec![3; 70_000]),
+            Value::Ext(1, vec![0; 1]),
+            Value::Ext(2, vec![0; 2]),
+            Value::Ext(3, vec![0; 4]),
+            Value::Ext(4, vec![0; 8]),
+            Value::Ext(5, vec![0; 16]),
+            Value::Ext(6, vec![0; 3]),
+            Value::Ext(7, vec![0; 300]),
+            Value::Ext(8, vec![0; 70_000]),
+            Value::Array((0..20).map(Value::from).collect()),
+            Value::Array((0..70_000).map(Value::from).collect()),
+        ];
+        let big_map = (0..20)
+            .map(|i| (Value::from(i), Value::Array(vec![])))
+            .collect();
+        let huge_map = (0..70_000).map(|i| (Value::from(i), Value::Nil)).collect();
+        Value::Map(vec![
+            ("scalars".into(), Value::Array(scalars)),
+            ("big".into(), Value::Map(big_map)),
+            ("huge".into(), Value::Map(huge_map)),
+        ])
+    }
+
+    #[test]
+    fn each_envelope_kind_has_its_header() {
+        let ok = Envelope::Response(Response::ok(9, "c".into(), everything()));
+        assert_eq!(header_of(&ok), FrameHeader::Response { id: Some(9) });
+        let error = WireError::new(ErrorCode::MalformedFrame, "no");
+        let rejected = Envelope::<()>::Response(Response::err(None, "c".into(), error));
+        assert_eq!(header_of(&rejected), FrameHeader::Response { id: None });
+        let event = Envelope::Event(Event {
+            subscription: 3,
+            topic: "diagnostics".into(),
+            seq: 1,
+            data: everything(),
+        });
+        assert_eq!(header_of(&event), FrameHeader::Event { subscription: 3 });
+        let request = Envelope::Request(Request {
+            id: 1,
+            method: "agent.status".into(),
+            params: (),
+            correlation_id: None,
+        });
+        assert_eq!(header_of(&request), FrameHeader::Other);
+        let cancel = Envelope::<()>::Cancel(Cancel { id: 1 });
+        assert_eq!(header_of(&cancel), FrameHeader::Other);
+    }
+
+    #[test]
+    fn the_golden_fixtures_have_their_headers() {
+        let fixtures: [(&[u8], FrameHeader); 7] = [
+            (
+                include_bytes!("../../../protocol/tests/fixtures/response_ok.msgpack"),
+                FrameHeader::Response { id: Some(1) },
+            ),
+            (
+                include_bytes!("../../../protocol/tests/fixtures/response_error.msgpack"),
+                FrameHeader::Response { id: Some(9) },
+            ),
+            (
+                include_bytes!("../../../protocol/tests/fixtures/response_error_no_id.msgpack"),
+                FrameHeader::Response { id: None },
+            ),
+            (
+                include_bytes!("../../../protocol/tests/fixtures/event.msgpack"),
+                FrameHeader::Event { subscription: 1 },
+            ),
+            (
+                include_bytes!("../../../protocol/tests/fixtures/cancel.msgpack"),
+                FrameHeader::Other,
+            ),
+            (
+                include_bytes!("../../../protocol/tests/fixtures/request.msgpack"),
+                FrameHeader::Other,
+            ),
+            (
+                include_bytes!("../../../protocol/tests/fixtures/request_subscribe.msgpack"),
+                FrameHeader::Other,
+            ),
+        ];
+        for (body, expected) in fixtures {
+            assert_eq!(FrameHeader::read(body).unwrap(), expected);
+        }
+    }
+
+    /// Fields in any order, with anything before the ones that route the frame.
+    #[test]
+    fn routing_fields_are_found_after_any_other_value() {
+        use rmpv::Value;
+        let response = Value::Map(vec![
+            ("result".into(), everything()),
+            ("correlation_id".into(), "c".into()),
+            ("id".into(), Value::from(70_000)),
+            ("type".into(), "response".into()),
+        ]);
+        assert_eq!(
+            FrameHeader::read(&value_body(&response)).unwrap(),
+            FrameHeader::Response { id: Some(70_000) }
+        );
+        let event = Value::Map(vec![
+            ("data".into(), everything()),
+            ("type".into(), "event".into()),
+            ("seq".into(), 1.into()),
+            ("subscription".into(), Value::from(u64::MAX)),
+        ]);
+        assert_eq!(
+            FrameHeader::read(&value_body(&event)).unwrap(),
+            FrameHeader::Event {
+                subscription: u64::MAX
+            }
+        );
+        let without_id = Value::Map(vec![
+            ("type".into(), "response".into()),
+            ("error".into(), everything()),
+        ]);
+        assert_eq!(
+            FrameHeader::read(&value_body(&without_id)).unwrap(),
+            FrameHeader::Response { id: None }
+        );
+    }
+
+    #[test]
+    fn skipping_consumes_exactly_one_value() {
+        let mut bytes = value_body(&everything());
+        bytes.push(0xc0);
+        let mut reader = Reader { rest: &bytes };
+        reader.skip_value().unwrap();
+        assert_eq!(reader.rest, [0xc0]);
+    }
+
+    #[test]
+    fn ids_in_signed_encodings_are_read_when_not_negative() {
+        // {"type": "response", "id": <int 16 of 300>}
+        let mut bytes = vec![0x82, 0xa4];
+        bytes.extend_from_slice(b"type");
+        bytes.push(0xa8);
+        bytes.extend_from_slice(b"response");
+        bytes.push(0xa2);
+        bytes.extend_from_slice(b"id");
+        bytes.extend_from_slice(&[0xd1, 0x01, 0x2c]);
+        assert_eq!(
+            FrameHeader::read(&bytes).unwrap(),
+            FrameHeader::Response { id: Some(300) }
+        );
+        let last = bytes.len() - 3;
+        bytes[last..].copy_from_slice(&[0xd1, 0xff, 0xff]);
+        assert!(FrameHeader::read(&bytes).is_err());
+    }
+
+    #[test]
+    fn frames_that_are_not_envelopes_have_no_header() {
+        use rmpv::Value;
+        let not_envelopes = [
+            Value::from("x"),
+            Value::Map(vec![]),
+            Value::Map(vec![("type".into(), 1.into())]),
+            Value::Map(vec![
+                ("type".into(), "response".into()),
+                ("id".into(), "seven".into()),
+            ]),
+            Value::Map(vec![
+                ("type".into(), "event".into()),
+                ("topic".into(), "diagnostics".into()),
+            ]),
+            Value::Map(vec![(Value::from(1), "response".into())]),
+        ];
+        for value in not_envelopes {
+            assert!(FrameHeader::read(&value_body(&value)).is_err(), "{value}");
+        }
+        // Cut short inside a value skipped on the way to `type`, and a map that claims more
+        // than it holds.
+        let event = Value::Map(vec![
+            ("data".into(), everything()),
+            ("type".into(), "event".into()),
+            ("subscription".into(), 1.into()),
+        ]);
+        let bytes = value_body(&event);
+        assert!(FrameHeader::read(&bytes[..bytes.len() / 2]).is_err());
+        assert!(FrameHeader::read(&[0xdf, 0xff, 0xff, 0xff, 0xff, 0xc0]).is_err());
+        let mut nested = vec![0x81, 0xa1, b'x'];
+        nested.extend_from_slice(&[0xdd, 0xff, 0xff, 0xff, 0xff]);
+        let mut reader = Reader { rest: &nested[3..] };
+        assert!(reader.skip_value().is_none());
+    }
+}
