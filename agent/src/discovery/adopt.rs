@@ -120,6 +120,7 @@ mod tests {
     use llm_agent_protocol::methods::discovery::{Finding, OfferedModel};
 
     use super::*;
+    use crate::vault::profile::testing::redacted;
 
     fn sweep_with(kind: &str, endpoint: &str, models: &[(&str, Option<bool>)]) -> Sweep {
         Sweep {
@@ -157,18 +158,8 @@ mod tests {
 
     fn named(name: &str) -> RedactedProfile {
         RedactedProfile {
-            id: uuid::Uuid::new_v4().to_string(),
             name: name.into(),
-            provider: "lm_studio".into(),
-            endpoint: "http://127.0.0.1:1234/v1".into(),
-            model: "m".into(),
-            has_api_key: false,
-            api_key_hint: None,
-            consent_granted_at: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-            active: false,
-            metadata: Default::default(),
+            ..redacted("lm_studio", "http://127.0.0.1:1234/v1")
         }
     }
 

@@ -255,21 +255,15 @@ fn list(items: &[&str]) -> String {
 mod tests {
     use super::*;
     use crate::discovery::finding::model_named;
+    use crate::vault::profile::testing::redacted;
 
     fn profile(provider: &str, endpoint: &str, model: &str, has_key: bool) -> RedactedProfile {
         RedactedProfile {
             id: format!("id-{provider}-{endpoint}"),
             name: "Tutor".into(),
-            provider: provider.into(),
-            endpoint: endpoint.into(),
             model: model.into(),
             has_api_key: has_key,
-            api_key_hint: None,
-            consent_granted_at: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-            active: true,
-            metadata: Default::default(),
+            ..redacted(provider, endpoint)
         }
     }
 

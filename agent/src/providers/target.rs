@@ -134,23 +134,11 @@ fn kind_of(provider: &str) -> ProviderKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vault::profile::testing::redacted;
 
     #[test]
     fn urls_join_the_endpoint_path() {
-        let profile = |endpoint: &str| RedactedProfile {
-            id: uuid::Uuid::nil().to_string(),
-            name: "n".into(),
-            provider: "openai_compatible".into(),
-            endpoint: endpoint.into(),
-            model: "m".into(),
-            has_api_key: false,
-            api_key_hint: None,
-            consent_granted_at: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-            active: true,
-            metadata: Default::default(),
-        };
+        let profile = |endpoint: &str| redacted("openai_compatible", endpoint);
         let target = Target::of(&profile("http://127.0.0.1:1234/v1/"), None).unwrap();
         assert_eq!(
             target.url("chat/completions").as_str(),

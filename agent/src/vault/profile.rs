@@ -133,6 +133,30 @@ pub fn parallelism(options: &BTreeMap<String, String>) -> Option<usize> {
         .filter(|limit| (1..=MAX_PARALLELISM).contains(limit))
 }
 
+/// Profiles for unit tests elsewhere in the agent.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A profile of `provider` at `endpoint`: model `m`, no key, no consent, active.
+    pub(crate) fn redacted(provider: &str, endpoint: &str) -> RedactedProfile {
+        RedactedProfile {
+            id: Uuid::new_v4().to_string(),
+            name: format!("{provider} at {endpoint}"),
+            provider: provider.into(),
+            endpoint: endpoint.into(),
+            model: "m".into(),
+            has_api_key: false,
+            api_key_hint: None,
+            consent_granted_at: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            active: true,
+            metadata: ProfileMetadata::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

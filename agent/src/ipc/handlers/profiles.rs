@@ -174,25 +174,22 @@ pub async fn test(call: &Call, params: TestParams) -> Result<TestOutcome, WireEr
 
 #[cfg(test)]
 mod tests {
-    use llm_agent_protocol::methods::profiles::{ListResult, ProfileMetadata, RedactedProfile};
+    use llm_agent_protocol::methods::profiles::{ListResult, RedactedProfile};
     use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
 
     use super::*;
+    use crate::vault::profile::testing::redacted;
 
     fn profile(id: &str, provider: &str) -> RedactedProfile {
         RedactedProfile {
             id: id.into(),
             name: format!("name {id}"),
-            provider: provider.into(),
-            endpoint: "http://127.0.0.1:11434".into(),
-            model: "m".into(),
             has_api_key: true,
             api_key_hint: Some("...a1b2".into()),
-            consent_granted_at: None,
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
             active: id == "a",
-            metadata: ProfileMetadata::default(),
+            ..redacted(provider, "http://127.0.0.1:11434")
         }
     }
 
