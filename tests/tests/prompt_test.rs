@@ -1,6 +1,8 @@
 //! `profiles.test` through the real binary and client: a profile from the vault (its key
 //! decrypted from the real keyring), a scripted provider on loopback, the outcome, the
 //! diagnostics it leaves, cancellation by a cancel frame, and the governor's order.
+//! `agent/tests/provider_dialects.rs` runs every dialect's cases in-process, against the
+//! library's test runner.
 
 use std::time::{Duration, Instant};
 

@@ -1,18 +1,9 @@
-//! Harness for end-to-end tests and benchmarks: starts the real `llm-agent` binary on a
-//! private temp socket and data dir, and talks to it through the client library or raw
-//! frames.
+//! The real `llm-agent` binary under test: [`TestAgent`] starts it on a private temp
+//! socket and data dir, and talks to it through the client library or raw frames
+//! ([`RawConnection`]).
 //!
 //! The binary is found next to the test executable's profile dir (`target/debug` or
 //! `target/release`), or at `$LLM_AGENT_BIN`. Build it first: `scripts/test` does.
-
-pub mod bench;
-pub mod console;
-
-pub mod dialects;
-
-pub mod http_fixture;
-
-pub mod keyring;
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
@@ -26,6 +17,8 @@ use llm_agent_protocol::frame::{read_frame, write_frame};
 use llm_agent_protocol::methods::handshake::{ClientInfo, Hello, HelloParams};
 use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Method, PROTOCOL_VERSION};
 use serde::Serialize;
+
+use crate::keyring::KeyringSession;
 
 /// How long start-up may take before a test gives up.
 pub const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -80,14 +73,14 @@ impl TestAgent {
     }
 
     /// Starts an agent that keeps its data key in `keyring`.
-    pub fn with_keyring(keyring: &keyring::KeyringSession) -> Self {
+    pub fn with_keyring(keyring: &KeyringSession) -> Self {
         Self::start_with_env(keyring.env())
     }
 
     /// Starts an agent that keeps its data key in `keyring`, with extra environment
     /// variables (such as `LLM_AGENT_DISCOVERY_PORTS`).
     pub fn with_keyring_and_env(
-        keyring: &keyring::KeyringSession,
+        keyring: &KeyringSession,
         extra: &[(&'static str, String)],
     ) -> Self {
         let mut env = keyring.env();
