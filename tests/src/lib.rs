@@ -1,0 +1,20 @@
+//! Helpers for the end-to-end tests and benches, one module per need:
+//!
+//! - [`agent`]: the real `llm-agent` binary on a private temp socket and data dir, driven
+//!   through the client library or raw frames.
+//! - [`console`]: `llm-console` run against such an agent, as a learner's terminal runs it.
+//! - [`dialects`]: canned provider replies in each provider's wire shape.
+//! - [`http_fixture`]: the scripted HTTP/1.1 server those replies are played on.
+//! - [`keyring`]: a private Secret Service (its own D-Bus session and gnome-keyring).
+//! - [`bench`]: what the benches in `tests/benches/` share.
+
+pub mod agent;
+pub mod bench;
+pub mod console;
+pub mod dialects;
+pub mod http_fixture;
+pub mod keyring;
+
+pub use agent::{
+    RawConnection, START_TIMEOUT, TestAgent, agent_binary, console_binary, hello, no_params,
+};
