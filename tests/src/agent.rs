@@ -28,12 +28,9 @@ pub fn agent_binary() -> PathBuf {
     workspace_binary("llm-agent", "LLM_AGENT_BIN")
 }
 
-/// The `llm-console` binary under test.
-pub fn console_binary() -> PathBuf {
-    workspace_binary("llm-console", "LLM_CONSOLE_BIN")
-}
-
-fn workspace_binary(name: &str, env: &str) -> PathBuf {
+/// The binary `name` of this workspace: next to the test executable's profile dir, or
+/// at `$env`.
+pub(crate) fn workspace_binary(name: &str, env: &str) -> PathBuf {
     if let Some(path) = std::env::var_os(env) {
         return PathBuf::from(path);
     }

@@ -2,7 +2,8 @@
 //!
 //! - [`agent`]: the real `llm-agent` binary on a private temp socket and data dir, driven
 //!   through the client library or raw frames.
-//! - [`console`]: `llm-console` run against such an agent, as a learner's terminal runs it.
+//! - [`console`]: `llm-console` run against such an agent, and its exit-code and `--json`
+//!   checks.
 //! - [`dialects`]: canned provider replies in each provider's wire shape.
 //! - [`http_fixture`]: the scripted HTTP/1.1 server those replies are played on.
 //! - [`keyring`]: a private Secret Service (its own D-Bus session and gnome-keyring).
@@ -15,6 +16,4 @@ pub mod dialects;
 pub mod http_fixture;
 pub mod keyring;
 
-pub use agent::{
-    RawConnection, START_TIMEOUT, TestAgent, agent_binary, console_binary, hello, no_params,
-};
+pub use agent::{RawConnection, START_TIMEOUT, TestAgent, agent_binary, hello, no_params};

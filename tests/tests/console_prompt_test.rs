@@ -3,14 +3,16 @@
 //! refused params, and Ctrl-C cancelling the test on the agent.
 
 use std::path::Path;
-use std::process::Output;
 use std::time::Duration;
 
 use llm_agent_client::Client;
 use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
 use llm_agent_protocol::methods::profiles::{Create, CreateParams, DEFAULT_TEST_PROMPT};
 use llm_agent_tests::TestAgent;
-use llm_agent_tests::console::{command as console_command, finished, run as console, text};
+use llm_agent_tests::console::{
+    EXIT_FAILED, EXIT_INTERRUPTED, assert_exit, command as console_command, failed, finished,
+    human, json, json_document, run as console, text,
+};
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use llm_agent_tests::keyring::KeyringSession;
@@ -24,10 +26,6 @@ const REPLY_PARTS: [&str; 2] = ["Mercury is closest", " to the Sun."];
 const REPLY: &str = "Mercury is closest to the Sun.";
 /// Prompt and completion tokens the scripted Ollama reports.
 const USAGE: (u64, u64) = (12, 5);
-
-/// Exit codes of `llm-console`: a failed operation, and Ctrl-C.
-const EXIT_FAILED: i32 = 1;
-const EXIT_INTERRUPTED: i32 = 130;
 
 /// A keyring (profile writes need one), an agent using it, and an Ollama profile without
 /// a key pointing at `fixture`.
@@ -48,26 +46,6 @@ async fn agent_with_profile(fixture: &HttpFixture) -> (KeyringSession, TestAgent
         .profile
         .id;
     (keyring, agent, client, id)
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "not one JSON document ({err}): {}\nstderr: {}",
-            text(&output.stdout),
-            text(&output.stderr)
-        )
-    })
-}
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
 }
 
 /// The prompt the model was sent, checking the request is an Ollama chat as well.
@@ -126,9 +104,7 @@ async fn a_passing_test_shows_the_reply_and_every_stage() {
     let fixture = HttpFixture::start(|_| ollama::stream(MODEL, &REPLY_PARTS, USAGE)).await;
     let (_keyring, agent, _client, id) = agent_with_profile(&fixture).await;
 
-    let output = console(&agent, &["profiles", "test", &id], None).await;
-    assert_exit(&output, 0);
-    let stdout = text(&output.stdout);
+    let stdout = human(&agent, &["profiles", "test", &id]).await;
     assert!(
         stdout.starts_with("test passed: ollama answered in "),
         "{stdout}"
@@ -149,9 +125,7 @@ async fn a_passing_test_shows_the_reply_and_every_stage() {
     let table = &stdout[stdout.find("\nSTAGE").expect("a timings table")..];
     assert!(!table.contains(" -\n") && !table.ends_with(" -"), "{table}");
 
-    let output = console(&agent, &["profiles", "test", &id, "--json"], None).await;
-    assert_exit(&output, 0);
-    let outcome = json(&output);
+    let outcome = json(&agent, &["profiles", "test", &id]).await;
     assert_eq!(outcome["profile_id"], id.as_str());
     assert_eq!(outcome["success"], true);
     assert_eq!(outcome["provider"], "ollama");
@@ -275,7 +249,7 @@ async fn a_missing_model_fails_as_model_not_found_with_the_pull_command() {
 
     let output = console(&agent, &["profiles", "test", &id, "--json"], None).await;
     assert_exit(&output, EXIT_FAILED);
-    let outcome = json(&output);
+    let outcome = json_document(&output);
     assert_eq!(outcome["success"], false);
     assert_eq!(outcome["http_status"], 404);
     assert_eq!(outcome["attempts"], 1);
@@ -300,15 +274,13 @@ async fn a_timeout_over_30_seconds_is_refused_before_anything_is_sent() {
     let (_keyring, agent, _client, id) = agent_with_profile(&fixture).await;
 
     let args = ["profiles", "test", &id, "--timeout-ms", "40000"];
-    let output = console(&agent, &args, None).await;
-    assert_exit(&output, EXIT_FAILED);
-    let stderr = text(&output.stderr);
+    let stderr = failed(&agent, &args, EXIT_FAILED).await;
     assert!(stderr.contains("error: INVALID_PARAMS: "), "{stderr}");
 
     let json_args = ["profiles", "test", &id, "--timeout-ms", "40000", "--json"];
     let output = console(&agent, &json_args, None).await;
     assert_exit(&output, EXIT_FAILED);
-    let error = &json(&output)["error"];
+    let error = &json_document(&output)["error"];
     assert_eq!(error["code"], "INVALID_PARAMS");
     assert_eq!(error["details"]["field"], "timeout_ms");
 
