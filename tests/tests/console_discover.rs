@@ -12,8 +12,9 @@ use llm_agent_tests::console::{
     EXIT_FAILED, EXIT_USAGE, assert_exit, command as console_command, failed, human, json, run,
     text,
 };
-use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
+use llm_agent_tests::http_fixture::HttpFixture;
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::servers::ollama_answer;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::ChildStdout;
@@ -25,32 +26,21 @@ const MODEL: &str = "llama3.2:latest";
 /// The model the scripted Ollama adds when told to.
 const SECOND_MODEL: &str = "qwen2.5:7b";
 
-/// Answers as Ollama 0.5.7 with one model, or two once `second` is set; 404 elsewhere.
-fn ollama(request: &RecordedRequest, second: bool) -> Script {
-    let model = |name: &str| {
-        json!({
-            "name": name, "model": name, "size": 2019393189u64,
-            "details": {"parameter_size": "3.2B", "quantization_level": "Q4_K_M", "family": "llama"}
-        })
-    };
-    match request.path.as_str() {
-        "/api/version" => Script::json(200, &json!({"version": "0.5.7"})),
-        "/api/tags" if second => {
-            Script::json(200, &json!({"models": [model(MODEL), model(SECOND_MODEL)]}))
-        }
-        "/api/tags" => Script::json(200, &json!({"models": [model(MODEL)]})),
-        _ => Script::new().status(404).body("404 page not found"),
-    }
-}
-
 /// A keyring (profile writes need one), a scripted Ollama, and an agent that probes only
 /// the Ollama's port. Setting the flag makes the Ollama offer a second model.
 async fn setup() -> (KeyringSession, HttpFixture, TestAgent, Arc<AtomicBool>) {
     let keyring = KeyringSession::start();
     let second = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&second);
-    let fixture =
-        HttpFixture::start(move |request| ollama(request, flag.load(Ordering::SeqCst))).await;
+    let fixture = HttpFixture::start(move |request| {
+        let models: &[&str] = if flag.load(Ordering::SeqCst) {
+            &[MODEL, SECOND_MODEL]
+        } else {
+            &[MODEL]
+        };
+        ollama_answer(request, models)
+    })
+    .await;
     let ports = format!("ollama={}", fixture.addr().port());
     let agent = TestAgent::with_keyring_and_env(&keyring, &[("LLM_AGENT_DISCOVERY_PORTS", ports)]);
     (keyring, fixture, agent, second)
