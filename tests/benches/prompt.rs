@@ -44,8 +44,7 @@ use std::time::{Duration, Instant};
 use llm_agent_client::{CallOptions, Client};
 use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::methods::profiles::{
-    Create, CreateParams, DEFAULT_TEST_PROMPT, ProfileMetadata, Test, TestOutcome, TestParams,
-    TestStage, TestTimings,
+    DEFAULT_TEST_PROMPT, Test, TestOutcome, TestParams, TestStage, TestTimings,
 };
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{
@@ -54,6 +53,7 @@ use llm_agent_tests::bench::{
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{self, with_parallelism};
 use serde_json::json;
 
 /// The model the profiles name and the stand-in answers as.
@@ -326,13 +326,7 @@ fn reply_to(request: &RecordedRequest) -> Script {
     match request.path.strip_suffix(CHAT_PATH) {
         Some("") => ollama::stream(MODEL, &REPLY, USAGE),
         Some(STALL_BEFORE_HEADERS) => Script::new().stall(),
-        Some(STALL_MID_STREAM) => {
-            let first = &ollama::stream_lines(MODEL, &REPLY, USAGE)[0];
-            Script::new()
-                .header("content-type", "application/x-ndjson")
-                .chunk(format!("{first}\n"))
-                .stall()
-        }
+        Some(STALL_MID_STREAM) => ollama::stalled_stream(MODEL, &REPLY, USAGE),
         _ => ollama::error(404, &format!("the bench serves no {}", request.path)),
     }
 }
@@ -351,25 +345,12 @@ impl Profiles {
     /// Creates them on the stand-in at `url`.
     async fn create(client: &Client, url: &str) -> Self {
         let create = |what: &str, path: &str, parallelism: Option<usize>| {
-            let params = CreateParams {
-                name: format!("bench {what}"),
-                provider: "ollama".into(),
-                endpoint: format!("{url}{path}"),
-                model: MODEL.into(),
-                metadata: parallelism.map(|limit| ProfileMetadata {
-                    options: [("parallelism".to_owned(), limit.to_string())].into(),
-                    ..Default::default()
-                }),
-                ..Default::default()
+            let params = profiles::ollama(&format!("bench {what}"), &format!("{url}{path}"), MODEL);
+            let params = match parallelism {
+                Some(limit) => with_parallelism(params, limit),
+                None => params,
             };
-            async move {
-                client
-                    .call::<Create>(params)
-                    .await
-                    .expect("profiles.create")
-                    .profile
-                    .id
-            }
+            profiles::create(client, params)
         };
         Self {
             stream: create("stream", "", None).await,

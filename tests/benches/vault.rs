@@ -51,9 +51,7 @@ use std::time::{Duration, Instant};
 
 use llm_agent_client::Client;
 use llm_agent_protocol::envelope;
-use llm_agent_protocol::methods::profiles::{
-    Activate, Create, CreateParams, IdParams, List, ListParams, ProfilePatch, Update, UpdateParams,
-};
+use llm_agent_protocol::methods::profiles::{Activate, CreateParams, IdParams, List, ListParams};
 use llm_agent_protocol::safe_storage::SafeStorageState;
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{
@@ -61,6 +59,7 @@ use llm_agent_tests::bench::{
     Summary, Table,
 };
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles;
 
 /// Profiles in each vault: the list case reads them all; writers rename the first ones.
 const PROFILES: usize = 50;
@@ -73,7 +72,6 @@ const CONCURRENT: usize = 32;
 const MEMORY_DIR: &str = "/dev/shm";
 /// The file the vault writes, and the one this process replaces the same way.
 const PROFILES_FILE: &str = "profiles.json";
-const CONSENT: &str = "2026-01-02T03:04:05Z";
 /// Width of the case column.
 const CASE_WIDTH: usize = 36;
 
@@ -270,11 +268,7 @@ impl Vault {
         let client = agent.client().await;
         let mut ids = Vec::with_capacity(PROFILES);
         for index in 0..PROFILES {
-            let created = client
-                .call::<Create>(profile(index))
-                .await
-                .expect("profiles.create");
-            ids.push(created.profile.id);
+            ids.push(profiles::create(&client, profile(index)).await);
         }
         let list = client
             .call::<List>(ListParams::default())
@@ -294,23 +288,12 @@ impl Vault {
 fn profile(index: usize) -> CreateParams {
     let name = format!("bench {index:02}");
     if index.is_multiple_of(KEYED_EVERY) {
-        CreateParams {
-            name,
-            provider: "openai".into(),
-            endpoint: "https://api.openai.com/v1".into(),
-            model: "gpt-4o-mini".into(),
-            api_key: Some(format!("sk-bench-{index:04}-abcdefghijklmnopqrstuvwxyz").into()),
-            consent_granted_at: Some(CONSENT.into()),
-            ..Default::default()
-        }
+        profiles::remote(
+            &name,
+            &format!("sk-bench-{index:04}-abcdefghijklmnopqrstuvwxyz"),
+        )
     } else {
-        CreateParams {
-            name,
-            provider: "ollama".into(),
-            endpoint: "http://127.0.0.1:11434".into(),
-            model: "llama3.2".into(),
-            ..Default::default()
-        }
+        profiles::local(&name)
     }
 }
 
@@ -582,16 +565,10 @@ async fn updates(vault: &Vault, writers: usize, counts: Counts) -> Samples {
         writers,
         counts,
         move |client, writer, round| {
-            let params = UpdateParams {
-                id: ids[writer].clone(),
-                patch: ProfilePatch {
-                    name: Some(format!("bench {writer:02} {}", ["a", "b"][round % 2])),
-                    ..Default::default()
-                },
-            };
+            let id = ids[writer].clone();
+            let patch = profiles::rename(&format!("bench {writer:02} {}", ["a", "b"][round % 2]));
             async move {
-                client
-                    .call::<Update>(params)
+                profiles::update(&client, &id, patch)
                     .await
                     .expect("profiles.update failed");
             }

@@ -331,6 +331,23 @@ pub fn hello(stream: &mut UnixStream) -> std::io::Result<()> {
     }
 }
 
+/// Every regular file under `dir`, recursively: what an agent left in its data dir.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return files;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => files.extend(files_under(&path)),
+            Ok(kind) if kind.is_file() => files.push(path),
+            _ => {}
+        }
+    }
+    files
+}
+
 /// Params of a method that takes none.
 pub fn no_params() -> <llm_agent_protocol::methods::agent::Status as Method>::Params {
     Default::default()

@@ -5,6 +5,7 @@
 //! - [`console`]: `llm-console` run against such an agent, and its exit-code and `--json`
 //!   checks.
 //! - [`servers`]: canned fake model servers (Ollama, LM Studio, ...) for discovery.
+//! - [`profiles`]: params for `profiles.create` and `profiles.update`, and the calls.
 //! - [`dialects`]: canned provider replies in each provider's wire shape.
 //! - [`http_fixture`]: the scripted HTTP/1.1 server those replies are played on.
 //! - [`keyring`]: a private Secret Service (its own D-Bus session and gnome-keyring).
@@ -16,6 +17,7 @@ pub mod console;
 pub mod dialects;
 pub mod http_fixture;
 pub mod keyring;
+pub mod profiles;
 pub mod servers;
 
 pub use agent::{RawConnection, START_TIMEOUT, TestAgent, agent_binary, hello, no_params};

@@ -2,20 +2,21 @@
 //! and a script see, the prompt going to the model and nowhere else, failures as outcomes,
 //! refused params, and Ctrl-C cancelling the test on the agent.
 
-use std::path::Path;
 use std::time::Duration;
 
 use llm_agent_client::Client;
 use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
-use llm_agent_protocol::methods::profiles::{Create, CreateParams, DEFAULT_TEST_PROMPT};
+use llm_agent_protocol::methods::profiles::DEFAULT_TEST_PROMPT;
 use llm_agent_tests::TestAgent;
+use llm_agent_tests::agent::files_under;
 use llm_agent_tests::console::{
     EXIT_FAILED, EXIT_INTERRUPTED, assert_exit, command as console_command, failed, finished,
     human, json, json_document, run as console, text,
 };
-use llm_agent_tests::dialects::ollama;
+use llm_agent_tests::dialects::{ollama, prompt_of};
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{self, create};
 use serde_json::Value;
 
 /// Long enough never to fire when things work; a failure still ends fast.
@@ -33,18 +34,11 @@ async fn agent_with_profile(fixture: &HttpFixture) -> (KeyringSession, TestAgent
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
     let client = agent.client().await;
-    let id = client
-        .call::<Create>(CreateParams {
-            name: "Scripted Ollama".into(),
-            provider: "ollama".into(),
-            endpoint: fixture.url(),
-            model: MODEL.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("create the profile")
-        .profile
-        .id;
+    let id = create(
+        &client,
+        profiles::ollama("Scripted Ollama", &fixture.url(), MODEL),
+    )
+    .await;
     (keyring, agent, client, id)
 }
 
@@ -56,27 +50,7 @@ fn sent_prompt(request: &RecordedRequest) -> String {
     assert_eq!(body["model"], MODEL);
     assert_eq!(body["stream"], true);
     assert_eq!(body["messages"][0]["role"], "user");
-    body["messages"][0]["content"]
-        .as_str()
-        .expect("messages[0].content is text")
-        .to_owned()
-}
-
-/// Every regular file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => files.extend(files_under(&path)),
-            Ok(kind) if kind.is_file() => files.push(path),
-            _ => {}
-        }
-    }
-    files
+    prompt_of(request)
 }
 
 /// The journal's `prompt_test` events, once at least one is on disk.

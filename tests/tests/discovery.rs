@@ -13,10 +13,10 @@ use llm_agent_protocol::events::Topic;
 use llm_agent_protocol::methods::discovery::{
     Adopt, AdoptParams, Configure, Run, RunParams, Settings, Status, Sweep,
 };
-use llm_agent_protocol::methods::profiles::{Create, CreateParams};
 use llm_agent_tests::TestAgent;
 use llm_agent_tests::http_fixture::{HttpFixture, Script};
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{self, create};
 use llm_agent_tests::servers::{OLLAMA_MODEL, ollama, ollama_answer};
 use serde_json::json;
 
@@ -50,17 +50,7 @@ async fn a_sweep_finds_the_server_ignores_an_impostor_and_flags_a_conflict() {
     );
     let client = agent.client().await;
     let endpoint = format!("http://127.0.0.1:{}", server.addr().port());
-    let profile = client
-        .call::<Create>(CreateParams {
-            name: "Mine".into(),
-            provider: "ollama".into(),
-            endpoint: endpoint.clone(),
-            model: "mistral".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .profile;
+    let profile_id = create(&client, profiles::ollama("Mine", &endpoint, "mistral")).await;
 
     let sweep = run(&client, RunParams::default()).await;
     assert_eq!(sweep.trigger, "manual");
@@ -76,7 +66,7 @@ async fn a_sweep_finds_the_server_ignores_an_impostor_and_flags_a_conflict() {
     let conflict = found
         .conflicts
         .iter()
-        .find(|c| c.profile_id == profile.id)
+        .find(|c| c.profile_id == profile_id)
         .expect("the profile's model is not offered");
     assert_eq!(conflict.class, "model_not_offered");
     assert!(!conflict.remediation.is_empty());
