@@ -11,6 +11,7 @@ use llm_agent_tests::console::{
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::HttpFixture;
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles;
 use serde_json::Value;
 
 /// A key of the right shape; no request ever reaches OpenAI in these tests.
@@ -19,15 +20,18 @@ const API_KEY: &str = "sk-test-console-catalog-1234";
 /// A model no shipped catalog has, so the test does not depend on the shipped figures.
 const MODEL: &str = "console-test-model";
 
-const LOCAL_ENDPOINT: &str = "http://127.0.0.1:11434";
+/// The entry of `document`'s array `list` whose `field` is `wanted`.
+fn entry<'a>(document: &'a Value, list: &str, field: &str, wanted: &str) -> &'a Value {
+    document[list]
+        .as_array()
+        .expect(list)
+        .iter()
+        .find(|entry| entry[field] == wanted)
+        .unwrap_or_else(|| panic!("no {wanted} in {document}"))
+}
 
 fn provider<'a>(catalog: &'a Value, kind: &str) -> &'a Value {
-    catalog["providers"]
-        .as_array()
-        .expect("providers")
-        .iter()
-        .find(|p| p["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} in {catalog}"))
+    entry(catalog, "providers", "kind", kind)
 }
 
 /// `profiles create` of an Ollama profile at `endpoint`, with `--model` if given.
@@ -56,16 +60,11 @@ fn created_id(created: &Value) -> String {
 
 /// Creates an Ollama profile on this machine (no key, no consent needed) and returns its id.
 async fn local_profile(agent: &TestAgent, name: &str) -> String {
-    created_id(&json(agent, &create_ollama(name, LOCAL_ENDPOINT, None)).await)
+    created_id(&json(agent, &create_ollama(name, profiles::LOCAL_ENDPOINT, None)).await)
 }
 
 fn binding<'a>(roles: &'a Value, role: &str) -> &'a Value {
-    roles["roles"]
-        .as_array()
-        .expect("roles")
-        .iter()
-        .find(|binding| binding["role"] == role)
-        .unwrap_or_else(|| panic!("no {role} in {roles}"))
+    entry(roles, "roles", "role", role)
 }
 
 #[tokio::test]
@@ -222,7 +221,7 @@ async fn choosing_a_deprecated_model_warns_and_still_creates() {
         "{listed}"
     );
 
-    let create = |name: &'static str| create_ollama(name, LOCAL_ENDPOINT, Some(MODEL));
+    let create = |name: &'static str| create_ollama(name, profiles::LOCAL_ENDPOINT, Some(MODEL));
     // A person sees the warning on stderr, after the profile.
     let output = console(&agent, &create("Old"), None).await;
     assert_exit(&output, 0);
