@@ -93,10 +93,7 @@ fn main() {
 
     // One thread for the client and both fakes, as in the other benches. It must also
     // stay the only thread until both agents are started: see `start_agent`.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("build the client runtime");
+    let runtime = bench::client_runtime();
     let ollama = runtime.block_on(servers::ollama());
     let stalling = runtime.block_on(HttpFixture::start(|_| Script::new().stall()));
     let unused = unused_ports();
@@ -129,20 +126,9 @@ fn main() {
 
 /// What runs where, and how many times.
 fn print_header(size: RunSize, plan: &Plan) {
-    println!(
-        "discovery bench ({}, {} cores, {})",
-        bench::build_profile(),
-        bench::cores(),
-        size.name()
-    );
-    let counts = |what: &str, counts: Counts| {
-        format!(
-            "{what}: warm-up {}, then {} timed",
-            counts.warmup, counts.timed
-        )
-    };
+    bench::print_title("discovery", size);
     let budgets: Vec<String> = STALL_BUDGETS_MS.iter().map(u64::to_string).collect();
-    let legend: [(&str, &[String]); 5] = [
+    bench::print_legend(&[
         (
             "agent",
             &[
@@ -177,18 +163,12 @@ fn print_header(size: RunSize, plan: &Plan) {
         (
             "counts",
             &[
-                counts("nothing listening", plan.quiet),
-                counts("one host stalls, each budget", plan.stalled),
-                counts("one Ollama", plan.live),
+                plan.quiet.describe("nothing listening"),
+                plan.stalled.describe("one host stalls, each budget"),
+                plan.live.describe("one Ollama"),
             ],
         ),
-    ];
-    for (label, lines) in legend {
-        for (index, line) in lines.iter().enumerate() {
-            let label = if index == 0 { label } else { "" };
-            println!("  {label:<8}{line}");
-        }
-    }
+    ]);
 }
 
 /// One port per kind that nothing listens on: each bound on `127.0.0.1:0`, all at once

@@ -5,6 +5,7 @@
 //! The binary is found next to the test executable's profile dir (`target/debug` or
 //! `target/release`), or at `$LLM_AGENT_BIN`. Build it first: `scripts/test` does.
 
+use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,82 @@ pub(crate) fn workspace_binary(name: &str, env: &str) -> PathBuf {
     binary
 }
 
+/// The environment of an agent without a credential store: its D-Bus session bus is
+/// nowhere, so it never touches the user's own keyring, and profile writes are refused.
+pub(crate) fn no_keyring_env() -> (&'static str, String) {
+    (
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent".to_owned(),
+    )
+}
+
+/// `llm-agent --socket SOCKET --data-dir DATA_DIR` with `env` added to this process's
+/// environment less its socket and data-dir variables; no stdin or stdout, and stderr to
+/// `log`.
+pub(crate) fn agent_command(
+    socket: &Path,
+    data_dir: &Path,
+    env: &[(&'static str, String)],
+    log: File,
+) -> Command {
+    let mut command = Command::new(agent_binary());
+    command
+        .arg("--socket")
+        .arg(socket)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("LLM_AGENT_SOCKET")
+        .env_remove("LLM_AGENT_DATA_DIR")
+        .envs(env.iter().map(|(name, value)| (name, value)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log);
+    command
+}
+
+/// Whether an agent answers a handshake on `socket` now.
+pub(crate) fn answers_hello(socket: &Path) -> bool {
+    UnixStream::connect(socket).is_ok_and(|mut stream| hello(&mut stream).is_ok())
+}
+
+/// Waits until `ready` says that `child`, just started, serves: polls every 10 ms for at
+/// most `timeout`. Panics if the child exits first or the time runs out, with
+/// `context()` (its log, say) after the reason.
+pub(crate) fn wait_until_serving(
+    child: &mut Child,
+    name: &str,
+    timeout: Duration,
+    mut ready: impl FnMut() -> bool,
+    context: impl Fn() -> String,
+) {
+    let deadline = Instant::now() + timeout;
+    while !ready() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{name} exited during start-up ({status}){}", context());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{name} did not answer within {timeout:?}{}",
+            context()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A client connected to the agent on `socket`, past the handshake.
+pub(crate) async fn connect(socket: &Path, client_name: &str) -> Client {
+    Connector::new()
+        .socket(socket)
+        .client_name(client_name, env!("CARGO_PKG_VERSION"))
+        .connect()
+        .await
+        .expect("connect to the agent")
+}
+
+fn read_log(log: &Path) -> String {
+    std::fs::read_to_string(log).unwrap_or_default()
+}
+
 /// A running agent on its own temp socket and data dir, stopped (SIGKILL) on drop.
 pub struct TestAgent {
     pub dir: tempfile::TempDir,
@@ -63,10 +140,7 @@ impl TestAgent {
     /// Starts an agent and waits until it answers a handshake. It has no credential
     /// store: profile writes are refused; use [`TestAgent::with_keyring`] for those.
     pub fn start() -> Self {
-        Self::start_with_env(vec![(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent".into(),
-        )])
+        Self::start_with_env(vec![no_keyring_env()])
     }
 
     /// Starts an agent that keeps its data key in `keyring`.
@@ -119,49 +193,23 @@ impl TestAgent {
             .append(true)
             .open(&self.log)
             .expect("log file");
-        Command::new(agent_binary())
-            .arg("--socket")
-            .arg(&self.socket)
-            .arg("--data-dir")
-            .arg(&self.data_dir)
-            .arg("--log-level")
-            .arg("debug")
+        agent_command(&self.socket, &self.data_dir, &self.env, log)
+            .args(["--log-level", "debug"])
             .args(extra_args)
-            .env_remove("LLM_AGENT_SOCKET")
-            .env_remove("LLM_AGENT_DATA_DIR")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
             .spawn()
             .expect("spawn llm-agent")
     }
 
     fn wait_ready(&mut self) {
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            if let Ok(mut stream) = UnixStream::connect(&self.socket)
-                && hello(&mut stream).is_ok()
-            {
-                return;
-            }
-            if let Some(status) = self
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
-                panic!(
-                    "llm-agent exited during start-up ({status}); log:\n{}",
-                    self.log_text()
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "llm-agent did not answer within {START_TIMEOUT:?}; log:\n{}",
-                self.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let (socket, log) = (&self.socket, &self.log);
+        let child = self.child.as_mut().expect("started");
+        wait_until_serving(
+            child,
+            "llm-agent",
+            START_TIMEOUT,
+            || answers_hello(socket),
+            || format!("; log:\n{}", read_log(log)),
+        );
     }
 
     pub fn pid(&self) -> u32 {
@@ -170,12 +218,7 @@ impl TestAgent {
 
     /// A connected client.
     pub async fn client(&self) -> Client {
-        Connector::new()
-            .socket(&self.socket)
-            .client_name("llm-agent-e2e", env!("CARGO_PKG_VERSION"))
-            .connect()
-            .await
-            .expect("connect")
+        connect(&self.socket, "llm-agent-e2e").await
     }
 
     /// A raw connection that has completed `hello`.
@@ -228,7 +271,7 @@ impl TestAgent {
     }
 
     pub fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        read_log(&self.log)
     }
 
     /// Every line of every diagnostics journal file, oldest file first.
