@@ -33,7 +33,6 @@
 //! `BENCH_QUICK=1` and `BENCH_PLACEMENT=NAME` do the same as the flags.
 
 use std::io::Write;
-use std::os::unix::net::UnixStream;
 use std::path::Path;
 
 use llm_agent_protocol::envelope::{self, Envelope, Request};
@@ -44,7 +43,7 @@ use llm_agent_tests::bench::{
     self, BenchAgent, Counts, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples,
     Summary, Table,
 };
-use llm_agent_tests::{agent_binary, hello, no_params};
+use llm_agent_tests::{agent_binary, hello, local_socket, no_params};
 
 /// Connections in the concurrent cases.
 const CONCURRENT: usize = 32;
@@ -185,7 +184,7 @@ fn print_ratio(what: &str, numerator: &Summary, denominator: &Summary, note: &st
 /// reads each response frame without decoding it. Reusing the id is fine: each request
 /// has been answered before the next one is sent.
 fn bare_status(socket: &Path, counts: Counts) -> Samples {
-    let mut stream = UnixStream::connect(socket).expect("connect to the agent");
+    let mut stream = local_socket::connect(socket).expect("connect to the agent");
     hello(&mut stream).expect("hello on a bare connection");
     let request = envelope::encode_frame(
         &Envelope::Request(Request {

@@ -7,6 +7,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
+#[cfg(unix)]
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -17,9 +18,11 @@ use llm_agent_protocol::envelope::{self, Envelope, Request};
 use llm_agent_protocol::frame::{read_frame, write_frame};
 use llm_agent_protocol::methods::handshake::{ClientInfo, Hello, HelloParams};
 use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Method, PROTOCOL_VERSION};
+#[cfg(unix)]
 use serde::Serialize;
 
 use crate::keyring::KeyringSession;
+use crate::local_socket;
 
 /// How long start-up may take before a test gives up.
 pub const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -85,7 +88,7 @@ pub(crate) fn agent_command(
 
 /// Whether an agent answers a handshake on `socket` now.
 pub(crate) fn answers_hello(socket: &Path) -> bool {
-    UnixStream::connect(socket).is_ok_and(|mut stream| hello(&mut stream).is_ok())
+    local_socket::connect(socket).is_ok_and(|mut stream| hello(&mut stream).is_ok())
 }
 
 /// Waits until `ready` says that `child`, just started, serves: polls every 10 ms for at
@@ -164,7 +167,7 @@ impl TestAgent {
             .prefix("llm-agent-e2e")
             .tempdir()
             .expect("temp dir");
-        let socket = dir.path().join("run/agent.sock");
+        let socket = local_socket::socket_path(dir.path(), "run/agent.sock");
         let data_dir = dir.path().join("data");
         let mut agent = Self {
             log: dir.path().join("agent.log"),
@@ -222,6 +225,7 @@ impl TestAgent {
     }
 
     /// A raw connection that has completed `hello`.
+    #[cfg(unix)]
     pub fn raw(&self) -> RawConnection {
         let mut raw = self.raw_without_hello();
         hello(&mut raw.stream).expect("hello");
@@ -229,6 +233,7 @@ impl TestAgent {
     }
 
     /// A raw connection with no handshake yet.
+    #[cfg(unix)]
     pub fn raw_without_hello(&self) -> RawConnection {
         let stream = UnixStream::connect(&self.socket).expect("connect");
         stream
@@ -238,6 +243,7 @@ impl TestAgent {
     }
 
     /// Sends a signal to the agent process.
+    #[cfg(unix)]
     pub fn signal(&self, signal: rustix::process::Signal) {
         let pid = rustix::process::Pid::from_raw(self.pid() as i32).expect("pid");
         rustix::process::kill_process(pid, signal).expect("kill");
@@ -301,11 +307,14 @@ impl Drop for TestAgent {
 }
 
 /// A blocking socket that speaks frames, for tests that need bytes a well-behaved client
-/// would never send.
+/// would never send. Unix only: the tests read it with timeouts and clones of a
+/// `UnixStream`.
+#[cfg(unix)]
 pub struct RawConnection {
     pub stream: UnixStream,
 }
 
+#[cfg(unix)]
 impl RawConnection {
     pub fn send_bytes(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).expect("write");
@@ -350,7 +359,7 @@ impl RawConnection {
 }
 
 /// Performs the handshake on a blocking stream.
-pub fn hello(stream: &mut UnixStream) -> std::io::Result<()> {
+pub fn hello(stream: &mut (impl Read + Write)) -> std::io::Result<()> {
     let request = Envelope::Request(Request {
         id: 0,
         method: Hello::NAME.to_owned(),

@@ -11,7 +11,6 @@
 use std::fs::File;
 use std::future::Future;
 use std::io::{Read, Write};
-use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier, OnceLock};
@@ -22,6 +21,7 @@ use llm_agent_client::Client;
 use crate::START_TIMEOUT;
 use crate::agent::{agent_command, answers_hello, connect, no_keyring_env, wait_until_serving};
 use crate::keyring::KeyringSession;
+use crate::local_socket;
 
 /// How long a bench runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +179,7 @@ impl BenchAgent {
             .prefix("llm-agent-bench")
             .tempdir_in(parent)
             .expect("temp dir for the agent");
-        let socket = dir.path().join("run/agent.sock");
+        let socket = local_socket::socket_path(dir.path(), "run/agent.sock");
         let log = File::create(dir.path().join("agent.log")).expect("agent log file");
         let mut child = agent_command(&socket, &dir.path().join(DATA_SUBDIR), env, log)
             .spawn()
@@ -281,7 +281,8 @@ const ECHO_SERVER_ENV: &str = "LLM_AGENT_BENCH_ECHO_SOCKET";
 pub const PING_LEN: usize = 100;
 
 /// The bench binary re-executed as an echo server in its own process: a bare Unix-socket
-/// ping-pong with it is the floor that agent figures are held against. Stopped on drop.
+/// ping-pong with it (a named pipe on Windows: see [`local_socket`]) is the floor that
+/// agent figures are held against. Stopped on drop.
 ///
 /// A bench that starts one calls [`EchoServer::serve_if_asked`] first thing in `main`,
 /// which is where the re-executed binary turns into the server.
@@ -306,7 +307,7 @@ impl EchoServer {
             .prefix("llm-agent-bench-echo")
             .tempdir()
             .expect("temp dir for the echo server");
-        let socket = dir.path().join("echo.sock");
+        let socket = local_socket::socket_path(dir.path(), "echo.sock");
         let exe = std::env::current_exe().expect("path of the bench binary");
         let mut child = Command::new(exe)
             .env(ECHO_SERVER_ENV, &socket)
@@ -319,7 +320,7 @@ impl EchoServer {
             &mut child,
             "the echo server",
             Duration::from_secs(10),
-            || UnixStream::connect(&socket).is_ok(),
+            || local_socket::connect(&socket).is_ok(),
             String::new,
         );
         Self {
@@ -344,7 +345,7 @@ impl EchoServer {
                 let start_line = Arc::clone(&start_line);
                 std::thread::spawn(move || {
                     let mut stream =
-                        UnixStream::connect(&socket).expect("connect to the echo server");
+                        local_socket::connect(&socket).expect("connect to the echo server");
                     let ping = [0x5a_u8; PING_LEN];
                     let mut pong = [0_u8; PING_LEN];
                     let mut round_trip = || {
@@ -379,9 +380,9 @@ impl Drop for EchoServer {
 /// The echo server's whole life: echo every [`PING_LEN`] bytes back, one blocking thread
 /// per connection, until stdin (a pipe from the bench) closes.
 fn serve_echo(socket: &Path) -> ! {
-    let listener = UnixListener::bind(socket).expect("bind the echo socket");
+    let listener = local_socket::bind(socket).expect("bind the echo socket");
     exit_when_stdin_closes();
-    for stream in listener.incoming() {
+    for stream in local_socket::incoming(&listener) {
         let mut stream = stream.expect("accept on the echo socket");
         std::thread::spawn(move || {
             let mut buf = [0_u8; PING_LEN];
@@ -389,7 +390,7 @@ fn serve_echo(socket: &Path) -> ! {
             while stream.read_exact(&mut buf).is_ok() && stream.write_all(&buf).is_ok() {}
         });
     }
-    unreachable!("UnixListener::incoming never ends")
+    unreachable!("a listener's incoming connections never end")
 }
 
 /// In a bench binary re-executed as a helper server (the echo server, a stand-in): ends

@@ -9,6 +9,7 @@
 //! - [`dialects`]: canned provider replies in each provider's wire shape.
 //! - [`http_fixture`]: the scripted HTTP/1.1 server those replies are played on.
 //! - [`keyring`]: a private Secret Service (its own D-Bus session and gnome-keyring).
+//! - [`local_socket`]: the kind of socket the agent listens on, for blocking connections.
 //! - [`bench`]: what the benches in `tests/benches/` share.
 
 pub mod agent;
@@ -17,7 +18,10 @@ pub mod console;
 pub mod dialects;
 pub mod http_fixture;
 pub mod keyring;
+pub mod local_socket;
 pub mod profiles;
 pub mod servers;
 
-pub use agent::{RawConnection, START_TIMEOUT, TestAgent, agent_binary, hello, no_params};
+#[cfg(unix)]
+pub use agent::RawConnection;
+pub use agent::{START_TIMEOUT, TestAgent, agent_binary, hello, no_params};

@@ -1,6 +1,9 @@
 //! `llm-console` against the real agent, as a script would use it (`--json`), and the
 //! peer check seen from another user.
 
+// Unix only: the peer check runs the console as another user and opens file modes.
+#![cfg(unix)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::Command;

@@ -3,6 +3,9 @@
 //! machine is probed: what a person and a script see of a sweep, adopting the server as
 //! a profile, the settings, and `--watch` following a change until Ctrl-C.
 
+// Unix only: Ctrl-C is a SIGINT to the console.
+#![cfg(unix)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;

@@ -2,6 +2,9 @@
 //! and a script see, the prompt going to the model and nowhere else, failures as outcomes,
 //! refused params, and Ctrl-C cancelling the test on the agent.
 
+// Unix only: Ctrl-C is a SIGINT to the console.
+#![cfg(unix)]
+
 use std::time::Duration;
 
 use llm_agent_client::Client;

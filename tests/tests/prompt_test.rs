@@ -4,6 +4,9 @@
 //! `agent/tests/provider_dialects.rs` runs every dialect's cases in-process, against the
 //! library's test runner.
 
+// Unix only: the cancel frame goes on a raw connection to the agent's Unix socket.
+#![cfg(unix)]
+
 use std::time::{Duration, Instant};
 
 use llm_agent_client::{CallOptions, Client};

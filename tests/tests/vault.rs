@@ -2,6 +2,9 @@
 //! private D-Bus session: profile rules, atomic and durable writes, secrets never in
 //! plaintext, and safe-storage outages.
 
+// Unix only: one test stops the agent with SIGTERM.
+#![cfg(unix)]
+
 use llm_agent_client::{CallOptions, Client, ClientError};
 use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::methods::agent::Status;
