@@ -7,9 +7,9 @@
 //! and that were closed again. So a sweep probes twenty addresses (each port on
 //! `127.0.0.1` and `[::1]`), every one refused, and nothing else on the machine is probed.
 //! A second agent has the same table except that `ollama` points at an Ollama fake. The
-//! fakes are [`HttpFixture`]s in this process, on the client's thread. Neither agent
-//! writes a profile, so neither has a keyring; scheduled sweeps are switched off so that
-//! only the bench's sweeps run.
+//! fakes are [`HttpFixture`]s in this process, on the client's thread (the Ollama one is
+//! [`servers::ollama`]). Neither agent writes a profile, so neither has a keyring;
+//! scheduled sweeps are switched off so that only the bench's sweeps run.
 //!
 //! Cases, one after the other:
 //! - nothing listening: sweeps with the default budget; wall time per sweep at the
@@ -37,8 +37,8 @@ use llm_agent_protocol::methods::discovery::{
 };
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{self, BenchAgent, Counts, ForeignLoad, RunSize, Samples, Table};
-use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
-use serde_json::json;
+use llm_agent_tests::http_fixture::{HttpFixture, Script};
+use llm_agent_tests::servers::{self, OLLAMA_MODEL, OLLAMA_VERSION};
 
 /// The kinds of the agent's probe table, each of which gets a port of its own.
 const KINDS: [&str; 10] = [
@@ -59,9 +59,6 @@ const OLLAMA: usize = 0;
 const LOOPBACK_ADDRESSES: usize = 2;
 /// The environment variable the agent reads its probe table from.
 const DISCOVERY_PORTS_ENV: &str = "LLM_AGENT_DISCOVERY_PORTS";
-/// What the Ollama fake says it is, and the model it offers.
-const OLLAMA_VERSION: &str = "0.5.7";
-const MODEL: &str = "llama3.2:latest";
 /// The budgets of the stalled sweeps, in ms.
 const STALL_BUDGETS_MS: [u64; 2] = [300, DEFAULT_SWEEP_TIMEOUT_MS];
 /// How the agent reports a host that accepted the connection and sent nothing.
@@ -96,11 +93,8 @@ fn main() {
 
     // One thread for the client and both fakes, as in the other benches. It must also
     // stay the only thread until both agents are started: see `start_agent`.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("build the client runtime");
-    let ollama = runtime.block_on(HttpFixture::start(ollama_reply));
+    let runtime = bench::client_runtime();
+    let ollama = runtime.block_on(servers::ollama());
     let stalling = runtime.block_on(HttpFixture::start(|_| Script::new().stall()));
     let unused = unused_ports();
     let mut with_ollama = unused;
@@ -132,20 +126,9 @@ fn main() {
 
 /// What runs where, and how many times.
 fn print_header(size: RunSize, plan: &Plan) {
-    println!(
-        "discovery bench ({}, {} cores, {})",
-        bench::build_profile(),
-        bench::cores(),
-        size.name()
-    );
-    let counts = |what: &str, counts: Counts| {
-        format!(
-            "{what}: warm-up {}, then {} timed",
-            counts.warmup, counts.timed
-        )
-    };
+    bench::print_title("discovery", size);
     let budgets: Vec<String> = STALL_BUDGETS_MS.iter().map(u64::to_string).collect();
-    let legend: [(&str, &[String]); 5] = [
+    bench::print_legend(&[
         (
             "agent",
             &[
@@ -180,33 +163,12 @@ fn print_header(size: RunSize, plan: &Plan) {
         (
             "counts",
             &[
-                counts("nothing listening", plan.quiet),
-                counts("one host stalls, each budget", plan.stalled),
-                counts("one Ollama", plan.live),
+                plan.quiet.describe("nothing listening"),
+                plan.stalled.describe("one host stalls, each budget"),
+                plan.live.describe("one Ollama"),
             ],
         ),
-    ];
-    for (label, lines) in legend {
-        for (index, line) in lines.iter().enumerate() {
-            let label = if index == 0 { label } else { "" };
-            println!("  {label:<8}{line}");
-        }
-    }
-}
-
-/// Answers as Ollama with one model; 404 to anything else, as Ollama does.
-fn ollama_reply(request: &RecordedRequest) -> Script {
-    match request.path.as_str() {
-        "/api/version" => Script::json(200, &json!({ "version": OLLAMA_VERSION })),
-        "/api/tags" => Script::json(
-            200,
-            &json!({"models": [{
-                "name": MODEL, "model": MODEL, "size": 2019393189u64,
-                "details": {"parameter_size": "3.2B", "quantization_level": "Q4_K_M", "family": "llama"}
-            }]}),
-        ),
-        _ => Script::new().status(404).body("404 page not found"),
-    }
+    ]);
 }
 
 /// One port per kind that nothing listens on: each bound on `127.0.0.1:0`, all at once
@@ -372,7 +334,7 @@ async fn measure_live(client: &Client, counts: Counts) {
             && matches!(sweep.findings.as_slice(), [finding]
                 if finding.kind == KINDS[OLLAMA]
                     && finding.version.as_deref() == Some(OLLAMA_VERSION)
-                    && finding.models.first().is_some_and(|model| model.id == MODEL))
+                    && finding.models.first().is_some_and(|model| model.id == OLLAMA_MODEL))
     };
     let timed = sweeps(
         client,

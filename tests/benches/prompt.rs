@@ -44,8 +44,7 @@ use std::time::{Duration, Instant};
 use llm_agent_client::{CallOptions, Client};
 use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::methods::profiles::{
-    Create, CreateParams, DEFAULT_TEST_PROMPT, ProfileMetadata, Test, TestOutcome, TestParams,
-    TestStage, TestTimings,
+    DEFAULT_TEST_PROMPT, Test, TestOutcome, TestParams, TestStage, TestTimings,
 };
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{
@@ -54,6 +53,7 @@ use llm_agent_tests::bench::{
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{self, with_parallelism};
 use serde_json::json;
 
 /// The model the profiles name and the stand-in answers as.
@@ -105,20 +105,14 @@ fn main() {
     OllamaStandIn::serve_if_asked();
     let size = RunSize::from_env();
     let plan = Plan::new(size);
-    let placements = Placement::from_env(&["split", "shared"]).unwrap_or_else(|err| {
-        eprintln!("prompt bench: {err}");
-        std::process::exit(2);
-    });
+    let placements = Placement::from_env_or_exit("prompt", &["split", "shared"]);
     // reqwest is built without a crypto provider; the agent installs ring the same way.
     let _ = rustls::crypto::ring::default_provider().install_default();
     print_header(size, &plan);
 
-    // One client thread for every connection and every direct request, as in the spine
-    // bench: the client's own scheduling stays out of the figures.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("build the client runtime");
+    // One client thread for every connection and every direct request: see
+    // `client_runtime`.
+    let runtime = bench::client_runtime();
     let keyring = KeyringSession::start();
     let agent = BenchAgent::with_keyring(&keyring, &std::env::temp_dir());
     let stand_in = OllamaStandIn::start();
@@ -126,15 +120,7 @@ fn main() {
     let profiles = runtime.block_on(Profiles::create(&client, &stand_in.url));
     // The agent and the stand-in are the server side: on a split placement they share
     // the server's CPU, as a learner's agent and Ollama share a machine.
-    let place = |placement: Placement| {
-        placement.pin_client_thread().expect("pin the bench thread");
-        placement
-            .pin_server_process(agent.pid())
-            .expect("pin the agent");
-        placement
-            .pin_server_process(stand_in.pid())
-            .expect("pin the Ollama stand-in");
-    };
+    let place = |placement: Placement| placement.pin(&[agent.pid(), stand_in.pid()]);
 
     for placement in placements {
         println!();
@@ -173,23 +159,12 @@ fn main() {
 
 /// What runs where, and how many times.
 fn print_header(size: RunSize, plan: &Plan) {
-    println!(
-        "prompt bench ({}, {} cores, {})",
-        bench::build_profile(),
-        bench::cores(),
-        size.name()
-    );
+    bench::print_title("prompt", size);
     let reply_len: usize = ollama::stream_lines(MODEL, &REPLY, USAGE)
         .iter()
         .map(|line| line.to_string().len() + 1)
         .sum();
-    let counts = |what: &str, counts: Counts| {
-        format!(
-            "{what}: warm-up {}, then {} timed",
-            counts.warmup, counts.timed
-        )
-    };
-    let legend: [(&str, &[String]); 7] = [
+    bench::print_legend(&[
         (
             "agent",
             &[
@@ -234,18 +209,12 @@ fn print_header(size: RunSize, plan: &Plan) {
         (
             "counts",
             &[
-                counts("overhead, each case", plan.overhead),
-                counts("stalled, each case", plan.stalls),
-                counts(&format!("{CONCURRENT} at once, each"), plan.each),
+                plan.overhead.describe("overhead, each case"),
+                plan.stalls.describe("stalled, each case"),
+                plan.each.describe(&format!("{CONCURRENT} at once, each")),
             ],
         ),
-    ];
-    for (label, lines) in legend {
-        for (index, line) in lines.iter().enumerate() {
-            let label = if index == 0 { label } else { "" };
-            println!("  {label:<8}{line}");
-        }
-    }
+    ]);
 }
 
 /// Set when this binary is re-executed as the Ollama stand-in.
@@ -269,11 +238,7 @@ impl OllamaStandIn {
         if std::env::var_os(STAND_IN_ENV).is_none() {
             return;
         }
-        // The stand-in exits when this pipe closes, even if the bench is killed.
-        std::thread::spawn(|| {
-            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
-            std::process::exit(0);
-        });
+        bench::exit_when_stdin_closes();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -326,13 +291,7 @@ fn reply_to(request: &RecordedRequest) -> Script {
     match request.path.strip_suffix(CHAT_PATH) {
         Some("") => ollama::stream(MODEL, &REPLY, USAGE),
         Some(STALL_BEFORE_HEADERS) => Script::new().stall(),
-        Some(STALL_MID_STREAM) => {
-            let first = &ollama::stream_lines(MODEL, &REPLY, USAGE)[0];
-            Script::new()
-                .header("content-type", "application/x-ndjson")
-                .chunk(format!("{first}\n"))
-                .stall()
-        }
+        Some(STALL_MID_STREAM) => ollama::stalled_stream(MODEL, &REPLY, USAGE),
         _ => ollama::error(404, &format!("the bench serves no {}", request.path)),
     }
 }
@@ -351,25 +310,12 @@ impl Profiles {
     /// Creates them on the stand-in at `url`.
     async fn create(client: &Client, url: &str) -> Self {
         let create = |what: &str, path: &str, parallelism: Option<usize>| {
-            let params = CreateParams {
-                name: format!("bench {what}"),
-                provider: "ollama".into(),
-                endpoint: format!("{url}{path}"),
-                model: MODEL.into(),
-                metadata: parallelism.map(|limit| ProfileMetadata {
-                    options: [("parallelism".to_owned(), limit.to_string())].into(),
-                    ..Default::default()
-                }),
-                ..Default::default()
+            let params = profiles::ollama(&format!("bench {what}"), &format!("{url}{path}"), MODEL);
+            let params = match parallelism {
+                Some(limit) => with_parallelism(params, limit),
+                None => params,
             };
-            async move {
-                client
-                    .call::<Create>(params)
-                    .await
-                    .expect("profiles.create")
-                    .profile
-                    .id
-            }
+            profiles::create(client, params)
         };
         Self {
             stream: create("stream", "", None).await,
@@ -724,36 +670,13 @@ async fn measure_concurrency(plan: &Plan, agent: &BenchAgent, id: &str, url: &st
 /// tests of profile `id`, wait for one another, then `counts.timed` timed ones: their
 /// wall times and the agent's `queued_ms` for each.
 async fn concurrent_tests(agent: &BenchAgent, id: &str, counts: Counts) -> (Samples, Vec<f64>) {
-    let start_line = Arc::new(tokio::sync::Barrier::new(CONCURRENT));
-    let mut workers = Vec::with_capacity(CONCURRENT);
-    for _ in 0..CONCURRENT {
-        let client = agent.client().await;
-        let start_line = Arc::clone(&start_line);
-        let id = id.to_owned();
-        workers.push(tokio::spawn(async move {
-            for _ in 0..counts.warmup {
-                expect_success(test(&client, &id, None).await);
-            }
-            start_line.wait().await;
-            let mut samples = Samples::with_capacity(counts.timed);
-            let mut queued = Vec::with_capacity(counts.timed);
-            for _ in 0..counts.timed {
-                let start = Instant::now();
-                let outcome = test(&client, &id, None).await;
-                samples.record_since(start);
-                queued.push(expect_success(outcome).queued_ms);
-            }
-            (samples, queued)
-        }));
-    }
-    let mut all = Samples::with_capacity(CONCURRENT * counts.timed);
-    let mut queued = Vec::with_capacity(CONCURRENT * counts.timed);
-    for worker in workers {
-        let (samples, waits) = worker.await.expect("a client task panicked");
-        all.merge(samples);
-        queued.extend(waits);
-    }
-    (all, queued)
+    let id: Arc<str> = id.into();
+    agent
+        .run_clients_returning(CONCURRENT, counts, move |client, _, _| {
+            let id = Arc::clone(&id);
+            async move { expect_success(test(&client, &id, None).await).queued_ms }
+        })
+        .await
 }
 
 /// [`CONCURRENT`] tasks send the request directly, each with a new client per request.

@@ -33,21 +33,17 @@
 //! `BENCH_QUICK=1` and `BENCH_PLACEMENT=NAME` do the same as the flags.
 
 use std::io::Write;
-use std::os::unix::net::UnixStream;
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Instant;
 
-use llm_agent_client::Client;
 use llm_agent_protocol::envelope::{self, Envelope, Request};
 use llm_agent_protocol::frame::read_frame;
 use llm_agent_protocol::methods::agent::Status;
 use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Method};
 use llm_agent_tests::bench::{
-    self, BenchAgent, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples, Summary,
-    Table,
+    self, BenchAgent, Counts, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples,
+    Summary, Table,
 };
-use llm_agent_tests::{agent_binary, hello, no_params};
+use llm_agent_tests::{agent_binary, hello, local_socket, no_params};
 
 /// Connections in the concurrent cases.
 const CONCURRENT: usize = 32;
@@ -56,23 +52,17 @@ const CASE_WIDTH: usize = 30;
 
 /// How many round trips each case makes.
 struct Plan {
-    /// Unmeasured round trips of the single connection before it is timed.
-    warmup: usize,
-    /// Timed round trips of the single connection.
-    calls: usize,
-    /// Unmeasured round trips of each concurrent connection.
-    warmup_each: usize,
-    /// Timed round trips of each concurrent connection.
-    calls_each: usize,
+    /// The single connection's.
+    one: Counts,
+    /// Each concurrent connection's.
+    each: Counts,
 }
 
 impl Plan {
     fn new(size: RunSize) -> Self {
         Self {
-            warmup: size.pick(2_000, 200),
-            calls: size.pick(20_000, 2_000),
-            warmup_each: size.pick(100, 10),
-            calls_each: size.pick(2_000, 200),
+            one: size.counts((2_000, 20_000), (200, 2_000)),
+            each: size.counts((100, 2_000), (10, 200)),
         }
     }
 }
@@ -81,10 +71,7 @@ fn main() {
     EchoServer::serve_if_asked();
     let size = RunSize::from_env();
     let plan = Plan::new(size);
-    let placements = Placement::from_env(&["split", "shared"]).unwrap_or_else(|err| {
-        eprintln!("spine bench: {err}");
-        std::process::exit(2);
-    });
+    let placements = Placement::from_env_or_exit("spine", &["split", "shared"]);
 
     print_header(size, &plan);
 
@@ -93,110 +80,75 @@ fn main() {
     for placement in placements {
         println!();
         println!("placement {}", placement.describe());
-        placement.pin_client_thread().expect("pin the bench thread");
-        placement
-            .pin_server_process(echo.pid())
-            .expect("pin the echo server");
-        placement
-            .pin_server_process(agent.pid())
-            .expect("pin the agent");
+        placement.pin(&[echo.pid(), agent.pid()]);
         let load = ForeignLoad::start(&[std::process::id(), echo.pid(), agent.pid()]);
         run_cases(&plan, &echo, &agent);
-        if let Some(load) = load.describe() {
-            println!("while measuring: {load}");
-        }
+        bench::print_load(&load);
     }
 }
 
 /// What runs where, and how many times.
 fn print_header(size: RunSize, plan: &Plan) {
-    println!(
-        "spine bench ({}, {} cores, {})",
-        bench::build_profile(),
-        bench::cores(),
-        size.name()
-    );
+    bench::print_title("spine", size);
     let raw =
         format!("{PING_LEN} B ping-pong on a UnixStream with an echo server in another process;");
     let agent = format!("{} at its default log level;", agent_binary().display());
-    let counts_one = format!(
-        "1 connection: warm-up {}, then {} timed;",
-        plan.warmup, plan.calls
-    );
+    let counts_one = format!("{};", plan.one.describe("1 connection"));
     let counts_many = format!(
-        "{CONCURRENT} connections: warm-up {}, then {} timed each",
-        plan.warmup_each, plan.calls_each
+        "{} each",
+        plan.each.describe(&format!("{CONCURRENT} connections"))
     );
-    let legend = [
+    bench::print_legend(&[
         (
             "raw",
-            [
+            &[
                 raw.as_str(),
                 "blocking std I/O, one thread per connection on each side",
             ],
         ),
         (
             "agent",
-            [
+            &[
                 agent.as_str(),
                 "tokio current_thread, plus its diagnostics journal thread",
             ],
         ),
         (
             "bare",
-            [
+            &[
                 "agent.status as a pre-encoded frame on a blocking UnixStream;",
                 "the response frame is read, not decoded",
             ],
         ),
         (
             "client",
-            [
+            &[
                 "agent.status via llm-agent-client;",
                 "tokio current_thread, one thread for all its connections",
             ],
         ),
-        ("counts", [counts_one.as_str(), counts_many.as_str()]),
-    ];
-    for (label, [first, second]) in legend {
-        println!("  {label:<8}{first}");
-        println!("  {:<8}{second}", "");
-    }
+        ("counts", &[counts_one.as_str(), counts_many.as_str()]),
+    ]);
 }
 
 /// Every case once, on the calling thread's current placement.
 fn run_cases(plan: &Plan, echo: &EchoServer, agent: &BenchAgent) {
     let table = Table::start(CASE_WIDTH);
-    let raw_one = echo.ping_pong(1, plan.warmup, plan.calls).summary();
+    let raw_one = echo.ping_pong(1, plan.one).summary();
     table.row("raw ping-pong (1)", &raw_one);
-    let raw_many = echo
-        .ping_pong(CONCURRENT, plan.warmup_each, plan.calls_each)
-        .summary();
+    let raw_many = echo.ping_pong(CONCURRENT, plan.each).summary();
     table.row(&format!("raw ping-pong ({CONCURRENT})"), &raw_many);
-    let bare = bare_status(agent.socket(), plan.warmup, plan.calls).summary();
+    let bare = bare_status(agent.socket(), plan.one).summary();
     table.row("agent.status, bare frames (1)", &bare);
 
-    // The client's layout for both client cases. The agent serves every connection on one
-    // current_thread runtime; one client thread for all connections makes two busy
-    // threads, one per core of the 2-core machines this targets, and each side's tasks
-    // wake one another without crossing threads. A multi-thread client runtime would add
-    // cross-thread wake-ups inside the client and compete with the agent for cores: it
-    // would measure the client's scheduler rather than the spine.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("build the client runtime");
+    // One client thread for all connections in both client cases: see `client_runtime`.
+    let runtime = bench::client_runtime();
     let client_one = runtime
-        .block_on(client_status(agent, 1, plan.warmup, plan.calls))
+        .block_on(client_status(agent, 1, plan.one))
         .summary();
     table.row("agent.status (1 client)", &client_one);
     let client_many = runtime
-        .block_on(client_status(
-            agent,
-            CONCURRENT,
-            plan.warmup_each,
-            plan.calls_each,
-        ))
+        .block_on(client_status(agent, CONCURRENT, plan.each))
         .summary();
     table.row(
         &format!("agent.status ({CONCURRENT} clients)"),
@@ -231,8 +183,8 @@ fn print_ratio(what: &str, numerator: &Summary, denominator: &Summary, note: &st
 /// One blocking connection sends the same encoded `agent.status` frame over and over and
 /// reads each response frame without decoding it. Reusing the id is fine: each request
 /// has been answered before the next one is sent.
-fn bare_status(socket: &Path, warmup: usize, calls: usize) -> Samples {
-    let mut stream = UnixStream::connect(socket).expect("connect to the agent");
+fn bare_status(socket: &Path, counts: Counts) -> Samples {
+    let mut stream = local_socket::connect(socket).expect("connect to the agent");
     hello(&mut stream).expect("hello on a bare connection");
     let request = envelope::encode_frame(
         &Envelope::Request(Request {
@@ -244,56 +196,23 @@ fn bare_status(socket: &Path, warmup: usize, calls: usize) -> Samples {
         DEFAULT_MAX_FRAME_LEN,
     )
     .expect("encode agent.status");
-    let mut round_trip = || {
+    bench::time_blocking(counts, || {
         stream.write_all(&request).expect("write to the agent");
         read_frame(&mut stream, DEFAULT_MAX_FRAME_LEN)
             .expect("read from the agent")
             .expect("the agent closed the connection");
-    };
-    for _ in 0..warmup {
-        round_trip();
-    }
-    let mut samples = Samples::with_capacity(calls);
-    for _ in 0..calls {
-        let start = Instant::now();
-        round_trip();
-        samples.record_since(start);
-    }
-    samples
+    })
 }
 
-/// `clients` clients, each on its own connection and its own task, make `warmup`
-/// `agent.status` calls, wait for one another, then make `calls` timed calls.
-async fn client_status(agent: &BenchAgent, clients: usize, warmup: usize, calls: usize) -> Samples {
-    let start_line = Arc::new(tokio::sync::Barrier::new(clients));
-    let mut workers = Vec::with_capacity(clients);
-    for _ in 0..clients {
-        let client = agent.client().await;
-        let start_line = Arc::clone(&start_line);
-        workers.push(tokio::spawn(async move {
-            for _ in 0..warmup {
-                status(&client).await;
-            }
-            start_line.wait().await;
-            let mut samples = Samples::with_capacity(calls);
-            for _ in 0..calls {
-                let start = Instant::now();
-                status(&client).await;
-                samples.record_since(start);
-            }
-            samples
-        }));
-    }
-    let mut all = Samples::with_capacity(clients * calls);
-    for worker in workers {
-        all.merge(worker.await.expect("an agent.status task panicked"));
-    }
-    all
-}
-
-async fn status(client: &Client) {
-    client
-        .call::<Status>(no_params())
+/// `clients` clients, each on its own connection and its own task, make `counts.warmup`
+/// `agent.status` calls, wait for one another, then make `counts.timed` timed calls.
+async fn client_status(agent: &BenchAgent, clients: usize, counts: Counts) -> Samples {
+    agent
+        .run_clients(clients, counts, |client, _, _| async move {
+            client
+                .call::<Status>(no_params())
+                .await
+                .expect("agent.status failed");
+        })
         .await
-        .expect("agent.status failed");
 }

@@ -42,18 +42,14 @@
 //! on-disk cases to another filesystem.
 
 use std::fs::File;
-use std::future::Future;
 use std::hint::black_box;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use llm_agent_client::Client;
 use llm_agent_protocol::envelope;
-use llm_agent_protocol::methods::profiles::{
-    Activate, Create, CreateParams, IdParams, List, ListParams, ProfilePatch, Update, UpdateParams,
-};
+use llm_agent_protocol::methods::profiles::{Activate, CreateParams, IdParams, List, ListParams};
 use llm_agent_protocol::safe_storage::SafeStorageState;
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{
@@ -61,6 +57,7 @@ use llm_agent_tests::bench::{
     Summary, Table,
 };
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles;
 
 /// Profiles in each vault: the list case reads them all; writers rename the first ones.
 const PROFILES: usize = 50;
@@ -73,7 +70,6 @@ const CONCURRENT: usize = 32;
 const MEMORY_DIR: &str = "/dev/shm";
 /// The file the vault writes, and the one this process replaces the same way.
 const PROFILES_FILE: &str = "profiles.json";
-const CONSENT: &str = "2026-01-02T03:04:05Z";
 /// Width of the case column.
 const CASE_WIDTH: usize = 36;
 
@@ -108,21 +104,14 @@ fn main() {
     EchoServer::serve_if_asked();
     let size = RunSize::from_env();
     let plan = Plan::new(size);
-    let placements = Placement::from_env(&["split", "shared"]).unwrap_or_else(|err| {
-        eprintln!("vault bench: {err}");
-        std::process::exit(2);
-    });
+    let placements = Placement::from_env_or_exit("vault", &["split", "shared"]);
     let disk_dir = std::env::temp_dir();
     let memory_dir = Some(PathBuf::from(MEMORY_DIR))
         .filter(|dir| filesystem_of(dir).as_deref() == Some("tmpfs"));
     print_header(size, &plan, &disk_dir, memory_dir.as_deref());
 
-    // One client thread for every connection, as in the spine bench: the client's own
-    // scheduling stays out of the figures.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("build the client runtime");
+    // One client thread for every connection: see `client_runtime`.
+    let runtime = bench::client_runtime();
     let keyring = KeyringSession::start();
     let disk = runtime.block_on(Vault::start(&keyring, &disk_dir));
     let memory = memory_dir
@@ -151,13 +140,7 @@ fn main() {
             "reads ({list_bytes} B answer), placement {}",
             placement.describe()
         );
-        placement.pin_client_thread().expect("pin the bench thread");
-        placement
-            .pin_server_process(echo.pid())
-            .expect("pin the echo server");
-        placement
-            .pin_server_process(disk.agent.pid())
-            .expect("pin the agent");
+        placement.pin(&[echo.pid(), disk.agent.pid()]);
         let load = ForeignLoad::start(&bench::own_pids());
         run_reads(&plan, &runtime, &echo, &disk.agent);
         bench::print_load(&load);
@@ -166,12 +149,7 @@ fn main() {
 
 /// What runs where, and how many times.
 fn print_header(size: RunSize, plan: &Plan, disk_dir: &Path, memory_dir: Option<&Path>) {
-    println!(
-        "vault bench ({}, {} cores, {})",
-        bench::build_profile(),
-        bench::cores(),
-        size.name()
-    );
+    bench::print_title("vault", size);
     let on = |dir: &Path| {
         let filesystem = filesystem_of(dir).unwrap_or_else(|| "unknown filesystem".into());
         format!("data dir under {} ({filesystem})", dir.display())
@@ -187,13 +165,7 @@ fn print_header(size: RunSize, plan: &Plan, disk_dir: &Path, memory_dir: Option<
         Some(dir) => format!("{}: fsync returns at once, no blocks to free", on(dir)),
         None => format!("{MEMORY_DIR} is not a tmpfs here: the tmpfs cases are skipped"),
     };
-    let counts = |what: &str, counts: Counts| {
-        format!(
-            "{what}: warm-up {}, then {} timed",
-            counts.warmup, counts.timed
-        )
-    };
-    let legend: [(&str, &[String]); 8] = [
+    bench::print_legend(&[
         (
             "agent",
             &[
@@ -236,23 +208,16 @@ fn print_header(size: RunSize, plan: &Plan, disk_dir: &Path, memory_dir: Option<
         (
             "counts",
             &[
-                counts("writes, 1 writer", plan.writes),
-                counts(&format!("{CONCURRENT} writers, each"), plan.writes_each),
-                counts("other cases, 1 client", plan.fast),
-                counts(
-                    &format!("no-op, {CONCURRENT} clients, each"),
-                    plan.fast_each,
-                ),
-                counts("raw ping-pong", plan.ping_pongs),
+                plan.writes.describe("writes, 1 writer"),
+                plan.writes_each
+                    .describe(&format!("{CONCURRENT} writers, each")),
+                plan.fast.describe("other cases, 1 client"),
+                plan.fast_each
+                    .describe(&format!("no-op, {CONCURRENT} clients, each")),
+                plan.ping_pongs.describe("raw ping-pong"),
             ],
         ),
-    ];
-    for (label, lines) in legend {
-        for (index, line) in lines.iter().enumerate() {
-            let label = if index == 0 { label } else { "" };
-            println!("  {label:<8}{line}");
-        }
-    }
+    ]);
 }
 
 /// An agent with a vault of [`PROFILES`] profiles, its data dir on a chosen filesystem.
@@ -270,11 +235,7 @@ impl Vault {
         let client = agent.client().await;
         let mut ids = Vec::with_capacity(PROFILES);
         for index in 0..PROFILES {
-            let created = client
-                .call::<Create>(profile(index))
-                .await
-                .expect("profiles.create");
-            ids.push(created.profile.id);
+            ids.push(profiles::create(&client, profile(index)).await);
         }
         let list = client
             .call::<List>(ListParams::default())
@@ -294,23 +255,12 @@ impl Vault {
 fn profile(index: usize) -> CreateParams {
     let name = format!("bench {index:02}");
     if index.is_multiple_of(KEYED_EVERY) {
-        CreateParams {
-            name,
-            provider: "openai".into(),
-            endpoint: "https://api.openai.com/v1".into(),
-            model: "gpt-4o-mini".into(),
-            api_key: Some(format!("sk-bench-{index:04}-abcdefghijklmnopqrstuvwxyz").into()),
-            consent_granted_at: Some(CONSENT.into()),
-            ..Default::default()
-        }
+        profiles::remote(
+            &name,
+            &format!("sk-bench-{index:04}-abcdefghijklmnopqrstuvwxyz"),
+        )
     } else {
-        CreateParams {
-            name,
-            provider: "ollama".into(),
-            endpoint: "http://127.0.0.1:11434".into(),
-            model: "llama3.2".into(),
-            ..Default::default()
-        }
+        profiles::local(&name)
     }
 }
 
@@ -554,66 +504,44 @@ fn replaces(counts: Counts, parent: &Path, bytes: &[u8]) -> Replaces {
 /// vault serializes its own types rather than a `Value`; the cost is of the same size.)
 fn serializations(counts: Counts, file: &[u8]) -> Samples {
     let value: serde_json::Value = serde_json::from_slice(file).expect("profiles.json is JSON");
-    time_blocking(counts, || {
+    bench::time_blocking(counts, || {
         black_box(serde_json::to_vec_pretty(black_box(&value)).expect("serialize"));
     })
-}
-
-/// `counts.warmup` untimed calls of `op` on this thread, then `counts.timed` timed ones.
-fn time_blocking(counts: Counts, mut op: impl FnMut()) -> Samples {
-    for _ in 0..counts.warmup {
-        op();
-    }
-    let mut samples = Samples::with_capacity(counts.timed);
-    for _ in 0..counts.timed {
-        let start = Instant::now();
-        op();
-        samples.record_since(start);
-    }
-    samples
 }
 
 /// `writers` writers rename their own profile (writer `w` the vault's profile `w`) back
 /// and forth.
 async fn updates(vault: &Vault, writers: usize, counts: Counts) -> Samples {
     let ids = Arc::clone(&vault.ids);
-    run_clients(
-        &vault.agent,
-        writers,
-        counts,
-        move |client, writer, round| {
-            let params = UpdateParams {
-                id: ids[writer].clone(),
-                patch: ProfilePatch {
-                    name: Some(format!("bench {writer:02} {}", ["a", "b"][round % 2])),
-                    ..Default::default()
-                },
-            };
+    vault
+        .agent
+        .run_clients(writers, counts, move |client, writer, round| {
+            let id = ids[writer].clone();
+            let patch = profiles::rename(&format!("bench {writer:02} {}", ["a", "b"][round % 2]));
             async move {
-                client
-                    .call::<Update>(params)
+                profiles::update(&client, &id, patch)
                     .await
                     .expect("profiles.update failed");
             }
-        },
-    )
-    .await
+        })
+        .await
 }
 
 /// `clients` clients activate the profile that is already active.
 async fn noops(agent: &BenchAgent, ids: &[String], clients: usize, counts: Counts) -> Samples {
     let active = ids[0].clone();
-    run_clients(agent, clients, counts, move |client, _, _| {
-        let params = IdParams { id: active.clone() };
-        async move {
-            let result = client
-                .call::<Activate>(params)
-                .await
-                .expect("profiles.activate failed");
-            assert!(!result.changed, "the no-op call changed the active profile");
-        }
-    })
-    .await
+    agent
+        .run_clients(clients, counts, move |client, _, _| {
+            let params = IdParams { id: active.clone() };
+            async move {
+                let result = client
+                    .call::<Activate>(params)
+                    .await
+                    .expect("profiles.activate failed");
+                assert!(!result.changed, "the no-op call changed the active profile");
+            }
+        })
+        .await
 }
 
 /// Under the current placement: the raw ping-pong and `profiles.list`, 1 client each.
@@ -624,23 +552,16 @@ fn run_reads(
     agent: &BenchAgent,
 ) {
     let table = Table::start(CASE_WIDTH);
-    let raw = echo
-        .ping_pong(1, plan.ping_pongs.warmup, plan.ping_pongs.timed)
-        .summary();
+    let raw = echo.ping_pong(1, plan.ping_pongs).summary();
     table.row("raw ping-pong (1)", &raw);
     let list = runtime
-        .block_on(run_clients(
-            agent,
-            1,
-            plan.fast,
-            |client, _, _| async move {
-                let list = client
-                    .call::<List>(ListParams::default())
-                    .await
-                    .expect("profiles.list failed");
-                assert_eq!(list.profiles.len(), PROFILES);
-            },
-        ))
+        .block_on(agent.run_clients(1, plan.fast, |client, _, _| async move {
+            let list = client
+                .call::<List>(ListParams::default())
+                .await
+                .expect("profiles.list failed");
+            assert_eq!(list.profiles.len(), PROFILES);
+        }))
         .summary();
     table.row(
         &format!("profiles.list, {PROFILES} profiles (1 client)"),
@@ -652,41 +573,6 @@ fn run_reads(
         ratio(|summary| summary.p50),
         ratio(|summary| summary.p99)
     );
-}
-
-/// `clients` clients, each on its own connection and its own task, call `op` for
-/// `counts.warmup` untimed rounds, wait for one another, then for `counts.timed` timed
-/// rounds. `op` gets the client, the client's index and the round's.
-async fn run_clients<Op, Fut>(agent: &BenchAgent, clients: usize, counts: Counts, op: Op) -> Samples
-where
-    Op: Fn(Client, usize, usize) -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let start_line = Arc::new(tokio::sync::Barrier::new(clients));
-    let mut workers = Vec::with_capacity(clients);
-    for index in 0..clients {
-        let client = agent.client().await;
-        let start_line = Arc::clone(&start_line);
-        let op = op.clone();
-        workers.push(tokio::spawn(async move {
-            for round in 0..counts.warmup {
-                op(client.clone(), index, round).await;
-            }
-            start_line.wait().await;
-            let mut samples = Samples::with_capacity(counts.timed);
-            for round in counts.warmup..counts.warmup + counts.timed {
-                let start = Instant::now();
-                op(client.clone(), index, round).await;
-                samples.record_since(start);
-            }
-            samples
-        }));
-    }
-    let mut all = Samples::with_capacity(clients * counts.timed);
-    for worker in workers {
-        all.merge(worker.await.expect("a client task panicked"));
-    }
-    all
 }
 
 /// The size of a `profiles.list` answer's result, MessagePack-encoded as on the wire.

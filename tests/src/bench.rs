@@ -9,17 +9,19 @@
 //! [`Table`] row. Benches report figures; they never fail on them.
 
 use std::fs::File;
+use std::future::Future;
 use std::io::{Read, Write};
-use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
-use llm_agent_client::{Client, Connector};
+use llm_agent_client::Client;
 
+use crate::START_TIMEOUT;
+use crate::agent::{agent_command, answers_hello, connect, no_keyring_env, wait_until_serving};
 use crate::keyring::KeyringSession;
-use crate::{START_TIMEOUT, agent_binary, hello};
+use crate::local_socket;
 
 /// How long a bench runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,13 @@ pub enum RunSize {
 pub struct Counts {
     pub warmup: usize,
     pub timed: usize,
+}
+
+impl Counts {
+    /// "`what`: warm-up W, then T timed", for a bench's legend.
+    pub fn describe(self, what: &str) -> String {
+        format!("{what}: warm-up {}, then {} timed", self.warmup, self.timed)
+    }
 }
 
 impl RunSize {
@@ -86,6 +95,49 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
+/// The first line a bench prints: which bench, how it was built, on how many cores, and
+/// how long a run.
+pub fn print_title(bench: &str, size: RunSize) {
+    println!(
+        "{bench} bench ({}, {} cores, {})",
+        build_profile(),
+        cores(),
+        size.name()
+    );
+}
+
+/// What a bench runs where, one label and its lines at a time, the label in a column of
+/// its own.
+pub fn print_legend<Line: AsRef<str>>(legend: &[(&str, &[Line])]) {
+    for (label, lines) in legend {
+        for (index, line) in lines.iter().enumerate() {
+            let label = if index == 0 { label } else { "" };
+            println!("  {label:<8}{}", line.as_ref());
+        }
+    }
+}
+
+/// The runtime a bench's clients run on: one thread for every connection. The agent
+/// serves every connection on one `current_thread` runtime; one client thread makes two
+/// busy threads, one per core of the 2-core machines this targets, and each side's tasks
+/// wake one another without crossing threads. A multi-thread client runtime would add
+/// cross-thread wake-ups inside the client and compete with the agent for cores: it would
+/// measure the client's scheduler rather than the agent.
+pub fn client_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("build the client runtime")
+}
+
+/// `counts.warmup` untimed calls of `op` on this thread, then `counts.timed` timed ones.
+pub fn time_blocking(counts: Counts, mut op: impl FnMut()) -> Samples {
+    for _ in 0..counts.warmup {
+        op();
+    }
+    Samples::time(counts.timed, op)
+}
+
 /// An `llm-agent` on its own temp socket and data dir, started the way a user starts it:
 /// at its default log level. ([`TestAgent`](crate::TestAgent) logs at debug level, which
 /// writes a line to stderr per request: right for finding a test failure, wrong for
@@ -103,21 +155,14 @@ const DATA_SUBDIR: &str = "data";
 impl BenchAgent {
     /// Starts the agent and waits until it answers a handshake.
     pub fn start() -> Self {
-        // No credential store: a bench must never touch the user's own keyring.
-        let no_store = (
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent".to_owned(),
-        );
-        Self::start_in(&std::env::temp_dir(), &[no_store])
+        Self::start_with_env(&[])
     }
 
     /// Starts an agent without a credential store and with extra environment variables
     /// (such as `LLM_AGENT_DISCOVERY_PORTS`).
     pub fn start_with_env(extra: &[(&'static str, String)]) -> Self {
-        let mut env = vec![(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent".to_owned(),
-        )];
+        // No credential store: a bench must never touch the user's own keyring.
+        let mut env = vec![no_keyring_env()];
         env.extend(extra.iter().cloned());
         Self::start_in(&std::env::temp_dir(), &env)
     }
@@ -134,32 +179,18 @@ impl BenchAgent {
             .prefix("llm-agent-bench")
             .tempdir_in(parent)
             .expect("temp dir for the agent");
-        let socket = dir.path().join("run/agent.sock");
+        let socket = local_socket::socket_path(dir.path(), "run/agent.sock");
         let log = File::create(dir.path().join("agent.log")).expect("agent log file");
-        let mut child = Command::new(agent_binary())
-            .arg("--socket")
-            .arg(&socket)
-            .arg("--data-dir")
-            .arg(dir.path().join(DATA_SUBDIR))
-            .env_remove("LLM_AGENT_SOCKET")
-            .env_remove("LLM_AGENT_DATA_DIR")
-            .envs(env.iter().map(|(name, value)| (name, value)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
+        let mut child = agent_command(&socket, &dir.path().join(DATA_SUBDIR), env, log)
             .spawn()
             .expect("spawn llm-agent");
-        let deadline = Instant::now() + START_TIMEOUT;
-        while !UnixStream::connect(&socket).is_ok_and(|mut stream| hello(&mut stream).is_ok()) {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("llm-agent exited during start-up ({status})");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "llm-agent did not answer within {START_TIMEOUT:?}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait_until_serving(
+            &mut child,
+            "llm-agent",
+            START_TIMEOUT,
+            || answers_hello(&socket),
+            String::new,
+        );
         Self { socket, child, dir }
     }
 
@@ -178,12 +209,62 @@ impl BenchAgent {
 
     /// A new connection, past the handshake.
     pub async fn client(&self) -> Client {
-        Connector::new()
-            .socket(&self.socket)
-            .client_name("llm-agent-bench", env!("CARGO_PKG_VERSION"))
-            .connect()
-            .await
-            .expect("connect to the agent")
+        connect(&self.socket, "llm-agent-bench").await
+    }
+
+    /// `clients` clients, each on its own connection and its own task, call `op` for
+    /// `counts.warmup` untimed rounds, wait for one another, then for `counts.timed`
+    /// timed rounds. `op` gets a clone of the client, the client's index and the round's.
+    pub async fn run_clients<Op, Fut>(&self, clients: usize, counts: Counts, op: Op) -> Samples
+    where
+        Op: Fn(Client, usize, usize) -> Fut + Clone + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.run_clients_returning(clients, counts, op).await.0
+    }
+
+    /// [`BenchAgent::run_clients`], with what `op` returned in each timed round.
+    pub async fn run_clients_returning<Op, Fut, T>(
+        &self,
+        clients: usize,
+        counts: Counts,
+        op: Op,
+    ) -> (Samples, Vec<T>)
+    where
+        Op: Fn(Client, usize, usize) -> Fut + Clone + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let start_line = Arc::new(tokio::sync::Barrier::new(clients));
+        let mut workers = Vec::with_capacity(clients);
+        for index in 0..clients {
+            let client = self.client().await;
+            let start_line = Arc::clone(&start_line);
+            let op = op.clone();
+            workers.push(tokio::spawn(async move {
+                for round in 0..counts.warmup {
+                    op(client.clone(), index, round).await;
+                }
+                start_line.wait().await;
+                let mut samples = Samples::with_capacity(counts.timed);
+                let mut returned = Vec::with_capacity(counts.timed);
+                for round in counts.warmup..counts.warmup + counts.timed {
+                    let start = Instant::now();
+                    let value = op(client.clone(), index, round).await;
+                    samples.record_since(start);
+                    returned.push(value);
+                }
+                (samples, returned)
+            }));
+        }
+        let mut all = Samples::with_capacity(clients * counts.timed);
+        let mut returned = Vec::with_capacity(clients * counts.timed);
+        for worker in workers {
+            let (samples, values) = worker.await.expect("a client task panicked");
+            all.merge(samples);
+            returned.extend(values);
+        }
+        (all, returned)
     }
 }
 
@@ -200,7 +281,8 @@ const ECHO_SERVER_ENV: &str = "LLM_AGENT_BENCH_ECHO_SOCKET";
 pub const PING_LEN: usize = 100;
 
 /// The bench binary re-executed as an echo server in its own process: a bare Unix-socket
-/// ping-pong with it is the floor that agent figures are held against. Stopped on drop.
+/// ping-pong with it (a named pipe on Windows: see [`local_socket`]) is the floor that
+/// agent figures are held against. Stopped on drop.
 ///
 /// A bench that starts one calls [`EchoServer::serve_if_asked`] first thing in `main`,
 /// which is where the re-executed binary turns into the server.
@@ -225,7 +307,7 @@ impl EchoServer {
             .prefix("llm-agent-bench-echo")
             .tempdir()
             .expect("temp dir for the echo server");
-        let socket = dir.path().join("echo.sock");
+        let socket = local_socket::socket_path(dir.path(), "echo.sock");
         let exe = std::env::current_exe().expect("path of the bench binary");
         let mut child = Command::new(exe)
             .env(ECHO_SERVER_ENV, &socket)
@@ -234,17 +316,13 @@ impl EchoServer {
             .stdout(Stdio::null())
             .spawn()
             .expect("start the echo server");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while UnixStream::connect(&socket).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("the echo server exited during start-up ({status})");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the echo server did not listen within 10 s"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_until_serving(
+            &mut child,
+            "the echo server",
+            Duration::from_secs(10),
+            || local_socket::connect(&socket).is_ok(),
+            String::new,
+        );
         Self {
             child,
             socket,
@@ -256,9 +334,10 @@ impl EchoServer {
         self.child.id()
     }
 
-    /// `clients` connections, each on its own blocking thread, make `warmup` round trips
-    /// of [`PING_LEN`] bytes each way, wait for one another, then make `calls` timed ones.
-    pub fn ping_pong(&self, clients: usize, warmup: usize, calls: usize) -> Samples {
+    /// `clients` connections, each on its own blocking thread, make `counts.warmup` round
+    /// trips of [`PING_LEN`] bytes each way, wait for one another, then make
+    /// `counts.timed` timed ones.
+    pub fn ping_pong(&self, clients: usize, counts: Counts) -> Samples {
         let start_line = Arc::new(Barrier::new(clients));
         let workers: Vec<_> = (0..clients)
             .map(|_| {
@@ -266,7 +345,7 @@ impl EchoServer {
                 let start_line = Arc::clone(&start_line);
                 std::thread::spawn(move || {
                     let mut stream =
-                        UnixStream::connect(&socket).expect("connect to the echo server");
+                        local_socket::connect(&socket).expect("connect to the echo server");
                     let ping = [0x5a_u8; PING_LEN];
                     let mut pong = [0_u8; PING_LEN];
                     let mut round_trip = || {
@@ -275,21 +354,15 @@ impl EchoServer {
                             .read_exact(&mut pong)
                             .expect("read from the echo server");
                     };
-                    for _ in 0..warmup {
+                    for _ in 0..counts.warmup {
                         round_trip();
                     }
                     start_line.wait();
-                    let mut samples = Samples::with_capacity(calls);
-                    for _ in 0..calls {
-                        let start = Instant::now();
-                        round_trip();
-                        samples.record_since(start);
-                    }
-                    samples
+                    Samples::time(counts.timed, round_trip)
                 })
             })
             .collect();
-        let mut all = Samples::with_capacity(clients * calls);
+        let mut all = Samples::with_capacity(clients * counts.timed);
         for worker in workers {
             all.merge(worker.join().expect("a ping-pong thread panicked"));
         }
@@ -307,12 +380,9 @@ impl Drop for EchoServer {
 /// The echo server's whole life: echo every [`PING_LEN`] bytes back, one blocking thread
 /// per connection, until stdin (a pipe from the bench) closes.
 fn serve_echo(socket: &Path) -> ! {
-    let listener = UnixListener::bind(socket).expect("bind the echo socket");
-    std::thread::spawn(|| {
-        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
-        std::process::exit(0);
-    });
-    for stream in listener.incoming() {
+    let listener = local_socket::bind(socket).expect("bind the echo socket");
+    exit_when_stdin_closes();
+    for stream in local_socket::incoming(&listener) {
         let mut stream = stream.expect("accept on the echo socket");
         std::thread::spawn(move || {
             let mut buf = [0_u8; PING_LEN];
@@ -320,7 +390,17 @@ fn serve_echo(socket: &Path) -> ! {
             while stream.read_exact(&mut buf).is_ok() && stream.write_all(&buf).is_ok() {}
         });
     }
-    unreachable!("UnixListener::incoming never ends")
+    unreachable!("a listener's incoming connections never end")
+}
+
+/// In a bench binary re-executed as a helper server (the echo server, a stand-in): ends
+/// the process once stdin, a pipe from the bench, closes, so the helper goes with the
+/// bench even when the bench is killed.
+pub fn exit_when_stdin_closes() {
+    std::thread::spawn(|| {
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+        std::process::exit(0);
+    });
 }
 
 /// The processes this one started that are still running: helpers such as a keyring's
@@ -419,6 +499,15 @@ impl Placement {
         }
     }
 
+    /// [`Placement::from_env`], or the end of `bench` with the reason (exit code 2) when
+    /// the asked placement is not there.
+    pub fn from_env_or_exit(bench: &str, defaults: &[&str]) -> Vec<Self> {
+        Self::from_env(defaults).unwrap_or_else(|err| {
+            eprintln!("{bench} bench: {err}");
+            std::process::exit(2);
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Split { .. } => "split",
@@ -449,6 +538,17 @@ impl Placement {
         match self {
             Self::Split { server: cpu, .. } | Self::Shared { cpu } => vec![cpu],
             Self::Free => allowed_cpus(),
+        }
+    }
+
+    /// Pins the calling thread to the client's CPU, and every current thread of each of
+    /// the `servers` processes to the server's; threads they start afterwards inherit the
+    /// pin.
+    pub fn pin(self, servers: &[u32]) {
+        self.pin_client_thread().expect("pin the bench thread");
+        for &pid in servers {
+            self.pin_server_process(pid)
+                .unwrap_or_else(|err| panic!("pin process {pid} to the server's CPU: {err}"));
         }
     }
 
@@ -619,6 +719,17 @@ impl Samples {
             nanos: Vec::with_capacity(operations),
             span: None,
         }
+    }
+
+    /// `op` run `operations` times in a row on this thread, each one timed.
+    pub fn time(operations: usize, mut op: impl FnMut()) -> Self {
+        let mut samples = Self::with_capacity(operations);
+        for _ in 0..operations {
+            let start = Instant::now();
+            op();
+            samples.record_since(start);
+        }
+        samples
     }
 
     /// Records one operation that began at `start` and has just ended.

@@ -7,9 +7,19 @@
 //! give the stream's pieces alone, so a test can cut or stall between them. JSON keys
 //! come out in alphabetical order (serde_json's default), which no JSON reader minds.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
-use crate::http_fixture::Script;
+use crate::http_fixture::{NDJSON, RecordedRequest, Script};
+
+/// The prompt of a chat request in any of these dialects: its first message's content.
+pub fn prompt_of(request: &RecordedRequest) -> String {
+    request.json()["messages"][0]["content"]
+        .as_str()
+        .expect("the first message's content is text")
+        .to_owned()
+}
 
 /// One server-sent event with only a `data:` field.
 pub fn sse_data(data: &str) -> String {
@@ -173,6 +183,25 @@ pub mod ollama {
             .collect();
         lines.push(last_line(model, "", usage));
         lines
+    }
+
+    /// The head and [`stream`]'s first line, then nothing more: a model that stalls
+    /// mid-reply.
+    pub fn stalled_stream(model: &str, parts: &[&str], usage: (u64, u64)) -> Script {
+        let first = &stream_lines(model, parts, usage)[0];
+        Script::new()
+            .header("content-type", NDJSON)
+            .chunk(format!("{first}\n"))
+            .stall()
+    }
+
+    /// After `delay`, [`stream`]'s final line alone: a reply without text, slow to come.
+    pub fn delayed_done(model: &str, delay: Duration, usage: (u64, u64)) -> Script {
+        Script::new()
+            .header("content-type", NDJSON)
+            .sleep(delay)
+            .chunk(format!("{}\n", last_line(model, "", usage)))
+            .end()
     }
 
     /// Not streamed (`"stream": false`): the single final object, with the whole

@@ -36,6 +36,12 @@ const READ_SIZE: usize = 8 * 1024;
 /// The zero-length chunk that ends a chunked body (with no trailers).
 const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 
+/// The media type of a server-sent event stream.
+pub const SSE: &str = "text/event-stream";
+
+/// The media type of newline-delimited JSON.
+pub const NDJSON: &str = "application/x-ndjson";
+
 type Respond = dyn Fn(&RecordedRequest) -> Script + Send + Sync;
 
 /// A scripted HTTP/1.1 server on `127.0.0.1`. It stops (its tasks are aborted) when
@@ -788,7 +794,7 @@ impl Script {
         events
             .iter()
             .fold(
-                Script::new().header("content-type", "text/event-stream"),
+                Script::new().header("content-type", SSE),
                 |script, event| script.chunk(event.as_bytes()),
             )
             .end()
@@ -800,7 +806,7 @@ impl Script {
         lines
             .iter()
             .fold(
-                Script::new().header("content-type", "application/x-ndjson"),
+                Script::new().header("content-type", NDJSON),
                 |script, line| script.chunk(format!("{line}\n")),
             )
             .end()

@@ -18,16 +18,7 @@ use llm_agent_tests::TestAgent;
 use llm_agent_tests::dialects::{ollama, openai};
 use llm_agent_tests::http_fixture::HttpFixture;
 use llm_agent_tests::keyring::KeyringSession;
-
-fn local(name: &str, endpoint: &str, model: &str) -> CreateParams {
-    CreateParams {
-        name: name.into(),
-        provider: "ollama".into(),
-        endpoint: endpoint.into(),
-        model: model.into(),
-        ..Default::default()
-    }
-}
+use llm_agent_tests::profiles::{self, LOCAL_ENDPOINT, create};
 
 fn role(roles: &Roles, name: &str) -> (Option<String>, bool) {
     let binding = roles.roles.iter().find(|r| r.role == name).expect(name);
@@ -71,7 +62,7 @@ async fn edits_change_defaults_and_warnings_and_survive_a_restart() {
         .call::<Create>(CreateParams {
             name: "Default model".into(),
             provider: "ollama".into(),
-            endpoint: "http://127.0.0.1:11434".into(),
+            endpoint: LOCAL_ENDPOINT.into(),
             ..Default::default()
         })
         .await
@@ -106,7 +97,7 @@ async fn edits_change_defaults_and_warnings_and_survive_a_restart() {
     let second = client
         .call::<Create>(CreateParams {
             model: String::new(),
-            ..local("Second", "http://127.0.0.1:11434", "")
+            ..profiles::ollama("Second", LOCAL_ENDPOINT, "")
         })
         .await
         .unwrap();
@@ -122,9 +113,9 @@ async fn edits_change_defaults_and_warnings_and_survive_a_restart() {
         .unwrap();
     assert_eq!(deprecated.status, "deprecated");
     let warned = client
-        .call::<Create>(local(
+        .call::<Create>(profiles::ollama(
             "Old model",
-            "http://127.0.0.1:11434",
+            LOCAL_ENDPOINT,
             &ollama_default,
         ))
         .await
@@ -199,18 +190,12 @@ async fn roles_follow_the_tutor_until_pinned_and_fall_back_on_delete() {
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
     let client = agent.client().await;
-    let a = client
-        .call::<Create>(local("A", "http://127.0.0.1:11434", "llama3.2"))
-        .await
-        .unwrap()
-        .profile
-        .id;
-    let b = client
-        .call::<Create>(local("B", "http://127.0.0.1:11435", "llama3.2"))
-        .await
-        .unwrap()
-        .profile
-        .id;
+    let a = create(&client, profiles::local("A")).await;
+    let b = create(
+        &client,
+        profiles::ollama("B", "http://127.0.0.1:11435", "llama3.2"),
+    )
+    .await;
 
     let roles = client.call::<GetRoles>(Default::default()).await.unwrap();
     assert_eq!(role(&roles, "tutor"), (Some(a.clone()), false));
@@ -279,12 +264,11 @@ async fn a_prompt_test_reports_its_estimated_cost() {
 
     // A local server is free.
     let local_server = HttpFixture::start(|_| ollama::stream("llama3.2", &["Hi"], (20, 5))).await;
-    let id = client
-        .call::<Create>(local("Local", &local_server.url(), "llama3.2"))
-        .await
-        .unwrap()
-        .profile
-        .id;
+    let id = create(
+        &client,
+        profiles::ollama("Local", &local_server.url(), "llama3.2"),
+    )
+    .await;
     let cost = run(id).await.estimated_cost.expect("a cost");
     assert_eq!(
         (cost.amount_usd, cost.source.as_str()),

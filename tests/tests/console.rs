@@ -1,66 +1,50 @@
 //! `llm-console` against the real agent, as a script would use it (`--json`), and the
 //! peer check seen from another user.
 
+// Unix only: the peer check runs the console as another user and opens file modes.
+#![cfg(unix)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use llm_agent_tests::{TestAgent, console_binary};
+use llm_agent_tests::TestAgent;
+use llm_agent_tests::console::{
+    EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE, console_binary, failed, human, json, run,
+};
 
-fn console(agent: &TestAgent, args: &[&str]) -> Output {
-    Command::new(console_binary())
-        .arg("--socket")
-        .arg(&agent.socket)
-        .args(args)
-        .env_remove("LLM_AGENT_SOCKET")
-        .output()
-        .expect("run llm-console")
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    assert!(
-        output.status.success(),
-        "llm-console failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("one JSON document")
-}
-
-#[test]
-fn status_and_raw_calls_as_json() {
+#[tokio::test]
+async fn status_and_raw_calls_as_json() {
     let agent = TestAgent::start();
-    let status = json(&console(&agent, &["status", "--json"]));
+    let status = json(&agent, &["status"]).await;
     assert_eq!(status["pid"], agent.pid());
     assert_eq!(status["protocol"], 1);
 
-    let result = json(&console(
-        &agent,
-        &["call", "diagnostics.query", r#"{"limit": 1}"#, "--json"],
-    ));
+    let result = json(&agent, &["call", "diagnostics.query", r#"{"limit": 1}"#]).await;
     assert_eq!(result["events"].as_array().unwrap().len(), 1);
 
-    let human = console(&agent, &["status"]);
-    assert!(human.status.success());
-    assert!(String::from_utf8_lossy(&human.stdout).contains(&agent.pid().to_string()));
+    let shown = human(&agent, &["status"]).await;
+    assert!(shown.contains(&agent.pid().to_string()));
 }
 
-#[test]
-fn remote_errors_exit_non_zero_with_code_and_remediation() {
+#[tokio::test]
+async fn remote_errors_exit_non_zero_with_code_and_remediation() {
     let agent = TestAgent::start();
-    let output = console(&agent, &["call", "no.such.method", "{}"]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = failed(&agent, &["call", "no.such.method", "{}"], EXIT_FAILED).await;
     assert!(stderr.contains("METHOD_NOT_FOUND"), "{stderr}");
 
-    let output = console(&agent, &["call", "agent.status", "{not json"]);
-    assert_eq!(output.status.code(), Some(2), "bad JSON is a usage error");
+    let output = run(&agent, &["call", "agent.status", "{not json"], None).await;
+    assert_eq!(
+        output.status.code(),
+        Some(EXIT_USAGE),
+        "bad JSON is a usage error"
+    );
 }
 
-#[test]
-fn diagnostics_query_filters_by_correlation_id() {
+#[tokio::test]
+async fn diagnostics_query_filters_by_correlation_id() {
     let agent = TestAgent::start();
-    let output = console(&agent, &["diagnostics", "--method", "hello", "--json"]);
-    let result = json(&output);
+    let result = json(&agent, &["diagnostics", "--method", "hello"]).await;
     let events = result["events"].as_array().unwrap();
     assert!(!events.is_empty());
     assert!(events.iter().all(|e| e["method"] == "hello"));
@@ -75,14 +59,14 @@ fn an_unreachable_agent_exits_3() {
         .arg("status")
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(output.status.code(), Some(EXIT_UNREACHABLE));
 }
 
 /// Only meaningful as root: opens the socket's permissions wide and connects as
 /// `nobody`, which the agent must refuse by uid (its second line of defence after the
 /// 0700/0600 modes).
-#[test]
-fn another_user_is_refused_even_when_file_modes_would_allow_it() {
+#[tokio::test]
+async fn another_user_is_refused_even_when_file_modes_would_allow_it() {
     if !rustix::process::geteuid().is_root() {
         eprintln!("skipped: needs root to act as another user");
         return;
@@ -119,12 +103,9 @@ fn another_user_is_refused_even_when_file_modes_would_allow_it() {
     );
     assert!(text.contains("PERMISSION_DENIED"), "{text}");
 
-    let status = json(&console(&agent, &["status", "--json"]));
+    let status = json(&agent, &["status"]).await;
     assert_eq!(status["counters"]["connections_refused"], 1);
-    let refused = json(&console(
-        &agent,
-        &["diagnostics", "--result", "PERMISSION_DENIED", "--json"],
-    ));
+    let refused = json(&agent, &["diagnostics", "--result", "PERMISSION_DENIED"]).await;
     let event = &refused["events"][0];
     assert_eq!(event["kind"], "connection_refused");
     assert_eq!(event["peer_uid"], nobody);

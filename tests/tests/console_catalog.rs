@@ -4,17 +4,15 @@
 //! the infrastructure role following the tutor until pinned and again after a delete, and
 //! a prompt test's cost.
 
-use std::process::Output;
-
 use llm_agent_tests::TestAgent;
-use llm_agent_tests::console::{run as console, text};
+use llm_agent_tests::console::{
+    EXIT_FAILED, assert_exit, failed, human, json, json_document, run as console, text,
+};
 use llm_agent_tests::dialects::ollama;
 use llm_agent_tests::http_fixture::HttpFixture;
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles;
 use serde_json::Value;
-
-/// Exit code of `llm-console` for an error from the agent.
-const EXIT_FAILED: i32 = 1;
 
 /// A key of the right shape; no request ever reaches OpenAI in these tests.
 const API_KEY: &str = "sk-test-console-catalog-1234";
@@ -22,81 +20,51 @@ const API_KEY: &str = "sk-test-console-catalog-1234";
 /// A model no shipped catalog has, so the test does not depend on the shipped figures.
 const MODEL: &str = "console-test-model";
 
-const LOCAL_ENDPOINT: &str = "http://127.0.0.1:11434";
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-}
-
-/// The console's output for a person, once it succeeded.
-async fn human(agent: &TestAgent, args: &[&str]) -> String {
-    let output = console(agent, args, None).await;
-    assert_exit(&output, 0);
-    text(&output.stdout)
-}
-
-/// The console's `--json` document, once it succeeded.
-async fn json(agent: &TestAgent, args: &[&str]) -> Value {
-    let args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
-    let output = console(agent, &args, None).await;
-    assert_exit(&output, 0);
-    document(&output)
-}
-
-fn document(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "not one JSON document ({err}): {}\nstderr: {}",
-            text(&output.stdout),
-            text(&output.stderr)
-        )
-    })
+/// The entry of `document`'s array `list` whose `field` is `wanted`.
+fn entry<'a>(document: &'a Value, list: &str, field: &str, wanted: &str) -> &'a Value {
+    document[list]
+        .as_array()
+        .expect(list)
+        .iter()
+        .find(|entry| entry[field] == wanted)
+        .unwrap_or_else(|| panic!("no {wanted} in {document}"))
 }
 
 fn provider<'a>(catalog: &'a Value, kind: &str) -> &'a Value {
-    catalog["providers"]
-        .as_array()
-        .expect("providers")
-        .iter()
-        .find(|p| p["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} in {catalog}"))
+    entry(catalog, "providers", "kind", kind)
 }
 
-/// Creates an Ollama profile on this machine (no key, no consent needed) and returns its id.
-async fn local_profile(agent: &TestAgent, name: &str) -> String {
-    let created = json(
-        agent,
-        &[
-            "profiles",
-            "create",
-            "--name",
-            name,
-            "--provider",
-            "ollama",
-            "--endpoint",
-            LOCAL_ENDPOINT,
-        ],
-    )
-    .await;
+/// `profiles create` of an Ollama profile at `endpoint`, with `--model` if given.
+fn create_ollama<'a>(name: &'a str, endpoint: &'a str, model: Option<&'a str>) -> Vec<&'a str> {
+    let mut args = vec![
+        "profiles",
+        "create",
+        "--name",
+        name,
+        "--provider",
+        "ollama",
+        "--endpoint",
+        endpoint,
+    ];
+    args.extend(model.into_iter().flat_map(|model| ["--model", model]));
+    args
+}
+
+/// The id in a `profiles create --json` document.
+fn created_id(created: &Value) -> String {
     created["profile"]["id"]
         .as_str()
         .expect("the new profile's id")
         .to_owned()
 }
 
+/// Creates an Ollama profile on this machine (no key, no consent needed) and returns its id.
+async fn local_profile(agent: &TestAgent, name: &str) -> String {
+    created_id(&json(agent, &create_ollama(name, profiles::LOCAL_ENDPOINT, None)).await)
+}
+
 fn binding<'a>(roles: &'a Value, role: &str) -> &'a Value {
-    roles["roles"]
-        .as_array()
-        .expect("roles")
-        .iter()
-        .find(|binding| binding["role"] == role)
-        .unwrap_or_else(|| panic!("no {role} in {roles}"))
+    entry(roles, "roles", "role", role)
 }
 
 #[tokio::test]
@@ -179,7 +147,7 @@ async fn the_catalog_shows_defaults_and_a_new_default_fills_in_the_model() {
     )
     .await;
     assert_exit(&output, 0);
-    let created = document(&output);
+    let created = json_document(&output);
     assert_eq!(created["profile"]["model"], MODEL, "{created}");
     assert!(created.get("warnings").is_none(), "{created}");
 
@@ -213,31 +181,24 @@ async fn the_catalog_shows_defaults_and_a_new_default_fills_in_the_model() {
     assert_eq!(reset["parallelism_edited"], false);
 
     // A refused edit names the console's flags.
-    let output = console(
+    let stderr = failed(
         &agent,
         &["catalog", "upsert", "openai", MODEL, "--input-price", "-1"],
-        None,
+        EXIT_FAILED,
     )
     .await;
-    assert_exit(&output, EXIT_FAILED);
-    let stderr = text(&output.stderr);
     assert!(stderr.starts_with("error: VALIDATION_ERROR: "), "{stderr}");
     assert!(
         stderr.contains("`input_per_mtok` is --input-price"),
         "{stderr}"
     );
-    let output = console(
+    let stderr = failed(
         &agent,
         &["catalog", "set-default", "openai", "no-such-model"],
-        None,
+        EXIT_FAILED,
     )
     .await;
-    assert_exit(&output, EXIT_FAILED);
-    assert!(
-        text(&output.stderr).starts_with("error: INVALID_PARAMS: "),
-        "{}",
-        text(&output.stderr)
-    );
+    assert!(stderr.starts_with("error: INVALID_PARAMS: "), "{stderr}");
 }
 
 #[tokio::test]
@@ -260,20 +221,7 @@ async fn choosing_a_deprecated_model_warns_and_still_creates() {
         "{listed}"
     );
 
-    let create = |name: &'static str| {
-        [
-            "profiles",
-            "create",
-            "--name",
-            name,
-            "--provider",
-            "ollama",
-            "--endpoint",
-            LOCAL_ENDPOINT,
-            "--model",
-            MODEL,
-        ]
-    };
+    let create = |name: &'static str| create_ollama(name, profiles::LOCAL_ENDPOINT, Some(MODEL));
     // A person sees the warning on stderr, after the profile.
     let output = console(&agent, &create("Old"), None).await;
     assert_exit(&output, 0);
@@ -377,9 +325,7 @@ async fn infrastructure_follows_the_tutor_until_pinned_and_again_after_a_delete(
             "PROFILE_NOT_FOUND",
         ),
     ] {
-        let output = console(&agent, &args, None).await;
-        assert_exit(&output, EXIT_FAILED);
-        let stderr = text(&output.stderr);
+        let stderr = failed(&agent, &args, EXIT_FAILED).await;
         assert!(
             stderr.starts_with(&format!("error: {code}: ")),
             "{args:?}: {stderr}"
@@ -392,23 +338,13 @@ async fn a_prompt_test_on_this_machine_costs_nothing() {
     let fixture = HttpFixture::start(|_| ollama::stream("llama3.2", &["Hi."], (12, 5))).await;
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
+    let endpoint = fixture.url();
     let created = json(
         &agent,
-        &[
-            "profiles",
-            "create",
-            "--name",
-            "Scripted",
-            "--provider",
-            "ollama",
-            "--endpoint",
-            &fixture.url(),
-            "--model",
-            "llama3.2",
-        ],
+        &create_ollama("Scripted", &endpoint, Some("llama3.2")),
     )
     .await;
-    let id = created["profile"]["id"].as_str().unwrap().to_owned();
+    let id = created_id(&created);
 
     let shown = human(&agent, &["profiles", "test", &id]).await;
     assert!(

@@ -3,16 +3,22 @@
 //! machine is probed: what a person and a script see of a sweep, adopting the server as
 //! a profile, the settings, and `--watch` following a change until Ctrl-C.
 
-use std::process::Output;
+// Unix only: Ctrl-C is a SIGINT to the console.
+#![cfg(unix)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use llm_agent_tests::TestAgent;
-use llm_agent_tests::console::{command as console_command, run, text};
-use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
+use llm_agent_tests::console::{
+    EXIT_FAILED, EXIT_USAGE, assert_exit, command as console_command, failed, human, json, run,
+    text,
+};
+use llm_agent_tests::http_fixture::HttpFixture;
 use llm_agent_tests::keyring::KeyringSession;
-use serde_json::{Value, json};
+use llm_agent_tests::servers::ollama_answer;
+use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::ChildStdout;
 
@@ -23,64 +29,24 @@ const MODEL: &str = "llama3.2:latest";
 /// The model the scripted Ollama adds when told to.
 const SECOND_MODEL: &str = "qwen2.5:7b";
 
-/// Exit codes of `llm-console`: an error from the agent, a usage error.
-const EXIT_FAILED: i32 = 1;
-const EXIT_USAGE: i32 = 2;
-
-/// Answers as Ollama 0.5.7 with one model, or two once `second` is set; 404 elsewhere.
-fn ollama(request: &RecordedRequest, second: bool) -> Script {
-    let model = |name: &str| {
-        json!({
-            "name": name, "model": name, "size": 2019393189u64,
-            "details": {"parameter_size": "3.2B", "quantization_level": "Q4_K_M", "family": "llama"}
-        })
-    };
-    match request.path.as_str() {
-        "/api/version" => Script::json(200, &json!({"version": "0.5.7"})),
-        "/api/tags" if second => {
-            Script::json(200, &json!({"models": [model(MODEL), model(SECOND_MODEL)]}))
-        }
-        "/api/tags" => Script::json(200, &json!({"models": [model(MODEL)]})),
-        _ => Script::new().status(404).body("404 page not found"),
-    }
-}
-
 /// A keyring (profile writes need one), a scripted Ollama, and an agent that probes only
 /// the Ollama's port. Setting the flag makes the Ollama offer a second model.
 async fn setup() -> (KeyringSession, HttpFixture, TestAgent, Arc<AtomicBool>) {
     let keyring = KeyringSession::start();
     let second = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&second);
-    let fixture =
-        HttpFixture::start(move |request| ollama(request, flag.load(Ordering::SeqCst))).await;
+    let fixture = HttpFixture::start(move |request| {
+        let models: &[&str] = if flag.load(Ordering::SeqCst) {
+            &[MODEL, SECOND_MODEL]
+        } else {
+            &[MODEL]
+        };
+        ollama_answer(request, models)
+    })
+    .await;
     let ports = format!("ollama={}", fixture.addr().port());
     let agent = TestAgent::with_keyring_and_env(&keyring, &[("LLM_AGENT_DISCOVERY_PORTS", ports)]);
     (keyring, fixture, agent, second)
-}
-
-async fn console(agent: &TestAgent, args: &[&str]) -> Output {
-    run(agent, args, None).await
-}
-
-fn json(output: &Output) -> Value {
-    assert_exit(output, 0);
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "not one JSON document ({err}): {}\nstderr: {}",
-            text(&output.stdout),
-            text(&output.stderr)
-        )
-    })
-}
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
 }
 
 /// Reads lines of `stdout` until one contains `wanted`, and returns those lines.
@@ -107,7 +73,7 @@ async fn discover_shows_the_server_and_adopt_makes_it_a_profile() {
     let port = fixture.addr().port();
     let endpoint = fixture.url();
 
-    let output = console(&agent, &["discover"]).await;
+    let output = run(&agent, &["discover"], None).await;
     assert_exit(&output, 0);
     let stdout = text(&output.stdout);
     let mut lines = stdout.lines();
@@ -128,7 +94,7 @@ async fn discover_shows_the_server_and_adopt_makes_it_a_profile() {
     // Not a terminal: no spinner, and nothing else to say.
     assert_eq!(text(&output.stderr), "", "{output:?}");
 
-    let sweep = json(&console(&agent, &["discover", "--json", "--budget-ms", "2000"]).await);
+    let sweep = json(&agent, &["discover", "--budget-ms", "2000"]).await;
     assert_eq!(sweep["trigger"], "manual");
     assert_eq!(sweep["budget_ms"], 2000);
     let findings = sweep["findings"].as_array().expect("findings");
@@ -139,9 +105,7 @@ async fn discover_shows_the_server_and_adopt_makes_it_a_profile() {
     assert_eq!(findings[0]["models"][0]["id"], MODEL);
     assert_eq!(findings[0]["models"][0]["size_bytes"], 2019393189u64);
 
-    let output = console(&agent, &["discover", "adopt", &endpoint, "ollama"]).await;
-    assert_exit(&output, 0);
-    let stdout = text(&output.stdout);
+    let stdout = human(&agent, &["discover", "adopt", &endpoint, "ollama"]).await;
     let name = format!("Ollama on 127.0.0.1:{port}");
     assert!(
         stdout.starts_with(&format!("created {name:?}; it is the active profile\n")),
@@ -153,13 +117,7 @@ async fn discover_shows_the_server_and_adopt_makes_it_a_profile() {
     );
 
     // The name is taken now: the next one is numbered.
-    let adopted = json(
-        &console(
-            &agent,
-            &["discover", "adopt", &endpoint, "ollama", "--json"],
-        )
-        .await,
-    );
+    let adopted = json(&agent, &["discover", "adopt", &endpoint, "ollama"]).await;
     let profile = &adopted["profile"];
     assert_eq!(profile["name"], format!("{name} (2)"));
     assert_eq!(profile["provider"], "ollama");
@@ -173,36 +131,33 @@ async fn a_refused_adoption_or_budget_says_what_to_change() {
     let (_keyring, _fixture, agent, _) = setup().await;
 
     // No sweep found a server there, and no model is named.
-    let output = console(
+    let stderr = failed(
         &agent,
         &["discover", "adopt", "http://127.0.0.1:9", "ollama"],
+        EXIT_FAILED,
     )
     .await;
-    assert_exit(&output, EXIT_FAILED);
-    let stderr = text(&output.stderr);
     assert!(stderr.starts_with("error: VALIDATION_ERROR: "), "{stderr}");
     assert!(stderr.contains("\n  model: "), "{stderr}");
 
-    let output = console(
+    let stderr = failed(
         &agent,
         &["discover", "adopt", "http://127.0.0.1:9", "skynet"],
+        EXIT_FAILED,
     )
     .await;
-    assert_exit(&output, EXIT_FAILED);
-    let stderr = text(&output.stderr);
     assert!(stderr.starts_with("error: INVALID_PARAMS: "), "{stderr}");
     assert!(stderr.contains("`kind` is the KIND argument"), "{stderr}");
 
     // The console refuses a budget the agent would refuse, without asking it.
-    let output = console(&agent, &["discover", "--budget-ms", "20000"]).await;
-    assert_exit(&output, EXIT_USAGE);
+    failed(&agent, &["discover", "--budget-ms", "20000"], EXIT_USAGE).await;
 }
 
 #[tokio::test]
 async fn settings_are_shown_changed_and_kept() {
     let (_keyring, _fixture, agent, _) = setup().await;
 
-    let status = json(&console(&agent, &["discover", "status", "--json"]).await);
+    let status = json(&agent, &["discover", "status"]).await;
     assert_eq!(
         status["settings"],
         json!({"enabled": true, "interval_s": 300, "extra_endpoints": []})
@@ -210,30 +165,25 @@ async fn settings_are_shown_changed_and_kept() {
     assert_eq!(status["current_interval_s"], 300);
 
     let saved = json(
-        &console(
-            &agent,
-            &[
-                "discover",
-                "configure",
-                "--disable",
-                "--interval-s",
-                "60",
-                "--extra",
-                "http://127.0.0.1:9/",
-                "--json",
-            ],
-        )
-        .await,
-    );
+        &agent,
+        &[
+            "discover",
+            "configure",
+            "--disable",
+            "--interval-s",
+            "60",
+            "--extra",
+            "http://127.0.0.1:9/",
+        ],
+    )
+    .await;
     assert_eq!(
         saved,
         json!({"enabled": false, "interval_s": 60, "extra_endpoints": ["http://127.0.0.1:9"]})
     );
     assert!(agent.data_dir.join("discovery.json").is_file());
 
-    let output = console(&agent, &["discover", "status"]).await;
-    assert_exit(&output, 0);
-    let stdout = text(&output.stdout);
+    let stdout = human(&agent, &["discover", "status"]).await;
     assert!(
         stdout.starts_with(
             "scheduled sweeps  off (every 60 s when on; `discover` still sweeps on demand)\n\
@@ -245,18 +195,20 @@ async fn settings_are_shown_changed_and_kept() {
     );
 
     // What is not given stays.
-    let saved = json(&console(&agent, &["discover", "configure", "--no-extra", "--json"]).await);
+    let saved = json(&agent, &["discover", "configure", "--no-extra"]).await;
     assert_eq!(
         saved,
         json!({"enabled": false, "interval_s": 60, "extra_endpoints": []})
     );
 
-    let output = console(&agent, &["discover", "configure"]).await;
-    assert_exit(&output, EXIT_USAGE);
+    failed(&agent, &["discover", "configure"], EXIT_USAGE).await;
 
-    let output = console(&agent, &["discover", "configure", "--extra", "ftp://x"]).await;
-    assert_exit(&output, EXIT_FAILED);
-    let stderr = text(&output.stderr);
+    let stderr = failed(
+        &agent,
+        &["discover", "configure", "--extra", "ftp://x"],
+        EXIT_FAILED,
+    )
+    .await;
     assert!(stderr.starts_with("error: VALIDATION_ERROR: "), "{stderr}");
     assert!(stderr.contains("\n  extra_endpoints[0]: "), "{stderr}");
     assert!(stderr.contains("`extra_endpoints` is --extra"), "{stderr}");
@@ -265,7 +217,7 @@ async fn settings_are_shown_changed_and_kept() {
 #[tokio::test]
 async fn watch_shows_the_last_sweep_then_each_change_until_ctrl_c() {
     let (_keyring, _fixture, agent, second) = setup().await;
-    assert_exit(&console(&agent, &["discover", "--json"]).await, 0);
+    assert_exit(&run(&agent, &["discover", "--json"], None).await, 0);
 
     let mut watch = console_command(&agent, &["discover", "--watch"])
         .spawn()
@@ -283,7 +235,7 @@ async fn watch_shows_the_last_sweep_then_each_change_until_ctrl_c() {
     // The change is seen by this sweep, or by the first scheduled one if that comes
     // first; either way it is announced once.
     second.store(true, Ordering::SeqCst);
-    assert_exit(&console(&agent, &["discover"]).await, 0);
+    human(&agent, &["discover"]).await;
     let changed = lines_until(&mut lines, &format!("  2: {MODEL}, {SECOND_MODEL}")).await;
     assert!(
         changed

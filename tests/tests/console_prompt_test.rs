@@ -2,18 +2,24 @@
 //! and a script see, the prompt going to the model and nowhere else, failures as outcomes,
 //! refused params, and Ctrl-C cancelling the test on the agent.
 
-use std::path::Path;
-use std::process::Output;
+// Unix only: Ctrl-C is a SIGINT to the console.
+#![cfg(unix)]
+
 use std::time::Duration;
 
 use llm_agent_client::Client;
 use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
-use llm_agent_protocol::methods::profiles::{Create, CreateParams, DEFAULT_TEST_PROMPT};
+use llm_agent_protocol::methods::profiles::DEFAULT_TEST_PROMPT;
 use llm_agent_tests::TestAgent;
-use llm_agent_tests::console::{command as console_command, finished, run as console, text};
-use llm_agent_tests::dialects::ollama;
+use llm_agent_tests::agent::files_under;
+use llm_agent_tests::console::{
+    EXIT_FAILED, EXIT_INTERRUPTED, assert_exit, command as console_command, failed, finished,
+    human, json, json_document, run as console, text,
+};
+use llm_agent_tests::dialects::{ollama, prompt_of};
 use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{self, create};
 use serde_json::Value;
 
 /// Long enough never to fire when things work; a failure still ends fast.
@@ -25,49 +31,18 @@ const REPLY: &str = "Mercury is closest to the Sun.";
 /// Prompt and completion tokens the scripted Ollama reports.
 const USAGE: (u64, u64) = (12, 5);
 
-/// Exit codes of `llm-console`: a failed operation, and Ctrl-C.
-const EXIT_FAILED: i32 = 1;
-const EXIT_INTERRUPTED: i32 = 130;
-
 /// A keyring (profile writes need one), an agent using it, and an Ollama profile without
 /// a key pointing at `fixture`.
 async fn agent_with_profile(fixture: &HttpFixture) -> (KeyringSession, TestAgent, Client, String) {
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
     let client = agent.client().await;
-    let id = client
-        .call::<Create>(CreateParams {
-            name: "Scripted Ollama".into(),
-            provider: "ollama".into(),
-            endpoint: fixture.url(),
-            model: MODEL.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("create the profile")
-        .profile
-        .id;
+    let id = create(
+        &client,
+        profiles::ollama("Scripted Ollama", &fixture.url(), MODEL),
+    )
+    .await;
     (keyring, agent, client, id)
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "not one JSON document ({err}): {}\nstderr: {}",
-            text(&output.stdout),
-            text(&output.stderr)
-        )
-    })
-}
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout: {}\nstderr: {}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
 }
 
 /// The prompt the model was sent, checking the request is an Ollama chat as well.
@@ -78,27 +53,7 @@ fn sent_prompt(request: &RecordedRequest) -> String {
     assert_eq!(body["model"], MODEL);
     assert_eq!(body["stream"], true);
     assert_eq!(body["messages"][0]["role"], "user");
-    body["messages"][0]["content"]
-        .as_str()
-        .expect("messages[0].content is text")
-        .to_owned()
-}
-
-/// Every regular file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => files.extend(files_under(&path)),
-            Ok(kind) if kind.is_file() => files.push(path),
-            _ => {}
-        }
-    }
-    files
+    prompt_of(request)
 }
 
 /// The journal's `prompt_test` events, once at least one is on disk.
@@ -126,9 +81,7 @@ async fn a_passing_test_shows_the_reply_and_every_stage() {
     let fixture = HttpFixture::start(|_| ollama::stream(MODEL, &REPLY_PARTS, USAGE)).await;
     let (_keyring, agent, _client, id) = agent_with_profile(&fixture).await;
 
-    let output = console(&agent, &["profiles", "test", &id], None).await;
-    assert_exit(&output, 0);
-    let stdout = text(&output.stdout);
+    let stdout = human(&agent, &["profiles", "test", &id]).await;
     assert!(
         stdout.starts_with("test passed: ollama answered in "),
         "{stdout}"
@@ -149,9 +102,7 @@ async fn a_passing_test_shows_the_reply_and_every_stage() {
     let table = &stdout[stdout.find("\nSTAGE").expect("a timings table")..];
     assert!(!table.contains(" -\n") && !table.ends_with(" -"), "{table}");
 
-    let output = console(&agent, &["profiles", "test", &id, "--json"], None).await;
-    assert_exit(&output, 0);
-    let outcome = json(&output);
+    let outcome = json(&agent, &["profiles", "test", &id]).await;
     assert_eq!(outcome["profile_id"], id.as_str());
     assert_eq!(outcome["success"], true);
     assert_eq!(outcome["provider"], "ollama");
@@ -275,7 +226,7 @@ async fn a_missing_model_fails_as_model_not_found_with_the_pull_command() {
 
     let output = console(&agent, &["profiles", "test", &id, "--json"], None).await;
     assert_exit(&output, EXIT_FAILED);
-    let outcome = json(&output);
+    let outcome = json_document(&output);
     assert_eq!(outcome["success"], false);
     assert_eq!(outcome["http_status"], 404);
     assert_eq!(outcome["attempts"], 1);
@@ -300,15 +251,13 @@ async fn a_timeout_over_30_seconds_is_refused_before_anything_is_sent() {
     let (_keyring, agent, _client, id) = agent_with_profile(&fixture).await;
 
     let args = ["profiles", "test", &id, "--timeout-ms", "40000"];
-    let output = console(&agent, &args, None).await;
-    assert_exit(&output, EXIT_FAILED);
-    let stderr = text(&output.stderr);
+    let stderr = failed(&agent, &args, EXIT_FAILED).await;
     assert!(stderr.contains("error: INVALID_PARAMS: "), "{stderr}");
 
     let json_args = ["profiles", "test", &id, "--timeout-ms", "40000", "--json"];
     let output = console(&agent, &json_args, None).await;
     assert_exit(&output, EXIT_FAILED);
-    let error = &json(&output)["error"];
+    let error = &json_document(&output)["error"];
     assert_eq!(error["code"], "INVALID_PARAMS");
     assert_eq!(error["details"]["field"], "timeout_ms");
 

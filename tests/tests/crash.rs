@@ -14,17 +14,14 @@ use llm_agent_protocol::methods::profiles::{
 };
 use llm_agent_tests::TestAgent;
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::local;
 
 const DEFAULT_ROUNDS: u32 = 50;
 
 fn profile(name: String, with_key: bool) -> CreateParams {
     CreateParams {
-        name,
-        provider: "ollama".into(),
-        endpoint: "http://127.0.0.1:11434".into(),
-        model: "llama3.2".into(),
         api_key: with_key.then(|| "sk-crash-test-key-0000".into()),
-        ..Default::default()
+        ..local(&name)
     }
 }
 

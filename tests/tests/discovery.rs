@@ -13,26 +13,12 @@ use llm_agent_protocol::events::Topic;
 use llm_agent_protocol::methods::discovery::{
     Adopt, AdoptParams, Configure, Run, RunParams, Settings, Status, Sweep,
 };
-use llm_agent_protocol::methods::profiles::{Create, CreateParams};
 use llm_agent_tests::TestAgent;
-use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
+use llm_agent_tests::http_fixture::{HttpFixture, Script};
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{self, create};
+use llm_agent_tests::servers::{OLLAMA_MODEL, ollama, ollama_answer};
 use serde_json::json;
-
-/// Answers as Ollama 0.5.7 with one model.
-fn ollama(request: &RecordedRequest) -> Script {
-    match request.path.as_str() {
-        "/api/version" => Script::json(200, &json!({"version": "0.5.7"})),
-        "/api/tags" => Script::json(
-            200,
-            &json!({"models": [{
-                "name": "llama3.2:latest", "model": "llama3.2:latest", "size": 2019393189u64,
-                "details": {"parameter_size": "3.2B", "quantization_level": "Q4_K_M", "family": "llama"}
-            }]}),
-        ),
-        _ => Script::new().status(404).body("404 page not found"),
-    }
-}
 
 fn agent_with(keyring: &KeyringSession, ports: &str) -> TestAgent {
     TestAgent::with_keyring_and_env(keyring, &[("LLM_AGENT_DISCOVERY_PORTS", ports.to_owned())])
@@ -52,7 +38,7 @@ async fn run(client: &Client, params: RunParams) -> Sweep {
 #[tokio::test]
 async fn a_sweep_finds_the_server_ignores_an_impostor_and_flags_a_conflict() {
     let keyring = KeyringSession::start();
-    let server = HttpFixture::start(ollama).await;
+    let server = ollama().await;
     let impostor = HttpFixture::start(|_| Script::json(200, &json!({}))).await;
     let agent = agent_with(
         &keyring,
@@ -64,17 +50,7 @@ async fn a_sweep_finds_the_server_ignores_an_impostor_and_flags_a_conflict() {
     );
     let client = agent.client().await;
     let endpoint = format!("http://127.0.0.1:{}", server.addr().port());
-    let profile = client
-        .call::<Create>(CreateParams {
-            name: "Mine".into(),
-            provider: "ollama".into(),
-            endpoint: endpoint.clone(),
-            model: "mistral".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .profile;
+    let profile_id = create(&client, profiles::ollama("Mine", &endpoint, "mistral")).await;
 
     let sweep = run(&client, RunParams::default()).await;
     assert_eq!(sweep.trigger, "manual");
@@ -90,7 +66,7 @@ async fn a_sweep_finds_the_server_ignores_an_impostor_and_flags_a_conflict() {
     let conflict = found
         .conflicts
         .iter()
-        .find(|c| c.profile_id == profile.id)
+        .find(|c| c.profile_id == profile_id)
         .expect("the profile's model is not offered");
     assert_eq!(conflict.class, "model_not_offered");
     assert!(!conflict.remediation.is_empty());
@@ -106,7 +82,7 @@ async fn a_sweep_finds_the_server_ignores_an_impostor_and_flags_a_conflict() {
 #[tokio::test]
 async fn a_blackholed_endpoint_keeps_the_sweep_within_its_budget() {
     let keyring = KeyringSession::start();
-    let server = HttpFixture::start(ollama).await;
+    let server = ollama().await;
     let hole = HttpFixture::start(|_| Script::new().stall()).await;
     let agent = agent_with(&keyring, &format!("ollama={}", server.addr().port()));
     let client = agent.client().await;
@@ -161,7 +137,7 @@ async fn a_blackholed_endpoint_keeps_the_sweep_within_its_budget() {
 #[tokio::test]
 async fn adopt_creates_a_profile_from_a_finding() {
     let keyring = KeyringSession::start();
-    let server = HttpFixture::start(ollama).await;
+    let server = ollama().await;
     let agent = agent_with(&keyring, &format!("ollama={}", server.addr().port()));
     let client = agent.client().await;
     let sweep = run(&client, RunParams::default()).await;
@@ -217,7 +193,7 @@ async fn settings_persist_and_a_scheduled_sweep_announces_a_change() {
     // Answers as Ollama only once switched on: the change a scheduled sweep must see.
     let server = HttpFixture::start(move |request| {
         if switch.load(Ordering::SeqCst) {
-            ollama(request)
+            ollama_answer(request, &[OLLAMA_MODEL])
         } else {
             Script::new().status(404).body("nothing here")
         }

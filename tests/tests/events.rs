@@ -1,6 +1,9 @@
 //! Live subscriptions: events in order with sequence numbers, unsubscribe, and a slow
 //! subscriber that is told it lagged and dropped without slowing the agent.
 
+// Unix only: raw frames on the agent's Unix socket.
+#![cfg(unix)]
+
 use std::time::Duration;
 
 use futures_util::StreamExt;

@@ -1,6 +1,9 @@
 //! Bad input on the wire: oversized, malformed, hostile and stalled frames. The agent
 //! answers each with a clear error, never crashes, and keeps serving everyone else.
 
+// Unix only: raw frames on the agent's Unix socket.
+#![cfg(unix)]
+
 use std::time::Duration;
 
 use llm_agent_protocol::ErrorCode;

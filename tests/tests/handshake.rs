@@ -1,5 +1,8 @@
 //! The handshake: `hello` first, version agreement, and what happens otherwise.
 
+// Unix only: raw frames on the agent's Unix socket.
+#![cfg(unix)]
+
 use std::time::{Duration, Instant};
 
 use llm_agent_protocol::envelope::{Envelope, Request};

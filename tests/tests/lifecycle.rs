@@ -1,6 +1,9 @@
 //! The agent's life: one per data dir and socket, stale sockets reclaimed, graceful
 //! shutdown that flushes diagnostics and removes the socket, auto-spawn by the client.
 
+// Unix only: socket files and their modes, signals, raw frames.
+#![cfg(unix)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 

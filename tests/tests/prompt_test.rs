@@ -1,6 +1,11 @@
 //! `profiles.test` through the real binary and client: a profile from the vault (its key
 //! decrypted from the real keyring), a scripted provider on loopback, the outcome, the
 //! diagnostics it leaves, cancellation by a cancel frame, and the governor's order.
+//! `agent/tests/provider_dialects.rs` runs every dialect's cases in-process, against the
+//! library's test runner.
+
+// Unix only: the cancel frame goes on a raw connection to the agent's Unix socket.
+#![cfg(unix)]
 
 use std::time::{Duration, Instant};
 
@@ -10,40 +15,21 @@ use llm_agent_protocol::events::DiagnosticsKind;
 use llm_agent_protocol::methods::agent::Status;
 use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
 use llm_agent_protocol::methods::profiles::{
-    Create, CreateParams, ProfileMetadata, Test, TestOutcome, TestParams, TestStage,
+    CreateParams, Test, TestOutcome, TestParams, TestStage,
 };
 use llm_agent_protocol::{ErrorCode, Method};
-use llm_agent_tests::TestAgent;
-use llm_agent_tests::dialects::{ollama, openai};
-use llm_agent_tests::http_fixture::{HttpFixture, Script};
+use llm_agent_tests::agent::files_under;
+use llm_agent_tests::dialects::{ollama, openai, prompt_of};
+use llm_agent_tests::http_fixture::HttpFixture;
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{self, create, with_parallelism};
+use llm_agent_tests::{TestAgent, no_params};
 
 const PROMPT: &str = "PROMPT-MARKER-7f3a: say hello";
 const REPLY: &str = "REPLY-MARKER-91c2";
 const KEY: &str = "sk-e2e-KEY-MARKER-5d1e9b";
-
-async fn create(client: &Client, params: CreateParams) -> String {
-    client
-        .call::<Create>(params)
-        .await
-        .expect("create")
-        .profile
-        .id
-}
-
-fn ollama_profile(name: &str, endpoint: &str, parallelism: Option<&str>) -> CreateParams {
-    CreateParams {
-        name: name.into(),
-        provider: "ollama".into(),
-        endpoint: endpoint.into(),
-        model: "llama3.2".into(),
-        metadata: parallelism.map(|p| ProfileMetadata {
-            options: [("parallelism".to_owned(), p.to_owned())].into(),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
+/// The model of the Ollama profiles.
+const MODEL: &str = "llama3.2";
 
 fn test_params(id: &str, prompt: Option<&str>) -> TestParams {
     TestParams {
@@ -144,7 +130,7 @@ async fn a_keyed_profile_is_tested_with_its_decrypted_key_and_nothing_private_is
     agent.wait_exit(Duration::from_secs(10));
     let mut kept = agent.log_text();
     kept.push_str(&serde_json::to_string(&agent.journal_lines()).unwrap());
-    for entry in walk(&agent.data_dir) {
+    for entry in files_under(&agent.data_dir) {
         kept.push_str(&String::from_utf8_lossy(&std::fs::read(entry).unwrap()));
     }
     assert!(kept.contains("prompt test ended"), "the test is logged");
@@ -153,26 +139,13 @@ async fn a_keyed_profile_is_tested_with_its_decrypted_key_and_nothing_private_is
     }
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else if path.is_file() {
-            files.push(path);
-        }
-    }
-    files
-}
-
 #[tokio::test]
 async fn failures_are_outcomes_and_bad_requests_are_errors() {
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
     let client = agent.client().await;
-    let fixture = HttpFixture::start(|_| ollama::model_not_found("llama3.2")).await;
-    let id = create(&client, ollama_profile("Ollama", &fixture.url(), None)).await;
+    let fixture = HttpFixture::start(|_| ollama::model_not_found(MODEL)).await;
+    let id = create(&client, profiles::ollama("Ollama", &fixture.url(), MODEL)).await;
 
     let outcome = run(&client, test_params(&id, None)).await;
     assert!(!outcome.success);
@@ -251,17 +224,8 @@ async fn a_cancel_frame_stops_the_test_and_drops_the_http_request() {
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
     let client = agent.client().await;
-    let fixture = HttpFixture::start(|_| {
-        Script::new()
-            .header("content-type", "application/x-ndjson")
-            .chunk(format!(
-                "{}\n",
-                ollama::stream_lines("llama3.2", &["Hel"], (1, 1))[0]
-            ))
-            .stall()
-    })
-    .await;
-    let id = create(&client, ollama_profile("Stalls", &fixture.url(), None)).await;
+    let fixture = HttpFixture::start(|_| ollama::stalled_stream(MODEL, &["Hel"], (1, 1))).await;
+    let id = create(&client, profiles::ollama("Stalls", &fixture.url(), MODEL)).await;
 
     let mut raw = agent.raw();
     raw.request(7, Test::NAME, test_params(&id, None));
@@ -269,7 +233,7 @@ async fn a_cancel_frame_stops_the_test_and_drops_the_http_request() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let running = |client: Client| async move {
         client
-            .call::<Status>(llm_agent_tests::no_params())
+            .call::<Status>(no_params())
             .await
             .unwrap()
             .counters
@@ -317,24 +281,11 @@ async fn a_limit_one_profile_runs_five_concurrent_tests_in_order() {
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
     let client = agent.client().await;
-    let fixture = HttpFixture::start(|_| {
-        Script::new()
-            .header("content-type", "application/x-ndjson")
-            .sleep(Duration::from_millis(30))
-            .chunk(format!(
-                "{}\n",
-                ollama::stream_lines("llama3.2", &[], (1, 1))
-                    .last()
-                    .unwrap()
-            ))
-            .end()
-    })
-    .await;
-    let id = create(
-        &client,
-        ollama_profile("One at a time", &fixture.url(), Some("1")),
-    )
-    .await;
+    let fixture =
+        HttpFixture::start(|_| ollama::delayed_done(MODEL, Duration::from_millis(30), (1, 1)))
+            .await;
+    let one_at_a_time = profiles::ollama("One at a time", &fixture.url(), MODEL);
+    let id = create(&client, with_parallelism(one_at_a_time, 1)).await;
 
     // Pipelined on one connection: the agent starts them in the order they arrive.
     let calls: Vec<_> = (0..5)
@@ -349,16 +300,7 @@ async fn a_limit_one_profile_runs_five_concurrent_tests_in_order() {
         assert!(outcome.success, "{outcome:?}");
     }
     assert_eq!(fixture.max_in_progress(), 1, "one at a time");
-    let order: Vec<String> = fixture
-        .requests()
-        .iter()
-        .map(|r| {
-            r.json()["messages"][0]["content"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let order: Vec<String> = fixture.requests().iter().map(prompt_of).collect();
     assert_eq!(
         order,
         (0..5).map(|i| format!("prompt {i}")).collect::<Vec<_>>()

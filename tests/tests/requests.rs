@@ -1,6 +1,9 @@
 //! Requests through the real client: unknown methods, bad params, correlation IDs,
 //! concurrency, the in-flight bound and cancellation.
 
+// Unix only: raw frames on the agent's Unix socket.
+#![cfg(unix)]
+
 use std::time::Duration;
 
 use futures_util::future::join_all;

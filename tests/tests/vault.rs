@@ -2,42 +2,24 @@
 //! private D-Bus session: profile rules, atomic and durable writes, secrets never in
 //! plaintext, and safe-storage outages.
 
+// Unix only: one test stops the agent with SIGTERM.
+#![cfg(unix)]
+
 use llm_agent_client::{CallOptions, Client, ClientError};
 use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::methods::agent::Status;
 use llm_agent_protocol::methods::profiles::{
     Activate, Create, CreateParams, Delete, DeleteParams, FieldError, Get, IdParams, List,
-    ListParams, ProfileMetadata, ProfilePatch, ProfileResult, ResetSecrets, Update, UpdateParams,
+    ListParams, ProfileMetadata, ProfilePatch, ResetSecrets,
 };
 use llm_agent_protocol::patch::Patch;
 use llm_agent_protocol::safe_storage::SafeStorageState;
 use llm_agent_protocol::value;
 use llm_agent_tests::keyring::KeyringSession;
+use llm_agent_tests::profiles::{
+    CONSENT, create, local, move_to, remote, rename, replace_key, update,
+};
 use llm_agent_tests::{TestAgent, no_params};
-
-const CONSENT: &str = "2026-01-02T03:04:05Z";
-
-fn local(name: &str) -> CreateParams {
-    CreateParams {
-        name: name.into(),
-        provider: "ollama".into(),
-        endpoint: "http://127.0.0.1:11434".into(),
-        model: "llama3.2".into(),
-        ..Default::default()
-    }
-}
-
-fn remote(name: &str, key: &str) -> CreateParams {
-    CreateParams {
-        name: name.into(),
-        provider: "openai".into(),
-        endpoint: "https://api.openai.com/v1".into(),
-        model: "gpt-4o-mini".into(),
-        api_key: Some(key.into()),
-        consent_granted_at: Some(CONSENT.into()),
-        ..Default::default()
-    }
-}
 
 fn code(err: &ClientError) -> ErrorCode {
     err.wire_error()
@@ -53,34 +35,12 @@ fn field_errors(err: &ClientError) -> Vec<FieldError> {
     value::from_value(&details).expect("details are field errors")
 }
 
-async fn create(client: &Client, params: CreateParams) -> String {
-    client
-        .call::<Create>(params)
-        .await
-        .expect("create")
-        .profile
-        .id
-}
-
 /// A keyring of its own, an agent using it, and a connected client.
 async fn vault_agent() -> (KeyringSession, TestAgent, Client) {
     let keyring = KeyringSession::start();
     let agent = TestAgent::with_keyring(&keyring);
     let client = agent.client().await;
     (keyring, agent, client)
-}
-
-async fn update(
-    client: &Client,
-    id: &str,
-    patch: ProfilePatch,
-) -> Result<ProfileResult, ClientError> {
-    client
-        .call::<Update>(UpdateParams {
-            id: id.into(),
-            patch,
-        })
-        .await
 }
 
 #[tokio::test]
@@ -211,30 +171,14 @@ async fn api_key_patches_keep_clear_and_replace() {
     params.api_key = Some("sk-local-0000-1111".into());
     let id = create(&client, params).await;
 
-    let renamed = update(
-        &client,
-        &id,
-        ProfilePatch {
-            name: Some("Renamed".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let renamed = update(&client, &id, rename("Renamed")).await.unwrap();
     assert_eq!(renamed.profile.name, "Renamed");
     assert!(renamed.profile.has_api_key, "absent keeps the key");
     assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...1111"));
 
-    let replaced = update(
-        &client,
-        &id,
-        ProfilePatch {
-            api_key: Patch::Set("sk-local-2222-3333".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let replaced = update(&client, &id, replace_key("sk-local-2222-3333"))
+        .await
+        .unwrap();
     assert_eq!(
         replaced.profile.api_key_hint.as_deref(),
         Some("...3333"),
@@ -262,16 +206,9 @@ async fn api_key_patches_keep_clear_and_replace() {
     .await
     .unwrap_err();
     assert_eq!(code(&err), ErrorCode::ProfileNotFound);
-    let err = update(
-        &client,
-        &id,
-        ProfilePatch {
-            endpoint: Some("gopher://x".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap_err();
+    let err = update(&client, &id, move_to("gopher://x"))
+        .await
+        .unwrap_err();
     assert_eq!(field_errors(&err)[0].field, "patch.endpoint");
 }
 
@@ -284,30 +221,16 @@ async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
     let id = create(&client, params).await;
 
     // Same origin, another path: the key stays.
-    let same = update(
-        &client,
-        &id,
-        ProfilePatch {
-            endpoint: Some("https://llm.example.com/api/v1".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let same = update(&client, &id, move_to("https://llm.example.com/api/v1"))
+        .await
+        .unwrap();
     assert!(same.profile.has_api_key && same.profile.consent_granted_at.is_some());
     assert!(same.warnings.is_empty());
 
     // Another host without new consent: refused, nothing changed.
-    let err = update(
-        &client,
-        &id,
-        ProfilePatch {
-            endpoint: Some("https://evil.example.net/v1".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap_err();
+    let err = update(&client, &id, move_to("https://evil.example.net/v1"))
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), ErrorCode::ConsentRequired);
     let unchanged = client
         .call::<Get>(IdParams { id: id.clone() })
@@ -320,9 +243,8 @@ async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
         &client,
         &id,
         ProfilePatch {
-            endpoint: Some("https://other.example.net/v1".into()),
             consent_granted_at: Patch::Set(CONSENT.into()),
-            ..Default::default()
+            ..move_to("https://other.example.net/v1")
         },
     )
     .await
@@ -338,10 +260,9 @@ async fn moving_the_endpoint_to_another_host_drops_the_key_and_consent() {
         &client,
         &id,
         ProfilePatch {
-            endpoint: Some("https://third.example.org".into()),
             api_key: Patch::Set("sk-third-host-7777".into()),
             consent_granted_at: Patch::Set(CONSENT.into()),
-            ..Default::default()
+            ..move_to("https://third.example.org")
         },
     )
     .await
@@ -512,16 +433,7 @@ async fn a_restart_keeps_everything() {
     assert_eq!(after.active_id, before.active_id);
     // The key still decrypts after the restart: a rename proves the vault can check it.
     let id = &after.profiles[1].id;
-    let renamed = update(
-        &client,
-        id,
-        ProfilePatch {
-            name: Some("Remote 2".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let renamed = update(&client, id, rename("Remote 2")).await.unwrap();
     assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...5555"));
 }
 
@@ -538,16 +450,9 @@ async fn the_key_never_appears_in_plaintext_anywhere() {
         .unwrap();
     responses.push(format!("{created:?}"));
     let id = created.profile.id.clone();
-    let updated = update(
-        &client,
-        &id,
-        ProfilePatch {
-            api_key: Patch::Set(format!("{secret}-2").into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let updated = update(&client, &id, replace_key(&format!("{secret}-2")))
+        .await
+        .unwrap();
     responses.push(format!("{updated:?}"));
     // A failing request that carries the key must not echo it either.
     let mut bad = remote("", secret);
@@ -614,16 +519,7 @@ async fn during_a_keyring_outage_writes_are_refused_reads_work_and_writes_come_b
             .call::<Activate>(IdParams { id: other })
             .await
             .map(|_| ()),
-        update(
-            &client,
-            &id,
-            ProfilePatch {
-                name: Some("Renamed".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .map(|_| ()),
+        update(&client, &id, rename("Renamed")).await.map(|_| ()),
     ] {
         let err = attempt.unwrap_err();
         let wire = err.wire_error().unwrap();
@@ -662,16 +558,7 @@ async fn during_a_keyring_outage_writes_are_refused_reads_work_and_writes_come_b
         .call::<Create>(local("After outage"))
         .await
         .expect("writes work again without a restart");
-    let renamed = update(
-        &client,
-        &id,
-        ProfilePatch {
-            name: Some("Renamed".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let renamed = update(&client, &id, rename("Renamed")).await.unwrap();
     assert_eq!(
         renamed.profile.api_key_hint.as_deref(),
         Some("...4444"),
@@ -709,16 +596,7 @@ async fn a_lost_data_key_is_reported_and_reset_explicitly() {
         })
         .await
         .unwrap();
-    update(
-        &client,
-        &plain,
-        ProfilePatch {
-            name: Some("Local 2".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    update(&client, &plain, rename("Local 2")).await.unwrap();
 
     let reset = client.call::<ResetSecrets>(no_params()).await.unwrap();
     assert_eq!(reset.cleared_ids, std::slice::from_ref(&with_key));
@@ -730,16 +608,9 @@ async fn a_lost_data_key_is_reported_and_reset_explicitly() {
         .unwrap();
     assert!(!profile.has_api_key);
     assert_eq!(profile.name, "Remote", "everything else is kept");
-    update(
-        &client,
-        &with_key,
-        ProfilePatch {
-            api_key: Patch::Set("sk-fresh-key-2222".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("keys can be entered again");
+    update(&client, &with_key, replace_key("sk-fresh-key-2222"))
+        .await
+        .expect("keys can be entered again");
     let list = client.call::<List>(ListParams::default()).await.unwrap();
     assert_eq!(list.safe_storage.state, SafeStorageState::Available);
     // A second reset finds nothing to drop.
@@ -879,16 +750,9 @@ async fn a_data_key_lost_while_running_is_put_back() {
         "the entry is gone"
     );
 
-    let renamed = update(
-        &client,
-        &id,
-        ProfilePatch {
-            name: Some("Renamed".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("the write works");
+    let renamed = update(&client, &id, rename("Renamed"))
+        .await
+        .expect("the write works");
     assert_eq!(renamed.profile.api_key_hint.as_deref(), Some("...6666"));
     assert!(
         keyring.agent_entries().contains("data-key"),
@@ -902,15 +766,8 @@ async fn a_data_key_lost_while_running_is_put_back() {
     agent.restart();
     let client = agent.client().await;
     let list = client.call::<List>(ListParams::default()).await.unwrap();
-    update(
-        &client,
-        &id,
-        ProfilePatch {
-            name: Some("Again".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("the key in the keyring opens the saved key");
+    update(&client, &id, rename("Again"))
+        .await
+        .expect("the key in the keyring opens the saved key");
     assert_ne!(list.safe_storage.state, SafeStorageState::KeyMissing);
 }

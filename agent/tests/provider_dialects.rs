@@ -16,8 +16,8 @@ use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::methods::profiles::{
     ProfileMetadata, RedactedProfile, TestOutcome, TestStage,
 };
-use llm_agent_tests::dialects::{anthropic, ollama, openai};
-use llm_agent_tests::http_fixture::{HttpFixture, RecordedRequest, Script};
+use llm_agent_tests::dialects::{anthropic, ollama, openai, prompt_of};
+use llm_agent_tests::http_fixture::{HttpFixture, NDJSON, RecordedRequest, SSE, Script};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use zeroize::Zeroizing;
@@ -107,22 +107,25 @@ impl Kind {
     /// The stream's pieces, framed, for scripts that cut or stall it.
     fn stream_pieces(self, parts: &[&str]) -> (&'static str, Vec<String>) {
         match self {
-            Kind::OpenAi | Kind::Azure => (
-                "text/event-stream",
-                openai::stream_events(MODEL, parts, Some((11, 3))),
-            ),
+            Kind::OpenAi | Kind::Azure => (SSE, openai::stream_events(MODEL, parts, Some((11, 3)))),
             Kind::Ollama => (
-                "application/x-ndjson",
+                NDJSON,
                 ollama::stream_lines(MODEL, parts, (11, 3))
                     .iter()
                     .map(|line| format!("{line}\n"))
                     .collect(),
             ),
-            Kind::Anthropic => (
-                "text/event-stream",
-                anthropic::stream_events(MODEL, parts, (11, 3)),
-            ),
+            Kind::Anthropic => (SSE, anthropic::stream_events(MODEL, parts, (11, 3))),
         }
+    }
+
+    /// The head and the stream's first piece, then nothing more.
+    fn stalled_stream(self, parts: &[&str]) -> Script {
+        let (content_type, pieces) = self.stream_pieces(parts);
+        Script::new()
+            .header("content-type", content_type)
+            .chunk(pieces[0].clone())
+            .stall()
     }
 
     fn whole(self, text: &str) -> Script {
@@ -479,15 +482,7 @@ async fn a_stalled_server_times_out_at_the_stage_it_reached() {
             assert!(outcome.timings.total_ms >= 400.0);
             fixture.wait_for_hangups(1, Duration::from_secs(5)).await;
 
-            let (content_type, pieces) = kind.stream_pieces(&["Hel", "lo"]);
-            let first = pieces[0].clone();
-            let fixture = HttpFixture::start(move |_| {
-                Script::new()
-                    .header("content-type", content_type)
-                    .chunk(first.clone())
-                    .stall()
-            })
-            .await;
+            let fixture = HttpFixture::start(move |_| kind.stalled_stream(&["Hel", "lo"])).await;
             let outcome = test_with(kind, &fixture.url(), Duration::from_millis(400)).await;
             assert_eq!(code(&outcome), Some(ErrorCode::Timeout), "{kind:?}");
             assert!(
@@ -624,15 +619,7 @@ async fn a_base_url_without_v1_is_pointed_out() {
 #[tokio::test]
 async fn a_cancel_mid_stream_stops_at_once_and_drops_the_request() {
     for kind in KINDS {
-        let (content_type, pieces) = kind.stream_pieces(&["Hel", "lo"]);
-        let first = pieces[0].clone();
-        let fixture = HttpFixture::start(move |_| {
-            Script::new()
-                .header("content-type", content_type)
-                .chunk(first.clone())
-                .stall()
-        })
-        .await;
+        let fixture = HttpFixture::start(move |_| kind.stalled_stream(&["Hel", "lo"])).await;
         http::install_crypto_provider();
         let job = job(kind.target(&fixture.url(), &[]), Duration::from_secs(30));
         let cancel = job.cancel.clone();
@@ -658,15 +645,9 @@ async fn a_cancel_mid_stream_stops_at_once_and_drops_the_request() {
 #[tokio::test]
 async fn a_limit_of_one_runs_five_tests_one_at_a_time_in_order() {
     http::install_crypto_provider();
-    let fixture = HttpFixture::start(|_| {
-        let last = ollama::stream_lines(MODEL, &["ok"], (1, 1));
-        Script::new()
-            .header("content-type", "application/x-ndjson")
-            .sleep(Duration::from_millis(40))
-            .chunk(format!("{}\n", last.last().unwrap()))
-            .end()
-    })
-    .await;
+    let fixture =
+        HttpFixture::start(|_| ollama::delayed_done(MODEL, Duration::from_millis(40), (1, 1)))
+            .await;
     let governor = Arc::new(Governor::new(1));
     let mut tasks = Vec::new();
     for i in 0..5 {
@@ -687,16 +668,7 @@ async fn a_limit_of_one_runs_five_tests_one_at_a_time_in_order() {
         queued.push(outcome.timings.queued_ms);
     }
     assert_eq!(fixture.max_in_progress(), 1);
-    let order: Vec<_> = fixture
-        .requests()
-        .iter()
-        .map(|r| {
-            r.json()["messages"][0]["content"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let order: Vec<_> = fixture.requests().iter().map(prompt_of).collect();
     assert_eq!(
         order,
         (0..5).map(|i| format!("prompt {i}")).collect::<Vec<_>>()
