@@ -219,24 +219,40 @@ impl From<ProbeError> for wire::ProbeError {
     }
 }
 
+/// Findings for unit tests elsewhere in discovery.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
-    fn finding(address: &str, port: u16, version: &str, models: &[&str]) -> DiscoveryFinding {
+    /// A server of `kind` found at `address` (`host:port`) offering `models`.
+    pub(crate) fn found(kind: ProviderKind, address: &str, models: &[&str]) -> DiscoveryFinding {
+        let port = address.rsplit(':').next().unwrap().parse().unwrap();
         DiscoveryFinding {
-            kind: ProviderKind::Ollama,
-            endpoint: format!("http://{address}"),
+            kind,
+            endpoint: format!("http://{address}{}", kind.api_base()),
             address: address.into(),
             port,
             also_reachable_at: Vec::new(),
-            version: Some(version.into()),
+            version: None,
             models: models.iter().map(|m| model_named(*m)).collect(),
             latency_ms: 1,
             auth_required: false,
             remediation: None,
             hint: None,
             conflicts: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(address: &str, port: u16, version: &str, models: &[&str]) -> DiscoveryFinding {
+        DiscoveryFinding {
+            port,
+            version: Some(version.into()),
+            ..testing::found(ProviderKind::Ollama, address, models)
         }
     }
 

@@ -254,7 +254,7 @@ fn list(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discovery::finding::model_named;
+    use crate::discovery::finding::testing::found;
     use crate::vault::profile::testing::redacted;
 
     fn profile(provider: &str, endpoint: &str, model: &str, has_key: bool) -> RedactedProfile {
@@ -264,24 +264,6 @@ mod tests {
             model: model.into(),
             has_api_key: has_key,
             ..redacted(provider, endpoint)
-        }
-    }
-
-    fn found(kind: ProviderKind, address: &str, models: &[&str]) -> DiscoveryFinding {
-        let port = address.rsplit(':').next().unwrap().parse().unwrap();
-        DiscoveryFinding {
-            kind,
-            endpoint: format!("http://{address}{}", kind.api_base()),
-            address: address.into(),
-            port,
-            also_reachable_at: Vec::new(),
-            version: None,
-            models: models.iter().map(|m| model_named(*m)).collect(),
-            latency_ms: 1,
-            auth_required: false,
-            remediation: None,
-            hint: None,
-            conflicts: Vec::new(),
         }
     }
 
