@@ -40,7 +40,7 @@ type AreaOf<M extends string> = M extends `${infer A}.${string}` ? A : never;
 export type AreaName = Exclude<AreaOf<MethodName>, "events">;
 
 /** Calls method `M`; params may be left out where every one is optional. */
-export type MethodFunction<M extends MethodName> = object extends ParamsOf<M>
+export type MethodFunction<M extends MethodName> = Record<never, never> extends ParamsOf<M>
   ? (params?: ParamsOf<M>, options?: RequestOptions) => Promise<ResultOf<M>>
   : (params: ParamsOf<M>, options?: RequestOptions) => Promise<ResultOf<M>>;
 

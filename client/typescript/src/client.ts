@@ -309,11 +309,7 @@ export class AgentClient {
     try {
       return await open();
     } catch (error) {
-      if (
-        autoSpawn === undefined ||
-        this.#spawnedThisOutage ||
-        !(error instanceof AgentUnavailableError && error.code === "AGENT_NOT_RUNNING")
-      ) {
+      if (autoSpawn === undefined || this.#spawnedThisOutage || !nobodyServes(error)) {
         throw error;
       }
       this.#spawnedThisOutage = true;
@@ -425,4 +421,21 @@ export class AgentClient {
       }
     }
   }
+}
+
+/**
+ * Whether an attempt found no agent to serve it: nobody listens, or the one that listened
+ * vanished before it answered `hello` (an agent that was just killed resets connections
+ * its dying listener had queued). An agent that refused the connection on purpose (a
+ * `BUSY` at its connection limit) is there, and is not replaced.
+ */
+function nobodyServes(error: unknown): boolean {
+  if (!(error instanceof AgentUnavailableError)) {
+    return false;
+  }
+  if (error.code === "AGENT_NOT_RUNNING") {
+    return true;
+  }
+  const cause = error.cause;
+  return error.code === "HANDSHAKE_FAILED" && cause instanceof DisconnectedError && cause.reason.kind !== "rejected";
 }
