@@ -16,7 +16,7 @@
  */
 
 import { buildAreas, type Areas, type MethodName, type ParamsOf, type RequestOptions, type ResultOf } from "./areas.js";
-import { Connection, type Reply } from "./connection.js";
+import { Connection, MAX_TIMER_MS, type Reply } from "./connection.js";
 import { AgentClientError, AgentUnavailableError, DisconnectedError, RequestTimeoutError } from "./errors.js";
 import type { ClientInfo } from "./generated/ClientInfo.js";
 import { DEFAULT_SWEEP_TIMEOUT_MS, DEFAULT_TEST_TIMEOUT_MS } from "./generated/constants.js";
@@ -241,7 +241,10 @@ export class AgentClient {
     }
     return new Promise((resolve, reject) => {
       const onAbort = (): void => finish(() => reject(signal?.reason));
-      const timer = setTimeout(() => finish(() => reject(new RequestTimeoutError(method, timeoutMs))), timeoutMs);
+      const timer = setTimeout(
+        () => finish(() => reject(new RequestTimeoutError(method, timeoutMs))),
+        Math.min(Math.max(1, timeoutMs), MAX_TIMER_MS),
+      );
       let done = false;
       const finish = (settle: () => void): void => {
         if (!done) {
@@ -377,10 +380,14 @@ export class AgentClient {
       return;
     }
     this.#connection = undefined;
+    const reconnecting = this.#reconnect !== undefined;
     for (const subscription of [...this.#subscriptions]) {
       subscription.interrupted(error);
+      if (!reconnecting) {
+        // Nothing will restore it: the iteration ends after `interrupted`.
+        subscription.closed();
+      }
     }
-    const reconnecting = this.#reconnect !== undefined;
     this.#setState({ status: "disconnected", error, reconnecting });
     if (reconnecting) {
       this.#scheduleAttempt();

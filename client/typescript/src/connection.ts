@@ -36,6 +36,9 @@ import type { EventEnvelope } from "./generated/EventEnvelope.js";
 import type { HelloResult } from "./generated/HelloResult.js";
 import type { WireError } from "./generated/WireError.js";
 
+/** The longest delay a Node timer holds. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A successful answer, with the correlation ID the agent used for the request. */
 export interface Reply<T> {
   result: T;
@@ -175,12 +178,11 @@ export class Connection {
             }),
       );
     }
+    // setTimeout fires at once for a delay it cannot hold (beyond about 24.8 days).
+    const timeoutMs = Math.min(Math.max(1, options.timeoutMs), MAX_TIMER_MS);
     return new Promise((resolve, reject) => {
       const onAbort = (): void => this.#giveUp(call, signal?.reason);
-      const timer = setTimeout(
-        () => this.#giveUp(call, new RequestTimeoutError(method, options.timeoutMs)),
-        options.timeoutMs,
-      );
+      const timer = setTimeout(() => this.#giveUp(call, new RequestTimeoutError(method, timeoutMs)), timeoutMs);
       const call: PendingCall = {
         id,
         method,

@@ -459,3 +459,16 @@ connectedTest("the agent's frame limit applies from hello on", async ({ client, 
 function frameOf(message: unknown): Buffer {
   return encodeMessageFrame(message, DEFAULT_MAX_FRAME_LEN);
 }
+
+connectedTest("without reconnecting, a lost connection ends subscriptions after interrupted", async ({ client, peer }) => {
+  const subscribing = client.subscribe(["diagnostics"]);
+  peer.reply(await peer.recv(), { subscription: 1, topics: ["diagnostics"] });
+  const subscription = await subscribing;
+  peer.destroy();
+  const kinds: string[] = [];
+  for await (const item of subscription) {
+    kinds.push(item.kind);
+  }
+  assert.deepEqual(kinds, ["interrupted"]);
+  assert.equal(client.state.status === "disconnected" && client.state.reconnecting, false);
+});
