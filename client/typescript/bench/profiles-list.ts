@@ -66,6 +66,26 @@ function rawRoundTrip(socket: net.Socket, request: Buffer, responseLength: numbe
   });
 }
 
+/** A socket to the agent that has completed `hello`, for raw frames. */
+async function handshakenSocket(socketPath: string): Promise<net.Socket> {
+  const socket = net.createConnection(socketPath);
+  await once(socket, "connect");
+  const hello = { protocol: PROTOCOL_VERSION, client: { name: "bench", version: "0" } };
+  const frame = encodeMessageFrame(requestEnvelope(1, "hello", hello), DEFAULT_MAX_FRAME_LEN);
+  const reader = new FrameReader(DEFAULT_MAX_FRAME_LEN);
+  await new Promise<void>((resolve) => {
+    const onData = (chunk: Buffer): void => {
+      if (reader.push(chunk).length > 0) {
+        socket.off("data", onData);
+        resolve();
+      }
+    };
+    socket.on("data", onData);
+    socket.write(frame);
+  });
+  return socket;
+}
+
 /** The agent's answer to `request`, as the exact frame it sent (length prefix included). */
 async function capturedAnswer(socketPath: string, request: Buffer): Promise<Buffer> {
   const socket = net.createConnection(socketPath);
@@ -142,6 +162,8 @@ async function main(): Promise<void> {
     await once(lines, "line");
     const raw = net.createConnection(path.join(scratch, "pingpong.sock"));
     await once(raw, "connect");
+    // Where the time goes: the same frames to the agent itself, undecoded, and the decode alone.
+    const direct = await handshakenSocket(agent.socketPath);
 
     const listed = client;
     const list = async (): Promise<void> => {
@@ -151,19 +173,28 @@ async function main(): Promise<void> {
       }
     };
     const pingPong = (): Promise<void> => rawRoundTrip(raw, request, answer.length);
+    const agentRaw = (): Promise<void> => rawRoundTrip(direct, request, answer.length);
+    const body = answer.subarray(4);
+    const decodeOnly = async (): Promise<void> => {
+      decodeMessage(body);
+    };
 
-    await timed([], WARMUP, list);
-    await timed([], WARMUP, pingPong);
-    const listSamples: number[] = [];
-    const rawSamples: number[] = [];
+    const cases = [pingPong, list, agentRaw, decodeOnly];
+    for (const op of cases) {
+      await timed([], WARMUP, op);
+    }
+    const samples = cases.map((): number[] => []);
     for (let block = 0; block < BLOCKS; block++) {
-      await timed(rawSamples, PER_BLOCK, pingPong);
-      await timed(listSamples, PER_BLOCK, list);
+      for (const [index, op] of cases.entries()) {
+        await timed(samples[index] as number[], PER_BLOCK, op);
+      }
     }
     raw.destroy();
-
-    listSamples.sort((a, b) => a - b);
-    rawSamples.sort((a, b) => a - b);
+    direct.destroy();
+    for (const sorted of samples) {
+      sorted.sort((a, b) => a - b);
+    }
+    const [rawSamples, listSamples, agentRawSamples, decodeSamples] = samples as [number[], number[], number[], number[]];
     const row = (what: string, sorted: number[]): string =>
       `  ${what.padEnd(52)} ${percentile(sorted, 0.5).toFixed(1).padStart(8)} ${percentile(sorted, 0.99)
         .toFixed(1)
@@ -177,6 +208,9 @@ async function main(): Promise<void> {
     console.log(`  ${"case".padEnd(52)} ${"p50 µs".padStart(8)} ${"p99 µs".padStart(8)} ${"samples".padStart(7)}`);
     console.log(row("raw ping-pong, same bytes, no decode (other process)", rawSamples));
     console.log(row(`profiles.list through AgentClient (real agent)`, listSamples));
+    console.log("where the client's time goes:");
+    console.log(row("  the same frames to the agent, no decode", agentRawSamples));
+    console.log(row("  decoding the answer, alone", decodeSamples));
     const ratio = (q: number): string => (percentile(listSamples, q) / percentile(rawSamples, q)).toFixed(2);
     console.log(`ratio profiles.list/ping-pong: ${ratio(0.5)}x at p50 (goal: at most 2x), ${ratio(0.99)}x at p99`);
   } finally {
