@@ -148,7 +148,11 @@ export class AgentClient {
     return this.#state.status === "connected" ? this.#state.hello : undefined;
   }
 
-  /** Calls `listener` on every change of {@link state}; returns a function that stops it. */
+  /**
+   * Calls `listener` whenever the status changes (connecting, connected, disconnected,
+   * closed; failed reconnect attempts do not repeat `disconnected`). Returns a function
+   * that stops it.
+   */
   onStateChange(listener: StateListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
