@@ -78,7 +78,9 @@ export function encodeMessage(message: unknown): Uint8Array {
 export function decodeMessage(body: Uint8Array): unknown {
   // Without a 64-bit marker byte anywhere there is no 64-bit integer, and the fast
   // decoder is exact; with one (perhaps only inside a string), decode exactly and check.
-  const mayHoldLargeIntegers = body.includes(UINT64_MARKER) || body.includes(INT64_MARKER);
+  // Buffer's indexOf is a native byte search; a Uint8Array's includes is not.
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const mayHoldLargeIntegers = bytes.indexOf(UINT64_MARKER) !== -1 || bytes.indexOf(INT64_MARKER) !== -1;
   let value: unknown;
   try {
     value = (mayHoldLargeIntegers ? exactDecoder : numberDecoder).decode(body);
