@@ -44,10 +44,5 @@ export {
 } from "./errors.js";
 export { maxSocketPathLength, resolveDataDir, resolveSocketPath, type LocationEnvironment } from "./location.js";
 export { type AutoSpawnOptions, DEFAULT_READY_TIMEOUT_MS } from "./spawn.js";
-export {
-  Subscription,
-  type SubscriptionEvent,
-  type SubscriptionItem,
-  type TopicName,
-} from "./subscription.js";
+export type { Subscription, SubscriptionEvent, SubscriptionItem, TopicName } from "./subscription.js";
 export * from "./generated/index.js";

@@ -7,6 +7,7 @@
  * buffer only and never delays responses.
  */
 
+import type { AgentClient } from "./client.js";
 import type { Connection } from "./connection.js";
 import { AgentError, type DisconnectedError } from "./errors.js";
 import { LAGGED_TOPIC } from "./generated/constants.js";
@@ -38,7 +39,7 @@ export type SubscriptionItem<T extends TopicName> =
   | { kind: "restored" }
   | { kind: "lagged"; missed: number };
 
-/** What the client that owns a subscription does with it across connections. */
+/** What the client that owns a subscription does with it across connections ({@link Subscription} is one). */
 export interface SubscriptionLink {
   readonly ended: boolean;
   attach(connection: Connection, options: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<void>;
@@ -62,9 +63,7 @@ export interface SubscriptionOwner {
  * {@link Subscription.unsubscribe}) ends it on the agent. After a reconnect the client
  * subscribes again by itself; a failure to do so ends the iteration with that error.
  */
-export class Subscription<T extends TopicName>
-  implements AsyncIterableIterator<SubscriptionItem<T>, undefined>, SubscriptionLink
-{
+export class Subscription<T extends TopicName> implements AsyncIterableIterator<SubscriptionItem<T>, undefined> {
   /** The topics asked for. */
   readonly topics: readonly T[];
   readonly #queue: ItemQueue<SubscriptionItem<T>>;
@@ -73,7 +72,7 @@ export class Subscription<T extends TopicName>
   #id: number | undefined;
   #ended = false;
 
-  /** @internal */
+  /** Made by {@link AgentClient.subscribe}. */
   constructor(topics: readonly T[], bufferSize: number, owner: SubscriptionOwner) {
     this.topics = topics;
     this.#queue = new ItemQueue(bufferSize);
