@@ -11,7 +11,7 @@
  *
  * Streamed calls (issue 11, `chat.run`): the agent will answer such a request with delta
  * frames tied to its id, then the one final response. They will be routed in
- * `#onFrame` by that id to the pending call, whose {@link ItemQueue} the caller reads as an
+ * `#onFrame` by that id to the pending call, whose `ItemQueue` (queue.ts) the caller reads as an
  * async iterator of deltas, while the final response settles the call as today.
  */
 

@@ -236,7 +236,11 @@ test("discovery: run, status, configure, adopt, and the discovery topic", async 
   const other = await startFakeOllama();
   try {
     const subscription = await client.subscribe(["discovery"]);
-    const published = nextMatching(subscription, (item) => item.kind === "event");
+    // A scheduled sweep may be published too; the one asked for is the manual one.
+    const published = nextMatching(
+      subscription,
+      (item) => item.kind === "event" && item.topic === "discovery" && item.data.trigger === "manual",
+    );
     await client.discovery.run({ timeout_ms: 2_000, extra_endpoints: [`http://localhost:${other.port}`] });
     const item = await published;
     assert.ok(item.kind === "event" && item.topic === "discovery");
