@@ -13,11 +13,10 @@ use crate::frame::HEADER_LEN;
 
 /// One message on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "snake_case",
-    bound(deserialize = "P: Deserialize<'de> + AbsentParams")
-)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields, concrete(P = crate::typescript::Opaque)))]
+// `bound` has an attribute of its own: ts-rs does not parse it, and would drop `tag` with it.
+#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(bound(deserialize = "P: Deserialize<'de> + AbsentParams"))]
 pub enum Envelope<P = rmpv::Value> {
     Request(Request<P>),
     Response(Response<P>),
@@ -28,6 +27,8 @@ pub enum Envelope<P = rmpv::Value> {
 /// A call from a client. `id` is chosen by the client and must be unique among its
 /// requests in flight on the connection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Not `optional_fields`: it cannot see through the generic `params`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(concrete(P = crate::typescript::Opaque), rename = "RequestEnvelope"))]
 #[serde(bound(deserialize = "P: Deserialize<'de> + AbsentParams"))]
 pub struct Request<P = rmpv::Value> {
     pub id: u64,
@@ -35,6 +36,7 @@ pub struct Request<P = rmpv::Value> {
     #[serde(default = "AbsentParams::absent")]
     pub params: P,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub correlation_id: Option<String>,
 }
 
@@ -54,7 +56,9 @@ impl AbsentParams for rmpv::Value {
 /// `id` is nil only when the agent could not read the id of the request it answers (for
 /// example an undecodable frame); such a response is about the connection as a whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields, concrete(R = crate::typescript::Opaque), rename = "ResponseEnvelope"))]
 pub struct Response<R = rmpv::Value> {
+    #[cfg_attr(feature = "ts", ts(optional = false))]
     pub id: Option<u64>,
     pub correlation_id: String,
     #[serde(default = "none", skip_serializing_if = "Option::is_none")]
@@ -100,6 +104,7 @@ impl Response<rmpv::Value> {
 /// A pushed message on a subscription. `seq` counts from 1 per subscription, so a gap
 /// means events were lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(concrete(D = crate::typescript::Opaque), rename = "EventEnvelope"))]
 pub struct Event<D = rmpv::Value> {
     pub subscription: u64,
     pub topic: String,
@@ -110,6 +115,11 @@ pub struct Event<D = rmpv::Value> {
 /// Asks the agent to stop the request with this id. The request then answers `CANCELLED`
 /// (or its result, if it finished first). Cancelling an unknown id does nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "CancelEnvelope")
+)]
 pub struct Cancel {
     pub id: u64,
 }

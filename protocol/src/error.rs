@@ -47,6 +47,42 @@ macro_rules! error_codes {
                 }
             }
         }
+
+        /// In TypeScript every known code as a literal, and any other string: a code from a
+        /// newer agent is kept verbatim, as [`ErrorCode::Other`] keeps it.
+        #[cfg(feature = "ts")]
+        impl ts_rs::TS for ErrorCode {
+            type WithoutGenerics = Self;
+            type OptionInnerType = Self;
+
+            fn docs() -> Option<String> {
+                Some(ts_rs::format_docs(&[
+                    " A stable, machine-readable error code. A code this client does not know",
+                    " (sent by a newer agent) is any other string: treat it as not retryable.",
+                ]))
+            }
+
+            fn name(_: &ts_rs::Config) -> String {
+                "ErrorCode".to_owned()
+            }
+
+            fn decl(cfg: &ts_rs::Config) -> String {
+                format!("type ErrorCode = {};", Self::inline(cfg))
+            }
+
+            fn decl_concrete(cfg: &ts_rs::Config) -> String {
+                Self::decl(cfg)
+            }
+
+            fn inline(_: &ts_rs::Config) -> String {
+                let known = [$( concat!("\"", $text, "\"") ),*];
+                format!("{} | (string & {{}})", known.join(" | "))
+            }
+
+            fn output_path() -> Option<std::path::PathBuf> {
+                Some("ErrorCode.ts".into())
+            }
+        }
     };
 }
 
@@ -152,6 +188,7 @@ impl<'de> Deserialize<'de> for ErrorCode {
 
 /// The error object of a failed response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[error("{code}: {message}")]
 pub struct WireError {
     pub code: ErrorCode,
@@ -165,6 +202,7 @@ pub struct WireError {
     pub retryable: bool,
     /// Structured detail; its shape depends on the code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub details: Option<rmpv::Value>,
 }
 

@@ -7,6 +7,7 @@ use crate::safe_storage::SafeStorageState;
 
 /// A topic a client can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     /// Every diagnostics event, as it is recorded. Data: [`DiagnosticsEvent`].
@@ -33,6 +34,7 @@ pub const LAGGED_TOPIC: &str = "lagged";
 
 /// Payload of a `lagged` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Lagged {
     /// How many events the subscriber missed.
     pub missed: u64,
@@ -40,6 +42,7 @@ pub struct Lagged {
 
 /// What a diagnostics event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "snake_case")]
 pub enum DiagnosticsKind {
     /// One request, answered.
@@ -61,12 +64,14 @@ pub enum DiagnosticsKind {
     DiscoverySweep,
     /// A kind this build does not know (sent by a newer agent).
     #[serde(other)]
+    #[cfg_attr(feature = "ts", ts(untagged, type = "(string & {})"))]
     Unknown,
 }
 
 /// One diagnostics event. Every field is allow-listed: there is no free-form text that
 /// could carry a secret, a prompt or a reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct DiagnosticsEvent {
     /// Agent-wide sequence number since start-up.
     pub seq: u64,
@@ -100,6 +105,7 @@ pub struct DiagnosticsEvent {
 /// What a diagnostics event keeps of a prompt test: where it got to and how long each
 /// stage took. Only numbers and names this build chose; never text from the provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct PromptTestRecord {
     /// One of the profile providers (`ollama`, `openai`, ...).
     pub provider: String,

@@ -11,6 +11,8 @@ pub mod methods;
 pub mod patch;
 pub mod safe_storage;
 pub mod secret;
+#[cfg(feature = "ts")]
+pub mod typescript;
 pub mod value;
 
 pub use envelope::{Cancel, Envelope, Event, Request, Response};

@@ -14,8 +14,10 @@ pub const LOG_DIR_ENV: &str = "LLM_AGENT_LOG_DIR";
 /// Where an agent started by a client logs, under its data directory.
 pub const LOG_SUBDIR: &str = "logs";
 
-const APP_DIR: &str = "llm-agent";
-const SOCKET_FILE: &str = "agent.sock";
+/// The folder of the agent's socket and data under the platform's directories.
+pub const APP_DIR: &str = "llm-agent";
+/// The socket's file name in its folder.
+pub const SOCKET_FILE: &str = "agent.sock";
 
 /// No default location exists (no home directory, no runtime directory).
 #[derive(Debug, thiserror::Error)]

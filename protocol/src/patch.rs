@@ -33,6 +33,62 @@ impl<T> Patch<T> {
     }
 }
 
+/// In TypeScript a patch field is `field?: Patch<T>` with `Patch<T> = T | null`: absent keeps,
+/// `null` clears, a value sets. It counts as an option (`IS_OPTION`), so the `optional_fields`
+/// every wire type derives with marks it `?` like an `Option` field.
+#[cfg(feature = "ts")]
+impl<T: ts_rs::TS> ts_rs::TS for Patch<T> {
+    type WithoutGenerics = Patch<ts_rs::Dummy>;
+    type OptionInnerType = Self;
+    const IS_OPTION: bool = true;
+
+    fn docs() -> Option<String> {
+        Some(ts_rs::format_docs(&[
+            " A field of a partial update with three states: absent keeps the value, `null`",
+            " clears it, a value replaces it. Never set such a field to `undefined`: leave it out.",
+        ]))
+    }
+
+    fn ident(_: &ts_rs::Config) -> String {
+        "Patch".to_owned()
+    }
+
+    fn name(cfg: &ts_rs::Config) -> String {
+        format!("Patch<{}>", T::name(cfg))
+    }
+
+    fn decl(_: &ts_rs::Config) -> String {
+        "type Patch<T> = T | null;".to_owned()
+    }
+
+    fn decl_concrete(cfg: &ts_rs::Config) -> String {
+        format!("type Patch = {};", Self::inline(cfg))
+    }
+
+    fn inline(cfg: &ts_rs::Config) -> String {
+        format!("{} | null", T::inline(cfg))
+    }
+
+    fn visit_dependencies(visitor: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        T::visit_dependencies(visitor);
+    }
+
+    fn visit_generics(visitor: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        T::visit_generics(visitor);
+        visitor.visit::<T>();
+    }
+
+    fn output_path() -> Option<std::path::PathBuf> {
+        Some("Patch.ts".into())
+    }
+}
+
 impl<T: Serialize> Serialize for Patch<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The state of safe storage: the data key in the OS credential store that encrypts
 /// every API key at rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "snake_case")]
 pub enum SafeStorageState {
     /// The key is there and usable.
@@ -22,10 +23,12 @@ pub enum SafeStorageState {
     Unknown,
     /// A state this build does not know (sent by a newer agent).
     #[serde(other)]
+    #[cfg_attr(feature = "ts", ts(untagged, type = "(string & {})"))]
     Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SafeStorageStatus {
     pub state: SafeStorageState,
     /// Why, when the state is not `available`.
@@ -49,6 +52,7 @@ impl Default for SafeStorageStatus {
 
 /// Whether the profile file can be written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct StoreStatus {
     pub writable: bool,
     /// Why not (a corrupt file, or one written by a newer agent).

@@ -15,6 +15,7 @@ impl Method for Status {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct AgentStatus {
     pub version: String,
     pub protocol: u32,
@@ -34,6 +35,7 @@ pub struct AgentStatus {
 
 /// Counters since start-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Counters {
     pub connections_accepted: u64,
     pub connections_open: u64,
@@ -59,6 +61,7 @@ impl Method for Shutdown {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ShutdownResult {
     pub shutting_down: bool,
 }

@@ -19,12 +19,18 @@ impl Method for List {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "CatalogListParams")
+)]
 pub struct ListParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Catalog {
     /// The shipped catalog's date (`YYYY-MM-DD`).
     pub shipped_as_of: String,
@@ -32,6 +38,7 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct CatalogProvider {
     /// The provider's wire name (`openai`, `ollama`, ...).
     pub kind: String,
@@ -52,6 +59,7 @@ pub struct CatalogProvider {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct CatalogModel {
     pub id: String,
     pub display_name: String,
@@ -90,6 +98,7 @@ impl Method for UpsertModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct UpsertModelParams {
     pub provider: String,
     /// 1 to 128 characters, no control characters.
@@ -128,6 +137,7 @@ impl Method for ReactivateModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ModelRef {
     pub provider: String,
     pub model: String,
@@ -152,6 +162,7 @@ impl Method for SetProvider {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SetProviderParams {
     pub provider: String,
     /// 1 to 16; nil returns to the shipped default.
@@ -161,6 +172,7 @@ pub struct SetProviderParams {
 
 /// A prompt test's cost, from its token usage and the model's prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct EstimatedCost {
     /// USD; absent when the price is unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,11 +197,13 @@ impl Method for GetRoles {
 pub const ROLES: &[&str] = &["tutor", "infrastructure"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Roles {
     pub roles: Vec<RoleBinding>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct RoleBinding {
     /// `tutor` (the active profile) or `infrastructure` (background tasks).
     pub role: String,
@@ -213,6 +227,7 @@ impl Method for SetRole {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SetRoleParams {
     pub role: String,
     /// Nil: `infrastructure` follows the tutor (not allowed for `tutor`).

@@ -20,6 +20,7 @@ impl Method for Query {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct QueryParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
@@ -34,6 +35,7 @@ pub struct QueryParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct QueryResult {
     pub events: Vec<DiagnosticsEvent>,
     /// How many events in the ring matched, before `limit` was applied.

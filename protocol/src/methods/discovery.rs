@@ -30,6 +30,7 @@ impl Method for Run {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct RunParams {
     /// Base URLs (`http://host:port`) to probe besides the configured ones, this time
     /// only. At most [`MAX_EXTRA_ENDPOINTS`].
@@ -43,6 +44,7 @@ pub struct RunParams {
 
 /// One sweep and what it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Sweep {
     /// RFC 3339, when the sweep started.
     pub started_at: String,
@@ -61,6 +63,7 @@ pub struct Sweep {
 
 /// A server found by a sweep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Finding {
     /// The provider a profile would use (`ollama`, `lm_studio`, ..., or
     /// `openai_compatible` for an OpenAI-shaped server of no known kind).
@@ -94,6 +97,7 @@ pub struct Finding {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct OfferedModel {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +113,7 @@ pub struct OfferedModel {
 
 /// A profile that disagrees with a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Conflict {
     pub profile_id: String,
     /// `kind_mismatch` (the profile names another kind at this endpoint),
@@ -121,6 +126,7 @@ pub struct Conflict {
 
 /// A probe that failed in a way worth showing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ProbeError {
     pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,6 +152,7 @@ impl Method for Status {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct DiscoveryStatus {
     pub settings: Settings,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +167,7 @@ pub struct DiscoveryStatus {
 
 /// Discovery's settings, kept in the data dir.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Settings {
     /// Whether scheduled sweeps run (`discovery.run` always works).
     pub enabled: bool,
@@ -201,6 +209,7 @@ impl Method for Adopt {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct AdoptParams {
     /// The finding's `endpoint`.
     pub endpoint: String,

@@ -15,12 +15,14 @@ impl Method for Subscribe {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SubscribeParams {
     /// At least one topic.
     pub topics: Vec<Topic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SubscribeResult {
     /// Unique on this connection; names the subscription in event frames.
     pub subscription: u64,
@@ -37,11 +39,13 @@ impl Method for Unsubscribe {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct UnsubscribeParams {
     pub subscription: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct UnsubscribeResult {
     pub subscription: u64,
 }

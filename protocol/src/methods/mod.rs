@@ -23,6 +23,7 @@ pub trait Method {
 
 /// Params of a method that takes none. Unknown fields are ignored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct NoParams {}
 
 /// Every method this build serves, as announced in the `hello` capabilities.

@@ -40,9 +40,11 @@ pub const PROVIDERS_REQUIRING_KEY: &[&str] = &["openai", "azure_openai", "anthro
 
 /// Optional, bounded extra data of a profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ProfileMetadata {
     /// At most 16 labels of 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub labels: Vec<String>,
     /// At most 1,000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,11 +52,13 @@ pub struct ProfileMetadata {
     /// Provider options, such as Azure's `deployment` and `api_version`. At most 16
     /// entries; keys of 1 to 64 characters, values of at most 256.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub options: BTreeMap<String, String>,
 }
 
 /// A profile as every response shows it: without its API key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct RedactedProfile {
     /// UUID, text form.
     pub id: String,
@@ -90,6 +94,11 @@ impl Method for List {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "ProfileListParams")
+)]
 pub struct ListParams {
     /// Only profiles of this provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +106,11 @@ pub struct ListParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(optional_fields, rename = "ProfileListResult")
+)]
 pub struct ListResult {
     /// In creation order.
     pub profiles: Vec<RedactedProfile>,
@@ -118,6 +132,7 @@ impl Method for Get {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct IdParams {
     pub id: String,
 }
@@ -132,6 +147,7 @@ impl Method for Create {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct CreateParams {
     /// 1 to 80 characters after trimming; unique regardless of case.
     pub name: String,
@@ -140,6 +156,8 @@ pub struct CreateParams {
     pub endpoint: String,
     /// Empty or absent: the provider's default model from the catalog.
     #[serde(default)]
+    // Optional for the sender: `optional = nullable` on a non-Option field means `model?: string`.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub model: String,
     /// Required by providers in [`PROVIDERS_REQUIRING_KEY`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,17 +170,20 @@ pub struct CreateParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ProfileResult {
     pub profile: RedactedProfile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_id: Option<String>,
     /// Things the learner should know that did not stop the change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub warnings: Vec<Warning>,
 }
 
 /// Something a successful change wants the learner to know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Warning {
     /// Machine-readable: `credentials_dropped`.
     pub code: String,
@@ -180,6 +201,7 @@ impl Method for Update {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct UpdateParams {
     pub id: String,
     pub patch: ProfilePatch,
@@ -188,6 +210,7 @@ pub struct UpdateParams {
 /// Absent fields are kept. `api_key` and `consent_granted_at`: nil removes, a string
 /// replaces. `metadata` replaces the whole metadata.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ProfilePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -216,6 +239,7 @@ impl Method for Delete {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct DeleteParams {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,6 +247,7 @@ pub struct DeleteParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct DeleteResult {
     pub deleted_id: String,
     /// The active profile afterwards; absent when none is left.
@@ -240,6 +265,7 @@ impl Method for Activate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ActivateResult {
     pub active_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -261,6 +287,7 @@ impl Method for ResetSecrets {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ResetSecretsResult {
     /// Profiles whose key was dropped.
     pub cleared_ids: Vec<String>,
@@ -269,6 +296,7 @@ pub struct ResetSecretsResult {
 
 /// One failing field of a create or update (`VALIDATION_ERROR` details are a list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct FieldError {
     /// The field's path in the params (`endpoint`, `patch.name`, `metadata.labels[2]`).
     pub field: String,
@@ -305,6 +333,7 @@ impl Method for Test {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct TestParams {
     pub id: String,
     /// 1 to [`MAX_TEST_PROMPT_CHARS`] characters; [`DEFAULT_TEST_PROMPT`] when absent. It
@@ -319,6 +348,7 @@ pub struct TestParams {
 
 /// How a prompt test went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct TestOutcome {
     pub profile_id: String,
     pub success: bool,
@@ -364,6 +394,7 @@ pub struct TestOutcome {
 
 /// How far a prompt test's last attempt got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "snake_case")]
 pub enum TestStage {
     /// Waiting for the provider's turn (its concurrency limit), or nothing was sent.
@@ -380,6 +411,7 @@ pub enum TestStage {
     Complete,
     /// A stage this build does not know (sent by a newer agent).
     #[serde(other)]
+    #[cfg_attr(feature = "ts", ts(untagged, type = "(string & {})"))]
     Unknown,
 }
 
@@ -403,6 +435,7 @@ impl TestStage {
 /// `queued_ms` is the wait for the provider's turn, `total_ms` everything from the
 /// request's arrival to the answer (queue, every attempt, every backoff).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct TestTimings {
     pub queued_ms: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,6 +451,7 @@ pub struct TestTimings {
 
 /// Token counts, as the provider reported them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct TokenUsage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_tokens: Option<u64>,

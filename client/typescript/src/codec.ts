@@ -1,0 +1,147 @@
+/**
+ * MessagePack as the protocol writes it (docs/protocol.md section 3): maps with string
+ * keys in the order given, the smallest integer encodings, float64 for fractions, absent
+ * rather than nil for a field without a value, and one value per frame.
+ *
+ * Two rules matter for JavaScript:
+ * - `undefined` is never written: a field set to `undefined` is left out, as if absent.
+ *   For a `Patch` field that is "keep", never "clear" (only `null` clears).
+ * - Integers are numbers. The agent's integers stay far below 2^53; one beyond
+ *   `Number.MAX_SAFE_INTEGER` would lose precision as a number, so such a frame is
+ *   refused ({@link UnsafeIntegerError}) rather than rounded.
+ */
+
+import { Decoder, Encoder } from "@msgpack/msgpack";
+
+import type { CancelEnvelope } from "./generated/CancelEnvelope.js";
+import { DEFAULT_MAX_FRAME_LEN, FRAME_HEADER_LEN } from "./generated/constants.js";
+import type { RequestEnvelope } from "./generated/RequestEnvelope.js";
+import { FrameTooLargeError } from "./framing.js";
+
+const encoder = new Encoder({ ignoreUndefined: true, initialBufferSize: 4096 });
+
+// Every length is bounded by the frame, so no decoder limit needs to be tighter than it.
+const limits = {
+  maxStrLength: DEFAULT_MAX_FRAME_LEN,
+  maxBinLength: DEFAULT_MAX_FRAME_LEN,
+  maxArrayLength: DEFAULT_MAX_FRAME_LEN,
+  maxMapLength: DEFAULT_MAX_FRAME_LEN,
+  maxExtLength: DEFAULT_MAX_FRAME_LEN,
+};
+const numberDecoder = new Decoder(limits);
+/** Decodes 64-bit encodings as bigint, so their exact value can be checked. */
+const exactDecoder = new Decoder({ ...limits, useBigInt64: true });
+
+/** The MessagePack markers of uint64 and int64, the only encodings that can exceed 2^53. */
+const UINT64_MARKER = 0xcf;
+const INT64_MARKER = 0xd3;
+
+/** The frame's bytes are not exactly one MessagePack value. */
+export class MalformedMessageError extends Error {
+  constructor(cause: unknown) {
+    super(`the frame is not one MessagePack value: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = "MalformedMessageError";
+  }
+}
+
+/** A frame holds an integer that a JavaScript number cannot carry exactly. */
+export class UnsafeIntegerError extends Error {
+  constructor(value: bigint) {
+    super(`the frame holds the integer ${value}, beyond what a JavaScript number carries exactly (2^53)`);
+    this.name = "UnsafeIntegerError";
+  }
+}
+
+/** Encodes one message as a whole frame, length prefix included. */
+export function encodeMessageFrame(message: unknown, maxLength: number): Buffer {
+  const body = encoder.encodeSharedRef(message);
+  if (body.length > maxLength) {
+    throw new FrameTooLargeError(body.length, maxLength);
+  }
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_LEN + body.length);
+  frame.writeUInt32BE(body.length, 0);
+  frame.set(body, FRAME_HEADER_LEN);
+  return frame;
+}
+
+/** Encodes one message as a frame body (no length prefix). */
+export function encodeMessage(message: unknown): Uint8Array {
+  return encoder.encode(message);
+}
+
+/**
+ * Decodes one frame body, which must hold exactly one MessagePack value. Throws
+ * {@link MalformedMessageError} or {@link UnsafeIntegerError}.
+ */
+export function decodeMessage(body: Uint8Array): unknown {
+  // Without a 64-bit marker byte anywhere there is no 64-bit integer, and the fast
+  // decoder is exact; with one (perhaps only inside a string), decode exactly and check.
+  // Buffer's indexOf is a native byte search; a Uint8Array's includes is not.
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const mayHoldLargeIntegers = bytes.indexOf(UINT64_MARKER) !== -1 || bytes.indexOf(INT64_MARKER) !== -1;
+  let value: unknown;
+  try {
+    value = (mayHoldLargeIntegers ? exactDecoder : numberDecoder).decode(body);
+  } catch (error) {
+    throw new MalformedMessageError(error);
+  }
+  return mayHoldLargeIntegers ? withSafeNumbers(value) : value;
+}
+
+/** Replaces every bigint by the number it equals, or throws when none does. */
+function withSafeNumbers(root: unknown): unknown {
+  const toNumber = (value: bigint): number => {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw new UnsafeIntegerError(value);
+    }
+    return Number(value);
+  };
+  if (typeof root === "bigint") {
+    return toNumber(root);
+  }
+  // Iterative, so a deeply nested hostile frame cannot exhaust the stack.
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const container = pending.pop();
+    if (Array.isArray(container)) {
+      for (let i = 0; i < container.length; i++) {
+        const item: unknown = container[i];
+        if (typeof item === "bigint") {
+          container[i] = toNumber(item);
+        } else if (typeof item === "object" && item !== null) {
+          pending.push(item);
+        }
+      }
+    } else if (typeof container === "object" && container !== null && !(container instanceof Uint8Array)) {
+      const record = container as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const item = record[key];
+        if (typeof item === "bigint") {
+          record[key] = toNumber(item);
+        } else if (typeof item === "object" && item !== null) {
+          pending.push(item);
+        }
+      }
+    }
+  }
+  return root;
+}
+
+/** A request as it goes on the wire: keys in the protocol's order, no `correlation_id` when none. */
+export function requestEnvelope(
+  id: number,
+  method: string,
+  params: unknown,
+  correlationId?: string,
+): { type: "request" } & RequestEnvelope {
+  return correlationId === undefined
+    ? { type: "request", id, method, params }
+    : { type: "request", id, method, params, correlation_id: correlationId };
+}
+
+/** A cancel of request `id`. */
+export function cancelEnvelope(id: number): { type: "cancel" } & CancelEnvelope {
+  return { type: "cancel", id };
+}

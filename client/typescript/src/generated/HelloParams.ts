@@ -1,0 +1,9 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+import type { ClientInfo } from "./ClientInfo.js";
+
+export type HelloParams = { 
+/**
+ * The protocol version the client speaks.
+ */
+protocol: number, client: ClientInfo, };

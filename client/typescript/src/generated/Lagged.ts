@@ -1,0 +1,11 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+
+/**
+ * Payload of a `lagged` event.
+ */
+export type Lagged = { 
+/**
+ * How many events the subscriber missed.
+ */
+missed: number, };

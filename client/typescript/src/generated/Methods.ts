@@ -1,0 +1,70 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+import type { ActivateResult } from "./ActivateResult.js";
+import type { AdoptParams } from "./AdoptParams.js";
+import type { AgentStatus } from "./AgentStatus.js";
+import type { Catalog } from "./Catalog.js";
+import type { CatalogListParams } from "./CatalogListParams.js";
+import type { CatalogModel } from "./CatalogModel.js";
+import type { CatalogProvider } from "./CatalogProvider.js";
+import type { CreateParams } from "./CreateParams.js";
+import type { DeleteParams } from "./DeleteParams.js";
+import type { DeleteResult } from "./DeleteResult.js";
+import type { DiscoveryStatus } from "./DiscoveryStatus.js";
+import type { HelloParams } from "./HelloParams.js";
+import type { HelloResult } from "./HelloResult.js";
+import type { IdParams } from "./IdParams.js";
+import type { ModelRef } from "./ModelRef.js";
+import type { NoParams } from "./NoParams.js";
+import type { ProfileListParams } from "./ProfileListParams.js";
+import type { ProfileListResult } from "./ProfileListResult.js";
+import type { ProfileResult } from "./ProfileResult.js";
+import type { QueryParams } from "./QueryParams.js";
+import type { QueryResult } from "./QueryResult.js";
+import type { RedactedProfile } from "./RedactedProfile.js";
+import type { ResetSecretsResult } from "./ResetSecretsResult.js";
+import type { Roles } from "./Roles.js";
+import type { RunParams } from "./RunParams.js";
+import type { SetProviderParams } from "./SetProviderParams.js";
+import type { SetRoleParams } from "./SetRoleParams.js";
+import type { Settings } from "./Settings.js";
+import type { ShutdownResult } from "./ShutdownResult.js";
+import type { SubscribeParams } from "./SubscribeParams.js";
+import type { SubscribeResult } from "./SubscribeResult.js";
+import type { Sweep } from "./Sweep.js";
+import type { TestOutcome } from "./TestOutcome.js";
+import type { TestParams } from "./TestParams.js";
+import type { UnsubscribeParams } from "./UnsubscribeParams.js";
+import type { UnsubscribeResult } from "./UnsubscribeResult.js";
+import type { UpdateParams } from "./UpdateParams.js";
+import type { UpsertModelParams } from "./UpsertModelParams.js";
+
+/** Every method the agent serves, by wire name: the params it takes and the result it answers. */
+export interface Methods {
+  "hello": { params: HelloParams; result: HelloResult };
+  "agent.status": { params: NoParams; result: AgentStatus };
+  "agent.shutdown": { params: NoParams; result: ShutdownResult };
+  "diagnostics.query": { params: QueryParams; result: QueryResult };
+  "events.subscribe": { params: SubscribeParams; result: SubscribeResult };
+  "events.unsubscribe": { params: UnsubscribeParams; result: UnsubscribeResult };
+  "profiles.list": { params: ProfileListParams; result: ProfileListResult };
+  "profiles.get": { params: IdParams; result: RedactedProfile };
+  "profiles.create": { params: CreateParams; result: ProfileResult };
+  "profiles.update": { params: UpdateParams; result: ProfileResult };
+  "profiles.delete": { params: DeleteParams; result: DeleteResult };
+  "profiles.activate": { params: IdParams; result: ActivateResult };
+  "profiles.reset_secrets": { params: NoParams; result: ResetSecretsResult };
+  "profiles.test": { params: TestParams; result: TestOutcome };
+  "discovery.run": { params: RunParams; result: Sweep };
+  "discovery.status": { params: NoParams; result: DiscoveryStatus };
+  "discovery.configure": { params: Settings; result: Settings };
+  "discovery.adopt": { params: AdoptParams; result: ProfileResult };
+  "catalog.list": { params: CatalogListParams; result: Catalog };
+  "catalog.upsert_model": { params: UpsertModelParams; result: CatalogModel };
+  "catalog.deprecate_model": { params: ModelRef; result: CatalogModel };
+  "catalog.reactivate_model": { params: ModelRef; result: CatalogModel };
+  "catalog.set_default_model": { params: ModelRef; result: CatalogProvider };
+  "catalog.set_provider": { params: SetProviderParams; result: CatalogProvider };
+  "roles.get": { params: NoParams; result: Roles };
+  "roles.set": { params: SetRoleParams; result: Roles };
+}

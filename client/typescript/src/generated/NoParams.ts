@@ -1,0 +1,7 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+
+/**
+ * Params of a method that takes none. Unknown fields are ignored.
+ */
+export type NoParams = Record<symbol, never>;

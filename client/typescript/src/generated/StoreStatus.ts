@@ -1,0 +1,11 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+
+/**
+ * Whether the profile file can be written.
+ */
+export type StoreStatus = { writable: boolean, 
+/**
+ * Why not (a corrupt file, or one written by a newer agent).
+ */
+problem?: string, };

@@ -1,0 +1,7 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+
+/**
+ * Token counts, as the provider reported them.
+ */
+export type TokenUsage = { input_tokens?: number, output_tokens?: number, total_tokens?: number, };

@@ -1,0 +1,10 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+import type { DiagnosticsEvent } from "./DiagnosticsEvent.js";
+import type { Sweep } from "./Sweep.js";
+
+/** The payload (`data`) of each topic's events, by topic. */
+export interface TopicData {
+  "diagnostics": DiagnosticsEvent;
+  "discovery": Sweep;
+}

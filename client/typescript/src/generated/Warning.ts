@@ -1,0 +1,11 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+
+/**
+ * Something a successful change wants the learner to know.
+ */
+export type Warning = { 
+/**
+ * Machine-readable: `credentials_dropped`.
+ */
+code: string, message: string, };
