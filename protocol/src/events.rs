@@ -102,6 +102,28 @@ pub struct DiagnosticsEvent {
     pub prompt_test: Option<Box<PromptTestRecord>>,
 }
 
+impl DiagnosticsEvent {
+    /// An event of `kind` with `result` and every optional field empty; the agent fills
+    /// in `seq` and `ts` when it records it.
+    pub fn new(kind: DiagnosticsKind, result: &str) -> Self {
+        DiagnosticsEvent {
+            seq: 0,
+            ts: String::new(),
+            kind,
+            correlation_id: None,
+            method: None,
+            result: result.to_owned(),
+            duration_us: 0,
+            peer_pid: None,
+            peer_uid: None,
+            actor: None,
+            profile_id: None,
+            safe_storage: None,
+            prompt_test: None,
+        }
+    }
+}
+
 /// What a diagnostics event keeps of a prompt test: where it got to and how long each
 /// stage took. Only numbers and names this build chose; never text from the provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

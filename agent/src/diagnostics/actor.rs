@@ -181,21 +181,7 @@ impl DiagnosticsState {
 /// An event of `kind` with `result` and every optional field empty; the actor fills in
 /// `seq` and `ts`.
 pub fn event(kind: DiagnosticsKind, result: &str) -> DiagnosticsEvent {
-    DiagnosticsEvent {
-        seq: 0,
-        ts: String::new(),
-        kind,
-        correlation_id: None,
-        method: None,
-        result: result.to_owned(),
-        duration_us: 0,
-        peer_pid: None,
-        peer_uid: None,
-        actor: None,
-        profile_id: None,
-        safe_storage: None,
-        prompt_test: None,
-    }
+    DiagnosticsEvent::new(kind, result)
 }
 
 /// How the rest of the agent talks to the diagnostics actor, whichever incarnation is

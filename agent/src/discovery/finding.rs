@@ -7,17 +7,6 @@ pub use llm_agent_protocol::methods::discovery::OfferedModel;
 
 use crate::provider_kind::ProviderKind;
 
-/// A model known only by name.
-pub fn model_named(id: impl Into<String>) -> OfferedModel {
-    OfferedModel {
-        id: id.into(),
-        size_bytes: None,
-        context_length: None,
-        loaded: None,
-        quantization: None,
-    }
-}
-
 /// What kind of disagreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConflictClass {
@@ -234,7 +223,7 @@ pub(crate) mod testing {
             port,
             also_reachable_at: Vec::new(),
             version: None,
-            models: models.iter().map(|m| model_named(*m)).collect(),
+            models: models.iter().map(|m| OfferedModel::named(*m)).collect(),
             latency_ms: 1,
             auth_required: false,
             remediation: None,

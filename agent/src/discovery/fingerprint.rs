@@ -47,7 +47,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::finding::{OfferedModel, Remediation, model_named};
+use super::finding::{OfferedModel, Remediation};
 use super::table::paths;
 use crate::provider_kind::ProviderKind;
 use crate::sanitize::sanitize;
@@ -385,7 +385,7 @@ fn text_generation_webui(obs: &Observations) -> Option<Identity> {
         );
         // `None` (the text) is what it reports with no model loaded.
         if !name.is_empty() && name != "None" {
-            identity.models = vec![model_named(name)];
+            identity.models = vec![OfferedModel::named(name)];
         }
         return Some(identity);
     }
@@ -460,7 +460,7 @@ fn llama_cpp(obs: &Observations) -> Option<Identity> {
             .and_then(|path| path.rsplit(['/', '\\']).next())
             .filter(|name| !name.is_empty())
             .map(|name| {
-                let mut model = model_named(name);
+                let mut model = OfferedModel::named(name);
                 model.context_length = slot_context;
                 vec![model]
             })
@@ -496,7 +496,7 @@ fn ollama(obs: &Observations) -> Option<Identity> {
         .flatten()
         .filter_map(|entry| {
             let entry = entry.as_object()?;
-            let mut model = model_named(text(entry, "name").or(text(entry, "model"))?);
+            let mut model = OfferedModel::named(text(entry, "name").or(text(entry, "model"))?);
             model.size_bytes = number(entry, "size");
             model.quantization = entry
                 .get("details")
@@ -668,7 +668,10 @@ fn openai_entries(object: &Map<String, Value>) -> Option<&Vec<Value>> {
 }
 
 fn openai_model(entry: &Value) -> Option<OfferedModel> {
-    entry.get("id").and_then(Value::as_str).map(model_named)
+    entry
+        .get("id")
+        .and_then(Value::as_str)
+        .map(OfferedModel::named)
 }
 
 fn owned_by(entry: &Value) -> Option<&str> {

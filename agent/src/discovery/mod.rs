@@ -24,7 +24,7 @@ pub mod sweep;
 pub mod table;
 
 pub use finding::{
-    Conflict, ConflictClass, DiscoveryFinding, OfferedModel, ProbeError, Remediation, model_named,
+    Conflict, ConflictClass, DiscoveryFinding, OfferedModel, ProbeError, Remediation,
 };
 pub use reconcile::reconcile;
 pub use sweep::{DEFAULT_BUDGET, SweepOptions, SweepReport, sweep};

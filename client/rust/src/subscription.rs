@@ -293,17 +293,10 @@ mod tests {
         DiagnosticsEvent {
             seq,
             ts: "2025-01-01T00:00:00Z".into(),
-            kind: DiagnosticsKind::Request,
             correlation_id: Some(format!("c-{seq}")),
             method: Some("agent.status".into()),
-            result: RESULT_OK.into(),
             duration_us: 12,
-            peer_pid: None,
-            peer_uid: None,
-            actor: None,
-            profile_id: None,
-            safe_storage: None,
-            prompt_test: None,
+            ..DiagnosticsEvent::new(DiagnosticsKind::Request, RESULT_OK)
         }
     }
 

@@ -111,6 +111,19 @@ pub struct OfferedModel {
     pub quantization: Option<String>,
 }
 
+impl OfferedModel {
+    /// A model known only by name.
+    pub fn named(id: impl Into<String>) -> Self {
+        OfferedModel {
+            id: id.into(),
+            size_bytes: None,
+            context_length: None,
+            loaded: None,
+            quantization: None,
+        }
+    }
+}
+
 /// A profile that disagrees with a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]

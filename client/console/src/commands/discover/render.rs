@@ -269,13 +269,7 @@ mod tests {
     use super::*;
 
     fn model(id: &str) -> OfferedModel {
-        OfferedModel {
-            id: id.into(),
-            size_bytes: None,
-            context_length: None,
-            loaded: None,
-            quantization: None,
-        }
+        OfferedModel::named(id)
     }
 
     fn ollama() -> Finding {
