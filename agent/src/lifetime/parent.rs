@@ -209,6 +209,14 @@ mod os {
     // SAFETY: a process handle may be used and closed from any thread.
     unsafe impl Send for ProcessHandle {}
 
+    impl ProcessHandle {
+        /// Blocks until the process has exited.
+        fn wait_for_exit(&self) {
+            // SAFETY: a handle we own, opened with SYNCHRONIZE access.
+            unsafe { WaitForSingleObject(self.0, INFINITE) };
+        }
+    }
+
     impl Drop for ProcessHandle {
         fn drop(&mut self) {
             // SAFETY: opened by us, closed once.
@@ -261,8 +269,7 @@ mod os {
         std::thread::Builder::new()
             .name("exit-with-parent".into())
             .spawn(move || {
-                // SAFETY: a handle we own, with SYNCHRONIZE access.
-                unsafe { WaitForSingleObject(process.0, INFINITE) };
+                process.wait_for_exit();
                 exited(pid);
             })
             .map_err(|source| FollowError::Watch { pid, source })?;
