@@ -66,13 +66,18 @@ fn adopt(fd: std::os::fd::RawFd, manager: &'static str) -> Result<Activated, Soc
     // SAFETY: the service manager passed this descriptor to us to own; nothing else in
     // the process uses it.
     let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-    let is_listening_unix_stream = sockopt::socket_type(&fd).map_err(|e| io_err(e.into()))?
-        == SocketType::STREAM
-        && sockopt::socket_acceptconn(&fd).map_err(|e| io_err(e.into()))?
-        && getsockname(&fd)
-            .map_err(|e| io_err(e.into()))?
-            .address_family()
-            == AddressFamily::UNIX;
+    let stream = sockopt::socket_type(&fd).map_err(|e| io_err(e.into()))? == SocketType::STREAM;
+    let unix = getsockname(&fd)
+        .map_err(|e| io_err(e.into()))?
+        .address_family()
+        == AddressFamily::UNIX;
+    // Apple declares SO_ACCEPTCONN but does not implement it: a socket that is not
+    // listening shows there at the first accept.
+    #[cfg(not(target_os = "macos"))]
+    let listening = sockopt::socket_acceptconn(&fd).map_err(|e| io_err(e.into()))?;
+    #[cfg(target_os = "macos")]
+    let listening = true;
+    let is_listening_unix_stream = stream && unix && listening;
     if !is_listening_unix_stream {
         return Err(SocketError::NotASocket { path: passed() });
     }
