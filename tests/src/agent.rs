@@ -55,7 +55,7 @@ pub(crate) fn workspace_binary(name: &str, env: &str) -> PathBuf {
 
 /// The environment of an agent without a credential store: its D-Bus session bus is
 /// nowhere, so it never touches the user's own keyring, and profile writes are refused.
-pub fn no_keyring_env() -> (&'static str, String) {
+pub(crate) fn no_keyring_env() -> (&'static str, String) {
     (
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent".to_owned(),

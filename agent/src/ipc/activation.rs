@@ -53,19 +53,18 @@ pub fn notify_stopping() {
 /// Adopts a passed file descriptor as the listener, after checking it is a listening
 /// Unix stream socket.
 #[cfg(unix)]
-fn adopt(fd: std::os::fd::RawFd, manager: &'static str) -> Result<Activated, SocketError> {
+fn adopt(raw_fd: std::os::fd::RawFd, manager: &'static str) -> Result<Activated, SocketError> {
     use std::os::fd::{FromRawFd, OwnedFd};
 
     use rustix::net::{AddressFamily, SocketType, getsockname, sockopt};
 
-    let passed = || PathBuf::from(format!("<{manager} socket fd {fd}>"));
     let io_err = |source: std::io::Error| SocketError::Io {
-        path: passed(),
+        path: PathBuf::from(format!("<{manager} socket fd {raw_fd}>")),
         source,
     };
     // SAFETY: the service manager passed this descriptor to us to own; nothing else in
     // the process uses it.
-    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let fd = unsafe { OwnedFd::from_raw_fd(raw_fd) };
     let stream = sockopt::socket_type(&fd).map_err(|e| io_err(e.into()))? == SocketType::STREAM;
     let unix = getsockname(&fd)
         .map_err(|e| io_err(e.into()))?
@@ -79,7 +78,10 @@ fn adopt(fd: std::os::fd::RawFd, manager: &'static str) -> Result<Activated, Soc
     let listening = true;
     let is_listening_unix_stream = stream && unix && listening;
     if !is_listening_unix_stream {
-        return Err(SocketError::NotASocket { path: passed() });
+        return Err(SocketError::NotAListeningSocket {
+            manager,
+            fd: raw_fd,
+        });
     }
     let std_listener = std::os::unix::net::UnixListener::from(fd);
     let path = std_listener

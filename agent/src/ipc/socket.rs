@@ -44,6 +44,10 @@ pub enum SocketError {
     NotASocket { path: PathBuf },
     #[error("cannot prepare socket {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error(
+        "the socket {manager} passed in (fd {fd}) is not a listening Unix stream socket: make the service's socket a stream socket on a path"
+    )]
+    NotAListeningSocket { manager: &'static str, fd: i32 },
 }
 
 /// Binds the agent's listener at `path`, following the rules in the module doc.

@@ -69,7 +69,7 @@ pub enum ServiceError {
     #[error("`{command}` failed: {detail}")]
     Command { command: String, detail: String },
     #[error(
-        "an agent already serves {} (pid {pid}) that the service would replace: stop it first (llm-console call agent.shutdown), then install again",
+        "an agent already serves {} (pid {pid}), and the service would have to take the socket from it: stop it first (llm-console call agent.shutdown; if it is the service's own, llm-agent service uninstall), then install again",
         socket.display()
     )]
     AgentRunning { socket: PathBuf, pid: u32 },

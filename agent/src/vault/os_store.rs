@@ -28,7 +28,7 @@ pub(super) const REMEDIATION_LOCKED: &str = "Unlock your keyring (log in to the 
 pub(super) const REMEDIATION_NO_ANSWER: &str = "If the system asks to unlock your keyring, unlock it; otherwise restart your keyring service (GNOME Keyring or KeePassXC). Then retry; nothing stored was changed.";
 /// Linux with no D-Bus session bus at all: a headless machine, ssh, cron.
 #[cfg(target_os = "linux")]
-const REMEDIATION_NO_SESSION_BUS: &str = "This session has no D-Bus session bus, so no Secret Service can be reached (a machine without a desktop, or ssh). Run the agent inside your desktop session; or, only to try llm-agent, start it with scripts/try-agent (a throwaway keyring: not for real API keys). Nothing stored was changed.";
+const REMEDIATION_NO_SESSION_BUS: &str = "This session has no D-Bus session bus, so no Secret Service can be reached (a machine without a desktop, or ssh). Run the agent inside your desktop session; or, only to try llm-agent from its source checkout, run scripts/try-agent (a throwaway keyring: not for real API keys). Nothing stored was changed.";
 
 #[cfg(target_os = "macos")]
 const REMEDIATION_UNREACHABLE: &str = "macOS did not let llm-agent use its key in your login keychain. If a dialog asked, choose Always Allow; if the login keychain is locked, unlock it in Keychain Access. Then retry; nothing stored was changed.";
