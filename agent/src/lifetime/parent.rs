@@ -166,20 +166,16 @@ mod os {
             .name("exit-with-parent".into())
             .spawn(move || {
                 let mut events: Vec<Event> = Vec::with_capacity(1);
-                loop {
-                    // SAFETY: as above; the list only receives events.
-                    match unsafe {
-                        kevent(
-                            &queue,
-                            &[],
-                            rustix::buffer::spare_capacity(&mut events),
-                            None,
-                        )
-                    } {
-                        Ok(0) | Err(Errno::INTR) => continue,
-                        Ok(_) | Err(_) => break,
-                    }
-                }
+                // Until the exit event (or an error other than an interruption) arrives.
+                // SAFETY: as above; the list only receives events.
+                while let Ok(0) | Err(Errno::INTR) = unsafe {
+                    kevent(
+                        &queue,
+                        &[],
+                        rustix::buffer::spare_capacity(&mut events),
+                        None,
+                    )
+                } {}
                 exited(pid);
             })
             .map_err(|source| FollowError::Watch { pid, source })?;
