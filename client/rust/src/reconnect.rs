@@ -156,7 +156,11 @@ impl ReconnectingClient {
 /// next attempt if that fails. Marks what it saw as seen.
 async fn connected(link: &mut watch::Receiver<Link>) -> Result<Client, ClientError> {
     let waiting_for = match &*link.borrow_and_update() {
-        Link::Connected(client) => return Ok(client.clone()),
+        Link::Connected(client) if client.disconnect_reason().is_none() => {
+            return Ok(client.clone());
+        }
+        // Ended, and the task has not said so yet: it is about to try attempt 1.
+        Link::Connected(_) => 0,
         Link::Reconnecting { attempt, .. } => *attempt,
     };
     loop {
@@ -360,7 +364,8 @@ mod tests {
         assert_eq!(backoff.base(5), Duration::from_secs(1));
         assert_eq!(backoff.base(u32::MAX), Duration::from_secs(1));
         assert_eq!(backoff.wait(3, 0.0), Duration::from_millis(200));
-        assert_eq!(backoff.wait(3, 0.999_999), Duration::from_micros(399_999));
+        assert_eq!(backoff.wait(3, 0.5), Duration::from_millis(300));
+        assert!(backoff.wait(3, 0.999_999) < Duration::from_millis(400));
         for _ in 0..100 {
             let wait = backoff.wait(2, fastrand::f64());
             assert!((Duration::from_millis(100)..Duration::from_millis(200)).contains(&wait));
