@@ -110,8 +110,9 @@ fn a_socket_activated_agent_serves_the_socket_it_was_passed_and_tells_systemd_it
         .command(&wrapper)
         .spawn()
         .expect("systemd-socket-activate");
+    // It says so once it listens (the socket file exists from bind, before listen).
     wait_for("systemd-socket-activate listening", EXIT_TIMEOUT, || {
-        scene.socket.exists()
+        scene.log_text().contains("Listening on")
     });
     assert!(
         !scene.log_text().contains("llm-agent is listening"),
