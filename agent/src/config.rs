@@ -6,7 +6,10 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 
 use crate::discovery::ProbeTable;
+use crate::ipc::handshake::AGENT_VERSION;
+use crate::lifetime::{Followed, Lifetime};
 use crate::provider_kind::ProviderKind;
+use crate::service::ServiceArgs;
 use llm_agent_protocol::DEFAULT_MAX_FRAME_LEN;
 use llm_agent_protocol::location::{
     self, DATA_DIR_ENV, LOG_DIR_ENV, NoDefaultLocation, SOCKET_ENV,
@@ -49,6 +52,33 @@ pub struct Cli {
     /// not probed. For tests and for servers moved to other ports.
     #[arg(long, env = DISCOVERY_PORTS_ENV, value_name = "KIND=PORT,...", value_parser = parse_discovery_ports)]
     pub discovery_ports: Option<ProbeTable>,
+    /// End gracefully when this process exits; without a PID, the process that started
+    /// the agent. However it ends, `kill -9` included.
+    #[arg(long, value_name = "PID", num_args = 0..=1)]
+    pub exit_with_parent: Option<Option<u32>>,
+    /// End gracefully once no client has been connected, and nothing a client started
+    /// has run, for this many seconds.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_exit: Option<u64>,
+    /// Let go of the console window Windows opens for the agent at logon (the logon
+    /// start written by `service install` passes it).
+    #[cfg(windows)]
+    #[arg(long)]
+    pub no_console: bool,
+    /// Report this version in `hello` and `agent.status` instead of the build's own: for
+    /// tests that need an older agent.
+    #[arg(long, value_name = "VERSION", hide = true)]
+    pub pretend_version: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What the binary does instead of running the agent.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Install, remove or inspect the per-user service that starts the agent (a
+    /// systemd user socket, a LaunchAgent, a logon start on Windows).
+    Service(ServiceArgs),
 }
 
 /// The environment variable behind `--discovery-ports`.
@@ -91,6 +121,15 @@ impl Cli {
             socket: location::socket_path(self.socket.as_deref(), self.data_dir.as_deref())?,
             data_dir: location::data_dir(self.data_dir.as_deref())?,
             discovery_table: self.discovery_ports.unwrap_or_default(),
+            lifetime: Lifetime {
+                follow: self
+                    .exit_with_parent
+                    .map(|pid| pid.map_or(Followed::Parent, Followed::Pid)),
+                idle_exit: self.idle_exit.map(Duration::from_secs),
+            },
+            agent_version: self
+                .pretend_version
+                .unwrap_or_else(|| AGENT_VERSION.to_owned()),
             ..AgentConfig::defaults()
         })
     }
@@ -106,6 +145,10 @@ pub struct AgentConfig {
     pub max_connections: usize,
     /// Where discovery looks for each kind of server.
     pub discovery_table: ProbeTable,
+    /// When the agent ends by itself.
+    pub lifetime: Lifetime,
+    /// The version `hello` and `agent.status` report.
+    pub agent_version: String,
 }
 
 impl AgentConfig {
@@ -117,6 +160,8 @@ impl AgentConfig {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             discovery_table: ProbeTable::default(),
+            lifetime: Lifetime::default(),
+            agent_version: AGENT_VERSION.to_owned(),
         }
     }
 
@@ -133,6 +178,39 @@ impl AgentConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("llm-agent").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn exit_with_parent_takes_an_optional_pid_and_idle_exit_seconds() {
+        let lifetime = |args: &[&str]| {
+            parse(&[&["--socket", "/s", "--data-dir", "/d"], args].concat())
+                .into_config()
+                .unwrap()
+                .lifetime
+        };
+        assert_eq!(lifetime(&[]), Lifetime::default());
+        assert_eq!(
+            lifetime(&["--exit-with-parent"]).follow,
+            Some(Followed::Parent)
+        );
+        assert_eq!(
+            lifetime(&["--exit-with-parent", "4242"]).follow,
+            Some(Followed::Pid(4242))
+        );
+        assert_eq!(
+            lifetime(&["--idle-exit", "90"]).idle_exit,
+            Some(Duration::from_secs(90))
+        );
+        for bad in [&["--idle-exit", "0"][..], &["--exit-with-parent", "me"]] {
+            assert!(
+                Cli::try_parse_from(std::iter::once("llm-agent").chain(bad.iter().copied()))
+                    .is_err()
+            );
+        }
+    }
 
     #[test]
     fn discovery_ports_replace_the_table() {

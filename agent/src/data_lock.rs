@@ -8,9 +8,9 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use crate::private_dir;
+use llm_agent_protocol::location::LOCK_FILE;
 
-const LOCK_FILE: &str = "agent.lock";
+use crate::private_dir;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataLockError {

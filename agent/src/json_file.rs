@@ -1,18 +1,18 @@
 //! The agent's JSON files (`profiles.json`, `catalog.json`, `discovery.json`): the data
 //! beside a `schema` version, read with that version checked, and replaced durably.
 //!
-//! A save writes a temp file in the same directory, fsyncs it, renames it over the old
-//! file and fsyncs the directory: a crash at any instant leaves the old file or the new
-//! one, never a mix. Temp files are named `.{name}.*.tmp`; a load first removes those an
-//! interrupted save left behind. What a store does with a file it cannot trust (keep it
+//! A save replaces the file durably ([`durable_file::replace`]): a crash at any instant
+//! leaves the old file or the new one, never a mix. A load first removes the temp files
+//! an interrupted save left behind. What a store does with a file it cannot trust (keep it
 //! read-only, or fall back to defaults) is the store's own rule.
 
-use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::durable_file;
 
 /// One JSON file of the data dir, at one schema version.
 #[derive(Debug, Clone)]
@@ -97,50 +97,12 @@ impl JsonFile {
             data,
         })
         .map_err(io::Error::other)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(&self.temp_prefix())
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(&self.dir)?;
-        temp.write_all(&json)?;
-        temp.as_file().sync_all()?;
-        temp.persist(self.path()).map_err(|e| e.error)?;
-        sync_dir(&self.dir)
+        durable_file::replace(&self.dir, self.name, &json)
     }
 
     fn remove_leftover_temp_files(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
-        let prefix = self.temp_prefix();
-        for entry in entries.flatten() {
-            let file = entry.file_name();
-            let file = file.to_string_lossy();
-            if file.starts_with(&prefix) && file.ends_with(TEMP_SUFFIX) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
+        durable_file::remove_leftovers(&self.dir, self.name);
     }
-
-    fn temp_prefix(&self) -> String {
-        format!(".{}.", self.name)
-    }
-}
-
-const TEMP_SUFFIX: &str = ".tmp";
-
-/// Makes a rename in `dir` durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-/// Windows has no directory handle to sync. `persist` renames with
-/// `MoveFileExW(MOVEFILE_REPLACE_EXISTING)` but without write-through, so there a rename
-/// acknowledged just before a power cut may be lost: to be settled with the Windows
-/// credential store work.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

@@ -10,15 +10,18 @@ pub mod config;
 pub mod data_lock;
 pub mod diagnostics;
 pub mod discovery;
+pub mod durable_file;
 pub mod endpoint;
 pub mod ipc;
 pub mod json_file;
+pub mod lifetime;
 pub mod logging;
 pub mod private_dir;
 pub mod prompt_test;
 pub mod provider_kind;
 pub mod providers;
 pub mod sanitize;
+pub mod service;
 pub mod state;
 pub mod timestamp;
 pub mod vault;
@@ -30,9 +33,11 @@ use crate::actors::supervisor::Supervisor;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
 use crate::diagnostics::journal::{self, Journal};
+use crate::ipc::activation;
 use crate::ipc::socket::SocketError;
+use crate::lifetime::parent::FollowError;
 use crate::state::AgentState;
-use crate::vault::safe_storage;
+use crate::vault::os_store;
 
 /// How long exit waits for blocking work still running after shutdown.
 const RUNTIME_SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
@@ -44,6 +49,8 @@ pub enum AgentError {
     DataLock(#[from] DataLockError),
     #[error(transparent)]
     Socket(#[from] SocketError),
+    #[error(transparent)]
+    Follow(#[from] FollowError),
     #[error("cannot open the diagnostics journal in {dir}: {source}")]
     Journal { dir: String, source: std::io::Error },
     #[error("cannot start the agent's actors: {0}")]
@@ -75,11 +82,22 @@ pub fn run_blocking(config: AgentConfig) -> Result<(), AgentError> {
 }
 
 /// Runs the agent until `shutdown` is cancelled (or a client calls `agent.shutdown`).
-pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(), AgentError> {
+pub async fn run(mut config: AgentConfig, shutdown: CancellationToken) -> Result<(), AgentError> {
     providers::http::install_crypto_provider();
     providers::http::preload_tls_config();
     let _lock = DataDirLock::acquire(&config.data_dir)?;
-    let listener = ipc::socket::bind(&config.socket)?;
+    let (listener, activated_by) = match activation::take()? {
+        Some(activated) => {
+            if let Some(path) = activated.path {
+                config.socket = path;
+            }
+            (activated.listener, Some(activated.manager))
+        }
+        None => (ipc::socket::bind(&config.socket)?, None),
+    };
+    if let Some(followed) = config.lifetime.follow {
+        lifetime::parent::follow(followed, shutdown.clone())?;
+    }
     let journal_dir = config.data_dir.join("diagnostics");
     let journal = Journal::start(
         &journal_dir,
@@ -93,7 +111,7 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
     let state = AgentState::new(
         config,
         journal.sender(),
-        safe_storage::platform_store(),
+        os_store::platform_store(),
         shutdown.clone(),
     );
     let supervisor = match Supervisor::spawn(state.clone()).await {
@@ -117,12 +135,18 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         socket = %state.config.socket.display(),
         data_dir = %state.config.data_dir.display(),
         pid = std::process::id(),
+        activated_by,
         "llm-agent is listening"
     );
+    if let Some(limit) = state.config.lifetime.idle_exit {
+        lifetime::idle::watch(limit, state.clone());
+    }
+    activation::notify_ready();
 
     ipc::server::run(listener, state.clone()).await;
 
     tracing::info!("shutting down");
+    activation::notify_stopping();
     state.diagnostics.record(crate::diagnostics::event(
         DiagnosticsKind::AgentStopping,
         RESULT_OK,

@@ -1,12 +1,25 @@
-//! The `llm-agent` binary: parse options, start logging, run the agent.
+//! The `llm-agent` binary: parse options, start logging, run the agent; or run a
+//! `service` command instead.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use llm_agent::config::Cli;
+use llm_agent::config::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Some(Command::Service(service)) = cli.command.take() {
+        return llm_agent::service::run(
+            service.action,
+            cli.socket.as_deref(),
+            cli.data_dir.as_deref(),
+        );
+    }
+    #[cfg(windows)]
+    if cli.no_console {
+        // SAFETY: detaching from our console has no preconditions; logs go to files.
+        unsafe { windows_sys::Win32::System::Console::FreeConsole() };
+    }
     let _logs =
         match llm_agent::logging::init(&cli.log_level, cli.log_format, cli.log_dir.as_deref()) {
             Ok(guard) => guard,

@@ -14,6 +14,9 @@ pub const LOG_DIR_ENV: &str = "LLM_AGENT_LOG_DIR";
 /// Where an agent started by a client logs, under its data directory.
 pub const LOG_SUBDIR: &str = "logs";
 
+/// The exclusive lock of the agent that owns a data directory, in that directory: held
+/// for the agent's whole life, so a client can tell when an agent has really gone.
+pub const LOCK_FILE: &str = "agent.lock";
 /// The folder of the agent's socket and data under the platform's directories.
 pub const APP_DIR: &str = "llm-agent";
 /// The socket's file name in its folder.

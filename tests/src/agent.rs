@@ -72,6 +72,33 @@ pub(crate) fn agent_command(
     log: File,
 ) -> Command {
     let mut command = Command::new(agent_binary());
+    agent_arguments_and_environment(&mut command, socket, data_dir, env, log);
+    command
+}
+
+/// [`agent_command`] of an agent without a credential store, run by `wrapper` (a program
+/// and its arguments, before the agent's): a service manager or a parent process in
+/// front of the agent. Flags added to the command go to the agent.
+pub fn wrapped_agent_command(
+    wrapper: &[&std::ffi::OsStr],
+    socket: &Path,
+    data_dir: &Path,
+    log: File,
+) -> Command {
+    let (program, wrapper_args) = wrapper.split_first().expect("a wrapper program");
+    let mut command = Command::new(program);
+    command.args(wrapper_args).arg(agent_binary());
+    agent_arguments_and_environment(&mut command, socket, data_dir, &[no_keyring_env()], log);
+    command
+}
+
+fn agent_arguments_and_environment(
+    command: &mut Command,
+    socket: &Path,
+    data_dir: &Path,
+    env: &[(&'static str, String)],
+    log: File,
+) {
     command
         .arg("--socket")
         .arg(socket)
@@ -83,11 +110,10 @@ pub(crate) fn agent_command(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
-    command
 }
 
 /// Whether an agent answers a handshake on `socket` now.
-pub(crate) fn answers_hello(socket: &Path) -> bool {
+pub fn answers_hello(socket: &Path) -> bool {
     local_socket::connect(socket).is_ok_and(|mut stream| hello(&mut stream).is_ok())
 }
 
@@ -137,6 +163,8 @@ pub struct TestAgent {
     child: Option<Child>,
     log: PathBuf,
     env: Vec<(&'static str, String)>,
+    /// Flags every start of this agent gets, after the socket and data dir.
+    args: Vec<String>,
 }
 
 impl TestAgent {
@@ -162,7 +190,17 @@ impl TestAgent {
         Self::start_with_env(env)
     }
 
+    /// Starts an agent (without a credential store) with extra flags, which every
+    /// [`restart`](TestAgent::restart) passes again.
+    pub fn start_with_args(args: &[&str]) -> Self {
+        Self::start_with_env_and_args(vec![no_keyring_env()], args)
+    }
+
     fn start_with_env(env: Vec<(&'static str, String)>) -> Self {
+        Self::start_with_env_and_args(env, &[])
+    }
+
+    fn start_with_env_and_args(env: Vec<(&'static str, String)>, args: &[&str]) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("llm-agent-e2e")
             .tempdir()
@@ -176,6 +214,7 @@ impl TestAgent {
             data_dir,
             child: None,
             env,
+            args: args.iter().map(|arg| (*arg).to_owned()).collect(),
         };
         agent.restart();
         agent
@@ -184,7 +223,8 @@ impl TestAgent {
     /// Starts the agent again on the same socket and data dir (after a stop or kill).
     pub fn restart(&mut self) {
         assert!(self.child.is_none(), "the agent is still running");
-        let child = self.spawn_process(&[]);
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let child = self.spawn_process(&args);
         self.child = Some(child);
         self.wait_ready();
     }

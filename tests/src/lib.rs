@@ -24,4 +24,6 @@ pub mod servers;
 
 #[cfg(unix)]
 pub use agent::RawConnection;
-pub use agent::{START_TIMEOUT, TestAgent, agent_binary, hello, no_params};
+pub use agent::{
+    START_TIMEOUT, TestAgent, agent_binary, answers_hello, hello, no_params, wrapped_agent_command,
+};

@@ -158,6 +158,7 @@ async fn the_client_can_start_the_agent_when_none_is_running() {
             agent_binary: Some(agent_binary()),
             data_dir: Some(dir.path().join("data")),
             ready_timeout: Duration::from_secs(20),
+            ..AutoSpawn::default()
         })
         .connect()
         .await

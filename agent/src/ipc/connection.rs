@@ -627,7 +627,8 @@ async fn write_frames(stream: WriteHalf, mut queued: mpsc::Receiver<Vec<u8>>) {
     let _ = out.shutdown().await;
 }
 
-#[cfg(test)]
+/// Over a Unix socket pair, like the connections they test.
+#[cfg(all(test, unix))]
 mod tests {
     use llm_agent_protocol::methods::agent::Status;
     use llm_agent_protocol::methods::handshake::{ClientInfo, HelloParams};

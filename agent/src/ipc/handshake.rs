@@ -12,7 +12,8 @@ use super::call::Call;
 use super::error::RequestError;
 use crate::config::AgentConfig;
 
-/// This agent's version, as `hello` and `agent.status` report it.
+/// This build's version, which `hello` and `agent.status` report (unless a test has the
+/// agent pretend to be another).
 pub const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The protocol versions this agent speaks.
@@ -50,7 +51,7 @@ pub fn negotiate(config: &AgentConfig, params: &HelloParams) -> Result<HelloResu
         )
         .collect();
     Ok(HelloResult {
-        agent_version: AGENT_VERSION.to_owned(),
+        agent_version: config.agent_version.clone(),
         protocol: params.protocol,
         supported_protocols: SUPPORTED,
         capabilities,

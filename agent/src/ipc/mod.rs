@@ -1,6 +1,7 @@
 //! The local-socket front of the agent: claiming the socket, accepting and checking
 //! peers, framing connections, and routing each request to its handler.
 
+pub mod activation;
 pub mod call;
 pub mod connection;
 pub mod dispatch;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod handlers;
 pub mod handshake;
 pub mod peer;
+pub mod pipe_security;
 pub mod server;
 pub mod socket;
 pub mod subscriptions;

@@ -6,15 +6,18 @@
 pub struct Peer {
     pub pid: Option<u32>,
     pub uid: Option<u32>,
+    /// Where there are no uids (Windows): whether the peer process's token names the
+    /// agent's user. `None` when it could not be read, or where the uid says it.
+    pub same_user: Option<bool>,
 }
 
 impl Peer {
-    /// Only the user who runs the agent may use it. On Unix a peer whose uid is
-    /// unknown is refused too.
+    /// Only the user who runs the agent may use it: the same uid on Unix, the same user
+    /// SID on Windows (`own_uid` is `None` there). A peer who cannot be told is refused.
     pub fn is_allowed(&self, own_uid: Option<u32>) -> bool {
         match own_uid {
             Some(own) => self.uid == Some(own),
-            None => true,
+            None => self.same_user == Some(true),
         }
     }
 }
@@ -40,15 +43,32 @@ mod tests {
         let same = Peer {
             pid: Some(1),
             uid: Some(1000),
+            same_user: None,
         };
         let other = Peer {
             pid: Some(2),
             uid: Some(1001),
+            same_user: None,
         };
         let unknown = Peer::default();
         assert!(same.is_allowed(Some(1000)));
         assert!(!other.is_allowed(Some(1000)));
         assert!(!unknown.is_allowed(Some(1000)));
-        assert!(unknown.is_allowed(None));
+    }
+
+    #[test]
+    fn without_uids_the_token_user_decides() {
+        let same = Peer {
+            pid: Some(1),
+            uid: None,
+            same_user: Some(true),
+        };
+        let other = Peer {
+            same_user: Some(false),
+            ..same
+        };
+        assert!(same.is_allowed(None));
+        assert!(!other.is_allowed(None));
+        assert!(!Peer::default().is_allowed(None), "unreadable token");
     }
 }

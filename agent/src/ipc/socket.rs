@@ -1,6 +1,7 @@
 //! Claims the socket path: checks its length, creates a private parent directory,
 //! reclaims a stale socket left by a dead agent, refuses to displace a live one, and
-//! binds with mode 0600.
+//! binds with mode 0600. On Windows the named pipe gets an owner-only security
+//! descriptor instead (see [`pipe_security`](super::pipe_security)).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,10 @@ use interprocess::local_socket::tokio::Listener;
 use interprocess::local_socket::{GenericFilePath, ListenerOptions, ToFsName};
 #[cfg(unix)]
 use interprocess::os::unix::local_socket::ListenerOptionsExt as _;
+#[cfg(windows)]
+use interprocess::os::windows::local_socket::ListenerOptionsExt as _;
 
+#[cfg(unix)]
 use crate::private_dir;
 
 /// The longest socket path the OS accepts, in bytes (`sun_path` less its NUL).
@@ -40,6 +44,10 @@ pub enum SocketError {
     NotASocket { path: PathBuf },
     #[error("cannot prepare socket {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error(
+        "the socket {manager} passed in (fd {fd}) is not a listening Unix stream socket: make the service's socket a stream socket on a path"
+    )]
+    NotAListeningSocket { manager: &'static str, fd: i32 },
 }
 
 /// Binds the agent's listener at `path`, following the rules in the module doc.
@@ -78,8 +86,10 @@ pub fn bind(path: &Path) -> Result<Listener, SocketError> {
         }
         other => other,
     };
-    #[cfg(not(unix))]
-    let created = options().create_tokio();
+    #[cfg(windows)]
+    let created = options()
+        .security_descriptor(super::pipe_security::owner_only_descriptor().map_err(io_err)?)
+        .create_tokio();
     created.map_err(|source| match source.kind() {
         io::ErrorKind::AddrInUse => SocketError::AgentAlreadyRunning {
             path: path.to_owned(),

@@ -33,6 +33,7 @@ pub fn split(stream: Stream) -> io::Result<(ReadHalf, WriteHalf, Peer)> {
         Ok(cred) => Peer {
             pid: cred.pid().and_then(|pid| u32::try_from(pid).ok()),
             uid: Some(cred.uid()),
+            same_user: None,
         },
         Err(e) => {
             tracing::warn!(error = %e, "cannot read peer credentials");
@@ -46,13 +47,18 @@ pub fn split(stream: Stream) -> io::Result<(ReadHalf, WriteHalf, Peer)> {
 #[cfg(windows)]
 pub fn split(stream: Stream) -> io::Result<(ReadHalf, WriteHalf, Peer)> {
     use interprocess::local_socket::traits::StreamCommon as _;
-    let peer = Peer {
-        pid: stream
-            .peer_creds()
+    let pid = stream.peer_creds().ok().and_then(|creds| creds.pid());
+    let same_user = pid.and_then(|pid| {
+        super::pipe_security::same_user_as_agent(pid)
+            .inspect_err(
+                |e| tracing::warn!(peer_pid = pid, error = %e, "cannot read the client's user"),
+            )
             .ok()
-            .and_then(|creds| creds.pid())
-            .and_then(|pid| u32::try_from(pid).ok()),
+    });
+    let peer = Peer {
+        pid,
         uid: None,
+        same_user,
     };
     let stream = std::sync::Arc::new(stream);
     Ok((

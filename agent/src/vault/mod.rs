@@ -6,7 +6,8 @@
 //! - [`commit`]: group commit, the answers waiting for their batch to reach the disk;
 //! - [`validate`]: the field rules every create and update must pass;
 //! - [`profile`]: the model as `profiles.json` holds it; [`store`]: that file;
-//! - [`safe_storage`]: the data key in the OS credential store; [`secret`]: keys in memory;
+//! - [`safe_storage`]: the data key in the OS credential store; [`os_store`]: which store
+//!   each OS has, and what to do when it fails; [`secret`]: keys in memory;
 //! - [`error`]: why an operation failed, and its wire error.
 //!
 //! Reads never reach the actor: [`VaultHandle::snapshot`] returns the latest committed
@@ -16,6 +17,7 @@ pub mod actor;
 pub mod commit;
 pub mod error;
 pub mod mutation;
+pub mod os_store;
 pub mod profile;
 pub mod safe_storage;
 pub mod secret;

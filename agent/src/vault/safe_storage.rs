@@ -1,6 +1,6 @@
 //! Safe storage: API keys are encrypted at rest with a random 256-bit data key that
-//! lives in the OS credential store (Secret Service on Linux), the same model as
-//! Chromium's and Electron's safe storage.
+//! lives in the OS credential store (see [`os_store`](super::os_store): Secret Service,
+//! Keychain, Credential Manager), the same model as Chromium's and Electron's safe storage.
 //!
 //! Every call to the store runs on a blocking thread under a timeout, so a hung D-Bus
 //! call cannot hang the vault; a call that times out is not stacked on (later calls fail
@@ -25,6 +25,7 @@ use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use super::os_store::{self, REMEDIATION_LOCKED, REMEDIATION_NO_ANSWER};
 use super::profile::SealedSecret;
 use super::secret::{ApiKey, DataKey};
 
@@ -33,9 +34,6 @@ pub const SERVICE: &str = "llm-agent";
 /// How long one call to the credential store may take.
 pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
 
-const REMEDIATION_UNREACHABLE: &str = "Start a Secret Service provider (GNOME Keyring or KeePassXC) in your desktop session, then retry; nothing stored was changed.";
-const REMEDIATION_LOCKED: &str = "Unlock your keyring (log in to the desktop session, or unlock it in Passwords and Keys), then retry.";
-const REMEDIATION_NO_ANSWER: &str = "If the system asks to unlock your keyring, unlock it; otherwise restart your keyring service (GNOME Keyring or KeePassXC). Then retry; nothing stored was changed.";
 const REMEDIATION_KEY_MISSING: &str = "The key that protects saved API keys is gone from the system keyring, so saved API keys cannot be read. Reset them and enter them again; all other settings are kept.";
 
 /// Opens the credential store; called again after a failure.
@@ -319,7 +317,7 @@ fn unavailable(err: CallError) -> SafeStorageError {
         ),
         CallError::Store(e) => (
             format!("the OS keyring cannot be reached ({e})"),
-            REMEDIATION_UNREACHABLE,
+            os_store::remediation_unreachable(),
         ),
         CallError::TimedOut | CallError::StillBusy => (
             "the OS keyring did not answer in time".to_owned(),
@@ -384,23 +382,6 @@ pub fn open(key: &DataKey, profile_id: Uuid, sealed: &SealedSecret) -> Result<Ap
     );
     let text = std::str::from_utf8(&plain).map_err(|_| OpenError)?;
     Ok(ApiKey::new(text.to_owned()))
-}
-
-/// The OS credential store of this platform.
-pub fn platform_store() -> StoreOpener {
-    Arc::new(|| {
-        #[cfg(target_os = "linux")]
-        {
-            let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
-            Ok(store)
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            Err(StoreError::NotSupportedByStore(
-                "this build of llm-agent has no credential store for this OS yet".into(),
-            ))
-        }
-    })
 }
 
 /// Safe storage over `keyring_core`'s in-memory mock store, for unit tests.
@@ -493,7 +474,7 @@ mod tests {
         inject(&store, vault, StoreError::PlatformFailure("no bus".into()));
         let err = storage.check(None).await.unwrap_err();
         assert!(
-            matches!(err, SafeStorageError::Unavailable { remediation, .. } if remediation == REMEDIATION_UNREACHABLE)
+            matches!(err, SafeStorageError::Unavailable { remediation, .. } if remediation == os_store::remediation_unreachable())
         );
 
         storage.check(None).await.unwrap();

@@ -134,6 +134,11 @@ impl Client {
         self.inner.connection.ended()
     }
 
+    /// Waits until the connection has ended (the agent closed it, or it failed).
+    pub async fn closed(&self) {
+        self.inner.connection.closed().await;
+    }
+
     /// Calls method `M` and returns its typed result.
     pub async fn call<M: Method>(&self, params: M::Params) -> Result<M::Result, ClientError> {
         self.call_with::<M>(params, CallOptions::default())

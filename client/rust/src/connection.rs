@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::codec::FramedRead;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{ClientError, Disconnect};
 use crate::inbound::{self, FrameHeader};
@@ -55,6 +56,8 @@ struct Shared {
     max_frame_len: AtomicU32,
     /// Set once, by the task, just before it fails the pending requests.
     ended: OnceLock<Disconnect>,
+    /// Cancelled when the task ends, however it ends.
+    closed: CancellationToken,
 }
 
 /// What a caller gets back for its request: the body of the response frame, which the
@@ -95,6 +98,7 @@ impl Connection {
             next_id: AtomicU64::new(1),
             max_frame_len: AtomicU32::new(DEFAULT_MAX_FRAME_LEN),
             ended: OnceLock::new(),
+            closed: CancellationToken::new(),
         });
         let (commands, receiver) = mpsc::unbounded_channel();
         let task = ConnectionTask::new(Arc::clone(&shared));
@@ -181,6 +185,11 @@ impl Connection {
         self.shared.ended.get().cloned()
     }
 
+    /// Waits until the connection has ended.
+    pub(crate) async fn closed(&self) {
+        self.shared.closed.cancelled().await;
+    }
+
     /// The error for a request that found the connection gone.
     fn disconnected(&self) -> ClientError {
         ClientError::Disconnected(self.ended().unwrap_or(Disconnect::Closed))
@@ -239,6 +248,7 @@ impl ConnectionTask {
     }
 
     async fn run(mut self, mut stream: Stream, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let _closed = self.shared.closed.clone().drop_guard();
         let (reader, mut writer) = halves(&mut stream);
         let mut frames = FramedRead::new(reader, FrameCodec::default());
         let end = loop {

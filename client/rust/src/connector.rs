@@ -13,7 +13,7 @@ use llm_agent_protocol::methods::handshake::ClientInfo;
 
 use crate::client::{Client, DEFAULT_REQUEST_TIMEOUT};
 use crate::error::ClientError;
-use crate::spawn;
+use crate::{spawn, upgrade};
 
 /// How long auto-spawn waits for a freshly started agent to answer, unless told otherwise.
 pub const DEFAULT_READY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,8 +52,14 @@ pub struct AutoSpawn {
     pub agent_binary: Option<PathBuf>,
     /// Passed to the agent as `--data-dir`. Default: the agent's own default.
     pub data_dir: Option<PathBuf>,
-    /// How long to wait for the started agent to answer the handshake.
+    /// How long to wait for the started agent to answer the handshake (and, at an
+    /// upgrade, for the old one to go).
     pub ready_timeout: Duration,
+    /// The version of the agent this client starts. An agent that answers with an older
+    /// one (left running from before an upgrade) is asked to shut down, and this one is
+    /// started instead, once. Default: this library's version, which ships with the
+    /// agent.
+    pub expected_version: String,
 }
 
 impl Default for AutoSpawn {
@@ -62,6 +68,7 @@ impl Default for AutoSpawn {
             agent_binary: None,
             data_dir: None,
             ready_timeout: DEFAULT_READY_TIMEOUT,
+            expected_version: env!("CARGO_PKG_VERSION").to_owned(),
         }
     }
 }
@@ -121,13 +128,22 @@ impl Connector {
         Ok(location::socket_path(self.socket.as_deref(), data_dir)?)
     }
 
-    /// Connects and performs the handshake, starting the agent first if auto-spawn is on
-    /// and nobody listens.
+    /// Connects and performs the handshake. With auto-spawn, it starts the agent first
+    /// if nobody listens, and replaces an agent older than
+    /// [`AutoSpawn::expected_version`] with a new one.
     pub async fn connect(&self) -> Result<Client, ClientError> {
         let socket = self.socket_path()?;
         match (self.connect_to(&socket).await, &self.auto_spawn) {
             (Err(ClientError::AgentNotRunning { .. }), Some(auto_spawn)) => {
                 spawn::start_and_connect(self, auto_spawn, &socket).await
+            }
+            (Ok(client), Some(auto_spawn))
+                if upgrade::is_older(
+                    &client.hello().agent_version,
+                    &auto_spawn.expected_version,
+                ) =>
+            {
+                upgrade::hand_over(self, auto_spawn, client, &socket).await
             }
             (outcome, _) => outcome,
         }

@@ -52,9 +52,18 @@ pub enum ClientError {
     #[error("`{method}` got no answer within {}", DisplayDuration(*timeout))]
     Timeout { method: String, timeout: Duration },
 
-    /// The connection ended before the answer arrived, or had already ended.
+    /// The connection ended before the answer arrived, or had already ended. A request
+    /// that was in flight may or may not have been carried out; it is never sent again.
     #[error(transparent)]
     Disconnected(Disconnect),
+
+    /// A [`ReconnectingClient`](crate::ReconnectingClient) has no connection: the
+    /// attempt this call waited for failed with `last`, after `attempts` in a row.
+    #[error("the agent cannot be reached ({attempts} reconnection attempts so far): {last}")]
+    Unreachable {
+        attempts: u32,
+        last: Arc<ClientError>,
+    },
 
     /// The agent's answer did not have the shape this client expects for the method.
     #[error("could not read the agent's answer to `{method}`: {source}")]
@@ -81,6 +90,7 @@ impl ClientError {
             Self::Handshake(wire)
             | Self::Remote(wire)
             | Self::Disconnected(Disconnect::Rejected(wire)) => wire.code.as_str(),
+            Self::Unreachable { last, .. } => last.code(),
             Self::NoSocketLocation(_) => "NO_SOCKET_LOCATION",
             Self::AgentNotRunning { .. } => "AGENT_NOT_RUNNING",
             Self::Connect { .. } => "CONNECT_FAILED",
@@ -103,6 +113,7 @@ impl ClientError {
             Self::Handshake(wire)
             | Self::Remote(wire)
             | Self::Disconnected(Disconnect::Rejected(wire)) => wire.remediation.as_deref(),
+            Self::Unreachable { last, .. } => last.remediation(),
             Self::AgentNotRunning { .. } => Some(
                 "start it with `llm-agent`, or point at a running one with --socket or LLM_AGENT_SOCKET",
             ),
@@ -145,6 +156,7 @@ impl ClientError {
                 | Self::Connect { .. }
                 | Self::Spawn(_)
                 | Self::Disconnected(_)
+                | Self::Unreachable { .. }
         )
     }
 }

@@ -10,15 +10,18 @@
 //! One background task per connection owns the socket. Every request has a timeout; one
 //! that times out, or whose future is dropped, is cancelled on the agent. When the
 //! connection ends, every pending request fails at once with
-//! [`ClientError::Disconnected`].
+//! [`ClientError::Disconnected`]. A [`ReconnectingClient`] connects again by itself and
+//! restores its subscriptions.
 
 mod client;
 mod connection;
 mod connector;
 mod error;
 mod inbound;
+mod reconnect;
 mod spawn;
 mod subscription;
+mod upgrade;
 
 #[cfg(all(test, unix))]
 mod fake_agent;
@@ -28,6 +31,7 @@ mod test_bodies;
 pub use client::{CallOptions, Client, DEFAULT_REQUEST_TIMEOUT, Reply};
 pub use connector::{AutoSpawn, Connector, DEFAULT_READY_TIMEOUT};
 pub use error::{ClientError, Disconnect, SpawnError};
+pub use reconnect::{Backoff, Gap, ReconnectingClient, ReconnectingItem, ReconnectingSubscription};
 pub use subscription::{Subscription, SubscriptionEvent, SubscriptionItem};
 
 /// The wire contract this client speaks: methods, events, error codes.

@@ -5,13 +5,12 @@ use llm_agent_protocol::methods::agent::{AgentStatus, Counters, ShutdownResult};
 use llm_agent_protocol::{PROTOCOL_VERSION, WireError};
 
 use crate::ipc::call::Call;
-use crate::ipc::handshake::AGENT_VERSION;
 
 pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> {
     let state = &call.state;
     let vault = state.vault.snapshot();
     Ok(AgentStatus {
-        version: AGENT_VERSION.to_owned(),
+        version: state.config.agent_version.clone(),
         protocol: PROTOCOL_VERSION,
         pid: std::process::id(),
         started_at: state.started_at.clone(),
