@@ -11,6 +11,7 @@ use llm_agent_protocol::DEFAULT_MAX_FRAME_LEN;
 use llm_agent_protocol::location::{
     self, DATA_DIR_ENV, LOG_DIR_ENV, NoDefaultLocation, SOCKET_ENV,
 };
+use llm_agent_protocol::methods::audit::MAX_AUDIT_ENTRIES;
 
 /// Requests one connection may have in flight before the agent answers `BUSY`.
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
@@ -49,7 +50,15 @@ pub struct Cli {
     /// not probed. For tests and for servers moved to other ports.
     #[arg(long, env = DISCOVERY_PORTS_ENV, value_name = "KIND=PORT,...", value_parser = parse_discovery_ports)]
     pub discovery_ports: Option<ProbeTable>,
+    /// How many entries the audit ledger keeps before it compacts (for tests; the
+    /// default is the protocol's bound).
+    #[arg(long, env = AUDIT_MAX_ENTRIES_ENV, hide = true, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(2..))]
+    pub audit_max_entries: Option<u64>,
 }
+
+/// The environment variable behind `--audit-max-entries`.
+pub const AUDIT_MAX_ENTRIES_ENV: &str = "LLM_AGENT_AUDIT_MAX_ENTRIES";
 
 /// The environment variable behind `--discovery-ports`.
 pub const DISCOVERY_PORTS_ENV: &str = "LLM_AGENT_DISCOVERY_PORTS";
@@ -91,6 +100,10 @@ impl Cli {
             socket: location::socket_path(self.socket.as_deref(), self.data_dir.as_deref())?,
             data_dir: location::data_dir(self.data_dir.as_deref())?,
             discovery_table: self.discovery_ports.unwrap_or_default(),
+            audit_max_entries: self
+                .audit_max_entries
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(MAX_AUDIT_ENTRIES),
             ..AgentConfig::defaults()
         })
     }
@@ -106,6 +119,8 @@ pub struct AgentConfig {
     pub max_connections: usize,
     /// Where discovery looks for each kind of server.
     pub discovery_table: ProbeTable,
+    /// Entries the audit ledger keeps before it compacts.
+    pub audit_max_entries: usize,
 }
 
 impl AgentConfig {
@@ -117,6 +132,7 @@ impl AgentConfig {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             discovery_table: ProbeTable::default(),
+            audit_max_entries: MAX_AUDIT_ENTRIES,
         }
     }
 

@@ -130,7 +130,7 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// Makes a rename in `dir` durable.
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
@@ -139,7 +139,7 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 /// acknowledged just before a power cut may be lost: to be settled with the Windows
 /// credential store work.
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
+pub fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 

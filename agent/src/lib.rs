@@ -5,14 +5,17 @@
 //! shutdown.
 
 pub mod actors;
+pub mod audit;
 pub mod catalog;
 pub mod config;
 pub mod data_lock;
 pub mod diagnostics;
 pub mod discovery;
 pub mod endpoint;
+pub mod health;
 pub mod ipc;
 pub mod json_file;
+pub mod live;
 pub mod logging;
 pub mod private_dir;
 pub mod prompt_test;
@@ -27,6 +30,7 @@ use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::supervisor::Supervisor;
+use crate::audit::LedgerThread;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
 use crate::diagnostics::journal::{self, Journal};
@@ -46,6 +50,8 @@ pub enum AgentError {
     Socket(#[from] SocketError),
     #[error("cannot open the diagnostics journal in {dir}: {source}")]
     Journal { dir: String, source: std::io::Error },
+    #[error("cannot open the audit ledger in {dir}: {source}")]
+    Ledger { dir: String, source: std::io::Error },
     #[error("cannot start the agent's actors: {0}")]
     Actors(#[from] ractor::SpawnErr),
     #[error("cannot start the async runtime: {0}")]
@@ -90,15 +96,28 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         dir: journal_dir.display().to_string(),
         source,
     })?;
+    let ledger_dir = config.data_dir.join(audit::DIR_NAME);
+    let ledger = match LedgerThread::start(&ledger_dir, config.audit_max_entries) {
+        Ok(ledger) => ledger,
+        Err(source) => {
+            journal.close();
+            return Err(AgentError::Ledger {
+                dir: ledger_dir.display().to_string(),
+                source,
+            });
+        }
+    };
     let state = AgentState::new(
         config,
         journal.sender(),
+        ledger.ledger(),
         safe_storage::platform_store(),
         shutdown.clone(),
     );
     let supervisor = match Supervisor::spawn(state.clone()).await {
         Ok(supervisor) => supervisor,
         Err(err) => {
+            ledger.close();
             journal.close();
             return Err(err.into());
         }
@@ -134,6 +153,7 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         .stop_and_wait(None, Some(config::SHUTDOWN_GRACE))
         .await
         .ok();
+    ledger.close();
     journal.close();
     tracing::info!("stopped");
     match state.fatal.get() {

@@ -6,11 +6,16 @@ use llm_agent_protocol::{PROTOCOL_VERSION, WireError};
 
 use crate::ipc::call::Call;
 use crate::ipc::handshake::AGENT_VERSION;
+use crate::state::AgentState;
 
 pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> {
-    let state = &call.state;
+    Ok(status_of(&call.state))
+}
+
+/// What `agent.status` reports (a support bundle includes it).
+pub fn status_of(state: &AgentState) -> AgentStatus {
     let vault = state.vault.snapshot();
-    Ok(AgentStatus {
+    AgentStatus {
         version: AGENT_VERSION.to_owned(),
         protocol: PROTOCOL_VERSION,
         pid: std::process::id(),
@@ -24,7 +29,7 @@ pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> 
         },
         safe_storage: vault.safe_storage.clone(),
         store: vault.store.clone(),
-    })
+    }
 }
 
 /// Shuts the agent down once the answer is on its way.

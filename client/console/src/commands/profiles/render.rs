@@ -201,6 +201,7 @@ mod tests {
             has_api_key: hint.is_some(),
             api_key_hint: hint.map(Into::into),
             consent_granted_at: None,
+            consent_withdrawn_at: None,
             created_at: "2025-01-01T00:00:00Z".into(),
             updated_at: "2025-01-02T00:00:00Z".into(),
             active,
@@ -234,6 +235,8 @@ mod tests {
             safe_storage: available(),
             store: writable(),
             elapsed_us: 10,
+            revision: 0,
+            health: Default::default(),
         };
         assert_eq!(
             list(&result, None),
@@ -261,6 +264,8 @@ profile file: writable"
                 problem: Some("profiles.json is not valid JSON".into()),
             },
             elapsed_us: 10,
+            revision: 0,
+            health: Default::default(),
         };
         assert_eq!(
             list(&result, None),
