@@ -82,6 +82,15 @@ fn state(state: SafeStorageState) -> &'static str {
     }
 }
 
+/// Whether the learner agreed to send prompts to the profile's endpoint.
+fn consent(profile: &RedactedProfile) -> String {
+    match (&profile.consent_granted_at, &profile.consent_withdrawn_at) {
+        (Some(at), _) => format!("given {at}"),
+        (None, Some(at)) => format!("withdrawn {at} (calls are refused until it is given again)"),
+        (None, None) => "not given".into(),
+    }
+}
+
 /// One profile as aligned `key value` lines.
 pub fn profile(profile: &RedactedProfile) -> String {
     let metadata = &profile.metadata;
@@ -92,13 +101,7 @@ pub fn profile(profile: &RedactedProfile) -> String {
         ("endpoint", profile.endpoint.clone()),
         ("model", profile.model.clone()),
         ("api key", key(profile).unwrap_or_else(|| "none".into())),
-        (
-            "consent",
-            profile
-                .consent_granted_at
-                .as_ref()
-                .map_or_else(|| "not given".into(), |at| format!("given {at}")),
-        ),
+        ("consent", consent(profile)),
         (
             "active",
             if profile.active { "yes" } else { "no" }.to_owned(),
