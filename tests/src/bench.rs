@@ -174,14 +174,31 @@ impl BenchAgent {
         Self::start_in(parent, &keyring.env())
     }
 
+    /// Starts an agent without a credential store whose data dir `prepare` has filled
+    /// first (with a journal to query, say).
+    pub fn start_prepared(prepare: impl FnOnce(&Path)) -> Self {
+        Self::start_prepared_in(&std::env::temp_dir(), &[no_keyring_env()], prepare)
+    }
+
     fn start_in(parent: &Path, env: &[(&'static str, String)]) -> Self {
+        Self::start_prepared_in(parent, env, |_| {})
+    }
+
+    fn start_prepared_in(
+        parent: &Path,
+        env: &[(&'static str, String)],
+        prepare: impl FnOnce(&Path),
+    ) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("llm-agent-bench")
             .tempdir_in(parent)
             .expect("temp dir for the agent");
+        let data_dir = dir.path().join(DATA_SUBDIR);
+        std::fs::create_dir_all(&data_dir).expect("the agent's data dir");
+        prepare(&data_dir);
         let socket = local_socket::socket_path(dir.path(), "run/agent.sock");
         let log = File::create(dir.path().join("agent.log")).expect("agent log file");
-        let mut child = agent_command(&socket, &dir.path().join(DATA_SUBDIR), env, log)
+        let mut child = agent_command(&socket, &data_dir, env, log)
             .spawn()
             .expect("spawn llm-agent");
         wait_until_serving(
@@ -859,6 +876,22 @@ impl Table {
             width = self.case_width,
         );
     }
+}
+
+/// The type of the filesystem `dir` is on (`ext4`, `tmpfs`), from `/proc/self/mounts`.
+pub fn filesystem_of(dir: &Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace().skip(1);
+            Some((PathBuf::from(fields.next()?), fields.next()?.to_owned()))
+        })
+        .filter(|(mount_point, _)| dir.starts_with(mount_point))
+        // The deepest mount point wins; among equals, the last mounted (max_by_key's).
+        .max_by_key(|(mount_point, _)| mount_point.components().count())
+        .map(|(_, filesystem)| filesystem)
 }
 
 /// A duration in microseconds, for printing.

@@ -200,17 +200,24 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    /// Takes the next event, newest first, that passed the filter.
-    fn take(&mut self, event: impl FnOnce() -> Option<DiagnosticsEvent>, mark: Option<Mark>) {
-        if !self.past_cursor {
-            let Some(cursor) = &self.filter.cursor else {
-                return;
-            };
+    /// Takes the next event, newest first, that `matches` (for a journal line: that has
+    /// the filters' text; `event` parses it for the exact test).
+    fn take(
+        &mut self,
+        mark: Option<Mark>,
+        matches: bool,
+        event: impl FnOnce() -> Option<DiagnosticsEvent>,
+    ) {
+        if !matches {
+            return;
+        }
+        if !self.past_cursor
+            && let Some(cursor) = &self.filter.cursor
+        {
             match mark.as_ref().map(|m| compare(m, cursor)) {
-                // Newer than the cursor: on an earlier page.
-                Some(Ordering::Greater) | None => return,
-                Some(Ordering::Equal) => {
-                    self.past_cursor = true;
+                // Newer than the cursor (or the cursor itself): on an earlier page.
+                Some(Ordering::Greater | Ordering::Equal) | None => {
+                    self.matched += 1;
                     return;
                 }
                 Some(Ordering::Less) => self.past_cursor = true,
@@ -228,7 +235,7 @@ impl Scan<'_> {
     }
 }
 
-/// Orders two events newest-last by time, then number (within one run, numbers count up).
+/// Orders two events by time, then number (within one run, numbers count up).
 fn compare(a: &Mark, b: &Mark) -> Ordering {
     a.at.cmp(&b.at).then(a.seq.cmp(&b.seq))
 }
@@ -244,9 +251,9 @@ pub fn run(filter: &Filter, ring: &[Arc<DiagnosticsEvent>], files: &[PathBuf]) -
         more: false,
     };
     for event in ring.iter().rev() {
-        if filter.matches(event) || !scan.past_cursor {
-            scan.take(|| Some(DiagnosticsEvent::clone(event)), Mark::of(event));
-        }
+        scan.take(Mark::of(event), filter.matches(event), || {
+            Some(DiagnosticsEvent::clone(event))
+        });
     }
     // The journal's copy of the ring ends with the ring's oldest event: skip to it.
     let mut skip_to = ring.first().and_then(|e| Mark::of(e));
@@ -275,16 +282,37 @@ pub fn run(filter: &Filter, ring: &[Arc<DiagnosticsEvent>], files: &[PathBuf]) -
     }
 }
 
-/// Scans one file from its last complete line to its first.
-fn scan_file(text: &[u8], scan: &mut Scan<'_>, skip_to: &mut Option<Mark>) {
-    // A last line without its newline is still being written.
+/// The complete lines of `text` (its last line without a newline is still being
+/// written), last first.
+fn lines_backwards(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let complete = memchr::memrchr(b'\n', text).map_or(0, |at| at + 1);
     let text = &text[..complete];
+    // Each line ends at a newline; it starts after the newline before it.
+    let mut end = complete.saturating_sub(1);
+    let mut newlines = memchr::memrchr_iter(b'\n', &text[..end]);
+    let mut done = complete == 0;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let start = match newlines.next() {
+            Some(at) => at + 1,
+            None => {
+                done = true;
+                0
+            }
+        };
+        let line = &text[start..end];
+        end = start.saturating_sub(1);
+        Some(line)
+    })
+    .filter(|line| !line.is_empty())
+}
+
+/// Scans one file from its last complete line to its first.
+fn scan_file(text: &[u8], scan: &mut Scan<'_>, skip_to: &mut Option<Mark>) {
     let first = text.split(|b| *b == b'\n').next().and_then(line_mark);
-    let last = text
-        .rsplit(|b| *b == b'\n')
-        .find(|line| !line.is_empty())
-        .and_then(line_mark);
+    let last = lines_backwards(text).next().and_then(line_mark);
     // Lines are in the order they were recorded: a file outside the range has no match
     // (and whatever the scan must pass in it, the next file's lines are older still).
     if let (Some(first), Some(last)) = (&first, &last)
@@ -292,9 +320,11 @@ fn scan_file(text: &[u8], scan: &mut Scan<'_>, skip_to: &mut Option<Mark>) {
     {
         return;
     }
-    for line in text.rsplit(|b| *b == b'\n').filter(|line| !line.is_empty()) {
-        let mark = line_mark(line);
+    let ranged = scan.filter.since.is_some() || scan.filter.until.is_some();
+    for line in lines_backwards(text) {
+        let mut mark = None;
         if let Some(skip) = skip_to.as_ref() {
+            mark = line_mark(line);
             match mark.as_ref().map(|m| compare(m, skip)) {
                 Some(Ordering::Greater) | None => continue,
                 Some(Ordering::Equal) => {
@@ -307,12 +337,11 @@ fn scan_file(text: &[u8], scan: &mut Scan<'_>, skip_to: &mut Option<Mark>) {
         if !scan.filter.may_match(line) {
             continue;
         }
-        if let Some(mark) = &mark
-            && !scan.filter.in_range(&mark.at)
-        {
-            continue;
+        if mark.is_none() && (ranged || !scan.past_cursor) {
+            mark = line_mark(line);
         }
-        scan.take(|| serde_json::from_slice(line).ok(), mark);
+        let in_range = !ranged || mark.as_ref().is_some_and(|m| scan.filter.in_range(&m.at));
+        scan.take(mark, in_range, || serde_json::from_slice(line).ok());
     }
 }
 
@@ -328,4 +357,167 @@ fn line_mark(line: &[u8]) -> Option<Mark> {
         at: Instant::of_journal(&rest[..end])?,
         seq,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use llm_agent_protocol::events::DiagnosticsKind;
+
+    use super::*;
+
+    fn event(seq: u64, ts: &str, method: &str, profile: Option<&str>) -> DiagnosticsEvent {
+        DiagnosticsEvent {
+            method: Some(method.into()),
+            profile_id: profile.map(str::to_owned),
+            seq,
+            ts: ts.into(),
+            ..crate::diagnostics::event(DiagnosticsKind::Request, "OK")
+        }
+    }
+
+    /// One event a second from `2026-01-01T00:00:00Z`, `seq` counting from 1 (a run).
+    fn run_of(first: u64, count: u64, method: &str) -> Vec<DiagnosticsEvent> {
+        (first..first + count)
+            .map(|n| {
+                let ts = format!("2026-01-01T00:{:02}:{:02}.5Z", n / 60, n % 60);
+                event(n - first + 1, &ts, method, (n % 3 == 0).then_some("p-3"))
+            })
+            .collect()
+    }
+
+    fn write(dir: &Path, index: usize, events: &[DiagnosticsEvent], torn: bool) {
+        let mut file =
+            std::fs::File::create(crate::diagnostics::journal::file_path(dir, index)).unwrap();
+        for event in events {
+            serde_json::to_writer(&mut file, event).unwrap();
+            file.write_all(b"\n").unwrap();
+        }
+        if torn {
+            file.write_all(b"{\"seq\":99,\"ts\":\"2026").unwrap();
+        }
+    }
+
+    fn query(params: QueryParams, ring: &[Arc<DiagnosticsEvent>], dir: &Path) -> QueryResult {
+        let filter = Filter::new(params, None).unwrap();
+        run(&filter, ring, &journal_files(dir, 10))
+    }
+
+    fn seqs(result: &QueryResult) -> Vec<u64> {
+        result.events.iter().map(|e| e.seq).collect()
+    }
+
+    #[test]
+    fn the_ring_and_the_journal_are_one_history_without_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        // An earlier run in the older file; this run's first events in the current file,
+        // the last of them also in the ring, with two more not yet written (and a torn
+        // line being written).
+        let earlier = run_of(0, 10, "agent.status");
+        let this_run = run_of(100, 8, "agent.status");
+        write(dir.path(), 1, &earlier, false);
+        write(dir.path(), 0, &this_run[..6], true);
+        let ring: Vec<_> = this_run[3..].iter().cloned().map(Arc::new).collect();
+        let all = query(
+            QueryParams {
+                limit: Some(1000),
+                ..QueryParams::default()
+            },
+            &ring,
+            dir.path(),
+        );
+        assert_eq!(all.matched, 18);
+        let expected: Vec<u64> = (1..=10).chain(1..=8).collect();
+        assert_eq!(seqs(&all), expected);
+        assert_eq!(all.next_cursor, None);
+    }
+
+    #[test]
+    fn pages_go_back_in_time_and_count_every_match() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), 1, &run_of(0, 30, "agent.status"), false);
+        write(dir.path(), 0, &run_of(100, 30, "agent.status"), false);
+        let params = |cursor| QueryParams {
+            profile_id: Some("p-3".into()),
+            limit: Some(4),
+            cursor,
+            ..QueryParams::default()
+        };
+        let mut cursor = None;
+        let mut pages = Vec::new();
+        loop {
+            let page = query(params(cursor.clone()), &[], dir.path());
+            assert_eq!(page.matched, 20, "every page counts every match");
+            pages.push(page.events.iter().map(|e| e.ts.clone()).collect::<Vec<_>>());
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let seen: Vec<String> = pages.into_iter().rev().flatten().collect();
+        assert_eq!(seen.len(), 20);
+        let mut sorted = seen.clone();
+        sorted.sort();
+        assert_eq!(seen, sorted, "oldest first, no repeats");
+    }
+
+    #[test]
+    fn filters_and_time_ranges_skip_what_cannot_match() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), 2, &run_of(0, 10, "profiles.list"), false);
+        write(dir.path(), 1, &run_of(1000, 10, "agent.status"), false);
+        write(dir.path(), 0, &run_of(2000, 10, "profiles.list"), false);
+        let lists = query(
+            QueryParams {
+                method: Some("profiles.list".into()),
+                ..QueryParams::default()
+            },
+            &[],
+            dir.path(),
+        );
+        assert_eq!(lists.matched, 20);
+        let ranged = query(
+            QueryParams {
+                since: Some("2026-01-01T00:16:40Z".into()),
+                until: Some("2026-01-01T00:16:45+00:00".into()),
+                ..QueryParams::default()
+            },
+            &[],
+            dir.path(),
+        );
+        assert_eq!(seqs(&ranged), [1, 2, 3, 4, 5], "00:16:40.5 to 00:16:44.5");
+        assert!(
+            Filter::new(
+                QueryParams {
+                    since: Some("soon".into()),
+                    ..QueryParams::default()
+                },
+                None
+            )
+            .is_err()
+        );
+        assert!(
+            Filter::new(
+                QueryParams {
+                    cursor: Some("x".into()),
+                    ..QueryParams::default()
+                },
+                None
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn journal_times_compare_without_parsing_dates() {
+        let at = |t: &str| Instant::of_journal(t.as_bytes()).unwrap();
+        assert!(at("2026-01-01T00:00:00.3Z") > at("2026-01-01T00:00:00.25Z"));
+        assert!(at("2026-01-01T00:00:01Z") > at("2026-01-01T00:00:00.999999999Z"));
+        assert_eq!(
+            at("2026-01-01T00:00:00.5Z"),
+            Instant::of_param("2026-01-01T01:00:00.5+01:00").unwrap()
+        );
+        assert!(Instant::of_journal(b"2026-01-01T00:00:00.Z").is_none());
+    }
 }
