@@ -9,7 +9,11 @@
 //!   speed falls on both. The subscribers run on a thread of their own, as another
 //!   process's would. Once with the data dir on disk (the temp dir) and once on a tmpfs,
 //!   where a write costs little more than its keyring lookup, which makes the events'
-//!   share as large as it can be. The goal is under 5% of the write throughput.
+//!   share as large as it can be. The goal is under 5% of the write throughput. On a
+//!   shared 2-core machine throughput swings with other processes' load (printed), so
+//!   the agent's own CPU time per write is reported too: the extra CPU time with
+//!   subscribers is what announcing costs, whatever the neighbours do, and its share of
+//!   a write's time at the measured throughput bounds the throughput it can take.
 //! - **Queries over a full journal.** The agent starts with a journal of 10 files of
 //!   almost 5 MiB (the most it keeps) of request and prompt-test events spread over a
 //!   week, then answers `diagnostics.query` with a filter one event in a thousand
@@ -35,7 +39,9 @@ use llm_agent_client::{Connector, SubscriptionItem};
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, PromptTestRecord, Topic};
 use llm_agent_protocol::methods::diagnostics::{Query, QueryParams};
 use llm_agent_protocol::methods::profiles::{TestStage, TestTimings};
-use llm_agent_tests::bench::{self, BenchAgent, Counts, RunSize, Samples, Summary, Table};
+use llm_agent_tests::bench::{
+    self, BenchAgent, Counts, ForeignLoad, RunSize, Samples, Summary, Table,
+};
 use llm_agent_tests::keyring::KeyringSession;
 use llm_agent_tests::profiles;
 
@@ -48,8 +54,9 @@ const MEMORY_DIR: &str = "/dev/shm";
 /// The journal the query cases search: the agent's own bound.
 const JOURNAL_FILES: usize = 10;
 const JOURNAL_FILE_BYTES: usize = 5 * 1024 * 1024;
-/// Room left in each file, so the agent's own events during the bench never rotate it.
-const JOURNAL_HEADROOM: usize = 512 * 1024;
+/// The share of each file left free, so the agent's own events during the bench never
+/// rotate it.
+const JOURNAL_HEADROOM_PERCENT: usize = 10;
 /// Profiles named in the journal's events; the selective filter names one of them.
 const JOURNAL_PROFILES: usize = 1000;
 /// How far back the journal's events go.
@@ -68,8 +75,8 @@ struct Plan {
 impl Plan {
     fn new(size: RunSize) -> Self {
         Self {
-            rounds: size.pick(6, 2),
-            writes_each: size.counts((2, 15), (1, 3)),
+            rounds: size.pick(10, 2),
+            writes_each: size.counts((2, 20), (1, 3)),
             queries: size.counts((3, 30), (1, 5)),
             journal_file_bytes: size.pick(JOURNAL_FILE_BYTES, JOURNAL_FILE_BYTES / 16),
         }
@@ -102,9 +109,8 @@ fn main() {
             "queries",
             &[
                 format!(
-                    "diagnostics.query over {JOURNAL_FILES} journal files of {} KiB less {} KiB,",
+                    "diagnostics.query over {JOURNAL_FILES} journal files of {} KiB ({JOURNAL_HEADROOM_PERCENT}% left free),",
                     plan.journal_file_bytes / 1024,
-                    JOURNAL_HEADROOM / 1024
                 ),
                 plan.queries.describe("each case, 1 client"),
             ],
@@ -131,21 +137,28 @@ async fn writes(keyring: &KeyringSession, parent: &Path, name: &str, plan: &Plan
     let client = agent.client().await;
     let mut ids = Vec::with_capacity(WRITERS);
     for writer in 0..WRITERS {
-        ids.push(profiles::create(&client, profiles::local(&format!("writer {writer:02}"))).await);
+        let params = profiles::local(&format!("writer {writer:02}"));
+        ids.push(profiles::create(&client, params).await);
     }
     let ids = Arc::new(ids);
+    let load = ForeignLoad::start(&bench::own_pids());
     let mut without = Samples::default();
     let mut with = Samples::default();
     let mut per_round = Vec::new();
+    let (mut cpu_without, mut cpu_with) = (Duration::ZERO, Duration::ZERO);
+    let writes_per_round = (WRITERS * (plan.writes_each.warmup + plan.writes_each.timed)) as u64;
     for round in 0..plan.rounds {
+        let cpu = bench::cpu_time(agent.pid());
         let quiet = rename_round(&agent, &ids, plan.writes_each, round).await;
+        cpu_without += since(cpu, agent.pid());
         let listeners = Subscribers::start(agent.socket(), SUBSCRIBERS);
+        let cpu = bench::cpu_time(agent.pid());
         let listened = rename_round(&agent, &ids, plan.writes_each, round).await;
-        let expected = (WRITERS * (plan.writes_each.warmup + plan.writes_each.timed)) as u64;
-        let received = listeners.stop_after(expected).await;
+        cpu_with += since(cpu, agent.pid());
+        let received = listeners.stop_after(writes_per_round).await;
         assert!(
-            received.iter().all(|n| *n >= expected),
-            "every subscriber gets every event: {received:?} of {expected}"
+            received.iter().all(|n| *n >= writes_per_round),
+            "every subscriber gets every event: {received:?} of {writes_per_round}"
         );
         per_round.push((quiet.summary().per_sec, listened.summary().per_sec));
         without.merge(quiet);
@@ -168,6 +181,26 @@ async fn writes(keyring: &KeyringSession, parent: &Path, name: &str, plan: &Plan
         median_change(&per_round),
         rounds.join(", ")
     );
+    let writes = (writes_per_round * plan.rounds as u64) as f64;
+    let per_write = |cpu: Duration| bench::micros(cpu) / writes;
+    let extra = per_write(cpu_with) - per_write(cpu_without);
+    let budget = 1e6 / quiet.per_sec;
+    println!(
+        "{name}: agent CPU per write {:.0} µs without, {:.0} µs with {SUBSCRIBERS} subscribers: \
+         {extra:+.0} µs, {:+.1}% of a write's {budget:.0} µs at {:.0} writes/s",
+        per_write(cpu_without),
+        per_write(cpu_with),
+        extra / budget * 100.0,
+        quiet.per_sec
+    );
+    bench::print_load(&load);
+}
+
+/// The CPU time `pid` used since `start` (zero where `/proc` cannot tell).
+fn since(start: Option<Duration>, pid: u32) -> Duration {
+    start
+        .zip(bench::cpu_time(pid))
+        .map_or(Duration::ZERO, |(start, now)| now.saturating_sub(start))
 }
 
 /// The median, over rounds, of the throughput change with subscribers, in percent.
@@ -376,33 +409,45 @@ fn profile_id(n: usize) -> String {
 /// events in the highest-numbered file, as the agent rotates it; returns how many events.
 fn write_journal(dir: &Path, now: SystemTime, file_bytes: usize) -> usize {
     std::fs::create_dir_all(dir).expect("the journal dir");
-    let line_len = serde_json::to_vec(&event(0, now)).expect("an event").len() + 1;
-    let room = file_bytes
-        .saturating_sub(JOURNAL_HEADROOM)
-        .max(line_len * 16);
-    let per_file = room / line_len;
-    let total = per_file * JOURNAL_FILES;
+    let line_len = |n: u64| serde_json::to_vec(&event(n, now)).expect("an event").len() + 1;
+    let room = (file_bytes - file_bytes * JOURNAL_HEADROOM_PERCENT / 100).max(line_len(0) * 16);
+    // First how many events fill each file (their sizes vary), then the events, spread
+    // evenly over the span up to now.
+    let mut per_file = Vec::with_capacity(JOURNAL_FILES);
+    let mut n = 0u64;
+    for _ in 0..JOURNAL_FILES {
+        let (mut bytes, mut count) = (0, 0);
+        while bytes + line_len(n) <= room {
+            bytes += line_len(n);
+            count += 1;
+            n += 1;
+        }
+        per_file.push(count);
+    }
+    let total: usize = per_file.iter().sum();
     let step = JOURNAL_SPAN.as_secs_f64() / total as f64;
     let mut written = 0;
-    for file in (0..JOURNAL_FILES).rev() {
-        let name = match file {
-            0 => "events.jsonl".to_owned(),
-            n => format!("events.{n}.jsonl"),
-        };
-        let mut out =
-            std::io::BufWriter::new(std::fs::File::create(dir.join(name)).expect("a journal file"));
-        let mut bytes = 0;
-        while bytes + line_len * 2 < room {
-            let at = now - JOURNAL_SPAN + Duration::from_secs_f64(step * written as f64);
+    for (file, count) in (0..JOURNAL_FILES).rev().zip(per_file) {
+        let path = journal_path(dir, file);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("a journal file"));
+        for _ in 0..count {
+            let at = now - JOURNAL_SPAN + Duration::from_secs_f64(step * (written + 1) as f64);
             let mut line = serde_json::to_vec(&event(written as u64, at)).expect("an event");
             line.push(b'\n');
-            bytes += line.len();
             out.write_all(&line).expect("write the journal");
             written += 1;
         }
         out.flush().expect("flush the journal");
     }
     written
+}
+
+/// The journal file `index` in `dir`, named as the agent names it (0 is the current one).
+fn journal_path(dir: &Path, index: usize) -> PathBuf {
+    match index {
+        0 => dir.join("events.jsonl"),
+        n => dir.join(format!("events.{n}.jsonl")),
+    }
 }
 
 /// The `n`th event of the bench journal: mostly requests, some prompt tests, a few

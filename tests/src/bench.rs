@@ -707,12 +707,7 @@ mod proc_stat {
         };
         let mut ours = 0;
         for pid in pids {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // Fields after the parenthesised command name, from field 3 (state) on.
-            let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-            let utime: u64 = rest.get(11)?.parse().ok()?;
-            let stime: u64 = rest.get(12)?.parse().ok()?;
-            ours += utime + stime;
+            ours += process_ticks(*pid)?;
         }
         Some(CpuTicks {
             busy: user + nice + system + irq + softirq,
@@ -720,6 +715,26 @@ mod proc_stat {
             ours,
         })
     }
+
+    /// The user and system ticks of one process, every thread it ever ran included.
+    pub fn process_ticks(pid: u32) -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // Fields after the parenthesised command name, from field 3 (state) on.
+        let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let utime: u64 = rest.get(11)?.parse().ok()?;
+        let stime: u64 = rest.get(12)?.parse().ok()?;
+        Some(utime + stime)
+    }
+}
+
+/// The CPU time process `pid` has used so far (user and system, all its threads), at
+/// the kernel's tick resolution (10 ms); `None` where `/proc` cannot tell. The work of
+/// a change is best compared in CPU time on a machine others use too.
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let ticks = proc_stat::process_ticks(pid)?;
+    Some(Duration::from_secs_f64(
+        ticks as f64 / proc_stat::TICKS_PER_SECOND,
+    ))
 }
 
 /// The latency of each operation, and the span of time the operations covered.
