@@ -19,7 +19,7 @@ use llm_agent_tests::live::{ledger_lines, write_ledger_lines};
 use llm_agent_tests::profiles::{CONSENT, create, local, move_to, remote, replace_key, update};
 use llm_agent_tests::{TestAgent, no_params};
 
-const KEY: &str = "sk-AUDIT-MARKER-key-7q2w";
+const KEY: &str = "sk-AUDIT-MARKER-key-QZXW";
 
 async fn entries(client: &Client, params: QueryParams) -> Vec<AuditEntry> {
     client.call::<Query>(params).await.unwrap().entries
@@ -68,7 +68,7 @@ async fn every_recorded_action_leaves_one_entry_and_no_secret() {
     )
     .await;
     let local_id = create(&client, local("Local")).await;
-    update(&client, &gpt, replace_key("sk-replaced-key-8e8e"))
+    update(&client, &gpt, replace_key("sk-replaced-key-KMPV"))
         .await
         .unwrap();
     let clear = ProfilePatch {
@@ -76,7 +76,7 @@ async fn every_recorded_action_leaves_one_entry_and_no_secret() {
         ..Default::default()
     };
     update(&client, &gpt, clear).await.unwrap();
-    update(&client, &gpt, replace_key("sk-third-key-9f9f"))
+    update(&client, &gpt, replace_key("sk-third-key-RTYU"))
         .await
         .unwrap();
     update(&client, &gpt, consent(false)).await.unwrap();
@@ -98,7 +98,7 @@ async fn every_recorded_action_leaves_one_entry_and_no_secret() {
     )
     .await
     .unwrap();
-    let keyed = create(&client, remote("Keyed", "sk-keyed-key-1a1a")).await;
+    let keyed = create(&client, remote("Keyed", "sk-keyed-key-WXYZ")).await;
 
     // A data key lost while no agent held it, then reset.
     drop(client);
@@ -172,7 +172,8 @@ async fn every_recorded_action_leaves_one_entry_and_no_secret() {
     assert_eq!(seqs, (1..=18).collect::<Vec<u64>>());
 
     let ledger = ledger_lines(&agent).join("\n");
-    for secret in [KEY, "7q2w", "8e8e", "9f9f", "1a1a"] {
+    // The hints: letters no hash, id or time is written with.
+    for secret in [KEY, "QZXW", "KMPV", "RTYU", "WXYZ"] {
         assert!(!ledger.contains(secret), "{secret} in the ledger");
     }
     assert!(verify(&client).await.ok);

@@ -232,15 +232,17 @@ async fn forward_events(
     };
     let mut seq = 0;
     if let Some(state) = sources.state.as_mut() {
+        // What a resumed subscription missed comes first: the held changes, or a resync.
         let catch_up = std::mem::replace(&mut state.catch_up, CatchUp::Changes(Vec::new()));
         let frames: Vec<_> = match catch_up {
             CatchUp::Resync { revision } => {
                 seq += 1;
+                let resync = Resync { revision };
                 vec![event_frame(
                     subscription,
                     RESYNC_TOPIC,
                     seq,
-                    Resync { revision },
+                    resync,
                     max_frame_len,
                 )]
             }
@@ -249,24 +251,14 @@ async fn forward_events(
                 .filter(|change| state.wants(change))
                 .map(|change| {
                     seq += 1;
-                    event_frame(
-                        subscription,
-                        change.topic().as_str(),
-                        seq,
-                        &**change,
-                        max_frame_len,
-                    )
+                    let topic = change.topic().as_str();
+                    event_frame(subscription, topic, seq, &**change, max_frame_len)
                 })
                 .collect(),
         };
         for frame in frames {
-            match frame {
-                Ok(frame) => {
-                    if outbound.send(frame).await.is_err() {
-                        return;
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "cannot encode an event"),
+            if !deliver(&outbound, frame).await {
+                return;
             }
         }
     }
@@ -303,13 +295,23 @@ async fn forward_events(
             }
             Err(broadcast::error::RecvError::Closed) => return,
         };
-        match frame {
-            Ok(frame) => {
-                if outbound.send(frame).await.is_err() {
-                    return;
-                }
-            }
-            Err(e) => tracing::error!(error = %e, "cannot encode an event"),
+        if !deliver(&outbound, frame).await {
+            return;
+        }
+    }
+}
+
+/// Queues an event frame for the connection's writer; false once the connection is
+/// gone. A frame that could not be encoded is logged and skipped.
+async fn deliver(
+    outbound: &mpsc::Sender<Vec<u8>>,
+    frame: Result<Vec<u8>, envelope::CodecError>,
+) -> bool {
+    match frame {
+        Ok(frame) => outbound.send(frame).await.is_ok(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot encode an event");
+            true
         }
     }
 }
