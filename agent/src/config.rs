@@ -14,6 +14,7 @@ use llm_agent_protocol::DEFAULT_MAX_FRAME_LEN;
 use llm_agent_protocol::location::{
     self, DATA_DIR_ENV, LOG_DIR_ENV, NoDefaultLocation, SOCKET_ENV,
 };
+use llm_agent_protocol::methods::audit::MAX_AUDIT_ENTRIES;
 
 /// Requests one connection may have in flight before the agent answers `BUSY`.
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
@@ -69,6 +70,11 @@ pub struct Cli {
     /// tests that need an older agent.
     #[arg(long, value_name = "VERSION", hide = true)]
     pub pretend_version: Option<String>,
+    /// How many entries the audit ledger keeps before it compacts (for tests; the
+    /// default is the protocol's bound).
+    #[arg(long, env = AUDIT_MAX_ENTRIES_ENV, hide = true, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(2..))]
+    pub audit_max_entries: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -80,6 +86,9 @@ pub enum Command {
     /// systemd user socket, a LaunchAgent, a logon start on Windows).
     Service(ServiceArgs),
 }
+
+/// The environment variable behind `--audit-max-entries`.
+pub const AUDIT_MAX_ENTRIES_ENV: &str = "LLM_AGENT_AUDIT_MAX_ENTRIES";
 
 /// The environment variable behind `--discovery-ports`.
 pub const DISCOVERY_PORTS_ENV: &str = "LLM_AGENT_DISCOVERY_PORTS";
@@ -130,6 +139,10 @@ impl Cli {
             agent_version: self
                 .pretend_version
                 .unwrap_or_else(|| AGENT_VERSION.to_owned()),
+            audit_max_entries: self
+                .audit_max_entries
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(MAX_AUDIT_ENTRIES),
             ..AgentConfig::defaults()
         })
     }
@@ -149,6 +162,8 @@ pub struct AgentConfig {
     pub lifetime: Lifetime,
     /// The version `hello` and `agent.status` report.
     pub agent_version: String,
+    /// Entries the audit ledger keeps before it compacts.
+    pub audit_max_entries: usize,
 }
 
 impl AgentConfig {
@@ -162,6 +177,7 @@ impl AgentConfig {
             discovery_table: ProbeTable::default(),
             lifetime: Lifetime::default(),
             agent_version: AGENT_VERSION.to_owned(),
+            audit_max_entries: MAX_AUDIT_ENTRIES,
         }
     }
 

@@ -47,7 +47,21 @@ fn temp_prefix(name: &str) -> String {
 fn replace_with(temp: tempfile::NamedTempFile, path: &Path, dir: &Path) -> io::Result<()> {
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Makes the entries of `dir` (a file created or renamed there) durable, for writers
+/// that create their files themselves. On Windows, which has no directory handle to
+/// sync, renames made by [`replace`] are durable by write-through instead, and this
+/// does nothing.
+#[cfg(unix)]
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+pub fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// Syncs `temp` and renames it to `path` with `MOVEFILE_WRITE_THROUGH`, which returns only

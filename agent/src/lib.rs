@@ -5,6 +5,7 @@
 //! shutdown.
 
 pub mod actors;
+pub mod audit;
 pub mod catalog;
 pub mod config;
 pub mod data_lock;
@@ -12,9 +13,11 @@ pub mod diagnostics;
 pub mod discovery;
 pub mod durable_file;
 pub mod endpoint;
+pub mod health;
 pub mod ipc;
 pub mod json_file;
 pub mod lifetime;
+pub mod live;
 pub mod logging;
 pub mod private_dir;
 pub mod prompt_test;
@@ -30,6 +33,7 @@ use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
 use tokio_util::sync::CancellationToken;
 
 use crate::actors::supervisor::Supervisor;
+use crate::audit::LedgerThread;
 use crate::config::AgentConfig;
 use crate::data_lock::{DataDirLock, DataLockError};
 use crate::diagnostics::journal::{self, Journal};
@@ -53,6 +57,8 @@ pub enum AgentError {
     Follow(#[from] FollowError),
     #[error("cannot open the diagnostics journal in {dir}: {source}")]
     Journal { dir: String, source: std::io::Error },
+    #[error("cannot open the audit ledger in {dir}: {source}")]
+    Ledger { dir: String, source: std::io::Error },
     #[error("cannot start the agent's actors: {0}")]
     Actors(#[from] ractor::SpawnErr),
     #[error("cannot start the async runtime: {0}")]
@@ -108,15 +114,28 @@ pub async fn run(mut config: AgentConfig, shutdown: CancellationToken) -> Result
         dir: journal_dir.display().to_string(),
         source,
     })?;
+    let ledger_dir = config.data_dir.join(audit::DIR_NAME);
+    let ledger = match LedgerThread::start(&ledger_dir, config.audit_max_entries) {
+        Ok(ledger) => ledger,
+        Err(source) => {
+            journal.close();
+            return Err(AgentError::Ledger {
+                dir: ledger_dir.display().to_string(),
+                source,
+            });
+        }
+    };
     let state = AgentState::new(
         config,
         journal.sender(),
+        ledger.ledger(),
         os_store::platform_store(),
         shutdown.clone(),
     );
     let supervisor = match Supervisor::spawn(state.clone()).await {
         Ok(supervisor) => supervisor,
         Err(err) => {
+            ledger.close();
             journal.close();
             return Err(err.into());
         }
@@ -158,6 +177,7 @@ pub async fn run(mut config: AgentConfig, shutdown: CancellationToken) -> Result
         .stop_and_wait(None, Some(config::SHUTDOWN_GRACE))
         .await
         .ok();
+    ledger.close();
     journal.close();
     tracing::info!("stopped");
     match state.fatal.get() {

@@ -8,6 +8,7 @@ use std::time::Instant;
 use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
+use crate::audit::AuditLedger;
 use crate::catalog::OverlayStore;
 use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
@@ -15,6 +16,8 @@ use crate::diagnostics::actor::DiagnosticsHandle;
 use crate::diagnostics::journal::JournalSender;
 use crate::discovery::actor::DiscoveryHandle;
 use crate::discovery::settings::SettingsStore;
+use crate::health::HealthBook;
+use crate::live::LiveState;
 use crate::prompt_test::actor::PromptTestHandle;
 use crate::timestamp;
 use crate::vault::VaultHandle;
@@ -36,6 +39,11 @@ pub struct AgentState {
     pub prompt_tests: PromptTestHandle,
     pub discovery: DiscoveryHandle,
     pub catalog: CatalogHandle,
+    /// The revision of the agent's state, and its recent changes.
+    pub live: Arc<LiveState>,
+    pub audit: AuditLedger,
+    /// Each profile's recent outcomes.
+    pub health: Arc<HealthBook>,
 }
 
 pub type SharedState = Arc<AgentState>;
@@ -54,19 +62,25 @@ pub struct AgentCounters {
 
 impl AgentState {
     /// The agent's state before its actors run: every handle, with empty slots the
-    /// supervisor fills. `opener` opens the OS credential store.
+    /// supervisor fills. `opener` opens the OS credential store. It reserves this run's
+    /// revisions (a small durable write).
     pub fn new(
         config: AgentConfig,
         journal: JournalSender,
+        audit: AuditLedger,
         opener: StoreOpener,
         shutdown: CancellationToken,
     ) -> SharedState {
+        let live = Arc::new(LiveState::open(&config.data_dir));
         let diagnostics = DiagnosticsHandle::new(journal);
         let vault = VaultHandle::new(
             ProfileStore::new(&config.data_dir),
             opener,
             safe_storage::DEFAULT_STORE_TIMEOUT,
+            live.clone(),
+            audit.clone(),
         );
+        let health = HealthBook::open(&config.data_dir, vault.snapshots());
         let discovery = DiscoveryHandle::new(
             SettingsStore::new(&config.data_dir),
             config.discovery_table.clone(),
@@ -79,11 +93,14 @@ impl AgentState {
             counters: AgentCounters::default(),
             shutdown,
             fatal: OnceLock::new(),
-            prompt_tests: PromptTestHandle::new(diagnostics.clone()),
-            catalog: CatalogHandle::new(OverlayStore::new(&config.data_dir)),
+            prompt_tests: PromptTestHandle::new(diagnostics.clone(), health.clone()),
+            catalog: CatalogHandle::new(OverlayStore::new(&config.data_dir), live.clone()),
             diagnostics,
             vault,
             discovery,
+            live,
+            audit,
+            health,
             config,
         })
     }
@@ -133,15 +150,25 @@ impl Drop for GaugeGuard<'_> {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
+    use crate::audit::LedgerThread;
     use crate::diagnostics::journal::Journal;
     use crate::discovery::ProbeTable;
 
     pub(crate) fn agent_state(dir: &std::path::Path) -> (SharedState, Journal) {
         let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
+        let ledger = LedgerThread::start(&dir.join(crate::audit::DIR_NAME), 100).unwrap();
         let mut config = AgentConfig::new(dir.join("s.sock"), dir.to_owned());
         config.discovery_table = ProbeTable::without_ports();
         let (opener, _) = crate::vault::safe_storage::testing::mock_opener();
-        let state = AgentState::new(config, journal.sender(), opener, CancellationToken::new());
+        let state = AgentState::new(
+            config,
+            journal.sender(),
+            ledger.ledger(),
+            opener,
+            CancellationToken::new(),
+        );
+        // The ledger's thread ends when the state's last handle is dropped.
+        drop(ledger);
         (state, journal)
     }
 }

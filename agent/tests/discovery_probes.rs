@@ -407,6 +407,7 @@ async fn servers_that_want_a_key() {
         has_api_key,
         api_key_hint: None,
         consent_granted_at: None,
+        consent_withdrawn_at: None,
         created_at: String::new(),
         updated_at: String::new(),
         active: false,

@@ -85,6 +85,7 @@ impl Kind {
             has_api_key: self.key().is_some(),
             api_key_hint: None,
             consent_granted_at: None,
+            consent_withdrawn_at: None,
             created_at: String::new(),
             updated_at: String::new(),
             active: true,

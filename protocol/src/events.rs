@@ -1,9 +1,15 @@
 //! Event topics and their payloads.
+//!
+//! The state topics (`profiles`, `safe_storage`, `roles`, `catalog`) share one
+//! agent-wide `revision`: every change of the agent's state takes the next one, and is
+//! announced only once it is durable. A subscriber that gives the revision it last saw
+//! receives the changes since, or one [`Resync`] when they are no longer held.
 
 use serde::{Deserialize, Serialize};
 
-use crate::methods::profiles::{TestStage, TestTimings};
-use crate::safe_storage::SafeStorageState;
+use crate::methods::catalog::{CatalogProvider, RoleBinding};
+use crate::methods::profiles::{RedactedProfile, TestStage, TestTimings};
+use crate::safe_storage::{SafeStorageState, SafeStorageStatus};
 
 /// A topic a client can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -15,17 +21,146 @@ pub enum Topic {
     /// A sweep whose findings differ from the previous sweep's. Data:
     /// [`Sweep`](crate::methods::discovery::Sweep).
     Discovery,
+    /// A profile created, updated, deleted or activated, once on disk. Data:
+    /// [`ProfileEvent`].
+    Profiles,
+    /// A change of safe storage's state. Data: [`SafeStorageEvent`].
+    SafeStorage,
+    /// A role pointed at another profile, once on disk. Data: [`RolesEvent`].
+    Roles,
+    /// A catalog edit, once on disk. Data: [`CatalogEvent`].
+    Catalog,
 }
 
 impl Topic {
-    pub const ALL: &'static [Topic] = &[Topic::Diagnostics, Topic::Discovery];
+    pub const ALL: &'static [Topic] = &[
+        Topic::Diagnostics,
+        Topic::Discovery,
+        Topic::Profiles,
+        Topic::SafeStorage,
+        Topic::Roles,
+        Topic::Catalog,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Diagnostics => "diagnostics",
             Topic::Discovery => "discovery",
+            Topic::Profiles => "profiles",
+            Topic::SafeStorage => "safe_storage",
+            Topic::Roles => "roles",
+            Topic::Catalog => "catalog",
         }
     }
+
+    /// Whether the topic announces changes of the agent's state: its events carry a
+    /// `revision`, and a subscription can resume from one.
+    pub fn is_state(self) -> bool {
+        match self {
+            Topic::Diagnostics | Topic::Discovery => false,
+            Topic::Profiles | Topic::SafeStorage | Topic::Roles | Topic::Catalog => true,
+        }
+    }
+}
+
+/// The topic of the event a resumed subscription gets first when the changes since the
+/// revision it gave are no longer held (or that revision is not one of this agent's).
+/// Data: [`Resync`].
+pub const RESYNC_TOPIC: &str = "resync";
+
+/// Payload of a `resync` event: re-read the state (`profiles.list`, `roles.get`,
+/// `catalog.list`); the subscription's events carry on after `revision`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct Resync {
+    /// The latest revision when the subscription started.
+    pub revision: u64,
+}
+
+/// What happened to a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileChange {
+    Created,
+    /// Any change of its fields: a patch, a withdrawn or given consent, a key dropped by
+    /// `profiles.reset_secrets`, or a key and consent voided because `profiles.json` was
+    /// edited to point the profile elsewhere.
+    Updated,
+    Deleted,
+    /// It became the active profile.
+    Activated,
+    /// A change this build does not know (sent by a newer agent).
+    #[serde(other)]
+    #[cfg_attr(feature = "ts", ts(untagged, type = "(string & {})"))]
+    Unknown,
+}
+
+/// Payload of a `profiles` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct ProfileEvent {
+    pub revision: u64,
+    pub change: ProfileChange,
+    pub profile_id: String,
+    /// The profile after the change; absent for `deleted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<RedactedProfile>,
+    /// The active profile after the change; absent when none is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_id: Option<String>,
+    /// Whether this change made another profile active (or none).
+    pub active_changed: bool,
+    /// With `active_changed`: the profile active before, if one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_active_id: Option<String>,
+}
+
+/// Payload of a `safe_storage` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct SafeStorageEvent {
+    pub revision: u64,
+    /// The new state, with its reason and remediation.
+    pub status: SafeStorageStatus,
+    pub previous: SafeStorageState,
+}
+
+/// Payload of a `roles` event: every role as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct RolesEvent {
+    pub revision: u64,
+    pub roles: Vec<RoleBinding>,
+}
+
+/// Which catalog edit a `catalog` event announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogChange {
+    ModelUpserted,
+    ModelDeprecated,
+    ModelReactivated,
+    DefaultModelSet,
+    ProviderSet,
+    /// A change this build does not know (sent by a newer agent).
+    #[serde(other)]
+    #[cfg_attr(feature = "ts", ts(untagged, type = "(string & {})"))]
+    Unknown,
+}
+
+/// Payload of a `catalog` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct CatalogEvent {
+    pub revision: u64,
+    pub change: CatalogChange,
+    /// The edited provider as `catalog.list` now shows it, with all its models.
+    pub provider: CatalogProvider,
+    /// The model edited, for the model edits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// The topic of the last event of a subscription that fell behind. Data: [`Lagged`].

@@ -6,6 +6,7 @@ pub mod envelope;
 pub mod error;
 pub mod events;
 pub mod frame;
+pub mod health;
 pub mod location;
 pub mod methods;
 pub mod patch;

@@ -39,14 +39,19 @@ use std::path::Path;
 use ts_rs::{Config, Dependency, TS, TypeVisitor};
 
 use crate::envelope::Envelope;
-use crate::events::{DiagnosticsEvent, LAGGED_TOPIC, Lagged, Topic};
+use crate::events::{
+    CatalogEvent, DiagnosticsEvent, LAGGED_TOPIC, Lagged, ProfileEvent, RESYNC_TOPIC, Resync,
+    RolesEvent, SafeStorageEvent, Topic,
+};
 use crate::methods::discovery::{
     DEFAULT_SWEEP_TIMEOUT_MS, MAX_SWEEP_TIMEOUT_MS, MIN_SWEEP_TIMEOUT_MS, Sweep,
 };
 use crate::methods::profiles::{
     DEFAULT_TEST_TIMEOUT_MS, FieldError, MAX_TEST_TIMEOUT_MS, PROVIDERS, PROVIDERS_REQUIRING_KEY,
 };
-use crate::methods::{Method, agent, catalog, diagnostics, discovery, events, handshake, profiles};
+use crate::methods::{
+    Method, agent, audit, catalog, diagnostics, discovery, events, handshake, profiles,
+};
 use crate::{location, methods};
 
 /// The payload of an envelope, whose type depends on its method or topic: `unknown` until
@@ -106,6 +111,10 @@ method_table! {
     catalog::SetProvider,
     catalog::GetRoles,
     catalog::SetRole,
+    profiles::Health,
+    diagnostics::Export,
+    audit::Query,
+    audit::Verify,
 }
 
 /// The payload type of each topic's events. A new topic fails to compile until it has an arm.
@@ -113,15 +122,20 @@ fn topic_payload(topic: Topic, collector: &mut Collector<'_>) -> TypeRef {
     match topic {
         Topic::Diagnostics => collector.root::<DiagnosticsEvent>(),
         Topic::Discovery => collector.root::<Sweep>(),
+        Topic::Profiles => collector.root::<ProfileEvent>(),
+        Topic::SafeStorage => collector.root::<SafeStorageEvent>(),
+        Topic::Roles => collector.root::<RolesEvent>(),
+        Topic::Catalog => collector.root::<CatalogEvent>(),
     }
 }
 
 /// Types a client needs that no method or topic names: the envelopes it frames, the field
-/// errors in `VALIDATION_ERROR` details, the `lagged` payload.
+/// errors in `VALIDATION_ERROR` details, the `lagged` and `resync` payloads.
 const OTHER_ROOTS: &[fn(&mut Collector<'_>) -> TypeRef] = &[
     |collector| collector.root::<Envelope<Opaque>>(),
     |collector| collector.root::<FieldError>(),
     |collector| collector.root::<Lagged>(),
+    |collector| collector.root::<Resync>(),
 ];
 
 /// Why the definitions could not be generated.
@@ -399,6 +413,11 @@ fn constants_file() -> String {
         "The topic of the last event of a subscription that fell behind; its data is `Lagged`.",
         "LAGGED_TOPIC",
         LAGGED_TOPIC,
+    );
+    string(
+        "The topic of the first event of a resumed subscription whose missed changes are no longer held; its data is `Resync`.",
+        "RESYNC_TOPIC",
+        RESYNC_TOPIC,
     );
     string(
         "Overrides the socket path (a named pipe path on Windows).",

@@ -70,6 +70,7 @@ fn request_with_list_params() {
             method: "events.subscribe".into(),
             params: SubscribeParams {
                 topics: vec![Topic::Diagnostics],
+                since_revision: None,
             },
             correlation_id: None,
         }),

@@ -107,7 +107,7 @@ fn main() {
     let placements = Placement::from_env_or_exit("vault", &["split", "shared"]);
     let disk_dir = std::env::temp_dir();
     let memory_dir = Some(PathBuf::from(MEMORY_DIR))
-        .filter(|dir| filesystem_of(dir).as_deref() == Some("tmpfs"));
+        .filter(|dir| bench::filesystem_of(dir).as_deref() == Some("tmpfs"));
     print_header(size, &plan, &disk_dir, memory_dir.as_deref());
 
     // One client thread for every connection: see `client_runtime`.
@@ -151,10 +151,10 @@ fn main() {
 fn print_header(size: RunSize, plan: &Plan, disk_dir: &Path, memory_dir: Option<&Path>) {
     bench::print_title("vault", size);
     let on = |dir: &Path| {
-        let filesystem = filesystem_of(dir).unwrap_or_else(|| "unknown filesystem".into());
+        let filesystem = bench::filesystem_of(dir).unwrap_or_else(|| "unknown filesystem".into());
         format!("data dir under {} ({filesystem})", dir.display())
     };
-    let disk = match filesystem_of(disk_dir).as_deref() {
+    let disk = match bench::filesystem_of(disk_dir).as_deref() {
         Some("tmpfs") => format!(
             "{}: a tmpfs, so fsync is free; set TMPDIR to a disk",
             on(disk_dir)
@@ -584,20 +584,4 @@ async fn list_response_len(agent: &BenchAgent) -> usize {
         .await
         .expect("profiles.list failed");
     envelope::encode(&list).expect("encode the list").len()
-}
-
-/// The type of the filesystem `dir` is on (`ext4`, `tmpfs`), from `/proc/self/mounts`.
-fn filesystem_of(dir: &Path) -> Option<String> {
-    let dir = dir.canonicalize().ok()?;
-    let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
-    mounts
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split_whitespace().skip(1);
-            Some((PathBuf::from(fields.next()?), fields.next()?.to_owned()))
-        })
-        .filter(|(mount_point, _)| dir.starts_with(mount_point))
-        // The deepest mount point wins; among equals, the last mounted (max_by_key's).
-        .max_by_key(|(mount_point, _)| mount_point.components().count())
-        .map(|(_, filesystem)| filesystem)
 }

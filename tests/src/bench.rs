@@ -174,14 +174,31 @@ impl BenchAgent {
         Self::start_in(parent, &keyring.env())
     }
 
+    /// Starts an agent without a credential store whose data dir `prepare` has filled
+    /// first (with a journal to query, say).
+    pub fn start_prepared(prepare: impl FnOnce(&Path)) -> Self {
+        Self::start_prepared_in(&std::env::temp_dir(), &[no_keyring_env()], prepare)
+    }
+
     fn start_in(parent: &Path, env: &[(&'static str, String)]) -> Self {
+        Self::start_prepared_in(parent, env, |_| {})
+    }
+
+    fn start_prepared_in(
+        parent: &Path,
+        env: &[(&'static str, String)],
+        prepare: impl FnOnce(&Path),
+    ) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("llm-agent-bench")
             .tempdir_in(parent)
             .expect("temp dir for the agent");
+        let data_dir = dir.path().join(DATA_SUBDIR);
+        std::fs::create_dir_all(&data_dir).expect("the agent's data dir");
+        prepare(&data_dir);
         let socket = local_socket::socket_path(dir.path(), "run/agent.sock");
         let log = File::create(dir.path().join("agent.log")).expect("agent log file");
-        let mut child = agent_command(&socket, &dir.path().join(DATA_SUBDIR), env, log)
+        let mut child = agent_command(&socket, &data_dir, env, log)
             .spawn()
             .expect("spawn llm-agent");
         wait_until_serving(
@@ -690,12 +707,7 @@ mod proc_stat {
         };
         let mut ours = 0;
         for pid in pids {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // Fields after the parenthesised command name, from field 3 (state) on.
-            let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-            let utime: u64 = rest.get(11)?.parse().ok()?;
-            let stime: u64 = rest.get(12)?.parse().ok()?;
-            ours += utime + stime;
+            ours += process_ticks(*pid)?;
         }
         Some(CpuTicks {
             busy: user + nice + system + irq + softirq,
@@ -703,6 +715,26 @@ mod proc_stat {
             ours,
         })
     }
+
+    /// The user and system ticks of one process, every thread it ever ran included.
+    pub fn process_ticks(pid: u32) -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // Fields after the parenthesised command name, from field 3 (state) on.
+        let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let utime: u64 = rest.get(11)?.parse().ok()?;
+        let stime: u64 = rest.get(12)?.parse().ok()?;
+        Some(utime + stime)
+    }
+}
+
+/// The CPU time process `pid` has used so far (user and system, all its threads), at
+/// the kernel's tick resolution (10 ms); `None` where `/proc` cannot tell. The work of
+/// a change is best compared in CPU time on a machine others use too.
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let ticks = proc_stat::process_ticks(pid)?;
+    Some(Duration::from_secs_f64(
+        ticks as f64 / proc_stat::TICKS_PER_SECOND,
+    ))
 }
 
 /// The latency of each operation, and the span of time the operations covered.
@@ -859,6 +891,22 @@ impl Table {
             width = self.case_width,
         );
     }
+}
+
+/// The type of the filesystem `dir` is on (`ext4`, `tmpfs`), from `/proc/self/mounts`.
+pub fn filesystem_of(dir: &Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace().skip(1);
+            Some((PathBuf::from(fields.next()?), fields.next()?.to_owned()))
+        })
+        .filter(|(mount_point, _)| dir.starts_with(mount_point))
+        // The deepest mount point wins; among equals, the last mounted (max_by_key's).
+        .max_by_key(|(mount_point, _)| mount_point.components().count())
+        .map(|(_, filesystem)| filesystem)
 }
 
 /// A duration in microseconds, for printing.

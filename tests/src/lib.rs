@@ -9,6 +9,7 @@
 //! - [`dialects`]: canned provider replies in each provider's wire shape.
 //! - [`http_fixture`]: the scripted HTTP/1.1 server those replies are played on.
 //! - [`keyring`]: a private Secret Service (its own D-Bus session and gnome-keyring).
+//! - [`live`]: state events as a subscriber follows them, and the audit ledger's file.
 //! - [`local_socket`]: the kind of socket the agent listens on, for blocking connections.
 //! - [`bench`]: what the benches in `tests/benches/` share.
 
@@ -18,6 +19,7 @@ pub mod console;
 pub mod dialects;
 pub mod http_fixture;
 pub mod keyring;
+pub mod live;
 pub mod local_socket;
 pub mod profiles;
 pub mod servers;

@@ -62,6 +62,7 @@ fn the_subscribe_response_comes_before_any_event_and_unsubscribe_stops_them() {
         "events.subscribe",
         SubscribeParams {
             topics: vec![Topic::Diagnostics, Topic::Diagnostics],
+            since_revision: None,
         },
     );
     let Some(Envelope::Response(response)) = raw.recv() else {
@@ -110,6 +111,7 @@ async fn a_subscriber_that_falls_behind_is_told_and_dropped_without_slowing_the_
         "events.subscribe",
         SubscribeParams {
             topics: vec![Topic::Diagnostics],
+            since_revision: None,
         },
     );
     let subscription = slow.response().into_outcome().unwrap()["subscription"]

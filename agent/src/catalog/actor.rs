@@ -1,11 +1,13 @@
 //! The catalog actor: the only writer of the learner's catalog edits. Each edit is
 //! checked, written durably to `catalog.json`, and only then published as a new catalog
-//! snapshot and answered. Reads (`catalog.list`, default models, prices) use the latest
-//! snapshot and never queue behind an edit.
+//! snapshot, announced on the `catalog` topic under the next revision, and answered.
+//! Reads (`catalog.list`, default models, prices) use the latest snapshot and never
+//! queue behind an edit.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use llm_agent_protocol::events::{CatalogChange, CatalogEvent};
 use llm_agent_protocol::methods::catalog::{
     CatalogModel, CatalogProvider, ModelRef, SetProviderParams, UpsertModelParams,
 };
@@ -18,6 +20,7 @@ use super::error::CatalogError;
 use crate::actors::ActorSlot;
 use crate::catalog::overlay::{self, MAX_EDITED_MODELS, MAX_PARALLELISM, OverlayProblem};
 use crate::catalog::{CatalogState, Overlay, OverlayStore, SharedCatalog, Shipped};
+use crate::live::{LiveState, StateChange};
 use crate::timestamp::today;
 
 /// How long a caller waits for an edit (a durable write).
@@ -42,6 +45,7 @@ pub struct CatalogArgs {
     pub store: OverlayStore,
     pub shipped: Arc<Shipped>,
     pub snapshot: Arc<watch::Sender<SharedCatalog>>,
+    pub live: Arc<LiveState>,
 }
 
 pub struct CatalogActor;
@@ -144,8 +148,15 @@ impl CatalogActorState {
         }
     }
 
-    /// Writes `next` durably, then makes it current and publishes it.
-    async fn commit(&mut self, next: Overlay) -> Result<SharedCatalog, CatalogError> {
+    /// Writes `next` durably, then makes it current, publishes it and announces the
+    /// edit (`change` of `provider`'s `model`).
+    async fn commit(
+        &mut self,
+        next: Overlay,
+        change: CatalogChange,
+        provider: &str,
+        model: Option<&str>,
+    ) -> Result<SharedCatalog, CatalogError> {
         if let Some(problem) = &self.problem {
             return Err(CatalogError::ReadOnly(problem.to_string()));
         }
@@ -155,7 +166,22 @@ impl CatalogActorState {
             .await
             .map_err(|err| CatalogError::Storage(err.to_string()))?
             .map_err(|err| CatalogError::Storage(err.to_string()))?;
-        let catalog = self.publish(&next);
+        let catalog = Arc::new(CatalogState::new(&self.args.shipped, &next));
+        let events = catalog
+            .provider(provider)
+            .map(|entry| {
+                StateChange::Catalog(CatalogEvent {
+                    revision: 0,
+                    change,
+                    provider: entry.clone(),
+                    model: model.map(str::to_owned),
+                })
+            })
+            .into_iter()
+            .collect();
+        self.args.live.publish(events, |_| {
+            self.args.snapshot.send_replace(catalog.clone());
+        });
         self.overlay = next;
         Ok(catalog)
     }
@@ -178,7 +204,14 @@ impl CatalogActorState {
         }
         let mut next = self.overlay.clone();
         next.upsert(&params, &today());
-        let catalog = self.commit(next).await?;
+        let catalog = self
+            .commit(
+                next,
+                CatalogChange::ModelUpserted,
+                &params.provider,
+                Some(&id),
+            )
+            .await?;
         model_of(&catalog, &params.provider, &id)
     }
 
@@ -191,7 +224,14 @@ impl CatalogActorState {
         let mut next = self.overlay.clone();
         let status = if deprecated { "deprecated" } else { "active" };
         next.set_status(&model.provider, &model.model, status, &today());
-        let catalog = self.commit(next).await?;
+        let change = if deprecated {
+            CatalogChange::ModelDeprecated
+        } else {
+            CatalogChange::ModelReactivated
+        };
+        let catalog = self
+            .commit(next, change, &model.provider, Some(&model.model))
+            .await?;
         model_of(&catalog, &model.provider, &model.model)
     }
 
@@ -199,7 +239,14 @@ impl CatalogActorState {
         self.model_known(&model)?;
         let mut next = self.overlay.clone();
         next.set_default(&model.provider, &model.model);
-        let catalog = self.commit(next).await?;
+        let catalog = self
+            .commit(
+                next,
+                CatalogChange::DefaultModelSet,
+                &model.provider,
+                Some(&model.model),
+            )
+            .await?;
         provider_of(&catalog, &model.provider)
     }
 
@@ -225,7 +272,9 @@ impl CatalogActorState {
                 next.set_parallelism(&params.provider, Some(limit));
             }
         }
-        let catalog = self.commit(next).await?;
+        let catalog = self
+            .commit(next, CatalogChange::ProviderSet, &params.provider, None)
+            .await?;
         provider_of(&catalog, &params.provider)
     }
 }
@@ -259,7 +308,7 @@ pub struct CatalogHandle {
 }
 
 impl CatalogHandle {
-    pub fn new(store: OverlayStore) -> Self {
+    pub fn new(store: OverlayStore, live: Arc<LiveState>) -> Self {
         let shipped = Arc::new(Shipped::compiled_in());
         // Until the actor has read the learner's edits: the shipped catalog alone.
         let initial = Arc::new(CatalogState::new(&shipped, &Overlay::default()));
@@ -270,6 +319,7 @@ impl CatalogHandle {
                 store,
                 shipped,
                 snapshot: Arc::new(sender),
+                live,
             },
             snapshot,
         }

@@ -1,6 +1,8 @@
 //! The diagnostics actor: numbers and timestamps each event, keeps the most recent ones
-//! in a bounded ring for `diagnostics.query`, hands them to the journal thread in
-//! batches, and fans them out to live subscribers.
+//! in a bounded ring, hands them to the journal thread in batches, and fans them out to
+//! live subscribers. `diagnostics.query` searches the ring and the journal ([`query`]).
+//!
+//! [`query`]: super::query
 //!
 //! Batches go to the journal every [`JOURNAL_TICK`] (or sooner when [`JOURNAL_BATCH`]
 //! events wait): waking the journal thread for every event cost each request a
@@ -21,6 +23,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::broadcast;
 
 use super::error::DiagnosticsError;
+use super::query::{self, Filter};
 use crate::actors::ActorSlot;
 use crate::diagnostics::journal::JournalSender;
 
@@ -40,7 +43,8 @@ pub type DiagnosticsRef = ActorRef<DiagnosticsMsg>;
 pub enum DiagnosticsMsg {
     /// Record one event; `seq` and `ts` are filled in by the actor.
     Record(SystemTime, DiagnosticsEvent),
-    Query(QueryParams, RpcReplyPort<QueryResult>),
+    /// The events in the ring, oldest first.
+    Ring(RpcReplyPort<Vec<Arc<DiagnosticsEvent>>>),
     /// Replies once everything recorded before it is in the journal file.
     Flush(RpcReplyPort<()>),
     /// Hands buffered events to the journal thread.
@@ -98,8 +102,8 @@ impl Actor for DiagnosticsActor {
     ) -> Result<(), ActorProcessingErr> {
         match msg {
             DiagnosticsMsg::Record(at, event) => state.record(at, event),
-            DiagnosticsMsg::Query(params, reply) => {
-                let _ = reply.send(state.query(&params));
+            DiagnosticsMsg::Ring(reply) => {
+                let _ = reply.send(state.buffers().ring.iter().cloned().collect());
             }
             DiagnosticsMsg::Flush(reply) => {
                 state.hand_to_journal();
@@ -148,34 +152,6 @@ impl DiagnosticsState {
             self.args.journal.append(batch);
         }
     }
-
-    fn query(&self, params: &QueryParams) -> QueryResult {
-        let limit = params
-            .limit
-            .unwrap_or(llm_agent_protocol::methods::diagnostics::DEFAULT_QUERY_LIMIT)
-            as usize;
-        let matches = |event: &&Arc<DiagnosticsEvent>| {
-            params
-                .correlation_id
-                .as_ref()
-                .is_none_or(|id| event.correlation_id.as_ref() == Some(id))
-                && params
-                    .method
-                    .as_ref()
-                    .is_none_or(|m| event.method.as_ref() == Some(m))
-                && params.result.as_ref().is_none_or(|r| &event.result == r)
-        };
-        let mut matched = 0u64;
-        let mut events = Vec::new();
-        for event in self.buffers().ring.iter().rev().filter(matches) {
-            matched += 1;
-            if events.len() < limit {
-                events.push(DiagnosticsEvent::clone(event));
-            }
-        }
-        events.reverse();
-        QueryResult { events, matched }
-    }
 }
 
 /// An event of `kind` with `result` and every optional field empty; the actor fills in
@@ -219,9 +195,20 @@ impl DiagnosticsHandle {
         }
     }
 
+    /// The most recent events matching `params`, from the ring and the journal.
     pub async fn query(&self, params: QueryParams) -> Result<QueryResult, DiagnosticsError> {
-        self.slot
-            .call(|reply| DiagnosticsMsg::Query(params, reply), CALL_TIMEOUT)
+        self.search(Filter::new(params, None)?).await
+    }
+
+    /// A search of the ring and the journal, on the blocking pool.
+    pub async fn search(&self, filter: Filter) -> Result<QueryResult, DiagnosticsError> {
+        let ring = self
+            .slot
+            .call(DiagnosticsMsg::Ring, CALL_TIMEOUT)
+            .await
+            .map_err(|_| DiagnosticsError::Unavailable)?;
+        let files = query::journal_files(self.args.journal.dir(), self.args.journal.max_files());
+        tokio::task::spawn_blocking(move || query::run(&filter, &ring, &files))
             .await
             .map_err(|_| DiagnosticsError::Unavailable)
     }

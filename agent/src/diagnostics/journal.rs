@@ -30,13 +30,33 @@ enum Command {
     Close,
 }
 
+/// The path of the journal file `index` (0 is the current one) in `dir`.
+pub fn file_path(dir: &Path, index: usize) -> PathBuf {
+    match index {
+        0 => dir.join(format!("{FILE_STEM}.jsonl")),
+        n => dir.join(format!("{FILE_STEM}.{n}.jsonl")),
+    }
+}
+
 /// Sends events to the journal thread. Cheap to clone; never blocks.
 #[derive(Clone)]
 pub struct JournalSender {
     tx: mpsc::Sender<Command>,
+    dir: PathBuf,
+    max_files: usize,
 }
 
 impl JournalSender {
+    /// The journal's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// How many files it keeps.
+    pub fn max_files(&self) -> usize {
+        self.max_files
+    }
+
     pub fn append(&self, events: Vec<Arc<DiagnosticsEvent>>) {
         // A send fails only after the thread has stopped, during shutdown.
         let _ = self.tx.send(Command::Append(events));
@@ -60,13 +80,18 @@ pub struct Journal {
 impl Journal {
     pub fn start(dir: &Path, max_file_bytes: u64, max_files: usize) -> io::Result<Self> {
         private_dir::create(dir)?;
-        let mut files = RotatingFile::open(dir.to_owned(), max_file_bytes, max_files.max(1))?;
+        let max_files = max_files.max(1);
+        let mut files = RotatingFile::open(dir.to_owned(), max_file_bytes, max_files)?;
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("diagnostics-journal".into())
             .spawn(move || files.run(rx))?;
         Ok(Self {
-            sender: JournalSender { tx },
+            sender: JournalSender {
+                tx,
+                dir: dir.to_owned(),
+                max_files,
+            },
             thread,
         })
     }
@@ -109,10 +134,7 @@ impl RotatingFile {
     }
 
     fn path(&self, index: usize) -> PathBuf {
-        match index {
-            0 => self.dir.join(format!("{FILE_STEM}.jsonl")),
-            n => self.dir.join(format!("{FILE_STEM}.{n}.jsonl")),
-        }
+        file_path(&self.dir, index)
     }
 
     fn reopen(&mut self) -> io::Result<()> {

@@ -12,7 +12,7 @@ use std::any::Any;
 
 use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::methods::{
-    self, Method, agent, catalog, diagnostics, discovery, events, handshake, profiles,
+    self, Method, agent, audit, catalog, diagnostics, discovery, events, handshake, profiles,
 };
 use llm_agent_protocol::{WireError, value};
 use serde::Serialize;
@@ -83,6 +83,10 @@ routes! {
     serve catalog::SetProvider => handlers::catalog::set_provider,
     serve catalog::GetRoles => handlers::catalog::roles_get,
     serve catalog::SetRole => handlers::catalog::roles_set,
+    serve profiles::Health => handlers::profiles::health,
+    serve diagnostics::Export => handlers::diagnostics::export,
+    serve audit::Query => handlers::audit::query,
+    serve audit::Verify => handlers::audit::verify,
 }
 
 async fn serve<M: Method>(

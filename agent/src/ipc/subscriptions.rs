@@ -1,13 +1,19 @@
 //! One connection's event subscriptions: each is a task that forwards the events of its
 //! topics to the connection's writer, numbered per subscription, until it is ended, the
 //! client leaves, or it falls behind (then it gets a last `lagged` event and ends).
+//!
+//! A subscription to state topics may resume from a revision: its forwarder first sends
+//! the held changes after it (or one `resync`), then the live ones; the live state hands
+//! out both at once, so nothing falls between them.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use llm_agent_protocol::envelope::{self, Envelope, Event};
-use llm_agent_protocol::events::{DiagnosticsEvent, LAGGED_TOPIC, Lagged, Topic};
+use llm_agent_protocol::events::{
+    DiagnosticsEvent, LAGGED_TOPIC, Lagged, RESYNC_TOPIC, Resync, Topic,
+};
 use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::events::SubscribeResult;
 use serde::Serialize;
@@ -15,6 +21,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::AbortHandle;
 
 use super::error::RequestError;
+use crate::live::{CatchUp, StateChange};
 use crate::state::SharedState;
 
 /// Live subscriptions one connection may hold.
@@ -48,11 +55,13 @@ impl Subscriptions {
         }
     }
 
-    /// Registers a subscription to `topics` (duplicates dropped); its events flow once
-    /// the returned [`Start`] fires.
+    /// Registers a subscription to `topics` (duplicates dropped), its state topics
+    /// resumed after `since_revision` when given; its events flow once the returned
+    /// [`Start`] fires.
     pub fn subscribe(
         self: &Arc<Self>,
         topics: Vec<Topic>,
+        since_revision: Option<u64>,
     ) -> Result<(SubscribeResult, Start), RequestError> {
         if topics.is_empty() {
             return Err(RequestError::NoTopics);
@@ -70,6 +79,19 @@ impl Subscriptions {
             });
         }
         let subscription = self.next.fetch_add(1, Relaxed) + 1;
+        let state_topics: Vec<Topic> = unique.iter().copied().filter(|t| t.is_state()).collect();
+        let state = (!state_topics.is_empty()).then(|| {
+            let follow = self.state.live.follow(since_revision);
+            (
+                follow.revision,
+                StateSource {
+                    topics: state_topics,
+                    catch_up: follow.catch_up,
+                    live: follow.live,
+                },
+            )
+        });
+        let revision = state.as_ref().map(|(revision, _)| *revision);
         let sources = Sources {
             diagnostics: unique
                 .contains(&Topic::Diagnostics)
@@ -77,6 +99,7 @@ impl Subscriptions {
             discovery: unique
                 .contains(&Topic::Discovery)
                 .then(|| self.state.discovery.subscribe()),
+            state: state.map(|(_, source)| source),
         };
         let (start, started) = oneshot::channel();
         let forwarder = tokio::spawn(forward_events(
@@ -89,6 +112,7 @@ impl Subscriptions {
         let result = SubscribeResult {
             subscription,
             topics: unique,
+            revision,
         };
         Ok((result, Start(start)))
     }
@@ -128,6 +152,36 @@ impl Subscriptions {
 struct Sources {
     diagnostics: Option<broadcast::Receiver<Arc<DiagnosticsEvent>>>,
     discovery: Option<broadcast::Receiver<Arc<Sweep>>>,
+    state: Option<StateSource>,
+}
+
+/// The state topics a subscription follows: what it catches up on, then the live changes
+/// (of every state topic; those of other topics are skipped).
+struct StateSource {
+    topics: Vec<Topic>,
+    catch_up: CatchUp,
+    live: broadcast::Receiver<Arc<StateChange>>,
+}
+
+impl StateSource {
+    fn wants(&self, change: &StateChange) -> bool {
+        self.topics.contains(&change.topic())
+    }
+
+    /// The next live change of this subscription's topics, or never without state topics.
+    async fn next(
+        source: &mut Option<StateSource>,
+    ) -> Result<Arc<StateChange>, broadcast::error::RecvError> {
+        let Some(source) = source else {
+            return std::future::pending().await;
+        };
+        loop {
+            let change = source.live.recv().await?;
+            if source.wants(&change) {
+                return Ok(change);
+            }
+        }
+    }
 }
 
 /// The next event of `source`, or never when the subscription does not follow it.
@@ -177,6 +231,37 @@ async fn forward_events(
         return;
     };
     let mut seq = 0;
+    if let Some(state) = sources.state.as_mut() {
+        // What a resumed subscription missed comes first: the held changes, or a resync.
+        let catch_up = std::mem::replace(&mut state.catch_up, CatchUp::Changes(Vec::new()));
+        let frames: Vec<_> = match catch_up {
+            CatchUp::Resync { revision } => {
+                seq += 1;
+                let resync = Resync { revision };
+                vec![event_frame(
+                    subscription,
+                    RESYNC_TOPIC,
+                    seq,
+                    resync,
+                    max_frame_len,
+                )]
+            }
+            CatchUp::Changes(changes) => changes
+                .iter()
+                .filter(|change| state.wants(change))
+                .map(|change| {
+                    seq += 1;
+                    let topic = change.topic().as_str();
+                    event_frame(subscription, topic, seq, &**change, max_frame_len)
+                })
+                .collect(),
+        };
+        for frame in frames {
+            if !deliver(&outbound, frame).await {
+                return;
+            }
+        }
+    }
     loop {
         seq += 1;
         let received = tokio::select! {
@@ -185,6 +270,9 @@ async fn forward_events(
             }),
             sweep = next_of(&mut sources.discovery) => sweep.map(|sweep| {
                 event_frame(subscription, Topic::Discovery.as_str(), seq, &*sweep, max_frame_len)
+            }),
+            change = StateSource::next(&mut sources.state) => change.map(|change| {
+                event_frame(subscription, change.topic().as_str(), seq, &*change, max_frame_len)
             }),
         };
         let frame = match received {
@@ -207,13 +295,23 @@ async fn forward_events(
             }
             Err(broadcast::error::RecvError::Closed) => return,
         };
-        match frame {
-            Ok(frame) => {
-                if outbound.send(frame).await.is_err() {
-                    return;
-                }
-            }
-            Err(e) => tracing::error!(error = %e, "cannot encode an event"),
+        if !deliver(&outbound, frame).await {
+            return;
+        }
+    }
+}
+
+/// Queues an event frame for the connection's writer; false once the connection is
+/// gone. A frame that could not be encoded is logged and skipped.
+async fn deliver(
+    outbound: &mpsc::Sender<Vec<u8>>,
+    frame: Result<Vec<u8>, envelope::CodecError>,
+) -> bool {
+    match frame {
+        Ok(frame) => outbound.send(frame).await.is_ok(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot encode an event");
+            true
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The prompt-test actor: owns one governor per provider endpoint and starts each test as
 //! its own task, which holds the reply port, so the actor never waits on the network.
-//! The task records the test's diagnostics event however it ends (a cancelled test too),
-//! then answers.
+//! The task records the test's diagnostics event however it ends (a cancelled test too)
+//! and, unless it was cancelled, its outcome in the profile's health history; then it
+//! answers.
 //!
 //! The governors live outside the actor's state, so a restarted actor keeps queuing
 //! behind the tests still running.
@@ -11,7 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, RESULT_OK};
+use llm_agent_protocol::health::{HealthOutcome, OutcomeKind};
 use llm_agent_protocol::methods::Method;
 use llm_agent_protocol::methods::profiles::{self, TestOutcome};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
@@ -23,6 +26,7 @@ use futures_util::FutureExt;
 use super::error::PromptTestError;
 use crate::actors::ActorSlot;
 use crate::diagnostics::{self, DiagnosticsHandle};
+use crate::health::HealthBook;
 use crate::prompt_test::governor::Governor;
 use crate::prompt_test::run::{self, PromptTest};
 use crate::providers::failure::Failure;
@@ -53,6 +57,7 @@ pub struct Start {
 pub struct PromptTestArgs {
     pub governors: Arc<Mutex<HashMap<String, Arc<Governor>>>>,
     pub diagnostics: DiagnosticsHandle,
+    pub health: Arc<HealthBook>,
     /// Tests running now, for `agent.status`.
     pub running: Arc<AtomicU64>,
 }
@@ -117,6 +122,7 @@ impl PromptTestArgs {
         // The place in the queue is taken here, in the order the actor receives tests.
         let ticket = self.governor(&job).enqueue();
         let diagnostics = self.diagnostics.clone();
+        let health = self.health.clone();
         let running = Running::start(self.running.clone());
         tokio::spawn(async move {
             // A bug in a test must not lose its answer, its event or the gauge.
@@ -154,9 +160,29 @@ impl PromptTestArgs {
                 prompt_test: Some(Box::new(run::record(&outcome))),
                 ..diagnostics::event(DiagnosticsKind::PromptTest, result)
             });
+            // A cancelled test says nothing about the profile's health.
+            let cancelled = outcome
+                .error
+                .as_ref()
+                .is_some_and(|error| error.code == ErrorCode::Cancelled);
+            if !cancelled {
+                health.record(job.profile_id, health_outcome(&outcome));
+            }
             // The caller may have gone (a cancel): nobody to answer then.
             let _ = reply.send(outcome);
         });
+    }
+}
+
+/// What a test's outcome adds to its profile's health history: numbers and its code.
+fn health_outcome(outcome: &TestOutcome) -> HealthOutcome {
+    HealthOutcome {
+        at: crate::timestamp::now_rfc3339(),
+        kind: OutcomeKind::PromptTest,
+        success: outcome.success,
+        code: outcome.error.as_ref().map(|e| e.code.as_str().to_owned()),
+        latency_ms: outcome.timings.total_ms,
+        first_token_ms: outcome.timings.first_token_ms,
     }
 }
 
@@ -183,12 +209,13 @@ pub struct PromptTestHandle {
 }
 
 impl PromptTestHandle {
-    pub fn new(diagnostics: DiagnosticsHandle) -> Self {
+    pub fn new(diagnostics: DiagnosticsHandle, health: Arc<HealthBook>) -> Self {
         Self {
             slot: Arc::default(),
             args: PromptTestArgs {
                 governors: Arc::default(),
                 diagnostics,
+                health,
                 running: Arc::default(),
             },
         }

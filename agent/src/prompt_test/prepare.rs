@@ -17,9 +17,9 @@ use super::error::PromptTestError;
 use super::run::PromptTest;
 use crate::catalog::CatalogState;
 use crate::providers::Target;
-use crate::vault::VaultHandle;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
+use crate::vault::{VaultHandle, consent_allows};
 
 /// Params that passed the checks that need nothing but themselves.
 pub struct Checked {
@@ -106,12 +106,7 @@ pub async fn prepare(
         .ok_or_else(not_found)?;
     let deadline = received + Duration::from_millis(timeout_ms);
     let mut target = Target::of(profile, None).ok_or(PromptTestError::BadEndpoint)?;
-    if !target.is_local && profile.consent_granted_at.is_none() {
-        return Err(VaultError::ConsentRequired {
-            endpoint: profile.endpoint.clone(),
-        }
-        .into());
-    }
+    consent_allows(profile, target.is_local)?;
     if profile.has_api_key {
         let key = vault.call(|reply| VaultMsg::ApiKey(id, reply));
         target.api_key = tokio::time::timeout_at(deadline.into(), key)

@@ -8,6 +8,7 @@ use llm_agent_protocol::{ErrorCode, WireError, value};
 use uuid::Uuid;
 
 use super::safe_storage::SafeStorageError;
+use crate::audit::AuditError;
 
 /// Why a vault operation failed. Each maps to one wire error code (below).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -32,12 +33,22 @@ pub enum VaultError {
         "{endpoint} is not on this computer, and the learner has not agreed to send prompts there"
     )]
     ConsentRequired { endpoint: String },
+    #[error(
+        "{endpoint} is not on this computer, and the learner withdrew the agreement to send prompts there ({withdrawn_at})"
+    )]
+    ConsentWithdrawn {
+        endpoint: String,
+        withdrawn_at: String,
+    },
     #[error(transparent)]
     SafeStorage(#[from] SafeStorageError),
     #[error("profiles cannot be changed: {problem}")]
     ReadOnly { problem: String },
     #[error("the profile file could not be written ({0}); nothing was changed")]
     Storage(#[source] Arc<std::io::Error>),
+    /// The change's audit entries could not be recorded, so it was not made.
+    #[error(transparent)]
+    Audit(#[from] AuditError),
     #[error("the vault is restarting; try again in a moment")]
     Unavailable,
     #[error(
@@ -84,6 +95,8 @@ impl From<VaultError> for WireError {
                 .with_remediation("Choose another existing profile to use instead."),
             VaultError::ConsentRequired { .. } => WireError::new(ErrorCode::ConsentRequired, message)
                 .with_remediation("Prompts sent to this server leave this computer. Agree to that to use it, or choose a server on this computer."),
+            VaultError::ConsentWithdrawn { .. } => WireError::new(ErrorCode::ConsentRequired, message)
+                .with_remediation("The profile is kept, but nothing is sent to its server while consent is withdrawn. Agree again to use it (profiles.update with consent_granted_at), or choose a server on this computer."),
             VaultError::SafeStorage(err) => {
                 let remediation = err.remediation();
                 let code = match err {
@@ -96,6 +109,7 @@ impl From<VaultError> for WireError {
                 .with_remediation("Profiles can still be used but not changed. Restore profiles.json from a backup, or move it away to start afresh; the agent's status says what is wrong with it."),
             VaultError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
                 .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
+            VaultError::Audit(err) => err.into(),
             // Not retryable as such: the change may have been applied.
             VaultError::TimedOut => WireError {
                 retryable: false,

@@ -9,6 +9,11 @@
 //! A key is bound to its endpoint's origin: an update that moves a profile to another
 //! origin drops the stored key and the consent unless it gives new ones, and says so in
 //! a `credentials_dropped` warning.
+//!
+//! Consent is needed to create a profile on another machine and to move one to another
+//! origin there. Withdrawing it (a patch that clears it) keeps the profile and its key:
+//! the profile is then shown as withdrawn, calls to it are refused, and giving consent
+//! again restores it.
 
 use llm_agent_protocol::methods::profiles::{
     ActivateResult, CreateParams, DeleteParams, DeleteResult, FieldError, IdParams, MAX_PROFILES,
@@ -18,6 +23,7 @@ use llm_agent_protocol::patch::Patch;
 use llm_agent_protocol::secret::SecretText;
 use uuid::Uuid;
 
+use super::binding::origin_of;
 use super::error::VaultError;
 use super::profile::{SealedSecret, StoredProfile, VaultData};
 use super::secret::ApiKey;
@@ -25,10 +31,11 @@ use super::validate::{Draft, check_api_key, create_candidate, update_candidate, 
 use crate::endpoint::Origin;
 use crate::timestamp::now_rfc3339;
 
-/// A create that passed every rule; it needs its key sealed for `id`.
+/// A create that passed every rule; it needs its key sealed for `id` and its origin.
 pub struct CreatePlan {
     pub id: Uuid,
     draft: Draft,
+    origin: String,
     key: Option<ApiKey>,
 }
 
@@ -37,7 +44,10 @@ pub struct UpdatePlan {
     pub id: Uuid,
     stored: StoredProfile,
     draft: Draft,
+    origin: String,
     key: KeyChange,
+    /// When consent was withdrawn, if it is (and stays) withdrawn after the update.
+    consent_withdrawn_at: Option<String>,
     warnings: Vec<Warning>,
 }
 
@@ -79,6 +89,11 @@ impl CreatePlan {
         self.key.as_ref()
     }
 
+    /// The origin the profile's key and consent are bound to.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// Adds the profile; the first one becomes active.
     pub fn apply(self, pending: &mut VaultData, sealed: Option<SealedSecret>) -> ProfileResult {
         let now = now_rfc3339();
@@ -91,7 +106,12 @@ impl CreatePlan {
             model: draft.model,
             api_key_hint: self.key.as_ref().map(ApiKey::hint),
             api_key: sealed,
+            consent_origin: draft
+                .consent_granted_at
+                .as_ref()
+                .map(|_| self.origin.clone()),
             consent_granted_at: draft.consent_granted_at,
+            consent_withdrawn_at: None,
             created_at: now.clone(),
             updated_at: now,
             metadata: draft.metadata,
@@ -110,6 +130,11 @@ impl UpdatePlan {
             KeyChange::Set(key) => Some(key),
             KeyChange::Keep | KeyChange::Remove => None,
         }
+    }
+
+    /// The origin the profile's key and consent are bound to after the update.
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// Replaces the stored profile.
@@ -131,7 +156,11 @@ impl UpdatePlan {
             model: draft.model,
             api_key,
             api_key_hint,
+            consent_origin: (draft.consent_granted_at.is_some()
+                || self.consent_withdrawn_at.is_some())
+            .then(|| self.origin.clone()),
             consent_granted_at: draft.consent_granted_at,
+            consent_withdrawn_at: self.consent_withdrawn_at,
             created_at: self.stored.created_at,
             updated_at: now_rfc3339(),
             metadata: draft.metadata,
@@ -145,6 +174,11 @@ impl UpdatePlan {
 }
 
 impl DeletePlan {
+    /// The profile to delete.
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
     /// Removes the profile; its successor (if it was active) becomes active, and the
     /// `infrastructure` role falls back to following the tutor if it used it.
     pub fn apply(self, pending: &mut VaultData) -> DeleteResult {
@@ -181,11 +215,12 @@ pub fn plan_create(pending: &VaultData, params: &CreateParams) -> Result<CreateP
                 .ok()
         });
     let draft = validate(&create_candidate(params, &metadata));
-    let draft = finish_validation(draft, problems)?;
+    let draft = finish_validation(draft, problems, true)?;
     check_remote_consent(&draft)?;
     check_name(pending, &draft.name, None)?;
     Ok(CreatePlan {
         id: Uuid::new_v4(),
+        origin: origin_of(&draft.endpoint).unwrap_or_default(),
         draft,
         key,
     })
@@ -208,6 +243,13 @@ pub fn plan_update(pending: &VaultData, params: &UpdateParams) -> Result<UpdateP
     };
     let stored_consent = stored.consent_granted_at.as_deref().filter(|_| same_origin);
     let consent = patched(&patch.consent_granted_at, stored_consent);
+    // A withdrawal is about this origin: a move ends it, as does consent given again.
+    let consent_withdrawn_at = match &patch.consent_granted_at {
+        _ if !same_origin => None,
+        Patch::Set(_) => None,
+        Patch::Clear if stored.consent_granted_at.is_some() => Some(now_rfc3339()),
+        Patch::Clear | Patch::Keep => stored.consent_withdrawn_at.clone(),
+    };
     let metadata = patch
         .metadata
         .clone()
@@ -227,8 +269,12 @@ pub fn plan_update(pending: &VaultData, params: &UpdateParams) -> Result<UpdateP
         consent,
         will_have_key,
     ));
-    let draft = finish_validation(draft, problems)?;
-    check_remote_consent(&draft)?;
+    // On the same origin a profile may be without consent (withdrawn, or voided by a
+    // hand edit): its calls are refused, but it can be edited. A new origin needs it.
+    let draft = finish_validation(draft, problems, !same_origin)?;
+    if !same_origin {
+        check_remote_consent(&draft)?;
+    }
     check_name(pending, &draft.name, Some(id))?;
 
     let dropped_key = patch.api_key.is_keep() && stored.api_key.is_some() && !same_origin;
@@ -245,8 +291,10 @@ pub fn plan_update(pending: &VaultData, params: &UpdateParams) -> Result<UpdateP
     Ok(UpdatePlan {
         id,
         stored,
+        origin: origin_of(&draft.endpoint).unwrap_or_default(),
         draft,
         key,
+        consent_withdrawn_at,
         warnings,
     })
 }
@@ -403,20 +451,28 @@ fn credentials_dropped(dropped_key: bool, dropped_consent: bool) -> Option<Warni
     })
 }
 
-/// Field problems found outside `validate` (the key's shape) join its list.
+/// Field problems found outside `validate` (the key's shape) join its list; without
+/// `consent_needed` the missing consent `validate` lists with other problems is not one.
 fn finish_validation(
     draft: Result<Draft, Vec<FieldError>>,
     mut extra: Vec<FieldError>,
+    consent_needed: bool,
 ) -> Result<Draft, VaultError> {
     match draft {
         Ok(draft) if extra.is_empty() => Ok(draft),
         Ok(_) => Err(VaultError::Validation(extra)),
         Err(mut problems) => {
+            if !consent_needed {
+                problems.retain(|p| p.code != CONSENT_REQUIRED_FIELD_CODE);
+            }
             problems.append(&mut extra);
             Err(VaultError::Validation(problems))
         }
     }
 }
+
+/// The field-error code `validate` gives a missing consent.
+const CONSENT_REQUIRED_FIELD_CODE: &str = "consent_required";
 
 /// A profile as a mutation's result shows it.
 pub fn profile_result(
@@ -452,6 +508,8 @@ mod tests {
         SealedSecret {
             nonce: "n".into(),
             ciphertext: "c".into(),
+            origin: None,
+            version: 2,
         }
     }
 
@@ -580,6 +638,70 @@ mod tests {
     }
 
     #[test]
+    fn withdrawing_consent_keeps_the_profile_and_its_key_until_consent_is_given_again() {
+        let mut pending = VaultData::new();
+        let id = create(
+            &mut pending,
+            CreateParams {
+                api_key: Some(SecretText::new("sk-remote-1234")),
+                consent_granted_at: Some("2026-01-01T00:00:00Z".into()),
+                ..create_params("Remote", "https://a.example.com/v1")
+            },
+        );
+        let withdraw = ProfilePatch {
+            consent_granted_at: Patch::Clear,
+            ..Default::default()
+        };
+        let withdrawn = update(&mut pending, id, withdraw);
+        assert!(withdrawn.profile.has_api_key, "the key stays");
+        assert!(withdrawn.profile.consent_granted_at.is_none());
+        assert!(withdrawn.profile.consent_withdrawn_at.is_some());
+        let stored = pending.find(id).unwrap();
+        assert_eq!(
+            stored.consent_origin.as_deref(),
+            Some("https://a.example.com:443")
+        );
+
+        // Still editable, and still withdrawn.
+        let renamed = update(
+            &mut pending,
+            id,
+            ProfilePatch {
+                name: Some("Renamed".into()),
+                ..Default::default()
+            },
+        );
+        assert!(renamed.profile.consent_withdrawn_at.is_some());
+        // A bad field is reported alone, without a consent problem.
+        let Err(VaultError::Validation(problems)) = plan_update(
+            &pending,
+            &UpdateParams {
+                id: id.to_string(),
+                patch: ProfilePatch {
+                    name: Some(" ".into()),
+                    ..Default::default()
+                },
+            },
+        ) else {
+            panic!("a blank name is refused");
+        };
+        let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["required"]);
+
+        let given = update(
+            &mut pending,
+            id,
+            ProfilePatch {
+                consent_granted_at: Patch::Set("2026-02-01T00:00:00Z".into()),
+                ..Default::default()
+            },
+        );
+        assert!(given.profile.consent_granted_at.is_some());
+        assert!(given.profile.consent_withdrawn_at.is_none());
+        assert!(given.profile.has_api_key);
+    }
+
+    #[test]
     fn a_patch_keeps_clears_or_replaces_the_key() {
         let mut pending = VaultData::new();
         let id = create(
@@ -690,6 +812,8 @@ mod tests {
             api_key: None,
             api_key_hint: None,
             consent_granted_at: None,
+            consent_origin: None,
+            consent_withdrawn_at: None,
             created_at: String::new(),
             updated_at: String::new(),
             metadata: Default::default(),

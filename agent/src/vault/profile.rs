@@ -1,5 +1,6 @@
 //! The profile model as `profiles.json` holds it: every profile, which one is active,
-//! which one the `infrastructure` role uses, and each key sealed with the data key.
+//! which one the `infrastructure` role uses, each key sealed with the data key, and the
+//! origin each key and each consent was given for.
 
 use std::collections::BTreeMap;
 
@@ -7,14 +8,31 @@ use llm_agent_protocol::methods::profiles::{ProfileMetadata, RedactedProfile};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// An API key encrypted with the data key (XChaCha20-Poly1305; the profile id is the
-/// associated data, so a ciphertext cannot be moved to another profile).
+use crate::audit::AuditHead;
+
+/// An API key encrypted with the data key (XChaCha20-Poly1305). The associated data
+/// binds it to its profile and, from version 2, to the origin it may be sent to: a
+/// ciphertext moved to another profile, or a profile pointed elsewhere by hand, does not
+/// open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedSecret {
     /// Base64 (standard alphabet), 24 bytes.
     pub nonce: String,
     /// Base64 (standard alphabet): ciphertext and tag.
     pub ciphertext: String,
+    /// The origin (`scheme://host:port`) the key was given for. Absent only in files of
+    /// schema 1, which load with the origin of the profile's endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The associated data's version: 1 (the profile id alone: keys sealed before
+    /// origins were bound, re-sealed at the next write) or 2 (profile id and origin).
+    #[serde(default = "legacy_version")]
+    pub version: u8,
+}
+
+/// The version of a sealed key that names none: one sealed before origins were bound.
+fn legacy_version() -> u8 {
+    1
 }
 
 /// A profile as `profiles.json` holds it.
@@ -31,6 +49,12 @@ pub struct StoredProfile {
     pub api_key_hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_granted_at: Option<String>,
+    /// The origin the consent was given for (with `consent_granted_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_origin: Option<String>,
+    /// When the learner withdrew consent (then `consent_granted_at` is absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_withdrawn_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     #[serde(default)]
@@ -48,6 +72,7 @@ impl StoredProfile {
             has_api_key: self.api_key.is_some(),
             api_key_hint: self.api_key.as_ref().and(self.api_key_hint.clone()),
             consent_granted_at: self.consent_granted_at.clone(),
+            consent_withdrawn_at: self.consent_withdrawn_at.clone(),
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
             active,
@@ -70,6 +95,9 @@ pub struct VaultData {
     /// In creation order.
     #[serde(default)]
     pub profiles: Vec<StoredProfile>,
+    /// The last audit-ledger entry of the changes this file holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<AuditHead>,
 }
 
 impl VaultData {
@@ -79,6 +107,7 @@ impl VaultData {
             active_id: None,
             infrastructure_id: None,
             profiles: Vec::new(),
+            audit_head: None,
         }
     }
 
@@ -149,6 +178,7 @@ pub(crate) mod testing {
             has_api_key: false,
             api_key_hint: None,
             consent_granted_at: None,
+            consent_withdrawn_at: None,
             created_at: String::new(),
             updated_at: String::new(),
             active: true,
@@ -186,6 +216,8 @@ mod tests {
             api_key: None,
             api_key_hint: None,
             consent_granted_at: None,
+            consent_origin: None,
+            consent_withdrawn_at: None,
             created_at: now_rfc3339(),
             updated_at: now_rfc3339(),
             metadata: ProfileMetadata::default(),

@@ -71,6 +71,8 @@ impl SafeStorageError {
 /// A stored ciphertext that the current key must still open.
 pub struct Sample<'a> {
     pub profile_id: Uuid,
+    /// The origin of its profile's endpoint.
+    pub origin: &'a str,
     pub sealed: &'a SealedSecret,
 }
 
@@ -131,7 +133,7 @@ impl SafeStorage {
         let result = match outcome {
             Ok(bytes) => match (DataKey::from_bytes(&bytes), sample) {
                 (Some(key), Some(sample))
-                    if open(&key, sample.profile_id, sample.sealed).is_err() =>
+                    if open(&key, sample.profile_id, sample.origin, sample.sealed).is_err() =>
                 {
                     Err(SafeStorageError::KeyMissing {
                         reason: "the key in the OS keyring no longer opens the saved API keys"
@@ -174,7 +176,7 @@ impl SafeStorage {
         let held = self
             .key
             .clone()
-            .filter(|key| open(key, sample.profile_id, sample.sealed).is_ok());
+            .filter(|key| open(key, sample.profile_id, sample.origin, sample.sealed).is_ok());
         let Some(key) = held else {
             self.key = None;
             return Err(missing());
@@ -330,16 +332,24 @@ fn unavailable(err: CallError) -> SafeStorageError {
     }
 }
 
-/// Binds a ciphertext to its profile and purpose.
-fn associated_data(profile_id: Uuid) -> Vec<u8> {
-    format!("llm-agent/api_key/v1/{profile_id}").into_bytes()
+/// The associated data of keys sealed now: bound to their profile and origin.
+const SEAL_VERSION: u8 = 2;
+
+/// Binds a ciphertext to its purpose, its profile and (from version 2) the origin it may
+/// be sent to. `None` for a version this build does not know.
+fn associated_data(version: u8, profile_id: Uuid, origin: &str) -> Option<Vec<u8>> {
+    match version {
+        1 => Some(format!("llm-agent/api_key/v1/{profile_id}").into_bytes()),
+        2 => Some(format!("llm-agent/api_key/v2/{profile_id}/{origin}").into_bytes()),
+        _ => None,
+    }
 }
 
-/// Encrypts an API key for one profile.
-pub fn seal(key: &DataKey, profile_id: Uuid, secret: &ApiKey) -> SealedSecret {
+/// Encrypts an API key for one profile at one origin (`scheme://host:port`).
+pub fn seal(key: &DataKey, profile_id: Uuid, origin: &str, secret: &ApiKey) -> SealedSecret {
     let cipher = XChaCha20Poly1305::new(key.expose().into());
     let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-    let aad = associated_data(profile_id);
+    let aad = associated_data(SEAL_VERSION, profile_id, origin).unwrap_or_default();
     // Encryption fails only for inputs over 256 GiB; keys are at most 4 KiB.
     let ciphertext = cipher
         .encrypt(
@@ -353,6 +363,8 @@ pub fn seal(key: &DataKey, profile_id: Uuid, secret: &ApiKey) -> SealedSecret {
     SealedSecret {
         nonce: BASE64.encode(nonce),
         ciphertext: BASE64.encode(ciphertext),
+        origin: Some(origin.to_owned()),
+        version: SEAL_VERSION,
     }
 }
 
@@ -360,15 +372,25 @@ pub fn seal(key: &DataKey, profile_id: Uuid, secret: &ApiKey) -> SealedSecret {
 #[error("the saved API key cannot be decrypted with the current key")]
 pub struct OpenError;
 
-/// Decrypts a profile's API key.
-pub fn open(key: &DataKey, profile_id: Uuid, sealed: &SealedSecret) -> Result<ApiKey, OpenError> {
+/// Decrypts the API key of a profile whose endpoint has `origin`. A key given for
+/// another origin does not open: for version 2 the ciphertext itself says so; for a
+/// version-1 key, sealed before origins were bound, the origin recorded beside it.
+pub fn open(
+    key: &DataKey,
+    profile_id: Uuid,
+    origin: &str,
+    sealed: &SealedSecret,
+) -> Result<ApiKey, OpenError> {
+    if sealed.origin.as_deref() != Some(origin) {
+        return Err(OpenError);
+    }
+    let aad = associated_data(sealed.version, profile_id, origin).ok_or(OpenError)?;
     let nonce = BASE64.decode(&sealed.nonce).map_err(|_| OpenError)?;
     let ciphertext = BASE64.decode(&sealed.ciphertext).map_err(|_| OpenError)?;
     if nonce.len() != 24 {
         return Err(OpenError);
     }
     let cipher = XChaCha20Poly1305::new(key.expose().into());
-    let aad = associated_data(profile_id);
     let plain = Zeroizing::new(
         cipher
             .decrypt(
@@ -418,27 +440,74 @@ mod tests {
     use super::testing::{inject, mock_opener};
     use super::*;
 
+    const ORIGIN: &str = "https://api.openai.com:443";
+
     #[test]
-    fn sealed_keys_open_only_for_their_profile_and_key() {
+    fn sealed_keys_open_only_for_their_profile_origin_and_key() {
         let key = DataKey::generate();
         let id = Uuid::new_v4();
         let secret = ApiKey::new("sk-test-123".into());
-        let sealed = seal(&key, id, &secret);
-        assert_eq!(open(&key, id, &sealed).unwrap().expose(), "sk-test-123");
-        assert!(
-            open(&key, Uuid::new_v4(), &sealed).is_err(),
-            "moved to another profile"
+        let sealed = seal(&key, id, ORIGIN, &secret);
+        assert_eq!(
+            open(&key, id, ORIGIN, &sealed).unwrap().expose(),
+            "sk-test-123"
         );
         assert!(
-            open(&DataKey::generate(), id, &sealed).is_err(),
+            open(&key, Uuid::new_v4(), ORIGIN, &sealed).is_err(),
+            "moved to another profile"
+        );
+        let elsewhere = "https://evil.example.com:443";
+        assert!(
+            open(&key, id, elsewhere, &sealed).is_err(),
+            "another origin"
+        );
+        let relabelled = SealedSecret {
+            origin: Some(elsewhere.into()),
+            ..sealed.clone()
+        };
+        assert!(
+            open(&key, id, elsewhere, &relabelled).is_err(),
+            "the origin is bound into the ciphertext, not only written beside it"
+        );
+        assert!(
+            open(&DataKey::generate(), id, ORIGIN, &sealed).is_err(),
             "another key"
         );
         assert!(!sealed.ciphertext.contains("sk-test"));
         assert_ne!(
-            seal(&key, id, &secret).nonce,
+            seal(&key, id, ORIGIN, &secret).nonce,
             sealed.nonce,
             "fresh nonce each time"
         );
+    }
+
+    #[test]
+    fn keys_sealed_before_origins_were_bound_still_open_at_their_recorded_origin() {
+        let key = DataKey::generate();
+        let id = Uuid::new_v4();
+        let cipher = XChaCha20Poly1305::new(key.expose().into());
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let aad = format!("llm-agent/api_key/v1/{id}");
+        let ciphertext = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: b"sk-legacy",
+                    aad: aad.as_bytes(),
+                },
+            )
+            .unwrap();
+        let legacy = SealedSecret {
+            nonce: BASE64.encode(nonce),
+            ciphertext: BASE64.encode(ciphertext),
+            origin: Some(ORIGIN.into()),
+            version: 1,
+        };
+        assert_eq!(
+            open(&key, id, ORIGIN, &legacy).unwrap().expose(),
+            "sk-legacy"
+        );
+        assert!(open(&key, id, "https://evil.example.com:443", &legacy).is_err());
     }
 
     #[tokio::test]
@@ -490,10 +559,11 @@ mod tests {
         storage.check(None).await.unwrap();
         let key = storage.sealing_key().await.unwrap();
         let id = Uuid::new_v4();
-        let sealed = seal(&key, id, &ApiKey::new("sk-1".into()));
+        let sealed = seal(&key, id, ORIGIN, &ApiKey::new("sk-1".into()));
         let sample = || {
             Some(Sample {
                 profile_id: id,
+                origin: ORIGIN,
                 sealed: &sealed,
             })
         };

@@ -1,15 +1,22 @@
 //! `profiles.json`: the durable copy of the vault, a [`JsonFile`] (written atomically,
 //! see there). A file this build cannot fully trust (corrupt, or written by a newer
 //! agent) is never overwritten: the vault serves what it could read and refuses writes.
+//!
+//! Schema 2 records the origin of each key and consent; a schema-1 file is read as
+//! schema 2 with the origins of its endpoints ([`binding::adopt_schema_1`]), keys kept,
+//! and is written as schema 2 by the next change.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::binding;
 use super::profile::VaultData;
 use crate::json_file::{JsonFile, Loaded as File};
 
-/// The schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema this build writes.
+pub const SCHEMA_VERSION: u32 = 2;
+/// The oldest schema this build reads (and migrates on load).
+const OLDEST_SCHEMA: u64 = 1;
 pub const FILE_NAME: &str = "profiles.json";
 
 /// What start-up found.
@@ -47,6 +54,10 @@ impl ProfileStore {
         match self.file.load::<VaultData>()? {
             File::Missing => Ok(Loaded::Fresh),
             File::Parsed { schema, data } if schema == u64::from(SCHEMA_VERSION) => {
+                Ok(Loaded::Ready(data))
+            }
+            File::Parsed { schema, mut data } if schema == OLDEST_SCHEMA => {
+                binding::adopt_schema_1(&mut data);
                 Ok(Loaded::Ready(data))
             }
             File::Parsed { .. } => read_only(
@@ -128,6 +139,7 @@ mod tests {
         }
         let newer = VaultData::new();
         store.save(&newer).unwrap();
+        assert!(matches!(store.load().unwrap(), Loaded::Ready(_)));
         let mut json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
         json["schema"] = 7.into();
@@ -140,6 +152,37 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_schema_1_file_loads_with_its_keys_bound_to_their_origins() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path());
+        let v1 = r#"{"schema": 1, "vault_id": "999d4c60-4343-47b1-812c-c3c47e2f36a1",
+            "active_id": "27ee4122-69ce-476f-807b-5ff45b1348ad",
+            "profiles": [{"id": "27ee4122-69ce-476f-807b-5ff45b1348ad", "name": "GPT",
+                "provider": "openai", "endpoint": "https://api.openai.com/v1",
+                "model": "gpt-4o-mini",
+                "api_key": {"nonce": "n", "ciphertext": "c"}, "api_key_hint": "...a1b2",
+                "consent_granted_at": "2026-11-21T09:00:00Z",
+                "created_at": "2026-11-21T21:53:19Z", "updated_at": "2026-11-21T21:53:19Z"}]}"#;
+        std::fs::write(store.path(), v1).unwrap();
+        let Loaded::Ready(data) = store.load().unwrap() else {
+            panic!("a schema-1 file is this build's to write");
+        };
+        let profile = &data.profiles[0];
+        let key = profile.api_key.as_ref().unwrap();
+        assert_eq!(
+            (key.version, key.origin.as_deref()),
+            (1, Some("https://api.openai.com:443"))
+        );
+        assert_eq!(
+            profile.consent_origin.as_deref(),
+            Some("https://api.openai.com:443")
+        );
+        store.save(&data).unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("\"schema\": 2"), "{text}");
     }
 
     #[test]

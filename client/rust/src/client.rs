@@ -181,19 +181,33 @@ impl Client {
         &self,
         topics: impl IntoIterator<Item = Topic>,
     ) -> Result<Subscription, ClientError> {
+        self.subscribe_since(topics, None).await
+    }
+
+    /// Subscribes to `topics`, resuming the state topics after `since_revision` (the last
+    /// revision this client saw): the changes since come first, or one `resync` event
+    /// when the agent no longer holds them.
+    pub async fn subscribe_since(
+        &self,
+        topics: impl IntoIterator<Item = Topic>,
+        since_revision: Option<u64>,
+    ) -> Result<Subscription, ClientError> {
         let params = SubscribeParams {
             topics: topics.into_iter().collect(),
+            since_revision,
         };
         let (sink, receiver) = subscription::sink();
         let reply = self
             .call_followed::<Subscribe>(params, CallOptions::default(), Followup::Subscribe(sink))
             .await?;
-        Ok(Subscription::new(
+        let mut subscription = Subscription::new(
             reply.result.subscription,
             reply.result.topics,
             receiver,
             self.clone(),
-        ))
+        );
+        subscription.set_revision(reply.result.revision);
+        Ok(subscription)
     }
 
     pub(crate) fn connection(&self) -> &Connection {

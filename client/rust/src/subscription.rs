@@ -67,6 +67,7 @@ impl SubscriptionEvent {
 pub struct Subscription {
     id: u64,
     topics: Vec<Topic>,
+    revision: Option<u64>,
     items: mpsc::Receiver<SubscriptionItem>,
     missed: Arc<AtomicU64>,
     client: Client,
@@ -79,6 +80,7 @@ impl Subscription {
         Self {
             id,
             topics,
+            revision: None,
             items: receiver.items,
             missed: receiver.missed,
             client,
@@ -94,6 +96,15 @@ impl Subscription {
     /// The topics the agent confirmed.
     pub fn topics(&self) -> &[Topic] {
         &self.topics
+    }
+
+    /// With a state topic: the agent's latest revision when the subscription started.
+    pub fn revision(&self) -> Option<u64> {
+        self.revision
+    }
+
+    pub(crate) fn set_revision(&mut self, revision: Option<u64>) {
+        self.revision = revision;
     }
 
     /// Ends the subscription and waits until the agent confirms that no more of its events
@@ -306,6 +317,7 @@ mod tests {
             SubscribeResult {
                 subscription: SUBSCRIPTION,
                 topics: vec![Topic::Diagnostics],
+                revision: None,
             },
         )
     }

@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import path from "node:path";
 import { after, before, test } from "node:test";
 
 import {
@@ -319,6 +320,29 @@ test("a reader that does not keep up ends with lagged", async () => {
   }
   assert.equal(kinds.at(-1), "lagged");
   assert.equal(kinds.length, 5);
+});
+
+test("health history, the audit ledger and a support bundle", async () => {
+  const { profile } = await client.profiles.create(localProfile("Watched"));
+  const outcome = await client.profiles.test({ id: profile.id, timeout_ms: 5_000 });
+  assert.equal(outcome.success, true, JSON.stringify(outcome.error));
+  const health = await client.profiles.health({ id: profile.id });
+  assert.equal(health.profile_id, profile.id);
+  assert.equal(health.outcomes.at(-1)?.success, true);
+  assert.equal(health.summary?.last_success, true);
+  assert.equal((await client.profiles.list()).health?.[profile.id]?.last_success, true);
+
+  const created = await client.audit.query({ profile_id: profile.id, kind: "profile_created" });
+  assert.equal(created.entries.length, 1);
+  assert.equal((await client.audit.verify()).ok, true);
+
+  const bundle = path.join(agent.dataDir, "..", "support-bundle.json");
+  const exported = await client.diagnostics.export({ path: bundle });
+  assert.equal(exported.path, bundle);
+  assert.ok(exported.events > 0 && exported.bytes > 0);
+  await assert.rejects(client.diagnostics.export({ path: bundle }), (error: unknown) => {
+    return error instanceof AgentError && error.code === "INVALID_PARAMS";
+  });
 });
 
 test("every method the client is typed for was served successfully", async () => {

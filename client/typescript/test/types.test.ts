@@ -49,7 +49,7 @@ test("every method but the handshake and events.* has a named method, named by c
   }
   void areas["profiles"]?.["resetSecrets"]?.();
   assert.deepEqual(called, [["profiles.reset_secrets", {}]], "left-out params are sent as an empty map");
-  assertType<Equal<AreaName, "agent" | "diagnostics" | "profiles" | "discovery" | "catalog" | "roles">>();
+  assertType<Equal<AreaName, "agent" | "diagnostics" | "profiles" | "discovery" | "catalog" | "roles" | "audit">>();
 });
 
 test("the named methods take and answer the generated types", () => {

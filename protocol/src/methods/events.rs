@@ -19,6 +19,11 @@ impl Method for Subscribe {
 pub struct SubscribeParams {
     /// At least one topic.
     pub topics: Vec<Topic>,
+    /// The last revision the client saw, to resume the state topics from: the changes
+    /// after it come first, or one `resync` event when they are no longer held. Absent:
+    /// only changes from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_revision: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +32,10 @@ pub struct SubscribeResult {
     /// Unique on this connection; names the subscription in event frames.
     pub subscription: u64,
     pub topics: Vec<Topic>,
+    /// With a state topic: the latest revision when the subscription started. Its live
+    /// events carry later ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u64>,
 }
 
 /// Ends a subscription. No event of it is sent after this response.

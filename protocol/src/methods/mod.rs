@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub mod agent;
+pub mod audit;
 pub mod catalog;
 pub mod diagnostics;
 pub mod discovery;
@@ -54,4 +55,8 @@ pub const ALL: &[&str] = &[
     catalog::SetProvider::NAME,
     catalog::GetRoles::NAME,
     catalog::SetRole::NAME,
+    profiles::Health::NAME,
+    diagnostics::Export::NAME,
+    audit::Query::NAME,
+    audit::Verify::NAME,
 ];

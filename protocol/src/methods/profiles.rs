@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Method;
+use crate::health::{HealthOutcome, HealthSummary};
 use crate::patch::Patch;
 use crate::safe_storage::{SafeStorageStatus, StoreStatus};
 use crate::secret::SecretText;
@@ -74,6 +75,10 @@ pub struct RedactedProfile {
     /// RFC 3339; present when the learner agreed to remote calls for this endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_granted_at: Option<String>,
+    /// RFC 3339; present when the learner withdrew consent for this endpoint: every call
+    /// and test is refused with `CONSENT_REQUIRED` until consent is given again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_withdrawn_at: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -105,7 +110,7 @@ pub struct ListParams {
     pub provider: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ts",
     derive(ts_rs::TS),
@@ -120,6 +125,34 @@ pub struct ListResult {
     pub store: StoreStatus,
     /// Time the agent spent answering, in microseconds.
     pub elapsed_us: u64,
+    /// The revision of the state shown: subscribe with it as `since_revision` to learn
+    /// every change after this list. Zero from an agent older than state events.
+    #[serde(default)]
+    pub revision: u64,
+    /// The health of each listed profile that has recorded outcomes, by profile id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub health: BTreeMap<String, HealthSummary>,
+}
+
+/// The health history of one profile: its most recent outcomes, without any text.
+pub enum Health {}
+
+impl Method for Health {
+    const NAME: &'static str = "profiles.health";
+    type Params = IdParams;
+    type Result = HealthResult;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct HealthResult {
+    pub profile_id: String,
+    /// At most [`MAX_HEALTH_OUTCOMES`](crate::health::MAX_HEALTH_OUTCOMES), oldest first.
+    pub outcomes: Vec<HealthOutcome>,
+    /// Absent while no outcome is recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<HealthSummary>,
 }
 
 /// One profile by id.
@@ -207,8 +240,10 @@ pub struct UpdateParams {
     pub patch: ProfilePatch,
 }
 
-/// Absent fields are kept. `api_key` and `consent_granted_at`: nil removes, a string
-/// replaces. `metadata` replaces the whole metadata.
+/// Absent fields are kept. `api_key`: nil removes, a string replaces.
+/// `consent_granted_at`: a string gives consent for the endpoint's origin; nil withdraws
+/// it (the profile and its key stay, and calls to a remote endpoint are refused until
+/// consent is given again). `metadata` replaces the whole metadata.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ProfilePatch {

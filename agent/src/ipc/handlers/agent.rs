@@ -5,11 +5,16 @@ use llm_agent_protocol::methods::agent::{AgentStatus, Counters, ShutdownResult};
 use llm_agent_protocol::{PROTOCOL_VERSION, WireError};
 
 use crate::ipc::call::Call;
+use crate::state::AgentState;
 
 pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> {
-    let state = &call.state;
+    Ok(status_of(&call.state))
+}
+
+/// What `agent.status` reports (a support bundle includes it).
+pub fn status_of(state: &AgentState) -> AgentStatus {
     let vault = state.vault.snapshot();
-    Ok(AgentStatus {
+    AgentStatus {
         version: state.config.agent_version.clone(),
         protocol: PROTOCOL_VERSION,
         pid: std::process::id(),
@@ -23,7 +28,7 @@ pub async fn status(call: &Call, _: NoParams) -> Result<AgentStatus, WireError> 
         },
         safe_storage: vault.safe_storage.clone(),
         store: vault.store.clone(),
-    })
+    }
 }
 
 /// Shuts the agent down once the answer is on its way.

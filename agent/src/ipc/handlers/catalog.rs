@@ -5,8 +5,8 @@
 use llm_agent_protocol::WireError;
 use llm_agent_protocol::methods::NoParams;
 use llm_agent_protocol::methods::catalog::{
-    Catalog, CatalogModel, CatalogProvider, ListParams, ModelRef, RoleBinding, Roles,
-    SetProviderParams, SetRoleParams, UpsertModelParams,
+    Catalog, CatalogModel, CatalogProvider, ListParams, ModelRef, Roles, SetProviderParams,
+    SetRoleParams, UpsertModelParams,
 };
 use llm_agent_protocol::methods::profiles::IdParams;
 
@@ -119,19 +119,7 @@ pub async fn roles_set(call: &Call, params: SetRoleParams) -> Result<Roles, Wire
 }
 
 fn roles_of(snapshot: &VaultSnapshot) -> Roles {
-    let tutor = snapshot.active_id.clone();
     Roles {
-        roles: vec![
-            RoleBinding {
-                role: "tutor".into(),
-                profile_id: tutor.clone(),
-                same_as_tutor: false,
-            },
-            RoleBinding {
-                role: "infrastructure".into(),
-                profile_id: snapshot.infrastructure_id.clone().or(tutor),
-                same_as_tutor: snapshot.infrastructure_id.is_none(),
-            },
-        ],
+        roles: snapshot.roles(),
     }
 }

@@ -9,7 +9,9 @@ use crate::ipc::call::Call;
 
 /// Subscribes; events flow once this answer is queued, so the client sees it first.
 pub async fn subscribe(call: &Call, params: SubscribeParams) -> Result<SubscribeResult, WireError> {
-    let (result, start) = call.subscriptions.subscribe(params.topics)?;
+    let (result, start) = call
+        .subscriptions
+        .subscribe(params.topics, params.since_revision)?;
     call.after_reply(move || start.fire());
     Ok(result)
 }

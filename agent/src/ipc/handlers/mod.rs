@@ -4,6 +4,7 @@
 //! wiring: the rules it applies live in the domain it calls.
 
 pub mod agent;
+pub mod audit;
 pub mod catalog;
 pub mod diagnostics;
 pub mod discovery;

@@ -7,11 +7,12 @@ use std::time::Instant;
 use llm_agent_protocol::WireError;
 use llm_agent_protocol::methods::NoParams;
 use llm_agent_protocol::methods::profiles::{
-    ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ListParams, ProfileResult,
-    RedactedProfile, ResetSecretsResult, TestOutcome, TestParams, UpdateParams,
+    ActivateResult, CreateParams, DeleteParams, DeleteResult, HealthResult, IdParams, ListParams,
+    ProfileResult, RedactedProfile, ResetSecretsResult, TestOutcome, TestParams, UpdateParams,
 };
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
+use crate::health::{self, Summaries};
 use crate::ipc::call::Call;
 use crate::prompt_test::prepare;
 use crate::vault::VaultSnapshot;
@@ -23,23 +24,40 @@ pub async fn list(call: &Call, params: ListParams) -> Result<ListView, WireError
     let started = Instant::now();
     Ok(ListView {
         snapshot: call.state.vault.snapshot(),
+        health: call.state.health.summaries(),
         provider: params.provider,
         elapsed_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     })
 }
 
-/// A `profiles.list` result that borrows the vault snapshot. It encodes exactly as
-/// [`ListResult`] does (a test pins the bytes), so clients cannot tell them apart.
+/// A `profiles.list` result that borrows the vault snapshot and the health summaries.
+/// It encodes exactly as [`ListResult`] does (a test pins the bytes), so clients cannot
+/// tell them apart.
 pub struct ListView {
     snapshot: Arc<VaultSnapshot>,
+    health: Arc<Summaries>,
     provider: Option<String>,
     elapsed_us: u64,
+}
+
+impl ListView {
+    fn listed(&self) -> impl Iterator<Item = &RedactedProfile> {
+        let provider = self.provider.as_deref();
+        self.snapshot
+            .profiles
+            .iter()
+            .filter(move |p| provider.is_none_or(|wanted| p.provider == wanted))
+    }
 }
 
 impl Serialize for ListView {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let vault = &self.snapshot;
-        let fields = 4 + usize::from(vault.active_id.is_some());
+        let health: Vec<_> = self
+            .listed()
+            .filter_map(|p| self.health.get(&p.id).map(|summary| (&p.id, summary)))
+            .collect();
+        let fields = 5 + usize::from(vault.active_id.is_some()) + usize::from(!health.is_empty());
         let mut map = serializer.serialize_struct("ListResult", fields)?;
         map.serialize_field("profiles", &ProfilesOf(vault, self.provider.as_deref()))?;
         if let Some(active_id) = &vault.active_id {
@@ -48,6 +66,25 @@ impl Serialize for ListView {
         map.serialize_field("safe_storage", &vault.safe_storage)?;
         map.serialize_field("store", &vault.store)?;
         map.serialize_field("elapsed_us", &self.elapsed_us)?;
+        map.serialize_field("revision", &vault.revision)?;
+        if !health.is_empty() {
+            map.serialize_field("health", &HealthOf(&health))?;
+        }
+        map.end()
+    }
+}
+
+/// The listed profiles' summaries, in id order, as a map.
+struct HealthOf<'a>(&'a [(&'a String, &'a llm_agent_protocol::health::HealthSummary)]);
+
+impl Serialize for HealthOf<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sorted = self.0.to_vec();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let mut map = serializer.serialize_map(Some(sorted.len()))?;
+        for (id, summary) in sorted {
+            map.serialize_entry(id, summary)?;
+        }
         map.end()
     }
 }
@@ -73,19 +110,31 @@ impl Serialize for ProfilesOf<'_> {
 }
 
 pub async fn get(call: &Call, params: IdParams) -> Result<RedactedProfile, WireError> {
-    // Ids are compared as UUIDs, as every write does, not as text.
-    let wanted = uuid::Uuid::parse_str(&params.id)
-        .ok()
-        .map(|id| id.to_string());
+    let found = find(call, &params.id);
+    found.ok_or_else(|| VaultError::NotFound { id: params.id }.into())
+}
+
+/// A profile's recent outcomes and their summary.
+pub async fn health(call: &Call, params: IdParams) -> Result<HealthResult, WireError> {
+    let Some(profile) = find(call, &params.id) else {
+        return Err(VaultError::NotFound { id: params.id }.into());
+    };
+    let outcomes = call.state.health.history(&profile.id);
+    Ok(HealthResult {
+        summary: health::summary(&outcomes),
+        profile_id: profile.id,
+        outcomes,
+    })
+}
+
+/// The profile `id` names in the latest snapshot, named in the call's event when found.
+/// Ids are compared as UUIDs, as every write does, not as text.
+fn find(call: &Call, id: &str) -> Option<RedactedProfile> {
+    let wanted = uuid::Uuid::parse_str(id).ok()?.to_string();
     let vault = call.state.vault.snapshot();
-    let found = wanted.and_then(|wanted| vault.profiles.iter().find(|p| p.id == wanted).cloned());
-    match found {
-        Some(profile) => {
-            call.note_profile(&profile.id);
-            Ok(profile)
-        }
-        None => Err(VaultError::NotFound { id: params.id }.into()),
-    }
+    let found = vault.profiles.iter().find(|p| p.id == wanted).cloned()?;
+    call.note_profile(&found.id);
+    Some(found)
 }
 
 /// Creates a profile; one without a model gets its provider's default from the catalog.
@@ -174,6 +223,7 @@ pub async fn test(call: &Call, params: TestParams) -> Result<TestOutcome, WireEr
 
 #[cfg(test)]
 mod tests {
+    use llm_agent_protocol::health::HealthSummary;
     use llm_agent_protocol::methods::profiles::{ListResult, RedactedProfile};
     use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
 
@@ -217,9 +267,26 @@ mod tests {
                     writable: true,
                     problem: None,
                 },
+                revision: 42,
+                audit_head: None,
             });
+            let summary = |last_success| HealthSummary {
+                outcomes: 3,
+                last_at: "2026-01-01T00:00:00Z".into(),
+                last_success,
+                last_code: None,
+                last_success_at: None,
+                median_latency_ms: Some(12.5),
+            };
+            let health: Summaries = [
+                ("c".to_owned(), summary(true)),
+                ("b".to_owned(), summary(false)),
+                ("gone".to_owned(), summary(true)),
+            ]
+            .into();
             let view = ListView {
                 snapshot: snapshot.clone(),
+                health: Arc::new(health.clone()),
                 provider: provider.map(Into::into),
                 elapsed_us: 7,
             };
@@ -234,6 +301,16 @@ mod tests {
                 safe_storage: snapshot.safe_storage.clone(),
                 store: snapshot.store.clone(),
                 elapsed_us: 7,
+                revision: 42,
+                health: health
+                    .iter()
+                    .filter(|(id, _)| {
+                        snapshot.profiles.iter().any(|p| {
+                            &p.id == *id && provider.is_none_or(|wanted| p.provider == wanted)
+                        })
+                    })
+                    .map(|(id, s)| (id.clone(), s.clone()))
+                    .collect(),
             };
             assert_eq!(
                 rmp_serde::to_vec_named(&view).unwrap(),

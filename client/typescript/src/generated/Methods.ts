@@ -3,6 +3,8 @@
 import type { ActivateResult } from "./ActivateResult.js";
 import type { AdoptParams } from "./AdoptParams.js";
 import type { AgentStatus } from "./AgentStatus.js";
+import type { AuditQueryParams } from "./AuditQueryParams.js";
+import type { AuditQueryResult } from "./AuditQueryResult.js";
 import type { Catalog } from "./Catalog.js";
 import type { CatalogListParams } from "./CatalogListParams.js";
 import type { CatalogModel } from "./CatalogModel.js";
@@ -11,6 +13,9 @@ import type { CreateParams } from "./CreateParams.js";
 import type { DeleteParams } from "./DeleteParams.js";
 import type { DeleteResult } from "./DeleteResult.js";
 import type { DiscoveryStatus } from "./DiscoveryStatus.js";
+import type { ExportParams } from "./ExportParams.js";
+import type { ExportResult } from "./ExportResult.js";
+import type { HealthResult } from "./HealthResult.js";
 import type { HelloParams } from "./HelloParams.js";
 import type { HelloResult } from "./HelloResult.js";
 import type { IdParams } from "./IdParams.js";
@@ -38,6 +43,7 @@ import type { UnsubscribeParams } from "./UnsubscribeParams.js";
 import type { UnsubscribeResult } from "./UnsubscribeResult.js";
 import type { UpdateParams } from "./UpdateParams.js";
 import type { UpsertModelParams } from "./UpsertModelParams.js";
+import type { VerifyResult } from "./VerifyResult.js";
 
 /** Every method the agent serves, by wire name: the params it takes and the result it answers. */
 export interface Methods {
@@ -67,4 +73,8 @@ export interface Methods {
   "catalog.set_provider": { params: SetProviderParams; result: CatalogProvider };
   "roles.get": { params: NoParams; result: Roles };
   "roles.set": { params: SetRoleParams; result: Roles };
+  "profiles.health": { params: IdParams; result: HealthResult };
+  "diagnostics.export": { params: ExportParams; result: ExportResult };
+  "audit.query": { params: AuditQueryParams; result: AuditQueryResult };
+  "audit.verify": { params: NoParams; result: VerifyResult };
 }

@@ -1,5 +1,6 @@
 // Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
 // `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+import type { HealthSummary } from "./HealthSummary.js";
 import type { RedactedProfile } from "./RedactedProfile.js";
 import type { SafeStorageStatus } from "./SafeStorageStatus.js";
 import type { StoreStatus } from "./StoreStatus.js";
@@ -12,4 +13,13 @@ profiles: Array<RedactedProfile>, active_id?: string, safe_storage: SafeStorageS
 /**
  * Time the agent spent answering, in microseconds.
  */
-elapsed_us: number, };
+elapsed_us: number, 
+/**
+ * The revision of the state shown: subscribe with it as `since_revision` to learn
+ * every change after this list. Zero from an agent older than state events.
+ */
+revision: number, 
+/**
+ * The health of each listed profile that has recorded outcomes, by profile id.
+ */
+health?: { [key in string]: HealthSummary }, };

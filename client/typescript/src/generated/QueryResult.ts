@@ -4,6 +4,10 @@ import type { DiagnosticsEvent } from "./DiagnosticsEvent.js";
 
 export type QueryResult = { events: Array<DiagnosticsEvent>, 
 /**
- * How many events in the ring matched, before `limit` was applied.
+ * How many events matched the filters in the whole journal and ring, every page.
  */
-matched: number, };
+matched: number, 
+/**
+ * Present when older matches remain: pass it as `cursor` for the page before.
+ */
+next_cursor?: string, };

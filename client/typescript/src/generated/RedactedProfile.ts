@@ -23,6 +23,11 @@ api_key_hint?: string,
  */
 consent_granted_at?: string, 
 /**
+ * RFC 3339; present when the learner withdrew consent for this endpoint: every call
+ * and test is refused with `CONSENT_REQUIRED` until consent is given again.
+ */
+consent_withdrawn_at?: string, 
+/**
  * RFC 3339.
  */
 created_at: string, 

@@ -6,4 +6,10 @@ export type SubscribeParams = {
 /**
  * At least one topic.
  */
-topics: Array<Topic>, };
+topics: Array<Topic>, 
+/**
+ * The last revision the client saw, to resume the state topics from: the changes
+ * after it come first, or one `resync` event when they are no longer held. Absent:
+ * only changes from now on.
+ */
+since_revision?: number, };

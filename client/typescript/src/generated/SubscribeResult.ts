@@ -6,4 +6,9 @@ export type SubscribeResult = {
 /**
  * Unique on this connection; names the subscription in event frames.
  */
-subscription: number, topics: Array<Topic>, };
+subscription: number, topics: Array<Topic>, 
+/**
+ * With a state topic: the latest revision when the subscription started. Its live
+ * events carry later ones.
+ */
+revision?: number, };

@@ -2,7 +2,7 @@
 //! for the live tail of `events`.
 
 use llm_agent_client::protocol::events::{DiagnosticsEvent, DiagnosticsKind};
-use llm_agent_client::protocol::methods::diagnostics::QueryResult;
+use llm_agent_client::protocol::methods::diagnostics::{ExportResult, QueryResult};
 
 use crate::figures::micros;
 use crate::table::table;
@@ -62,15 +62,32 @@ fn what(event: &DiagnosticsEvent) -> String {
     }
 }
 
-/// The events in a table, then how many of the matching ones are shown.
+/// The events in a table, then how many of the matching ones are shown, and how to see
+/// the page before.
 pub fn query_result(result: &QueryResult) -> String {
     let rows: Vec<_> = result.events.iter().map(row).collect();
     let shown = result.events.len();
-    let summary = format!("{shown} of {} matching events", result.matched);
+    let mut summary = format!("{shown} of {} matching events", result.matched);
+    if let Some(cursor) = &result.next_cursor {
+        summary.push_str(&format!("; older ones: --cursor {cursor}"));
+    }
     if rows.is_empty() {
         return summary;
     }
     format!("{}\n{summary}", table(&HEADERS, &rows))
+}
+
+/// Where the bundle went and what it holds.
+pub fn export_result(result: &ExportResult) -> String {
+    let more = if result.truncated {
+        " (the newest of the range; narrow it with --since and --until for older ones)"
+    } else {
+        ""
+    };
+    format!(
+        "support bundle written to {}\n{} events{more}, {} bytes; it holds no secret, prompt, reply or key hint",
+        result.path, result.events, result.bytes
+    )
 }
 
 #[cfg(test)]
@@ -119,12 +136,16 @@ mod tests {
 
     #[test]
     fn the_summary_counts_what_matched() {
-        let result = QueryResult {
+        let mut result = QueryResult {
             events: vec![event(DiagnosticsKind::Request)],
             matched: 4,
+            next_cursor: None,
         };
         let text = query_result(&result);
         assert!(text.starts_with("TIME"), "{text}");
         assert!(text.ends_with("1 of 4 matching events"), "{text}");
+        result.next_cursor = Some("2025-01-01T00:00:00Z#1".into());
+        let text = query_result(&result);
+        assert!(text.ends_with("--cursor 2025-01-01T00:00:00Z#1"), "{text}");
     }
 }

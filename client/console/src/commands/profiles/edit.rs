@@ -79,6 +79,9 @@ pub struct UpdateArgs {
     #[command(flatten)]
     consent: ConsentArg,
     /// Withdraw the learner's agreement to send prompts to this endpoint
+    ///
+    /// The profile and its key stay; the agent refuses every call and test to it until
+    /// consent is given again with --consent.
     #[arg(long, conflicts_with = "consent")]
     revoke_consent: bool,
     #[command(flatten, next_help_heading = "Metadata (replaces all of it)")]

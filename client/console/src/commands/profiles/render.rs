@@ -82,6 +82,15 @@ fn state(state: SafeStorageState) -> &'static str {
     }
 }
 
+/// Whether the learner agreed to send prompts to the profile's endpoint.
+fn consent(profile: &RedactedProfile) -> String {
+    match (&profile.consent_granted_at, &profile.consent_withdrawn_at) {
+        (Some(at), _) => format!("given {at}"),
+        (None, Some(at)) => format!("withdrawn {at} (calls are refused until it is given again)"),
+        (None, None) => "not given".into(),
+    }
+}
+
 /// One profile as aligned `key value` lines.
 pub fn profile(profile: &RedactedProfile) -> String {
     let metadata = &profile.metadata;
@@ -92,13 +101,7 @@ pub fn profile(profile: &RedactedProfile) -> String {
         ("endpoint", profile.endpoint.clone()),
         ("model", profile.model.clone()),
         ("api key", key(profile).unwrap_or_else(|| "none".into())),
-        (
-            "consent",
-            profile
-                .consent_granted_at
-                .as_ref()
-                .map_or_else(|| "not given".into(), |at| format!("given {at}")),
-        ),
+        ("consent", consent(profile)),
         (
             "active",
             if profile.active { "yes" } else { "no" }.to_owned(),
@@ -201,6 +204,7 @@ mod tests {
             has_api_key: hint.is_some(),
             api_key_hint: hint.map(Into::into),
             consent_granted_at: None,
+            consent_withdrawn_at: None,
             created_at: "2025-01-01T00:00:00Z".into(),
             updated_at: "2025-01-02T00:00:00Z".into(),
             active,
@@ -234,6 +238,8 @@ mod tests {
             safe_storage: available(),
             store: writable(),
             elapsed_us: 10,
+            revision: 0,
+            health: Default::default(),
         };
         assert_eq!(
             list(&result, None),
@@ -261,6 +267,8 @@ profile file: writable"
                 problem: Some("profiles.json is not valid JSON".into()),
             },
             elapsed_us: 10,
+            revision: 0,
+            health: Default::default(),
         };
         assert_eq!(
             list(&result, None),
