@@ -10,15 +10,9 @@ use interprocess::local_socket::{GenericFilePath, ListenerOptions, ToFsName};
 #[cfg(unix)]
 use interprocess::os::unix::local_socket::ListenerOptionsExt as _;
 
-use crate::private_dir;
+use llm_agent_protocol::location::MAX_SOCKET_PATH_LEN;
 
-/// The longest socket path the OS accepts, in bytes (`sun_path` less its NUL).
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub const MAX_SOCKET_PATH_LEN: usize = 107;
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-pub const MAX_SOCKET_PATH_LEN: usize = 103;
-#[cfg(windows)]
-pub const MAX_SOCKET_PATH_LEN: usize = 256;
+use crate::private_dir;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SocketError {

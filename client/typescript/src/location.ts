@@ -8,7 +8,15 @@
 import os from "node:os";
 import path from "node:path";
 
-import { APP_DIR, DATA_DIR_ENV, SOCKET_ENV, SOCKET_FILE } from "./generated/constants.js";
+import {
+  APP_DIR,
+  DATA_DIR_ENV,
+  MAX_SOCKET_PATH_LEN_LINUX,
+  MAX_SOCKET_PATH_LEN_OTHER_UNIX,
+  MAX_SOCKET_PATH_LEN_WINDOWS,
+  SOCKET_ENV,
+  SOCKET_FILE,
+} from "./generated/constants.js";
 import { AgentUnavailableError } from "./errors.js";
 
 /** What the rule reads from the process. Tests give their own; the defaults are this process's. */
@@ -19,19 +27,19 @@ export interface LocationEnvironment {
 }
 
 /**
- * The longest socket path each OS accepts, in bytes (`sun_path` less its NUL on Unix, the
- * named-pipe name on Windows): the limits the agent checks at start-up
- * (`agent/src/ipc/socket.rs`).
+ * The longest socket path `platform` accepts, in bytes (`sun_path` less its NUL on Unix,
+ * the named-pipe path on Windows): the limit the agent checks at start-up, generated from
+ * `protocol/src/location.rs`.
  */
 export function maxSocketPathLength(platform: NodeJS.Platform = process.platform): number {
   switch (platform) {
     case "linux":
     case "android":
-      return 107;
+      return MAX_SOCKET_PATH_LEN_LINUX;
     case "win32":
-      return 256;
+      return MAX_SOCKET_PATH_LEN_WINDOWS;
     default:
-      return 103;
+      return MAX_SOCKET_PATH_LEN_OTHER_UNIX;
   }
 }
 

@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { AgentUnavailableError, maxSocketPathLength, resolveDataDir, resolveSocketPath } from "../src/index.js";
+import {
+  AgentUnavailableError,
+  MAX_SOCKET_PATH_LEN_OTHER_UNIX,
+  maxSocketPathLength,
+  resolveDataDir,
+  resolveSocketPath,
+} from "../src/index.js";
 
 const home = "/home/ada";
 
@@ -54,7 +60,7 @@ test("a path longer than the OS allows is a clear error", () => {
       error.message.includes("allows at most 107") &&
       error.remediation !== undefined,
   );
-  const macLimit = `/tmp/${"x".repeat(103 - 5)}`;
+  const macLimit = `/tmp/${"x".repeat(MAX_SOCKET_PATH_LEN_OTHER_UNIX - 5)}`;
   assert.equal(resolveSocketPath(macLimit, undefined, { platform: "darwin" }), macLimit);
   assert.throws(() => resolveSocketPath(`${macLimit}y`, undefined, { platform: "darwin" }), AgentUnavailableError);
   // Bytes, not characters: each "é" is two.
