@@ -132,7 +132,7 @@ export class Connection {
         { protocol: PROTOCOL_VERSION, client: options.client },
         { timeoutMs: Math.max(1, options.timeoutMs - (Date.now() - started)) },
       );
-      connection.#accept(reply.result as HelloResult);
+      connection.#accept(checkedHello(reply.result));
       return connection;
     } catch (error) {
       connection.close();
@@ -236,9 +236,11 @@ export class Connection {
       );
     }
     this.#hello = hello;
-    this.#maxFrameLength = hello.max_frame_len;
-    this.#reader.maxLength = hello.max_frame_len;
-    this.#maxInFlight = Math.max(1, hello.max_in_flight);
+    // The agent may lower the limit, never raise it beyond the protocol's: this side's
+    // memory is bounded whatever a peer announces.
+    this.#maxFrameLength = Math.min(hello.max_frame_len, DEFAULT_MAX_FRAME_LEN);
+    this.#reader.maxLength = this.#maxFrameLength;
+    this.#maxInFlight = hello.max_in_flight;
     this.#sendQueued();
   }
 
@@ -401,12 +403,48 @@ export class Connection {
   }
 }
 
-function asWireError(value: unknown): WireError | undefined {
-  if (typeof value !== "object" || value === null) {
-    return undefined;
+/**
+ * The `hello` result, once its limits are known to be usable: a missing or nonsensical
+ * `max_frame_len` or `max_in_flight` would otherwise lift the frame limit or stall every call.
+ */
+function checkedHello(result: unknown): HelloResult {
+  const problem = isRecord(result) ? helloProblem(result) : "it is not a map";
+  if (problem !== undefined) {
+    throw new InvalidResponseError("hello", problem);
   }
-  const error = value as Record<string, unknown>;
-  if (typeof error["code"] !== "string" || typeof error["message"] !== "string") {
+  return result as HelloResult;
+}
+
+function helloProblem(hello: Record<string, unknown>): string | undefined {
+  if (typeof hello["agent_version"] !== "string") {
+    return "agent_version is not a string";
+  }
+  if (!Number.isSafeInteger(hello["protocol"])) {
+    return "protocol is not an integer";
+  }
+  const range = hello["supported_protocols"];
+  if (!isRecord(range) || !Number.isSafeInteger(range["min"]) || !Number.isSafeInteger(range["max"])) {
+    return "supported_protocols is not {min, max}";
+  }
+  const capabilities = hello["capabilities"];
+  if (!Array.isArray(capabilities) || !capabilities.every((name) => typeof name === "string")) {
+    return "capabilities is not a list of names";
+  }
+  for (const limit of ["max_frame_len", "max_in_flight"]) {
+    const value = hello[limit];
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+      return `${limit} is not a positive integer`;
+    }
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function asWireError(error: unknown): WireError | undefined {
+  if (!isRecord(error) || typeof error["code"] !== "string" || typeof error["message"] !== "string") {
     return undefined;
   }
   return {

@@ -267,6 +267,42 @@ test("a refused handshake is a ProtocolMismatchError with the agent's remediatio
   }
 });
 
+test("a hello result without usable limits is refused, not trusted", async () => {
+  const agent = await FakeAgent.start();
+  try {
+    const broken: Array<[string, unknown]> = [
+      ["max_frame_len", { ...HELLO_RESULT, max_frame_len: undefined }],
+      ["max_in_flight", { ...HELLO_RESULT, max_in_flight: 0 }],
+      ["capabilities", { ...HELLO_RESULT, capabilities: "all" }],
+      ["not a map", "hello"],
+    ];
+    for (const [what, result] of broken) {
+      const answering = agent.accept().then(async (peer) => peer.reply(await peer.recv(), result));
+      await assert.rejects(
+        AgentClient.connect({ socketPath: agent.socketPath, reconnect: false }),
+        (error: unknown) => error instanceof InvalidResponseError && error.message.includes(what),
+        what,
+      );
+      await answering;
+    }
+  } finally {
+    await agent.stop();
+  }
+});
+
+connectedTest("an agent that announces a larger frame limit does not lift the client's 4 MiB", {}, { ...HELLO_RESULT, max_frame_len: 2 * DEFAULT_MAX_FRAME_LEN }, async ({ client, peer }) => {
+  await assert.rejects(
+    client.request("profiles.create", { name: "x".repeat(DEFAULT_MAX_FRAME_LEN), provider: "ollama", endpoint: "x" }),
+    RequestTooLargeError,
+  );
+  const call = client.request("agent.status", {});
+  await peer.recv();
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(DEFAULT_MAX_FRAME_LEN + 1);
+  peer.sendRaw(prefix);
+  await assert.rejects(call, (error: unknown) => error instanceof DisconnectedError && /exceeds the limit/.test(error.message));
+});
+
 test("nobody listening is AGENT_NOT_RUNNING", async () => {
   const agent = await FakeAgent.start();
   const socketPath = `${agent.socketPath}.missing`;
