@@ -32,9 +32,13 @@ import { cancelEnvelope, decodeMessage, encodeMessageFrame, requestEnvelope } fr
 import { FrameReader, FrameTooLargeError } from "./framing.js";
 import type { ClientInfo } from "./generated/ClientInfo.js";
 import { DEFAULT_MAX_FRAME_LEN, PROTOCOL_VERSION } from "./generated/constants.js";
+import type { ErrorCode } from "./generated/ErrorCode.js";
 import type { EventEnvelope } from "./generated/EventEnvelope.js";
 import type { HelloResult } from "./generated/HelloResult.js";
 import type { WireError } from "./generated/WireError.js";
+
+/** The one error the agent sends with `id: nil` and keeps the connection open after. */
+const NON_CLOSING_ERROR: ErrorCode = "INVALID_REQUEST";
 
 /** The longest delay a Node timer holds. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -96,7 +100,7 @@ export class Connection {
   /** Calls waiting for a slot, oldest first. */
   readonly #queued: PendingCall[] = [];
   readonly #routes = new Map<number, (event: EventEnvelope) => void>();
-  /** The last error the agent sent about the connection as a whole. */
+  /** The error the agent sent, with no id, as the reason it closes the connection. */
   #rejection: WireError | undefined;
   #failure: Error | undefined;
   #closeReason: DisconnectReason | undefined;
@@ -331,9 +335,11 @@ export class Connection {
   #onResponse(response: Record<string, unknown>): void {
     const id = response["id"];
     if (id === null || id === undefined) {
-      // About the connection as a whole; it never answers a pending call.
+      // It never answers a pending call. An INVALID_REQUEST is about one message the agent
+      // could not use, and the connection lives on; every other such error is why the
+      // agent is about to close it (docs/protocol.md 8.1).
       const error = asWireError(response["error"]);
-      if (error !== undefined) {
+      if (error !== undefined && error.code !== NON_CLOSING_ERROR) {
         this.#rejection = error;
       }
       return;

@@ -347,6 +347,19 @@ connectedTest("an error about the connection explains why it closed", async ({ c
   });
 });
 
+connectedTest("an INVALID_REQUEST with no id leaves the connection open and is no reason it closed", async ({ client, peer }) => {
+  const call = client.request("agent.status", {});
+  await peer.recv();
+  peer.send({
+    type: "response",
+    id: null,
+    correlation_id: "x",
+    error: { code: "INVALID_REQUEST", message: "request id 2 is already in flight", retryable: false },
+  });
+  peer.destroy();
+  await assert.rejects(call, isDisconnected("closed"));
+});
+
 connectedTest("a frame over the limit from the agent fails the connection before its body arrives", {}, { ...HELLO_RESULT, max_frame_len: 64 }, async ({ client, peer }) => {
   const call = client.request("agent.status", {});
   await peer.recv();
