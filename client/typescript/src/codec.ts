@@ -14,9 +14,9 @@
 import { Decoder, Encoder } from "@msgpack/msgpack";
 
 import type { CancelEnvelope } from "./generated/CancelEnvelope.js";
-import { DEFAULT_MAX_FRAME_LEN, FRAME_HEADER_LEN } from "./generated/constants.js";
+import { DEFAULT_MAX_FRAME_LEN } from "./generated/constants.js";
 import type { RequestEnvelope } from "./generated/RequestEnvelope.js";
-import { FrameTooLargeError } from "./framing.js";
+import { encodeFrame } from "./framing.js";
 
 const encoder = new Encoder({ ignoreUndefined: true, initialBufferSize: 4096 });
 
@@ -54,21 +54,13 @@ export class UnsafeIntegerError extends Error {
   }
 }
 
-/** Encodes one message as a whole frame, length prefix included. */
+/**
+ * Encodes one message as a whole frame, length prefix included. Throws
+ * `FrameTooLargeError` (framing.ts) when its body exceeds `maxLength`.
+ */
 export function encodeMessageFrame(message: unknown, maxLength: number): Buffer {
-  const body = encoder.encodeSharedRef(message);
-  if (body.length > maxLength) {
-    throw new FrameTooLargeError(body.length, maxLength);
-  }
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_LEN + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  frame.set(body, FRAME_HEADER_LEN);
-  return frame;
-}
-
-/** Encodes one message as a frame body (no length prefix). */
-export function encodeMessage(message: unknown): Uint8Array {
-  return encoder.encode(message);
+  // The encoder's own buffer, copied once, into the frame.
+  return encodeFrame(encoder.encodeSharedRef(message), maxLength);
 }
 
 /**

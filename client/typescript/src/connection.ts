@@ -514,10 +514,11 @@ function handshakeError(error: unknown, socketPath: string): unknown {
     return error;
   }
   if (error instanceof AgentError && error.code === "UNSUPPORTED_PROTOCOL") {
+    // The agent's message names the versions it accepts; its error carries no details.
     return new ProtocolMismatchError(
       `the agent refused protocol ${PROTOCOL_VERSION}: ${error.message}`,
       PROTOCOL_VERSION,
-      supportedRange(error.details),
+      undefined,
       error.remediation,
     );
   }
@@ -534,14 +535,4 @@ function handshakeError(error: unknown, socketPath: string): unknown {
     );
   }
   return error;
-}
-
-function supportedRange(details: unknown): { min: number; max: number } | undefined {
-  if (typeof details === "object" && details !== null) {
-    const { min, max } = details as Record<string, unknown>;
-    if (typeof min === "number" && typeof max === "number") {
-      return { min, max };
-    }
-  }
-  return undefined;
 }

@@ -133,7 +133,10 @@ function describeDisconnect(reason: DisconnectReason): string {
 export class ProtocolMismatchError extends AgentClientError {
   /** The version this client speaks. */
   readonly clientProtocol: number;
-  /** The versions the agent accepts, when it said. */
+  /**
+   * The versions the agent accepts, when it answered `hello` with another version. When
+   * it refused this client's version instead, its message names them.
+   */
   readonly agentProtocols: { min: number; max: number } | undefined;
 
   constructor(

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 
-import { cancelEnvelope, decodeMessage, encodeMessage, requestEnvelope, UnsafeIntegerError } from "../src/codec.js";
+import { cancelEnvelope, decodeMessage, encodeMessageFrame, requestEnvelope, UnsafeIntegerError } from "../src/codec.js";
 import type {
   DiagnosticsEvent,
   HelloParams,
@@ -20,6 +20,7 @@ import type {
   SubscribeParams,
   TestOutcome,
 } from "../src/index.js";
+import { DEFAULT_MAX_FRAME_LEN, FRAME_HEADER_LEN } from "../src/index.js";
 import { FIXTURES_DIR } from "./support/paths.js";
 
 function fixture(name: string): Buffer {
@@ -28,6 +29,11 @@ function fixture(name: string): Buffer {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
+}
+
+/** The body of the frame the client would send for `message`. */
+function encodeMessage(message: unknown): Buffer {
+  return encodeMessageFrame(message, DEFAULT_MAX_FRAME_LEN).subarray(FRAME_HEADER_LEN);
 }
 
 test("every golden fixture decodes and re-encodes byte for byte", () => {
