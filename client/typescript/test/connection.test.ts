@@ -329,35 +329,25 @@ connectedTest("a hang-up fails every pending call at once, and later calls too",
   await assert.rejects(client.request("agent.status", {}), DisconnectedError);
 });
 
-connectedTest("an error about the connection explains why it closed", async ({ client, peer }) => {
-  const call = client.request("agent.status", {});
-  await peer.recv();
-  peer.send({
-    type: "response",
-    id: null,
-    correlation_id: "x",
-    error: { code: "MALFORMED_FRAME", message: "the frame is not one MessagePack value", retryable: false },
-  });
-  peer.socket.end();
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof DisconnectedError);
-    assert.equal(error.reason.kind, "rejected");
-    assert.equal(error.reason.kind === "rejected" && error.reason.error.code, "MALFORMED_FRAME");
-    return true;
-  });
-});
-
-connectedTest("an INVALID_REQUEST with no id leaves the connection open and is no reason it closed", async ({ client, peer }) => {
-  const call = client.request("agent.status", {});
-  await peer.recv();
-  peer.send({
-    type: "response",
-    id: null,
-    correlation_id: "x",
-    error: { code: "INVALID_REQUEST", message: "request id 2 is already in flight", retryable: false },
-  });
-  peer.destroy();
-  await assert.rejects(call, isDisconnected("closed"));
+test("an id-nil error says why the connection closed, unless it is an INVALID_REQUEST, which leaves it open", async () => {
+  const cases: Array<[string, string]> = [
+    ["MALFORMED_FRAME", "rejected"],
+    ["INVALID_REQUEST", "closed"],
+  ];
+  for (const [code, kind] of cases) {
+    await withConnected({}, HELLO_RESULT, async ({ client, peer }) => {
+      const call = client.request("agent.status", {});
+      await peer.recv();
+      peer.send({ type: "response", id: null, correlation_id: "x", error: { code, message: "about the connection", retryable: false } });
+      peer.socket.end();
+      await assert.rejects(call, (error: unknown) => {
+        assert.ok(error instanceof DisconnectedError);
+        assert.equal(error.reason.kind, kind, code);
+        assert.equal(error.reason.kind === "rejected" ? error.reason.error.code : code, code);
+        return true;
+      });
+    });
+  }
 });
 
 connectedTest("a frame over the limit from the agent fails the connection before its body arrives", {}, { ...HELLO_RESULT, max_frame_len: 64 }, async ({ client, peer }) => {
