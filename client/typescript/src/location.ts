@@ -111,7 +111,8 @@ function defaultSocketPath(dataDir: string | undefined, from: LocationEnvironmen
   const env = from.env ?? process.env;
   const platform = from.platform ?? process.platform;
   if (platform === "win32") {
-    const user = (env["USERNAME"] ?? "user").replace(/[^A-Za-z0-9]/g, "_");
+    // One `_` per character (code point), as the agent replaces each of Rust's `char`s.
+    const user = (env["USERNAME"] ?? "user").replace(/[^A-Za-z0-9]/gu, "_");
     return `\\\\.\\pipe\\${APP_DIR}-${user}`;
   }
   if (platform === "darwin") {

@@ -47,6 +47,11 @@ test("Windows uses a named pipe with the user name made safe, and APPDATA", () =
   const from = { env: { USERNAME: "Ada Lovelace", APPDATA: "C:\\Users\\ada\\AppData\\Roaming" }, platform: "win32" as const };
   assert.equal(resolveSocketPath(undefined, undefined, from), "\\\\.\\pipe\\llm-agent-Ada_Lovelace");
   assert.equal(resolveSocketPath(undefined, undefined, { env: {}, platform: "win32" }), "\\\\.\\pipe\\llm-agent-user");
+  // A character beyond the BMP is two UTF-16 units but one character: one "_".
+  assert.equal(
+    resolveSocketPath(undefined, undefined, { env: { USERNAME: "Ada\u{1F600}é" }, platform: "win32" }),
+    "\\\\.\\pipe\\llm-agent-Ada__",
+  );
   assert.equal(resolveDataDir(undefined, from), "C:\\Users\\ada\\AppData\\Roaming\\llm-agent\\data");
 });
 
