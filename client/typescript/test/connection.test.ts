@@ -189,7 +189,7 @@ connectedTest("aborting a call sends a cancel frame, and the agent's late answer
   await assert.rejects(client.request("agent.status", {}, { signal: AbortSignal.abort() }));
 });
 
-connectedTest("a call that times out sends a cancel frame", async ({ client, peer }) => {
+connectedTest("a call that times out sends a cancel frame, and keeps its slot until the agent answers it", {}, { ...HELLO_RESULT, max_in_flight: 1 }, async ({ client, peer }) => {
   const call = client.request("agent.status", {}, { timeoutMs: 50 });
   const request = await peer.recv();
   await assert.rejects(
@@ -197,6 +197,14 @@ connectedTest("a call that times out sends a cancel frame", async ({ client, pee
     (error: unknown) => error instanceof RequestTimeoutError && error.retryable && error.timeoutMs === 50,
   );
   assert.deepEqual(await peer.recv(), { type: "cancel", id: request["id"] });
+  // The agent still counts the request in flight: the next one waits for its answer.
+  const next = client.request("agent.status", {});
+  assert.equal(await peer.recvWithin(50), "none");
+  peer.reply(request, { pid: 666 });
+  const sent = await peer.recv();
+  assert.equal(sent["method"], "agent.status");
+  peer.reply(sent, STATUS);
+  assert.deepEqual(await next, STATUS, "the late answer went to nobody");
 });
 
 connectedTest("profiles.test and discovery.run wait their own deadline plus a grace", { requestTimeoutMs: 20 }, async ({ client, peer }) => {
