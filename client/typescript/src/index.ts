@@ -15,6 +15,7 @@ export {
   OWN_DEADLINE_GRACE_MS,
   type ReconnectOptions,
   type StateListener,
+  type SubscribeOptions,
 } from "./client.js";
 export type {
   Area,

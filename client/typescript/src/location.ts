@@ -21,9 +21,9 @@ import { AgentUnavailableError } from "./errors.js";
 
 /** What the rule reads from the process. Tests give their own; the defaults are this process's. */
 export interface LocationEnvironment {
-  env?: NodeJS.ProcessEnv;
-  platform?: NodeJS.Platform;
-  homedir?: string;
+  env?: NodeJS.ProcessEnv | undefined;
+  platform?: NodeJS.Platform | undefined;
+  homedir?: string | undefined;
 }
 
 /**
