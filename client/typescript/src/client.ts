@@ -169,9 +169,10 @@ export class AgentClient {
   }
 
   /**
-   * Calls `listener` whenever the status changes (connecting, connected, disconnected,
-   * closed; failed reconnect attempts do not repeat `disconnected`). Returns a function
-   * that stops it.
+   * Calls `listener` whenever the status changes: `disconnected` when the agent is gone
+   * (failed reconnect attempts do not repeat it), `connected` each time it is back,
+   * `closed` after {@link AgentClient.close}. (`connecting` is only the state before
+   * {@link AgentClient.connect} returns.) Returns a function that stops it.
    */
   onStateChange(listener: StateListener): () => void {
     this.#listeners.add(listener);
