@@ -18,7 +18,13 @@ import { DEFAULT_MAX_FRAME_LEN } from "./generated/constants.js";
 import type { RequestEnvelope } from "./generated/RequestEnvelope.js";
 import { encodeFrame } from "./framing.js";
 
-const encoder = new Encoder({ ignoreUndefined: true, initialBufferSize: 4096 });
+const newEncoder = (): Encoder => new Encoder({ ignoreUndefined: true, initialBufferSize: 4096 });
+let encoder = newEncoder();
+/**
+ * The most an encoder's buffer grows to for a body within the frame limit (it doubles
+ * what it needs). Beyond it, a request too large to send has grown it, and it is let go.
+ */
+const ENCODER_BUFFER_KEPT = 2 * DEFAULT_MAX_FRAME_LEN;
 
 // Every length is bounded by the frame, so no decoder limit needs to be tighter than it.
 const limits = {
@@ -105,8 +111,16 @@ export class UnsafeIntegerError extends Error {
  * `FrameTooLargeError` (framing.ts) when its body exceeds `maxLength`.
  */
 export function encodeMessageFrame(message: unknown, maxLength: number): Buffer {
-  // The encoder's own buffer, copied once, into the frame.
-  return encodeFrame(encoder.encodeSharedRef(message), maxLength);
+  const body = encoder.encodeSharedRef(message);
+  try {
+    // The encoder's own buffer, copied once, into the frame.
+    return encodeFrame(body, maxLength);
+  } finally {
+    // The encoder keeps the largest buffer it ever grew, for the life of the process.
+    if (body.buffer.byteLength > ENCODER_BUFFER_KEPT) {
+      encoder = newEncoder();
+    }
+  }
 }
 
 /**
