@@ -106,12 +106,15 @@ class BenchCase {
   readonly name: string;
   readonly samples: number[] = [];
   readonly #worker: Worker;
+  /** Settles with the worker's exit code: a reply that never comes. */
+  readonly #exited: Promise<unknown[]>;
   #failed: Error | undefined;
 
   private constructor(name: string, worker: Worker) {
     this.name = name;
     this.#worker = worker;
     worker.on("error", (error) => (this.#failed = error));
+    this.#exited = once(worker, "exit");
   }
 
   static async start(name: string, spec: CaseSpec): Promise<BenchCase> {
@@ -132,11 +135,11 @@ class BenchCase {
 
   async stop(): Promise<void> {
     this.#worker.postMessage({ stop: true } satisfies CaseCommand);
-    await once(this.#worker, "exit");
+    await this.#exited;
   }
 
   async #reply(): Promise<unknown> {
-    const [message] = (await Promise.race([once(this.#worker, "message"), once(this.#worker, "exit")])) as unknown[];
+    const [message] = (await Promise.race([once(this.#worker, "message"), this.#exited])) as unknown[];
     if (this.#failed !== undefined || typeof message === "number") {
       throw new Error(`bench case ${this.name} failed`, { cause: this.#failed });
     }
