@@ -22,6 +22,25 @@ pub const APP_DIR: &str = "llm-agent";
 /// The socket's file name in its folder.
 pub const SOCKET_FILE: &str = "agent.sock";
 
+/// The longest socket path Linux accepts, in bytes: its 108-byte `sun_path` less the NUL.
+pub const MAX_SOCKET_PATH_LEN_LINUX: usize = 107;
+/// The longest socket path other Unix systems (macOS, the BSDs) accept, in bytes: their
+/// 104-byte `sun_path` less the NUL.
+pub const MAX_SOCKET_PATH_LEN_OTHER_UNIX: usize = 103;
+/// The longest named-pipe path Windows accepts, in bytes.
+pub const MAX_SOCKET_PATH_LEN_WINDOWS: usize = 256;
+
+/// The longest socket path this OS accepts, in bytes; the agent refuses to start on a
+/// longer one. Clients in other languages check the same three values (the TypeScript
+/// client through its generated constants).
+pub const MAX_SOCKET_PATH_LEN: usize = if cfg!(windows) {
+    MAX_SOCKET_PATH_LEN_WINDOWS
+} else if cfg!(any(target_os = "linux", target_os = "android")) {
+    MAX_SOCKET_PATH_LEN_LINUX
+} else {
+    MAX_SOCKET_PATH_LEN_OTHER_UNIX
+};
+
 /// No default location exists (no home directory, no runtime directory).
 #[derive(Debug, thiserror::Error)]
 #[error(

@@ -378,6 +378,21 @@ fn constants_file() -> String {
         crate::MAX_CORRELATION_ID_LEN as u64,
     );
     number(
+        "The longest socket path Linux accepts, in bytes (its `sun_path` less the NUL).",
+        "MAX_SOCKET_PATH_LEN_LINUX",
+        location::MAX_SOCKET_PATH_LEN_LINUX as u64,
+    );
+    number(
+        "The longest socket path other Unix systems (macOS, the BSDs) accept, in bytes.",
+        "MAX_SOCKET_PATH_LEN_OTHER_UNIX",
+        location::MAX_SOCKET_PATH_LEN_OTHER_UNIX as u64,
+    );
+    number(
+        "The longest named-pipe path Windows accepts, in bytes.",
+        "MAX_SOCKET_PATH_LEN_WINDOWS",
+        location::MAX_SOCKET_PATH_LEN_WINDOWS as u64,
+    );
+    number(
         "The `timeout_ms` of a `profiles.test` that gives none.",
         "DEFAULT_TEST_TIMEOUT_MS",
         DEFAULT_TEST_TIMEOUT_MS,

@@ -337,6 +337,25 @@ fn service_status_reports_an_agent_that_answers() {
 }
 
 /// How many agents started in `data_dir/logs`, where agents a client starts log.
+/// Waits until every agent of `data_dir` has gone (released the data dir's lock), so
+/// that their logs are complete.
+fn wait_for_agents_to_leave(data_dir: &Path) {
+    let lock = data_dir.join(llm_agent_protocol::location::LOCK_FILE);
+    let deadline = Instant::now() + EXIT_TIMEOUT;
+    while let Ok(file) = std::fs::File::open(&lock) {
+        if file.try_lock().is_ok() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "an agent still holds {}",
+            lock.display()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// How many agents clients started in `data_dir`, by their logs.
 fn agents_started_by_clients(data_dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(data_dir.join("logs")) else {
         return 0;
@@ -384,6 +403,7 @@ fn an_older_agent_is_asked_to_shut_down_and_the_new_one_started() {
         assert_eq!(status.data_dir, old.data_dir.display().to_string());
         client.call::<Shutdown>(no_params()).await.unwrap();
     });
+    wait_for_agents_to_leave(&old.data_dir);
     assert_eq!(agents_started_by_clients(&old.data_dir), 1);
 }
 
@@ -399,6 +419,7 @@ fn the_hand_over_happens_once_even_when_the_new_agent_is_older_than_expected() {
         status(&client).await;
         client.call::<Shutdown>(no_params()).await.unwrap();
     });
+    wait_for_agents_to_leave(&old.data_dir);
     assert_eq!(
         agents_started_by_clients(&old.data_dir),
         1,

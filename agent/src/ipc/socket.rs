@@ -13,16 +13,10 @@ use interprocess::os::unix::local_socket::ListenerOptionsExt as _;
 #[cfg(windows)]
 use interprocess::os::windows::local_socket::ListenerOptionsExt as _;
 
+use llm_agent_protocol::location::MAX_SOCKET_PATH_LEN;
+
 #[cfg(unix)]
 use crate::private_dir;
-
-/// The longest socket path the OS accepts, in bytes (`sun_path` less its NUL).
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub const MAX_SOCKET_PATH_LEN: usize = 107;
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-pub const MAX_SOCKET_PATH_LEN: usize = 103;
-#[cfg(windows)]
-pub const MAX_SOCKET_PATH_LEN: usize = 256;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SocketError {

@@ -7,9 +7,14 @@
  * `tests/benches/vault.rs` makes them. The ping-pong server runs in a process of its own,
  * as the agent does, and answers each request frame with a copy of the agent's real
  * answer; its client writes the client's real request frame and waits for the whole
- * answer, decoding nothing. The two alternate in blocks, so both see the same machine.
+ * answer, decoding nothing. Each case runs in a worker thread of its own (its own V8
+ * isolate), and the cases alternate in blocks, so all see the same machine.
  *
- * Usage: npm run bench [-- --quick]
+ * `--baseline DIR` adds the same client cases for another build of this package (DIR is
+ * its `build/src`, as `tsc -p tsconfig.json` leaves it), interleaved with this one's:
+ * before and after figures from one run.
+ *
+ * Usage: npm run bench [-- --quick] [-- --baseline DIR]
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -19,7 +24,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 
 import { decodeMessage, encodeMessageFrame, requestEnvelope } from "../src/codec.js";
 import { FrameReader } from "../src/framing.js";
@@ -27,11 +33,14 @@ import { type AgentClient, type CreateParams, DEFAULT_MAX_FRAME_LEN, PROTOCOL_VE
 import { TestAgent } from "../test/support/agent.js";
 import { KeyringSession } from "../test/support/keyring.js";
 import { agentBinary } from "../test/support/paths.js";
+import type { CaseCommand, CaseSpec } from "./case-worker.js";
 
 const PROFILES = 50;
 /** One profile in this many is a remote one with a key. */
 const KEYED_EVERY = 5;
 const quick = process.argv.includes("--quick");
+const baselineFlag = process.argv.indexOf("--baseline");
+const baselineDir = baselineFlag === -1 ? undefined : process.argv[baselineFlag + 1];
 const WARMUP = quick ? 200 : 2_000;
 const BLOCKS = quick ? 4 : 20;
 const PER_BLOCK = quick ? 250 : 500;
@@ -50,41 +59,11 @@ function profile(index: number): CreateParams {
     : { name, provider: "ollama", endpoint: "http://127.0.0.1:11434", model: "llama3.2" };
 }
 
-/** One round trip of raw frames on `socket`: write `request`, wait for `responseLength` bytes. */
-function rawRoundTrip(socket: net.Socket, request: Buffer, responseLength: number): Promise<void> {
-  return new Promise((resolve) => {
-    let received = 0;
-    const onData = (chunk: Buffer): void => {
-      received += chunk.length;
-      if (received >= responseLength) {
-        socket.off("data", onData);
-        resolve();
-      }
-    };
-    socket.on("data", onData);
-    socket.write(request);
-  });
-}
-
-/** A socket to the agent that has completed `hello`, for raw frames. */
-async function handshakenSocket(socketPath: string): Promise<net.Socket> {
-  const socket = net.createConnection(socketPath);
-  await once(socket, "connect");
-  const hello = { protocol: PROTOCOL_VERSION, client: { name: "bench", version: "0" } };
-  const frame = encodeMessageFrame(requestEnvelope(1, "hello", hello), DEFAULT_MAX_FRAME_LEN);
-  const reader = new FrameReader(DEFAULT_MAX_FRAME_LEN);
-  await new Promise<void>((resolve) => {
-    const onData = (chunk: Buffer): void => {
-      if (reader.push(chunk).length > 0) {
-        socket.off("data", onData);
-        resolve();
-      }
-    };
-    socket.on("data", onData);
-    socket.write(frame);
-  });
-  return socket;
-}
+/** The handshake of the benchmark's raw connections to the agent. */
+const HELLO_FRAME = encodeMessageFrame(
+  requestEnvelope(1, "hello", { protocol: PROTOCOL_VERSION, client: { name: "bench", version: "0" } }),
+  DEFAULT_MAX_FRAME_LEN,
+);
 
 /** The agent's answer to `request`, as the exact frame it sent (length prefix included). */
 async function capturedAnswer(socketPath: string, request: Buffer): Promise<Buffer> {
@@ -103,8 +82,7 @@ async function capturedAnswer(socketPath: string, request: Buffer): Promise<Buff
     }
     return frames.shift() as Buffer;
   };
-  const hello = { protocol: PROTOCOL_VERSION, client: { name: "bench", version: "0" } };
-  socket.write(encodeMessageFrame(requestEnvelope(1, "hello", hello), DEFAULT_MAX_FRAME_LEN));
+  socket.write(HELLO_FRAME);
   await next();
   socket.write(request);
   const body = await next();
@@ -123,11 +101,49 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
-async function timed(samples: number[], rounds: number, op: () => Promise<unknown>): Promise<void> {
-  for (let round = 0; round < rounds; round++) {
-    const start = process.hrtime.bigint();
-    await op();
-    samples.push(Number(process.hrtime.bigint() - start) / 1_000);
+/** A case running in its own worker thread. */
+class BenchCase {
+  readonly name: string;
+  readonly samples: number[] = [];
+  readonly #worker: Worker;
+  /** Settles with the worker's exit code: a reply that never comes. */
+  readonly #exited: Promise<unknown[]>;
+  #failed: Error | undefined;
+
+  private constructor(name: string, worker: Worker) {
+    this.name = name;
+    this.#worker = worker;
+    worker.on("error", (error) => (this.#failed = error));
+    this.#exited = once(worker, "exit");
+  }
+
+  static async start(name: string, spec: CaseSpec): Promise<BenchCase> {
+    const worker = new Worker(new URL("./case-worker.js", import.meta.url), { workerData: spec });
+    const benchCase = new BenchCase(name, worker);
+    await benchCase.#reply();
+    return benchCase;
+  }
+
+  /** Times `rounds` operations; with `keep`, adds their durations to the samples. */
+  async run(rounds: number, keep: boolean): Promise<void> {
+    this.#worker.postMessage({ rounds } satisfies CaseCommand);
+    const samples = (await this.#reply()) as Float64Array;
+    if (keep) {
+      this.samples.push(...samples);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#worker.postMessage({ stop: true } satisfies CaseCommand);
+    await this.#exited;
+  }
+
+  async #reply(): Promise<unknown> {
+    const [message] = (await Promise.race([once(this.#worker, "message"), this.#exited])) as unknown[];
+    if (this.#failed !== undefined || typeof message === "number") {
+      throw new Error(`bench case ${this.name} failed`, { cause: this.#failed });
+    }
+    return message;
   }
 }
 
@@ -137,11 +153,13 @@ async function main(): Promise<void> {
   const agent = await TestAgent.start({ keyring });
   let client: AgentClient | undefined;
   let server: ChildProcess | undefined;
+  const cases: BenchCase[] = [];
   try {
     client = await agent.client();
     for (let index = 0; index < PROFILES; index++) {
       await client.profiles.create(profile(index));
     }
+    client.close();
     const request = encodeMessageFrame(requestEnvelope(2, "profiles.list", {}), DEFAULT_MAX_FRAME_LEN);
     const answer = await capturedAnswer(agent.socketPath, request);
     const decoded = decodeMessage(answer.subarray(4)) as { result: { profiles: unknown[] } };
@@ -160,60 +178,92 @@ async function main(): Promise<void> {
     );
     const lines = createInterface({ input: server.stdout as NodeJS.ReadableStream });
     await once(lines, "line");
-    const raw = net.createConnection(path.join(scratch, "pingpong.sock"));
-    await once(raw, "connect");
-    // Where the time goes: the same frames to the agent itself, undecoded, and the decode alone.
-    const direct = await handshakenSocket(agent.socketPath);
-
-    const listed = client;
-    const list = async (): Promise<void> => {
-      const result = await listed.profiles.list();
-      if (result.profiles.length !== PROFILES) {
-        throw new Error(`profiles.list answered ${result.profiles.length} profiles`);
-      }
-    };
-    const pingPong = (): Promise<void> => rawRoundTrip(raw, request, answer.length);
-    const agentRaw = (): Promise<void> => rawRoundTrip(direct, request, answer.length);
     const body = answer.subarray(4);
-    const decodeOnly = async (): Promise<void> => {
-      decodeMessage(body);
-    };
-
-    const cases = [pingPong, list, agentRaw, decodeOnly];
-    for (const op of cases) {
-      await timed([], WARMUP, op);
+    const thisBuild = fileURLToPath(new URL("../src/", import.meta.url));
+    const builds: Array<[string, string]> = [["", thisBuild]];
+    if (baselineDir !== undefined) {
+      builds.push([" (baseline)", path.resolve(baselineDir)]);
     }
-    const samples = cases.map((): number[] => []);
+    const pingPong = await BenchCase.start("raw ping-pong, same bytes, no decode (other process)", {
+      kind: "raw",
+      socketPath: path.join(scratch, "pingpong.sock"),
+      request,
+      responseLength: answer.length,
+    });
+    const lists: BenchCase[] = [];
+    const decodes: BenchCase[] = [];
+    for (const [label, dir] of builds) {
+      lists.push(
+        await BenchCase.start(`profiles.list through AgentClient${label}`, {
+          kind: "client",
+          clientModule: pathToFileURL(path.join(dir, "index.js")).href,
+          socketPath: agent.socketPath,
+          profiles: PROFILES,
+        }),
+      );
+      decodes.push(
+        await BenchCase.start(`  decoding the answer, alone${label}`, {
+          kind: "decode",
+          codecModule: pathToFileURL(path.join(dir, "codec.js")).href,
+          body,
+        }),
+      );
+    }
+    // Where the time goes: the same frames to the agent itself, undecoded, and the decode alone.
+    const agentRaw = await BenchCase.start("  the same frames to the agent, no decode", {
+      kind: "raw",
+      socketPath: agent.socketPath,
+      request,
+      responseLength: answer.length,
+      hello: HELLO_FRAME,
+    });
+    cases.push(pingPong, ...lists, agentRaw, ...decodes);
+
+    for (const benchCase of cases) {
+      await benchCase.run(WARMUP, false);
+    }
     for (let block = 0; block < BLOCKS; block++) {
-      for (const [index, op] of cases.entries()) {
-        await timed(samples[index] as number[], PER_BLOCK, op);
+      for (const benchCase of cases) {
+        await benchCase.run(PER_BLOCK, true);
       }
     }
-    raw.destroy();
-    direct.destroy();
-    for (const sorted of samples) {
-      sorted.sort((a, b) => a - b);
+    for (const benchCase of cases) {
+      benchCase.samples.sort((a, b) => a - b);
     }
-    const [rawSamples, listSamples, agentRawSamples, decodeSamples] = samples as [number[], number[], number[], number[]];
-    const row = (what: string, sorted: number[]): string =>
-      `  ${what.padEnd(52)} ${percentile(sorted, 0.5).toFixed(1).padStart(8)} ${percentile(sorted, 0.99)
+    const row = (benchCase: BenchCase): string =>
+      `  ${benchCase.name.padEnd(52)} ${percentile(benchCase.samples, 0.5).toFixed(1).padStart(8)} ${percentile(
+        benchCase.samples,
+        0.99,
+      )
         .toFixed(1)
-        .padStart(8)} ${String(sorted.length).padStart(7)}`;
+        .padStart(8)} ${String(benchCase.samples.length).padStart(7)}`;
     console.log(
-      `node ${process.version}, ${os.cpus().length} CPUs, agent ${agentBinary()}${quick ? " (quick)" : ""}`,
+      `node ${process.version}, ${os.cpus().length} CPUs, agent ${agentBinary()}${quick ? " (quick)" : ""}${
+        baselineDir === undefined ? "" : `, baseline ${path.resolve(baselineDir)}`
+      }`,
     );
     console.log(
       `request frame ${request.length} bytes, answer frame ${answer.length} bytes (${PROFILES} profiles, ${Math.ceil(PROFILES / KEYED_EVERY)} with a key)`,
     );
     console.log(`  ${"case".padEnd(52)} ${"p50 µs".padStart(8)} ${"p99 µs".padStart(8)} ${"samples".padStart(7)}`);
-    console.log(row("raw ping-pong, same bytes, no decode (other process)", rawSamples));
-    console.log(row(`profiles.list through AgentClient (real agent)`, listSamples));
+    console.log(row(pingPong));
+    for (const list of lists) {
+      console.log(row(list));
+    }
     console.log("where the client's time goes:");
-    console.log(row("  the same frames to the agent, no decode", agentRawSamples));
-    console.log(row("  decoding the answer, alone", decodeSamples));
-    const ratio = (q: number): string => (percentile(listSamples, q) / percentile(rawSamples, q)).toFixed(2);
-    console.log(`ratio profiles.list/ping-pong: ${ratio(0.5)}x at p50 (goal: at most 2x), ${ratio(0.99)}x at p99`);
+    for (const benchCase of [agentRaw, ...decodes]) {
+      console.log(row(benchCase));
+    }
+    for (const list of lists) {
+      const ratio = (q: number): string => (percentile(list.samples, q) / percentile(pingPong.samples, q)).toFixed(2);
+      console.log(
+        `ratio ${list.name.replace("profiles.list through AgentClient", "profiles.list")}/ping-pong: ${ratio(0.5)}x at p50 (goal: at most 2x), ${ratio(0.99)}x at p99`,
+      );
+    }
   } finally {
+    for (const benchCase of cases) {
+      await benchCase.stop();
+    }
     client?.close();
     server?.kill("SIGTERM");
     await agent.stop();

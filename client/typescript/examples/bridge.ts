@@ -88,22 +88,15 @@ function failure(error: BridgeError): { ok: false; error: BridgeError } {
 
 /** Keeps what a person can act on; drops causes and stacks, which may name local paths. */
 export function toBridgeError(error: unknown): BridgeError {
-  if (error instanceof AgentError) {
-    return {
-      code: error.code,
-      message: error.message,
-      ...(error.remediation === undefined ? {} : { remediation: error.remediation }),
-      retryable: error.retryable,
-      ...(error.fieldErrors.length > 0 ? { fieldErrors: error.fieldErrors } : {}),
-    };
+  if (!(error instanceof AgentClientError)) {
+    return { code: "INTERNAL", message: "unexpected error in the main process", retryable: false };
   }
-  if (error instanceof AgentClientError) {
-    return {
-      code: error.code,
-      message: error.message,
-      ...(error.remediation === undefined ? {} : { remediation: error.remediation }),
-      retryable: error.retryable,
-    };
-  }
-  return { code: "INTERNAL", message: "unexpected error in the main process", retryable: false };
+  const fieldErrors = error instanceof AgentError ? error.fieldErrors : [];
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.remediation === undefined ? {} : { remediation: error.remediation }),
+    retryable: error.retryable,
+    ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
+  };
 }

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 
 import { app, BrowserWindow, ipcMain } from "electron";
-import { AgentClient, AgentSpawnError, ProtocolMismatchError } from "llm-agent-client";
+import { AgentClient, AgentClientError } from "llm-agent-client";
 
 import { registerAgentBridge } from "./bridge.js";
 import { STATUS_CHANNEL } from "./channels.js";
@@ -77,22 +77,17 @@ async function main(): Promise<void> {
   try {
     client = await connectToAgent();
   } catch (error) {
-    if (error instanceof AgentSpawnError || error instanceof ProtocolMismatchError) {
-      // A packaging problem: the message and remediation say what is wrong and where.
-      console.error(`${error.message} (${error.remediation ?? ""})`);
-    }
+    // With auto-spawn, what is left is a packaging problem (AgentSpawnError,
+    // ProtocolMismatchError) or a broken socket: the message and remediation say what
+    // is wrong and where.
+    console.error(error instanceof AgentClientError ? `${error.message} (${error.remediation ?? ""})` : error);
     app.quit();
     return;
   }
 
-  const window = new BrowserWindow({
-    webPreferences: { preload: path.join(import.meta.dirname, "preload.js"), contextIsolation: true, sandbox: true },
-  });
-  await window.loadFile("index.html");
-
-  // Only the app's own pages may use the bridge.
+  // Before any page loads, so that its first call finds a handler and its first status
+  // change reaches it. Only the app's own pages may use the bridge.
   registerAgentBridge(ipcMain, client, (event) => event.senderFrame?.url.startsWith("file://") === true);
-
   client.onStateChange((state) => {
     if (state.status === "connected" || state.status === "disconnected") {
       for (const open of BrowserWindow.getAllWindows()) {
@@ -100,6 +95,11 @@ async function main(): Promise<void> {
       }
     }
   });
+
+  const window = new BrowserWindow({
+    webPreferences: { preload: path.join(import.meta.dirname, "preload.js"), contextIsolation: true, sandbox: true },
+  });
+  await window.loadFile("index.html");
 
   // The agent belongs to the user, not to this window: it keeps running for the next start
   // (and any other client). Only the connection ends here.

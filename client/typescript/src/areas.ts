@@ -18,15 +18,15 @@ export type ResultOf<M extends MethodName> = Methods[M]["result"];
 /** Per-call settings. */
 export interface RequestOptions {
   /** Aborting sends a cancel frame; the call rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * How long to wait for the answer, the wait for a connection included. Default: the
    * client's `requestTimeoutMs`; for `profiles.test` and `discovery.run`, their own
    * `timeout_ms` (or its default) plus 5 s, so the agent can say how far they got.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Sent with the request (1 to 128 printable ASCII characters); the agent makes one up otherwise. */
-  correlationId?: string;
+  correlationId?: string | undefined;
 }
 
 /** `reset_secrets` → `resetSecrets`. */

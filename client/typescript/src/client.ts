@@ -36,37 +36,52 @@ export const DEFAULT_SUBSCRIPTION_BUFFER = 1024;
 /** What a call that carries its own deadline (`timeout_ms`) waits beyond it. */
 export const OWN_DEADLINE_GRACE_MS = 5_000;
 
+/** The pause before the first reconnect attempt after a loss, unless told otherwise. */
+const DEFAULT_RECONNECT_DELAY_MS = 100;
+/** The longest pause between reconnect attempts, unless told otherwise. */
+const MAX_RECONNECT_DELAY_MS = 5_000;
+
 /** This package, as it introduces itself in `hello` unless told otherwise. */
 const PACKAGE_CLIENT: ClientInfo = { name: "llm-agent-client", version: "0.1.0" };
 
 export interface ReconnectOptions {
   /** The pause before the first attempt after a loss; it doubles per failed attempt. Default 100 ms. */
-  initialDelayMs?: number;
+  initialDelayMs?: number | undefined;
   /** The longest pause between attempts. Default 5 s. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
 
 export interface AgentClientOptions {
   /** How the app introduces itself in `hello`; the agent records it. */
-  client?: ClientInfo;
+  client?: ClientInfo | undefined;
   /** The socket (a named pipe on Windows). Default `LLM_AGENT_SOCKET`, else the platform's. */
-  socketPath?: string;
+  socketPath?: string | undefined;
   /**
    * The agent's data directory: where the Linux socket falls back to without
    * `XDG_RUNTIME_DIR`, and what a spawned agent is given as `--data-dir`. Default the
    * agent's own (`LLM_AGENT_DATA_DIR`, else the platform's).
    */
-  dataDir?: string;
+  dataDir?: string | undefined;
   /** Starts the agent when nobody listens. Without it, a missing agent is `AGENT_NOT_RUNNING`. */
-  autoSpawn?: AutoSpawnOptions;
+  autoSpawn?: AutoSpawnOptions | undefined;
   /** Reconnecting after a loss; `false` leaves the client disconnected. */
-  reconnect?: ReconnectOptions | false;
+  reconnect?: ReconnectOptions | false | undefined;
   /** The timeout of calls that set none. Default 30 s. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** How long connecting and the handshake may take. Default 5 s. */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /** Events a subscription buffers before its reader counts as lagging. Default 1024. */
-  subscriptionBufferSize?: number;
+  subscriptionBufferSize?: number | undefined;
+}
+
+/** Per-subscription settings. */
+export interface SubscribeOptions {
+  /** Aborting gives up on the subscribe request (with a cancel frame). */
+  signal?: AbortSignal | undefined;
+  /** How long to wait for the agent's answer. Default: the client's `requestTimeoutMs`. */
+  timeoutMs?: number | undefined;
+  /** Events buffered before the reader counts as lagging. Default: `subscriptionBufferSize`. */
+  bufferSize?: number | undefined;
 }
 
 /** Where the client stands. */
@@ -88,7 +103,7 @@ export class AgentClient {
   readonly #client: ClientInfo;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
-  readonly #reconnect: Required<ReconnectOptions> | undefined;
+  readonly #reconnect: { initialDelayMs: number; maxDelayMs: number } | undefined;
   #connection: Connection | undefined;
   #attempt: Promise<Connection> | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -127,10 +142,15 @@ export class AgentClient {
     this.#client = options.client ?? PACKAGE_CLIENT;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const reconnect = options.reconnect;
+    // Field by field: a field given as undefined takes its default too.
     this.#reconnect =
-      options.reconnect === false
+      reconnect === false
         ? undefined
-        : { initialDelayMs: 100, maxDelayMs: 5_000, ...options.reconnect };
+        : {
+            initialDelayMs: reconnect?.initialDelayMs ?? DEFAULT_RECONNECT_DELAY_MS,
+            maxDelayMs: reconnect?.maxDelayMs ?? MAX_RECONNECT_DELAY_MS,
+          };
     Object.assign(this, buildAreas((method, params, callOptions) => this.request(method, params as never, callOptions)));
   }
 
@@ -149,9 +169,10 @@ export class AgentClient {
   }
 
   /**
-   * Calls `listener` whenever the status changes (connecting, connected, disconnected,
-   * closed; failed reconnect attempts do not repeat `disconnected`). Returns a function
-   * that stops it.
+   * Calls `listener` whenever the status changes: `disconnected` when the agent is gone
+   * (failed reconnect attempts do not repeat it), `connected` each time it is back,
+   * `closed` after {@link AgentClient.close}. (`connecting` is only the state before
+   * {@link AgentClient.connect} returns.) Returns a function that stops it.
    */
   onStateChange(listener: StateListener): () => void {
     this.#listeners.add(listener);
@@ -186,7 +207,7 @@ export class AgentClient {
    */
   async subscribe<T extends TopicName>(
     topics: readonly T[],
-    options: { signal?: AbortSignal; timeoutMs?: number; bufferSize?: number } = {},
+    options: SubscribeOptions = {},
   ): Promise<Subscription<T>> {
     const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
     const started = Date.now();

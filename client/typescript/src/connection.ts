@@ -32,9 +32,13 @@ import { cancelEnvelope, decodeMessage, encodeMessageFrame, requestEnvelope } fr
 import { FrameReader, FrameTooLargeError } from "./framing.js";
 import type { ClientInfo } from "./generated/ClientInfo.js";
 import { DEFAULT_MAX_FRAME_LEN, PROTOCOL_VERSION } from "./generated/constants.js";
+import type { ErrorCode } from "./generated/ErrorCode.js";
 import type { EventEnvelope } from "./generated/EventEnvelope.js";
 import type { HelloResult } from "./generated/HelloResult.js";
 import type { WireError } from "./generated/WireError.js";
+
+/** The one error the agent sends with `id: nil` and keeps the connection open after. */
+const NON_CLOSING_ERROR: ErrorCode = "INVALID_REQUEST";
 
 /** The longest delay a Node timer holds. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -96,7 +100,7 @@ export class Connection {
   /** Calls waiting for a slot, oldest first. */
   readonly #queued: PendingCall[] = [];
   readonly #routes = new Map<number, (event: EventEnvelope) => void>();
-  /** The last error the agent sent about the connection as a whole. */
+  /** The error the agent sent, with no id, as the reason it closes the connection. */
   #rejection: WireError | undefined;
   #failure: Error | undefined;
   #closeReason: DisconnectReason | undefined;
@@ -132,7 +136,7 @@ export class Connection {
         { protocol: PROTOCOL_VERSION, client: options.client },
         { timeoutMs: Math.max(1, options.timeoutMs - (Date.now() - started)) },
       );
-      connection.#accept(reply.result as HelloResult);
+      connection.#accept(checkedHello(reply.result));
       return connection;
     } catch (error) {
       connection.close();
@@ -236,9 +240,11 @@ export class Connection {
       );
     }
     this.#hello = hello;
-    this.#maxFrameLength = hello.max_frame_len;
-    this.#reader.maxLength = hello.max_frame_len;
-    this.#maxInFlight = Math.max(1, hello.max_in_flight);
+    // The agent may lower the limit, never raise it beyond the protocol's: this side's
+    // memory is bounded whatever a peer announces.
+    this.#maxFrameLength = Math.min(hello.max_frame_len, DEFAULT_MAX_FRAME_LEN);
+    this.#reader.maxLength = this.#maxFrameLength;
+    this.#maxInFlight = hello.max_in_flight;
     this.#sendQueued();
   }
 
@@ -329,9 +335,11 @@ export class Connection {
   #onResponse(response: Record<string, unknown>): void {
     const id = response["id"];
     if (id === null || id === undefined) {
-      // About the connection as a whole; it never answers a pending call.
+      // It never answers a pending call. An INVALID_REQUEST is about one message the agent
+      // could not use, and the connection lives on; every other such error is why the
+      // agent is about to close it (docs/protocol.md 8.1).
       const error = asWireError(response["error"]);
-      if (error !== undefined) {
+      if (error !== undefined && error.code !== NON_CLOSING_ERROR) {
         this.#rejection = error;
       }
       return;
@@ -401,12 +409,48 @@ export class Connection {
   }
 }
 
-function asWireError(value: unknown): WireError | undefined {
-  if (typeof value !== "object" || value === null) {
-    return undefined;
+/**
+ * The `hello` result, once its limits are known to be usable: a missing or nonsensical
+ * `max_frame_len` or `max_in_flight` would otherwise lift the frame limit or stall every call.
+ */
+function checkedHello(result: unknown): HelloResult {
+  const problem = isRecord(result) ? helloProblem(result) : "it is not a map";
+  if (problem !== undefined) {
+    throw new InvalidResponseError("hello", problem);
   }
-  const error = value as Record<string, unknown>;
-  if (typeof error["code"] !== "string" || typeof error["message"] !== "string") {
+  return result as HelloResult;
+}
+
+function helloProblem(hello: Record<string, unknown>): string | undefined {
+  if (typeof hello["agent_version"] !== "string") {
+    return "agent_version is not a string";
+  }
+  if (!Number.isSafeInteger(hello["protocol"])) {
+    return "protocol is not an integer";
+  }
+  const range = hello["supported_protocols"];
+  if (!isRecord(range) || !Number.isSafeInteger(range["min"]) || !Number.isSafeInteger(range["max"])) {
+    return "supported_protocols is not {min, max}";
+  }
+  const capabilities = hello["capabilities"];
+  if (!Array.isArray(capabilities) || !capabilities.every((name) => typeof name === "string")) {
+    return "capabilities is not a list of names";
+  }
+  for (const limit of ["max_frame_len", "max_in_flight"]) {
+    const value = hello[limit];
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+      return `${limit} is not a positive integer`;
+    }
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function asWireError(error: unknown): WireError | undefined {
+  if (!isRecord(error) || typeof error["code"] !== "string" || typeof error["message"] !== "string") {
     return undefined;
   }
   return {
@@ -470,10 +514,11 @@ function handshakeError(error: unknown, socketPath: string): unknown {
     return error;
   }
   if (error instanceof AgentError && error.code === "UNSUPPORTED_PROTOCOL") {
+    // The agent's message names the versions it accepts; its error carries no details.
     return new ProtocolMismatchError(
       `the agent refused protocol ${PROTOCOL_VERSION}: ${error.message}`,
       PROTOCOL_VERSION,
-      supportedRange(error.details),
+      undefined,
       error.remediation,
     );
   }
@@ -490,14 +535,4 @@ function handshakeError(error: unknown, socketPath: string): unknown {
     );
   }
   return error;
-}
-
-function supportedRange(details: unknown): { min: number; max: number } | undefined {
-  if (typeof details === "object" && details !== null) {
-    const { min, max } = details as Record<string, unknown>;
-    if (typeof min === "number" && typeof max === "number") {
-      return { min, max };
-    }
-  }
-  return undefined;
 }

@@ -133,7 +133,10 @@ function describeDisconnect(reason: DisconnectReason): string {
 export class ProtocolMismatchError extends AgentClientError {
   /** The version this client speaks. */
   readonly clientProtocol: number;
-  /** The versions the agent accepts, when it said. */
+  /**
+   * The versions the agent accepts, when it answered `hello` with another version. When
+   * it refused this client's version instead, its message names them.
+   */
   readonly agentProtocols: { min: number; max: number } | undefined;
 
   constructor(
@@ -245,12 +248,16 @@ export class RequestTooLargeError extends AgentClientError {
   }
 }
 
-/** The agent's answer does not have the shape of a response. */
+/** The agent's answer does not have the shape of a response (or of a `hello` result). */
 export class InvalidResponseError extends AgentClientError {
+  /** The method whose answer could not be read. */
+  readonly method: string;
+
   constructor(method: string, problem: string) {
     super("INVALID_RESPONSE", `could not read the agent's answer to \`${method}\`: ${problem}`, {
       remediation:
-        "The agent may be a different version: compare `agentVersion` of the client's hello with the bundled agent.",
+        "What listens on the socket may be another version of llm-agent, or no agent: compare `client.hello.agent_version` with the bundled binary's `llm-agent --version`.",
     });
+    this.method = method;
   }
 }

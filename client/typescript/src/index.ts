@@ -15,6 +15,7 @@ export {
   OWN_DEADLINE_GRACE_MS,
   type ReconnectOptions,
   type StateListener,
+  type SubscribeOptions,
 } from "./client.js";
 export type {
   Area,
@@ -28,20 +29,7 @@ export type {
   ResultOf,
 } from "./areas.js";
 export type { Reply } from "./connection.js";
-export {
-  AgentClientError,
-  AgentError,
-  AgentSpawnError,
-  AgentUnavailableError,
-  DisconnectedError,
-  type DisconnectReason,
-  InvalidResponseError,
-  ProtocolMismatchError,
-  RequestTimeoutError,
-  RequestTooLargeError,
-  type SpawnFailure,
-  type UnavailableCode,
-} from "./errors.js";
+export * from "./errors.js";
 export { maxSocketPathLength, resolveDataDir, resolveSocketPath, type LocationEnvironment } from "./location.js";
 export { type AutoSpawnOptions, DEFAULT_READY_TIMEOUT_MS } from "./spawn.js";
 export type { Subscription, SubscriptionEvent, SubscriptionItem, TopicName } from "./subscription.js";

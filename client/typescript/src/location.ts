@@ -8,30 +8,38 @@
 import os from "node:os";
 import path from "node:path";
 
-import { APP_DIR, DATA_DIR_ENV, SOCKET_ENV, SOCKET_FILE } from "./generated/constants.js";
+import {
+  APP_DIR,
+  DATA_DIR_ENV,
+  MAX_SOCKET_PATH_LEN_LINUX,
+  MAX_SOCKET_PATH_LEN_OTHER_UNIX,
+  MAX_SOCKET_PATH_LEN_WINDOWS,
+  SOCKET_ENV,
+  SOCKET_FILE,
+} from "./generated/constants.js";
 import { AgentUnavailableError } from "./errors.js";
 
 /** What the rule reads from the process. Tests give their own; the defaults are this process's. */
 export interface LocationEnvironment {
-  env?: NodeJS.ProcessEnv;
-  platform?: NodeJS.Platform;
-  homedir?: string;
+  env?: NodeJS.ProcessEnv | undefined;
+  platform?: NodeJS.Platform | undefined;
+  homedir?: string | undefined;
 }
 
 /**
- * The longest socket path each OS accepts, in bytes (`sun_path` less its NUL on Unix, the
- * named-pipe name on Windows): the limits the agent checks at start-up
- * (`agent/src/ipc/socket.rs`).
+ * The longest socket path `platform` accepts, in bytes (`sun_path` less its NUL on Unix,
+ * the named-pipe path on Windows): the limit the agent checks at start-up, generated from
+ * `protocol/src/location.rs`.
  */
 export function maxSocketPathLength(platform: NodeJS.Platform = process.platform): number {
   switch (platform) {
     case "linux":
     case "android":
-      return 107;
+      return MAX_SOCKET_PATH_LEN_LINUX;
     case "win32":
-      return 256;
+      return MAX_SOCKET_PATH_LEN_WINDOWS;
     default:
-      return 103;
+      return MAX_SOCKET_PATH_LEN_OTHER_UNIX;
   }
 }
 
@@ -103,7 +111,8 @@ function defaultSocketPath(dataDir: string | undefined, from: LocationEnvironmen
   const env = from.env ?? process.env;
   const platform = from.platform ?? process.platform;
   if (platform === "win32") {
-    const user = (env["USERNAME"] ?? "user").replace(/[^A-Za-z0-9]/g, "_");
+    // One `_` per character (code point), as the agent replaces each of Rust's `char`s.
+    const user = (env["USERNAME"] ?? "user").replace(/[^A-Za-z0-9]/gu, "_");
     return `\\\\.\\pipe\\${APP_DIR}-${user}`;
   }
   if (platform === "darwin") {

@@ -29,10 +29,6 @@ export class ItemQueue<T> {
     return this.#items.length - this.#head;
   }
 
-  get ended(): boolean {
-    return this.#ended;
-  }
-
   /** Adds an item without ever waiting; a full or ended queue refuses it. */
   push(item: T): PushOutcome {
     if (this.#ended) {

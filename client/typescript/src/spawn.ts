@@ -38,11 +38,11 @@ export interface AutoSpawnOptions {
    */
   agentBinary: string;
   /** How long to wait for the started agent to answer. Default 10 s. */
-  readyTimeoutMs?: number;
+  readyTimeoutMs?: number | undefined;
   /** Where the agent writes its logs. Default `<data dir>/logs`. */
-  logDir?: string;
+  logDir?: string | undefined;
   /** The agent's environment. Default this process's. */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 /**

@@ -202,7 +202,6 @@ export class Subscription<T extends TopicName> implements AsyncIterableIterator<
     this.#end();
     this.#queue.end({ item: { kind: "lagged", missed: 1 } });
     if (connection !== undefined && id !== undefined && connection.closeReason === undefined) {
-      connection.unroute(id);
       connection.sendDetached("events.unsubscribe", { subscription: id }, this.#owner.requestTimeoutMs());
     }
   }

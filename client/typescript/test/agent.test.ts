@@ -49,12 +49,13 @@ async function nextMatching<T extends TopicName>(
   wanted: (item: SubscriptionItem<T>) => boolean,
   ms = 10_000,
 ): Promise<SubscriptionItem<T>> {
-  const timer = setTimeout(() => {
-    throw new Error(`no matching item within ${ms} ms`);
-  }, ms);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no matching item within ${ms} ms`)), ms);
+  });
   try {
     for (;;) {
-      const next = await items.next();
+      const next = await Promise.race([items.next(), timedOut]);
       if (next.done) {
         throw new Error("the subscription ended");
       }

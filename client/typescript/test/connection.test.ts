@@ -189,7 +189,7 @@ connectedTest("aborting a call sends a cancel frame, and the agent's late answer
   await assert.rejects(client.request("agent.status", {}, { signal: AbortSignal.abort() }));
 });
 
-connectedTest("a call that times out sends a cancel frame", async ({ client, peer }) => {
+connectedTest("a call that times out sends a cancel frame, and keeps its slot until the agent answers it", {}, { ...HELLO_RESULT, max_in_flight: 1 }, async ({ client, peer }) => {
   const call = client.request("agent.status", {}, { timeoutMs: 50 });
   const request = await peer.recv();
   await assert.rejects(
@@ -197,6 +197,14 @@ connectedTest("a call that times out sends a cancel frame", async ({ client, pee
     (error: unknown) => error instanceof RequestTimeoutError && error.retryable && error.timeoutMs === 50,
   );
   assert.deepEqual(await peer.recv(), { type: "cancel", id: request["id"] });
+  // The agent still counts the request in flight: the next one waits for its answer.
+  const next = client.request("agent.status", {});
+  assert.equal(await peer.recvWithin(50), "none");
+  peer.reply(request, { pid: 666 });
+  const sent = await peer.recv();
+  assert.equal(sent["method"], "agent.status");
+  peer.reply(sent, STATUS);
+  assert.deepEqual(await next, STATUS, "the late answer went to nobody");
 });
 
 connectedTest("profiles.test and discovery.run wait their own deadline plus a grace", { requestTimeoutMs: 20 }, async ({ client, peer }) => {
@@ -267,6 +275,42 @@ test("a refused handshake is a ProtocolMismatchError with the agent's remediatio
   }
 });
 
+test("a hello result without usable limits is refused, not trusted", async () => {
+  const agent = await FakeAgent.start();
+  try {
+    const broken: Array<[string, unknown]> = [
+      ["max_frame_len", { ...HELLO_RESULT, max_frame_len: undefined }],
+      ["max_in_flight", { ...HELLO_RESULT, max_in_flight: 0 }],
+      ["capabilities", { ...HELLO_RESULT, capabilities: "all" }],
+      ["not a map", "hello"],
+    ];
+    for (const [what, result] of broken) {
+      const answering = agent.accept().then(async (peer) => peer.reply(await peer.recv(), result));
+      await assert.rejects(
+        AgentClient.connect({ socketPath: agent.socketPath, reconnect: false }),
+        (error: unknown) => error instanceof InvalidResponseError && error.message.includes(what),
+        what,
+      );
+      await answering;
+    }
+  } finally {
+    await agent.stop();
+  }
+});
+
+connectedTest("an agent that announces a larger frame limit does not lift the client's 4 MiB", {}, { ...HELLO_RESULT, max_frame_len: 2 * DEFAULT_MAX_FRAME_LEN }, async ({ client, peer }) => {
+  await assert.rejects(
+    client.request("profiles.create", { name: "x".repeat(DEFAULT_MAX_FRAME_LEN), provider: "ollama", endpoint: "x" }),
+    RequestTooLargeError,
+  );
+  const call = client.request("agent.status", {});
+  await peer.recv();
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(DEFAULT_MAX_FRAME_LEN + 1);
+  peer.sendRaw(prefix);
+  await assert.rejects(call, (error: unknown) => error instanceof DisconnectedError && /exceeds the limit/.test(error.message));
+});
+
 test("nobody listening is AGENT_NOT_RUNNING", async () => {
   const agent = await FakeAgent.start();
   const socketPath = `${agent.socketPath}.missing`;
@@ -293,22 +337,25 @@ connectedTest("a hang-up fails every pending call at once, and later calls too",
   await assert.rejects(client.request("agent.status", {}), DisconnectedError);
 });
 
-connectedTest("an error about the connection explains why it closed", async ({ client, peer }) => {
-  const call = client.request("agent.status", {});
-  await peer.recv();
-  peer.send({
-    type: "response",
-    id: null,
-    correlation_id: "x",
-    error: { code: "MALFORMED_FRAME", message: "the frame is not one MessagePack value", retryable: false },
-  });
-  peer.socket.end();
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof DisconnectedError);
-    assert.equal(error.reason.kind, "rejected");
-    assert.equal(error.reason.kind === "rejected" && error.reason.error.code, "MALFORMED_FRAME");
-    return true;
-  });
+test("an id-nil error says why the connection closed, unless it is an INVALID_REQUEST, which leaves it open", async () => {
+  const cases: Array<[string, string]> = [
+    ["MALFORMED_FRAME", "rejected"],
+    ["INVALID_REQUEST", "closed"],
+  ];
+  for (const [code, kind] of cases) {
+    await withConnected({}, HELLO_RESULT, async ({ client, peer }) => {
+      const call = client.request("agent.status", {});
+      await peer.recv();
+      peer.send({ type: "response", id: null, correlation_id: "x", error: { code, message: "about the connection", retryable: false } });
+      peer.socket.end();
+      await assert.rejects(call, (error: unknown) => {
+        assert.ok(error instanceof DisconnectedError);
+        assert.equal(error.reason.kind, kind, code);
+        assert.equal(error.reason.kind === "rejected" ? error.reason.error.code : code, code);
+        return true;
+      });
+    });
+  }
 });
 
 connectedTest("a frame over the limit from the agent fails the connection before its body arrives", {}, { ...HELLO_RESULT, max_frame_len: 64 }, async ({ client, peer }) => {

@@ -1,9 +1,14 @@
-/** Framing: frames split across reads and joined in one, and the limit checked before the body. */
+/**
+ * Framing: frames split across reads and joined in one, the limit checked before the body,
+ * and a message too large to send refused without keeping what encoding it took.
+ */
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { encodeMessageFrame } from "../src/codec.js";
 import { encodeFrame, FrameReader, FrameTooLargeError } from "../src/framing.js";
+import { DEFAULT_MAX_FRAME_LEN } from "../src/index.js";
 
 test("a frame split across reads is put back together", () => {
   const reader = new FrameReader(16);
@@ -43,4 +48,16 @@ test("a length over the limit is refused from its prefix alone", () => {
 
 test("a body over the limit is not framed", () => {
   assert.throws(() => encodeFrame(Buffer.alloc(3), 2), FrameTooLargeError);
+});
+
+test("a message too large to send is refused, and the memory its encoding took is let go", () => {
+  const collect = globalThis.gc;
+  assert.ok(collect !== undefined, "run with --expose-gc (npm test does)");
+  collect();
+  const before = process.memoryUsage().arrayBuffers;
+  const notes = "x".repeat(3 * DEFAULT_MAX_FRAME_LEN);
+  assert.throws(() => encodeMessageFrame({ notes }, DEFAULT_MAX_FRAME_LEN), FrameTooLargeError);
+  collect();
+  const kept = process.memoryUsage().arrayBuffers - before;
+  assert.ok(kept < DEFAULT_MAX_FRAME_LEN, `${kept} bytes kept after the refused message`);
 });

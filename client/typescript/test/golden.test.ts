@@ -10,7 +10,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 
-import { cancelEnvelope, decodeMessage, encodeMessage, requestEnvelope, UnsafeIntegerError } from "../src/codec.js";
+import {
+  cancelEnvelope,
+  decodeMessage,
+  encodeMessageFrame,
+  MalformedMessageError,
+  requestEnvelope,
+  UnsafeIntegerError,
+} from "../src/codec.js";
 import type {
   DiagnosticsEvent,
   HelloParams,
@@ -20,6 +27,7 @@ import type {
   SubscribeParams,
   TestOutcome,
 } from "../src/index.js";
+import { DEFAULT_MAX_FRAME_LEN, FRAME_HEADER_LEN } from "../src/index.js";
 import { FIXTURES_DIR } from "./support/paths.js";
 
 function fixture(name: string): Buffer {
@@ -28,6 +36,11 @@ function fixture(name: string): Buffer {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
+}
+
+/** The body of the frame the client would send for `message`. */
+function encodeMessage(message: unknown): Buffer {
+  return encodeMessageFrame(message, DEFAULT_MAX_FRAME_LEN).subarray(FRAME_HEADER_LEN);
 }
 
 test("every golden fixture decodes and re-encodes byte for byte", () => {
@@ -126,4 +139,15 @@ test("64-bit integers decode as numbers, and one beyond 2^53 is refused rather t
   assert.throws(() => decodeMessage(Buffer.from("81a17891cf0020000000000001", "hex")), UnsafeIntegerError);
   // -(2^53 + 1) as an int64.
   assert.throws(() => decodeMessage(Buffer.from("d3ffdfffffffffffff", "hex")), UnsafeIntegerError);
+});
+
+test("strings decode as Node decodes UTF-8, invalid bytes as U+FFFD, short or long", () => {
+  const short = Buffer.from("81a178a3e282ac", "hex"); // {"x": "€"}
+  assert.deepEqual(decodeMessage(short), { x: "\u20ac" });
+  // 0xff is no UTF-8: the replacement character, whether the string is short or long.
+  assert.deepEqual(decodeMessage(Buffer.from("81a178a2ff61", "hex")), { x: "\ufffda" });
+  const long = Buffer.concat([Buffer.from("81a178d9c9", "hex"), Buffer.from([0xff]), Buffer.alloc(200, 0x61)]);
+  assert.deepEqual(decodeMessage(long), { x: `\ufffd${"a".repeat(200)}` });
+  // A string cut short is refused, not read past its frame.
+  assert.throws(() => decodeMessage(Buffer.from("81a178a5616263", "hex")), MalformedMessageError);
 });

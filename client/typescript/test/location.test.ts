@@ -3,7 +3,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { AgentUnavailableError, maxSocketPathLength, resolveDataDir, resolveSocketPath } from "../src/index.js";
+import {
+  AgentUnavailableError,
+  MAX_SOCKET_PATH_LEN_OTHER_UNIX,
+  maxSocketPathLength,
+  resolveDataDir,
+  resolveSocketPath,
+} from "../src/index.js";
 
 const home = "/home/ada";
 
@@ -41,6 +47,11 @@ test("Windows uses a named pipe with the user name made safe, and APPDATA", () =
   const from = { env: { USERNAME: "Ada Lovelace", APPDATA: "C:\\Users\\ada\\AppData\\Roaming" }, platform: "win32" as const };
   assert.equal(resolveSocketPath(undefined, undefined, from), "\\\\.\\pipe\\llm-agent-Ada_Lovelace");
   assert.equal(resolveSocketPath(undefined, undefined, { env: {}, platform: "win32" }), "\\\\.\\pipe\\llm-agent-user");
+  // A character beyond the BMP is two UTF-16 units but one character: one "_".
+  assert.equal(
+    resolveSocketPath(undefined, undefined, { env: { USERNAME: "Ada\u{1F600}é" }, platform: "win32" }),
+    "\\\\.\\pipe\\llm-agent-Ada__",
+  );
   assert.equal(resolveDataDir(undefined, from), "C:\\Users\\ada\\AppData\\Roaming\\llm-agent\\data");
 });
 
@@ -54,7 +65,7 @@ test("a path longer than the OS allows is a clear error", () => {
       error.message.includes("allows at most 107") &&
       error.remediation !== undefined,
   );
-  const macLimit = `/tmp/${"x".repeat(103 - 5)}`;
+  const macLimit = `/tmp/${"x".repeat(MAX_SOCKET_PATH_LEN_OTHER_UNIX - 5)}`;
   assert.equal(resolveSocketPath(macLimit, undefined, { platform: "darwin" }), macLimit);
   assert.throws(() => resolveSocketPath(`${macLimit}y`, undefined, { platform: "darwin" }), AgentUnavailableError);
   // Bytes, not characters: each "é" is two.

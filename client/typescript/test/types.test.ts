@@ -9,10 +9,13 @@ import { test } from "node:test";
 import { buildAreas, camelCase, type CamelCase } from "../src/areas.js";
 import {
   type AgentClient,
+  type AgentClientOptions,
   type AreaName,
   type MethodName,
   METHOD_NAMES,
   type ProfilePatch,
+  type RequestOptions,
+  type SubscribeOptions,
   type SubscriptionItem,
   type Topic,
   type TopicName,
@@ -66,6 +69,18 @@ test("the named methods take and answer the generated types", () => {
   assert.equal(typeof typed, "function");
   const patch: ProfilePatch = { consent_granted_at: null };
   assert.deepEqual(patch, { consent_granted_at: null });
+});
+
+test("options take undefined for their default, under exactOptionalPropertyTypes", () => {
+  // Compile-time: an app that passes along an optional value of its own needs no spread.
+  const given: { signal?: AbortSignal; timeoutMs?: number } = {};
+  const request: RequestOptions = { signal: given.signal, timeoutMs: given.timeoutMs, correlationId: undefined };
+  const subscribe: SubscribeOptions = { signal: given.signal, bufferSize: undefined };
+  const client: AgentClientOptions = { socketPath: undefined, reconnect: { initialDelayMs: undefined } };
+  assert.deepEqual([request.signal, subscribe.bufferSize, client.socketPath], [undefined, undefined, undefined]);
+  // @ts-expect-error a patch field still takes no undefined: it would not mean "keep".
+  const patch: ProfilePatch = { api_key: given.timeoutMs === undefined ? undefined : "sk-1" };
+  assert.ok(patch);
 });
 
 test("subscription items narrow by kind and topic", () => {

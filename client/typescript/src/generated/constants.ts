@@ -16,6 +16,15 @@ export const MAX_NESTING = 32;
 /** The longest correlation ID the agent keeps (1 to this many printable ASCII characters). */
 export const MAX_CORRELATION_ID_LEN = 128;
 
+/** The longest socket path Linux accepts, in bytes (its `sun_path` less the NUL). */
+export const MAX_SOCKET_PATH_LEN_LINUX = 107;
+
+/** The longest socket path other Unix systems (macOS, the BSDs) accept, in bytes. */
+export const MAX_SOCKET_PATH_LEN_OTHER_UNIX = 103;
+
+/** The longest named-pipe path Windows accepts, in bytes. */
+export const MAX_SOCKET_PATH_LEN_WINDOWS = 256;
+
 /** The `timeout_ms` of a `profiles.test` that gives none. */
 export const DEFAULT_TEST_TIMEOUT_MS = 30000;
 
