@@ -8,6 +8,7 @@ pub mod events;
 pub mod frame;
 pub mod location;
 pub mod methods;
+pub mod msgpack;
 pub mod patch;
 pub mod safe_storage;
 pub mod secret;
