@@ -14,13 +14,14 @@ use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::methods::{
     self, Method, agent, catalog, diagnostics, discovery, events, handshake, profiles,
 };
-use llm_agent_protocol::{WireError, value};
+use llm_agent_protocol::{WireError, msgpack, value};
 use serde::Serialize;
 
 use super::call::Call;
 use super::error::RequestError;
 use super::handlers;
 use super::handshake as hello;
+use super::inbound::RawParams;
 
 /// Writes the route table: each line is `serve Method => handler`, or `view Method =>
 /// handler` for a handler that answers with a view encoding exactly like
@@ -35,7 +36,7 @@ macro_rules! routes {
         pub async fn route(
             call: &Call,
             method: &str,
-            params: rmpv::Value,
+            params: RawParams,
         ) -> Result<Vec<u8>, WireError> {
             match method {
                 $($module::$method::NAME => {
@@ -87,7 +88,7 @@ routes! {
 
 async fn serve<M: Method>(
     call: &Call,
-    params: rmpv::Value,
+    params: RawParams,
     handler: impl AsyncFnOnce(&Call, M::Params) -> Result<M::Result, WireError>,
 ) -> Result<Vec<u8>, WireError> {
     serve_view::<M, M::Result>(call, params, handler).await
@@ -96,7 +97,7 @@ async fn serve<M: Method>(
 /// Like [`serve`], for a handler whose answer encodes exactly like `M::Result`.
 async fn serve_view<M: Method, V: Serialize>(
     call: &Call,
-    params: rmpv::Value,
+    params: RawParams,
     handler: impl AsyncFnOnce(&Call, M::Params) -> Result<V, WireError>,
 ) -> Result<Vec<u8>, WireError> {
     let params = decode_params::<M::Params>(M::NAME, params)?;
@@ -109,16 +110,26 @@ async fn serve_view<M: Method, V: Serialize>(
     )?)
 }
 
-/// Decodes a method's params; nil (or no params at all) reads as an empty map.
+/// Decodes a method's params, the one decoder every method's go through: nil (or no
+/// params at all) reads as an empty map; anything else that is not a map, and a `bin` or
+/// `ext` value anywhere, is `INVALID_PARAMS`. The params' bytes are dropped once decoded.
 pub fn decode_params<P: serde::de::DeserializeOwned>(
     method: &'static str,
-    params: rmpv::Value,
+    params: RawParams,
 ) -> Result<P, RequestError> {
-    let params = match params {
-        rmpv::Value::Nil => rmpv::Value::Map(Vec::new()),
-        other => other,
+    const EMPTY_MAP: &[u8] = &[0x80];
+    let bytes = match params.as_bytes().first() {
+        None | Some(0xc0) => EMPTY_MAP,
+        Some(&marker) if msgpack::is_map(marker) => params.as_bytes(),
+        Some(_) => {
+            return Err(RequestError::BadParams {
+                method,
+                field: None,
+                message: "invalid type: params must be a map".to_owned(),
+            });
+        }
     };
-    value::from_value(&params).map_err(|err| {
+    value::from_slice(bytes).map_err(|err| {
         let (field, message) = match err {
             value::ValueError::Shape { field, message } => (field, message),
             other => (None, other.to_string()),
@@ -213,22 +224,76 @@ mod tests {
         assert_eq!(known_method("profiles.steal"), "(unknown)");
     }
 
+    fn raw(value: &rmpv::Value) -> RawParams {
+        let mut bytes = Vec::new();
+        rmpv::encode::write_value(&mut bytes, value).unwrap();
+        RawParams::from(bytes)
+    }
+
     #[test]
     fn params_that_do_not_decode_name_the_field() {
+        use llm_agent_protocol::methods::NoParams;
         use llm_agent_protocol::methods::profiles::IdParams;
-        let nil: IdParams = decode_params::<llm_agent_protocol::methods::NoParams>(
-            "agent.status",
-            rmpv::Value::Nil,
-        )
-        .map(|_| IdParams { id: "x".into() })
-        .unwrap();
-        assert_eq!(nil.id, "x");
+        for absent in [RawParams::default(), raw(&rmpv::Value::Nil)] {
+            decode_params::<NoParams>("agent.status", absent).unwrap();
+        }
         let wrong = rmpv::Value::Map(vec![("id".into(), 7.into())]);
         let Err(RequestError::BadParams { field, method, .. }) =
-            decode_params::<IdParams>("profiles.get", wrong)
+            decode_params::<IdParams>("profiles.get", raw(&wrong))
         else {
             panic!("an integer id must not decode");
         };
         assert_eq!((field.as_deref(), method), (Some("id"), "profiles.get"));
+    }
+
+    /// `bin(05 07)` used to decode as the positional struct `{subscription: 5}`, and an
+    /// empty array as `NoParams`: params are a map or nothing, for every method.
+    #[test]
+    fn params_that_are_not_a_map_are_refused_for_every_method() {
+        use llm_agent_protocol::methods::NoParams;
+        use llm_agent_protocol::methods::events::UnsubscribeParams;
+        let not_maps = [
+            rmpv::Value::Binary(vec![5, 7]),
+            rmpv::Value::Array(vec![]),
+            rmpv::Value::Array(vec![5.into()]),
+            rmpv::Value::from("params"),
+            rmpv::Value::from(5),
+            rmpv::Value::Ext(1, vec![5]),
+        ];
+        for params in not_maps {
+            for outcome in [
+                decode_params::<NoParams>("agent.shutdown", raw(&params)).map(|_| ()),
+                decode_params::<UnsubscribeParams>("events.unsubscribe", raw(&params)).map(|_| ()),
+            ] {
+                let Err(RequestError::BadParams { field, .. }) = outcome else {
+                    panic!("{params} must be refused");
+                };
+                assert_eq!(field, None, "{params}");
+            }
+        }
+        let nested = rmpv::Value::Map(vec![("subscription".into(), rmpv::Value::Binary(vec![5]))]);
+        let Err(RequestError::BadParams { field, .. }) =
+            decode_params::<UnsubscribeParams>("events.unsubscribe", raw(&nested))
+        else {
+            panic!("a bin inside the params must be refused");
+        };
+        assert_eq!(field.as_deref(), Some("subscription"));
+    }
+
+    /// `{[]: {}}` used to answer `details.field` ".?".
+    #[test]
+    fn a_key_that_is_not_a_string_names_no_made_up_field() {
+        use llm_agent_protocol::methods::NoParams;
+        use llm_agent_protocol::methods::profiles::ListParams;
+        let odd = RawParams::from(vec![0x81, 0x90, 0x80]);
+        for outcome in [
+            decode_params::<NoParams>("agent.status", odd.clone()).map(|_| ()),
+            decode_params::<ListParams>("profiles.list", odd).map(|_| ()),
+        ] {
+            let Err(RequestError::BadParams { field, .. }) = outcome else {
+                panic!("an array key must not decode");
+            };
+            assert_eq!(field, None);
+        }
     }
 }

@@ -1,12 +1,15 @@
 //! The local-socket front of the agent: claiming the socket, accepting and checking
 //! peers, framing connections, and routing each request to its handler.
 
+pub mod budget;
 pub mod call;
 pub mod connection;
 pub mod dispatch;
 pub mod error;
+pub mod frames;
 pub mod handlers;
 pub mod handshake;
+pub mod inbound;
 pub mod peer;
 pub mod server;
 pub mod socket;

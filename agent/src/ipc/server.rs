@@ -15,6 +15,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
+use super::budget::DecodeBudget;
 use super::call::new_correlation_id;
 use super::connection;
 use super::error::RequestError;
@@ -34,6 +35,7 @@ pub async fn run(listener: Listener, state: SharedState) {
     let own_uid = own_uid();
     let connections = TaskTracker::new();
     let slots = Arc::new(Semaphore::new(state.config.max_connections));
+    let budget = DecodeBudget::default();
     let shutdown = state.shutdown.clone();
     loop {
         let accepted = tokio::select! {
@@ -90,8 +92,9 @@ pub async fn run(listener: Listener, state: SharedState) {
         };
         state.counters.connections_accepted.fetch_add(1, Relaxed);
         let state = state.clone();
+        let budget = budget.clone();
         connections.spawn(async move {
-            connection::serve(read, write, peer, state).await;
+            connection::serve(read, write, peer, state, budget).await;
             drop(slot);
         });
     }
