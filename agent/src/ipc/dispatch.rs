@@ -9,6 +9,7 @@
 //! without being announced.
 
 use std::any::Any;
+use std::time::Instant;
 
 use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::methods::{
@@ -18,15 +19,17 @@ use llm_agent_protocol::{WireError, msgpack, value};
 use serde::Serialize;
 
 use super::call::Call;
+use super::elapsed;
 use super::error::RequestError;
 use super::handlers;
 use super::handshake as hello;
 use super::inbound::RawParams;
 
-/// Writes the route table: each line is `serve Method => handler`, or `view Method =>
+/// Writes the route table: each line is `serve Method => handler`, `view Method =>
 /// handler` for a handler that answers with a view encoding exactly like
 /// `Method::Result` (each such view has a test that pins the bytes), to avoid copying
-/// state.
+/// state, or `timed Method => handler` for a view whose last field is
+/// [`elapsed::PLACEHOLDER`], stamped once the frame is encoded.
 macro_rules! routes {
     ($($how:ident $module:ident::$method:ident => $handler:path,)*) => {
         /// Every method the route table serves, in table order.
@@ -55,6 +58,9 @@ macro_rules! routes {
     (@serve $call:ident, $params:ident, $method:ty, $handler:path) => {
         serve::<$method>($call, $params, $handler).await
     };
+    (@timed $call:ident, $params:ident, $method:ty, $handler:path) => {
+        serve_timed::<$method, _>($call, $params, $handler).await
+    };
 }
 
 routes! {
@@ -64,7 +70,7 @@ routes! {
     serve diagnostics::Query => handlers::diagnostics::query,
     serve events::Subscribe => handlers::events::subscribe,
     serve events::Unsubscribe => handlers::events::unsubscribe,
-    view profiles::List => handlers::profiles::list,
+    timed profiles::List => handlers::profiles::list,
     serve profiles::Get => handlers::profiles::get,
     serve profiles::Create => handlers::profiles::create,
     serve profiles::Update => handlers::profiles::update,
@@ -108,6 +114,21 @@ async fn serve_view<M: Method, V: Serialize>(
         &result,
         call.max_frame_len(),
     )?)
+}
+
+/// Like [`serve_view`], for a view that ends with [`elapsed::PLACEHOLDER`]: the encoded
+/// frame is stamped with the microseconds from the start of the params' decode to the
+/// end of the answer's encode, the whole of the agent's work on the answer but the
+/// transport.
+async fn serve_timed<M: Method, V: Serialize>(
+    call: &Call,
+    params: RawParams,
+    handler: impl AsyncFnOnce(&Call, M::Params) -> Result<V, WireError>,
+) -> Result<Vec<u8>, WireError> {
+    let started = Instant::now();
+    let mut frame = serve_view::<M, V>(call, params, handler).await?;
+    elapsed::stamp(&mut frame, started);
+    Ok(frame)
 }
 
 /// Decodes a method's params, the one decoder every method's go through: nil (or no

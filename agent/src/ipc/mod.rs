@@ -5,6 +5,7 @@ pub mod budget;
 pub mod call;
 pub mod connection;
 pub mod dispatch;
+pub mod elapsed;
 pub mod error;
 pub mod frames;
 pub mod handlers;

@@ -13,27 +13,27 @@ use llm_agent_protocol::methods::profiles::{
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::ipc::call::Call;
+use crate::ipc::elapsed;
 use crate::prompt_test::prepare;
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
 
-/// Answers from the snapshot itself: the profiles are encoded from it, never copied.
+/// Answers from the snapshot itself: the profiles are encoded from it, never copied. Its
+/// `elapsed_us` is stamped by the dispatcher once the answer is encoded.
 pub async fn list(call: &Call, params: ListParams) -> Result<ListView, WireError> {
-    let started = Instant::now();
     Ok(ListView {
         snapshot: call.state.vault.snapshot(),
         provider: params.provider,
-        elapsed_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     })
 }
 
 /// A `profiles.list` result that borrows the vault snapshot. It encodes exactly as
-/// [`ListResult`] does (a test pins the bytes), so clients cannot tell them apart.
+/// [`ListResult`] does (a test pins the bytes), so clients cannot tell them apart, with
+/// `elapsed_us` last, as the placeholder the dispatcher stamps.
 pub struct ListView {
     snapshot: Arc<VaultSnapshot>,
     provider: Option<String>,
-    elapsed_us: u64,
 }
 
 impl Serialize for ListView {
@@ -47,7 +47,7 @@ impl Serialize for ListView {
         }
         map.serialize_field("safe_storage", &vault.safe_storage)?;
         map.serialize_field("store", &vault.store)?;
-        map.serialize_field("elapsed_us", &self.elapsed_us)?;
+        map.serialize_field("elapsed_us", &elapsed::Placeholder)?;
         map.end()
     }
 }
@@ -221,7 +221,6 @@ mod tests {
             let view = ListView {
                 snapshot: snapshot.clone(),
                 provider: provider.map(Into::into),
-                elapsed_us: 7,
             };
             let owned = ListResult {
                 profiles: snapshot
@@ -233,7 +232,7 @@ mod tests {
                 active_id: snapshot.active_id.clone(),
                 safe_storage: snapshot.safe_storage.clone(),
                 store: snapshot.store.clone(),
-                elapsed_us: 7,
+                elapsed_us: u64::MAX,
             };
             assert_eq!(
                 rmp_serde::to_vec_named(&view).unwrap(),
