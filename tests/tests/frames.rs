@@ -261,3 +261,52 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
         .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex"))
         .collect()
 }
+
+/// Frames of millions of tiny containers once cost the agent about 19 times their size
+/// while it decoded them (four at once took it from 11 to 320 MiB). Sixteen clients
+/// sending every kind of hostile frame at once now leave its peak within the documented
+/// ceiling (96 MiB for what frames hold, plus the buffers and one frame's decode), and
+/// the agent answers each frame and serves everyone meanwhile.
+#[test]
+fn hostile_frames_at_once_stay_within_the_memory_ceiling() {
+    use llm_agent_tests::hostile::{self, Memory};
+    const CLIENTS: usize = 16;
+    const CEILING_MIB: u64 = 160;
+    let agent = TestAgent::start();
+    assert_alive(&agent);
+    let before = Memory::of(agent.pid()).expect("the agent's memory");
+    let start_line = std::sync::Arc::new(std::sync::Barrier::new(CLIENTS));
+    let attackers: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let mut raw = agent.raw();
+            let start_line = start_line.clone();
+            std::thread::spawn(move || {
+                start_line.wait();
+                for hostile in hostile::all() {
+                    raw.send_bytes(&hostile.frame);
+                    let answered = raw.recv();
+                    assert!(answered.is_some(), "{}: no answer", hostile.name);
+                }
+            })
+        })
+        .collect();
+    for attacker in attackers {
+        assert_alive(&agent);
+        if attacker.join().is_err() {
+            panic!("an attacker failed; the agent's log:\n{}", agent.log_text());
+        }
+    }
+    assert_alive(&agent);
+    let after = Memory::of(agent.pid()).expect("the agent's memory");
+    let grew_mib = after.peak_kib.saturating_sub(before.rss_kib) / 1024;
+    eprintln!(
+        "agent memory: {} MiB before, peak {} MiB, {} MiB after",
+        before.rss_kib / 1024,
+        after.peak_kib / 1024,
+        after.rss_kib / 1024
+    );
+    assert!(
+        grew_mib < CEILING_MIB,
+        "the peak grew by {grew_mib} MiB under {CLIENTS} hostile clients"
+    );
+}

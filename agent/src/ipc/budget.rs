@@ -1,9 +1,12 @@
 //! What requests may hold in memory while they are read, decoded and served, across all
 //! connections: a ceiling that no mix of frames can pass.
 //!
-//! Every frame is charged: its length before its body is read, then [`VALUE_COST`] for
-//! each value it holds once it has been measured (what decoding it may allocate), until
-//! its request has been answered. A connection pays from its own allowance first
+//! Every frame is charged what it may cost, its length and [`VALUE_COST`] for each value
+//! it may hold (what decoding it may allocate), before its body is read; once it has been
+//! measured the charge shrinks to its length and the values it does hold, and it is held
+//! until its request has been answered. One charge per frame, paid in one step: a
+//! connection never holds part of a frame's charge while it waits for the rest, so
+//! connections waiting on one another cannot deadlock the pool. A connection pays from its own allowance first
 //! ([`CONNECTION_ALLOWANCE`], enough for any well-behaved client's requests in flight),
 //! then from one pool that all connections share ([`SHARED_POOL`]). When the pool cannot
 //! pay, that connection waits and is not read meanwhile (its bytes wait in the kernel),
@@ -32,6 +35,19 @@ pub const VALUE_COST: usize = 96;
 /// protocol's own requests hold a few dozen; a larger frame is refused before it is
 /// decoded.
 pub const MAX_FRAME_VALUES: u64 = 65_536;
+
+/// The most a frame of `len` bytes may cost before it is measured: each byte could be a
+/// value.
+pub fn frame_cost_bound(len: usize) -> usize {
+    let values = len.min(usize::try_from(MAX_FRAME_VALUES).unwrap_or(usize::MAX));
+    frame_cost(len, values as u64)
+}
+
+/// What a frame of `len` bytes holding `values` values costs.
+pub fn frame_cost(len: usize, values: u64) -> usize {
+    let values = usize::try_from(values).unwrap_or(usize::MAX);
+    len.saturating_add(values.saturating_mul(VALUE_COST))
+}
 
 /// The pool all connections share. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -84,34 +100,20 @@ impl Account {
     /// it. Cancel-safe: dropped while waiting, it holds nothing.
     pub async fn charge(&self, cost: usize) -> Charge {
         let mut charge = Charge {
-            own: 0,
+            own: self.take_own(cost),
             shared: None,
             account: self.own.clone(),
         };
-        self.add(&mut charge, cost).await;
+        let rest = cost - charge.own;
+        if rest > 0 {
+            // A charge larger than the whole pool takes the whole pool, so it waits until
+            // it is alone rather than forever.
+            let permits = u32::try_from(rest.min(SHARED_POOL)).unwrap_or(u32::MAX);
+            // The pool is never closed, so acquiring cannot fail; if it did, the frame
+            // would go on unpaid rather than never.
+            charge.shared = self.pool.clone().acquire_many_owned(permits).await.ok();
+        }
         charge
-    }
-
-    /// Adds `cost` bytes to `charge`, waiting for the pool as [`Account::charge`] does.
-    pub async fn add(&self, charge: &mut Charge, cost: usize) {
-        let own = self.take_own(cost);
-        charge.own += own;
-        let rest = cost - own;
-        if rest == 0 {
-            return;
-        }
-        // A charge larger than the whole pool takes the whole pool, so it waits until it
-        // is alone rather than forever.
-        let rest = rest.min(SHARED_POOL);
-        let permits = u32::try_from(rest).unwrap_or(u32::MAX);
-        // The pool is never closed, so acquiring fails only if it were: then the frame
-        // goes on unpaid rather than never.
-        if let Ok(permit) = self.pool.clone().acquire_many_owned(permits).await {
-            match &mut charge.shared {
-                Some(held) => held.merge(permit),
-                None => charge.shared = Some(permit),
-            }
-        }
     }
 
     /// Takes what it can of `cost` from the allowance.
@@ -129,6 +131,20 @@ impl Account {
 }
 
 impl Charge {
+    /// Gives back what this charge holds beyond `cost` bytes, the pool's share first.
+    pub fn shrink_to(&mut self, cost: usize) {
+        let mut excess = self.bytes().saturating_sub(cost);
+        if let Some(shared) = &mut self.shared {
+            let from_pool = excess.min(shared.num_permits());
+            // Dropping the split-off permits returns them to the pool.
+            drop(shared.split(from_pool));
+            excess -= from_pool;
+        }
+        let from_own = excess.min(self.own);
+        self.own -= from_own;
+        self.account.fetch_add(from_own, Ordering::AcqRel);
+    }
+
     /// Bytes held, allowance and pool together.
     pub fn bytes(&self) -> usize {
         self.own
@@ -161,10 +177,21 @@ mod tests {
         let mut large = account.charge(CONNECTION_ALLOWANCE).await;
         assert_eq!(large.own, CONNECTION_ALLOWANCE - 1000);
         assert_eq!(budget.pool_available(), SHARED_POOL - 1000);
-        account.add(&mut large, 5000).await;
-        assert_eq!(large.bytes(), CONNECTION_ALLOWANCE + 5000);
+        let more = account.charge(5000).await;
         assert_eq!(budget.pool_available(), SHARED_POOL - 6000);
-        drop((small, large));
+        large.shrink_to(CONNECTION_ALLOWANCE - 1000);
+        assert_eq!(large.bytes(), CONNECTION_ALLOWANCE - 1000);
+        assert_eq!(
+            budget.pool_available(),
+            SHARED_POOL - 5000,
+            "the pool's share went first"
+        );
+        large.shrink_to(10);
+        assert_eq!(
+            account.own.load(Ordering::Acquire),
+            CONNECTION_ALLOWANCE - 1000 - 10
+        );
+        drop((small, large, more));
         assert_eq!(budget.pool_available(), SHARED_POOL);
         assert_eq!(account.own.load(Ordering::Acquire), CONNECTION_ALLOWANCE);
     }

@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use super::budget::{Charge, DecodeBudget, MAX_FRAME_VALUES, VALUE_COST};
+use super::budget::{Charge, DecodeBudget, MAX_FRAME_VALUES, frame_cost};
 use super::call::{Call, is_usable_correlation_id, new_correlation_id};
 use super::dispatch;
 use super::error::RequestError;
@@ -166,7 +166,7 @@ impl ConnectionCtx {
             };
             let flow = match next {
                 None => return Ended::ByClient,
-                Some(Ok(frame)) => self.on_frame(frame, frames).await,
+                Some(Ok(frame)) => self.on_frame(frame).await,
                 // The client vanished mid-frame: its requests are cancelled.
                 Some(Err(FrameError::Truncated | FrameError::Io(_))) => return Ended::ByClient,
                 Some(Err(err)) => {
@@ -233,7 +233,7 @@ impl ConnectionCtx {
                     inbound: Inbound::Cancel { .. },
                     ..
                 }) => continue,
-                _ => match self.on_frame(frame, frames).await {
+                _ => match self.on_frame(frame).await {
                     Flow::Continue => continue,
                     Flow::Close => return Some(Flow::Close),
                 },
@@ -278,21 +278,15 @@ impl ConnectionCtx {
         }
     }
 
-    async fn on_frame(self: &Arc<Self>, frame: Frame, frames: &Frames) -> Flow {
+    async fn on_frame(self: &Arc<Self>, frame: Frame) -> Flow {
         let Frame { body, mut charge } = frame;
         let unreadable = match inbound::read(&body) {
             Ok(inbound::Read { inbound, values }) => {
+                // The request holds what it may cost now that its values are counted.
+                charge.shrink_to(frame_cost(body.len(), values));
                 drop(body);
                 match inbound {
-                    Inbound::Request(request) => {
-                        // What decoding may allocate is paid for before it runs.
-                        let cost = usize::try_from(values).unwrap_or(usize::MAX);
-                        frames
-                            .account()
-                            .add(&mut charge, cost.saturating_mul(VALUE_COST))
-                            .await;
-                        self.start(request, charge).await;
-                    }
+                    Inbound::Request(request) => self.start(request, charge).await,
                     Inbound::Cancel { id } => self.cancel(id),
                     Inbound::FromAgent => {
                         self.send_connection_error(RequestError::NotARequest).await;

@@ -1,6 +1,6 @@
 //! Reading one connection's frames: the length prefix checked against the limit before
-//! anything is allocated, the frame charged its length to the decode budget before its
-//! body is read, and a stall timeout once a frame has begun.
+//! anything is allocated, the frame charged what it may cost to the decode budget before
+//! its body is read, and a stall timeout once a frame has begun.
 //!
 //! Frames up to [`READ_BUFFER`] are read, several at a time, into one buffer that never
 //! grows; a larger frame gets a buffer of its own, of exactly its size, which goes away
@@ -14,7 +14,7 @@ use llm_agent_protocol::FrameError;
 use llm_agent_protocol::frame::HEADER_LEN;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::budget::{Account, Charge};
+use super::budget::{Account, Charge, frame_cost_bound};
 
 /// The buffer small frames are read into, and the most a connection reads ahead.
 pub const READ_BUFFER: usize = 16 * 1024;
@@ -62,11 +62,6 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         }
     }
 
-    /// The connection's account, for what a frame costs beyond its length.
-    pub fn account(&self) -> &Account {
-        &self.account
-    }
-
     /// The stream, for the linger after the connection's last frame.
     pub fn into_inner(self) -> R {
         self.stream
@@ -78,7 +73,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             match self.len {
                 Some(len) => {
                     if self.charge.is_none() {
-                        self.charge = Some(self.account.charge(len).await);
+                        self.charge = Some(self.account.charge(frame_cost_bound(len)).await);
                         // The agent kept the frame waiting, not the client.
                         self.progress_at = Some(Instant::now());
                     }
@@ -217,7 +212,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn frames_arrive_whole_however_they_are_cut_and_each_is_charged_its_length() {
+    async fn frames_arrive_whole_however_they_are_cut_and_each_is_charged_its_bound() {
         let budget = DecodeBudget::default();
         let (mut client, agent) = tokio::io::duplex(1 << 20);
         let mut frames = reader(agent, &budget);
@@ -236,7 +231,7 @@ mod tests {
         let mut bodies = Vec::new();
         for _ in 0..4 {
             let Frame { body, charge } = frames.next().await.unwrap().unwrap();
-            assert_eq!(charge.bytes(), body.len());
+            assert_eq!(charge.bytes(), frame_cost_bound(body.len()));
             bodies.push(body);
         }
         assert_eq!(bodies, [&b"one"[..], b"", &large, b"after"]);
@@ -298,13 +293,16 @@ mod tests {
             .await;
         let (mut client, agent) = tokio::io::duplex(1 << 20);
         let mut frames = reader(agent, &budget);
-        let body = vec![1u8; 2 * crate::ipc::budget::CONNECTION_ALLOWANCE];
+        let body = vec![1u8; crate::ipc::budget::CONNECTION_ALLOWANCE];
         client.write_all(&frame(&body)).await.unwrap();
         let waiting = tokio::time::timeout(Duration::from_millis(50), frames.next()).await;
         assert!(waiting.is_err(), "the pool is spent: the frame waits");
         drop(hog);
         let Frame { body: got, charge } = frames.next().await.unwrap().unwrap();
-        assert_eq!((got.len(), charge.bytes()), (body.len(), body.len()));
+        assert_eq!(
+            (got.len(), charge.bytes()),
+            (body.len(), frame_cost_bound(body.len()))
+        );
         assert!(frames.buffer.capacity() <= READ_BUFFER);
     }
 }
