@@ -15,6 +15,7 @@ use crate::diagnostics::actor::DiagnosticsHandle;
 use crate::diagnostics::journal::JournalSender;
 use crate::discovery::actor::DiscoveryHandle;
 use crate::discovery::settings::SettingsStore;
+use crate::ipc::encoded::ListCache;
 use crate::prompt_test::actor::PromptTestHandle;
 use crate::timestamp;
 use crate::vault::VaultHandle;
@@ -36,6 +37,8 @@ pub struct AgentState {
     pub prompt_tests: PromptTestHandle,
     pub discovery: DiscoveryHandle,
     pub catalog: CatalogHandle,
+    /// The last `profiles.list` answer's encoding, for lists of an unchanged vault.
+    pub list_cache: ListCache,
 }
 
 pub type SharedState = Arc<AgentState>;
@@ -84,6 +87,7 @@ impl AgentState {
             diagnostics,
             vault,
             discovery,
+            list_cache: ListCache::default(),
             config,
         })
     }

@@ -12,6 +12,7 @@ use std::any::Any;
 use std::time::Instant;
 
 use llm_agent_protocol::envelope::{self, Envelope, Response};
+use llm_agent_protocol::frame::HEADER_LEN;
 use llm_agent_protocol::methods::{
     self, Method, agent, catalog, diagnostics, discovery, events, handshake, profiles,
 };
@@ -20,16 +21,16 @@ use serde::Serialize;
 
 use super::call::Call;
 use super::elapsed;
+use super::encoded::EncodedResult;
 use super::error::RequestError;
 use super::handlers;
 use super::handshake as hello;
 use super::inbound::RawParams;
 
-/// Writes the route table: each line is `serve Method => handler`, `view Method =>
-/// handler` for a handler that answers with a view encoding exactly like
-/// `Method::Result` (each such view has a test that pins the bytes), to avoid copying
-/// state, or `timed Method => handler` for a view whose last field is
-/// [`elapsed::PLACEHOLDER`], stamped once the frame is encoded.
+/// Writes the route table: each line is `serve Method => handler`, or `encoded Method =>
+/// handler` for a handler that answers with its result already encoded (exactly as
+/// `Method::Result` would be: each such handler has a test that pins the bytes) and
+/// ending with [`elapsed::PLACEHOLDER`], which is stamped once the frame is complete.
 macro_rules! routes {
     ($($how:ident $module:ident::$method:ident => $handler:path,)*) => {
         /// Every method the route table serves, in table order.
@@ -52,14 +53,11 @@ macro_rules! routes {
             }
         }
     };
-    (@view $call:ident, $params:ident, $method:ty, $handler:path) => {
-        serve_view::<$method, _>($call, $params, $handler).await
-    };
     (@serve $call:ident, $params:ident, $method:ty, $handler:path) => {
         serve::<$method>($call, $params, $handler).await
     };
-    (@timed $call:ident, $params:ident, $method:ty, $handler:path) => {
-        serve_timed::<$method, _>($call, $params, $handler).await
+    (@encoded $call:ident, $params:ident, $method:ty, $handler:path) => {
+        serve_encoded::<$method>($call, $params, $handler).await
     };
 }
 
@@ -70,7 +68,7 @@ routes! {
     serve diagnostics::Query => handlers::diagnostics::query,
     serve events::Subscribe => handlers::events::subscribe,
     serve events::Unsubscribe => handlers::events::unsubscribe,
-    timed profiles::List => handlers::profiles::list,
+    encoded profiles::List => handlers::profiles::list,
     serve profiles::Get => handlers::profiles::get,
     serve profiles::Create => handlers::profiles::create,
     serve profiles::Update => handlers::profiles::update,
@@ -97,15 +95,6 @@ async fn serve<M: Method>(
     params: RawParams,
     handler: impl AsyncFnOnce(&Call, M::Params) -> Result<M::Result, WireError>,
 ) -> Result<Vec<u8>, WireError> {
-    serve_view::<M, M::Result>(call, params, handler).await
-}
-
-/// Like [`serve`], for a handler whose answer encodes exactly like `M::Result`.
-async fn serve_view<M: Method, V: Serialize>(
-    call: &Call,
-    params: RawParams,
-    handler: impl AsyncFnOnce(&Call, M::Params) -> Result<V, WireError>,
-) -> Result<Vec<u8>, WireError> {
     let params = decode_params::<M::Params>(M::NAME, params)?;
     let result = handler(call, params).await?;
     Ok(encode_result(
@@ -116,19 +105,54 @@ async fn serve_view<M: Method, V: Serialize>(
     )?)
 }
 
-/// Like [`serve_view`], for a view that ends with [`elapsed::PLACEHOLDER`]: the encoded
-/// frame is stamped with the microseconds from the start of the params' decode to the
-/// end of the answer's encode, the whole of the agent's work on the answer but the
-/// transport.
-async fn serve_timed<M: Method, V: Serialize>(
+/// Like [`serve`], for a handler that answers with its result encoded, ending with
+/// [`elapsed::PLACEHOLDER`]: the frame is stamped with the microseconds from the start
+/// of the params' decode to the complete frame, the whole of the agent's work on the
+/// answer but the transport.
+async fn serve_encoded<M: Method>(
     call: &Call,
     params: RawParams,
-    handler: impl AsyncFnOnce(&Call, M::Params) -> Result<V, WireError>,
+    handler: impl AsyncFnOnce(&Call, M::Params) -> Result<EncodedResult, WireError>,
 ) -> Result<Vec<u8>, WireError> {
     let started = Instant::now();
-    let mut frame = serve_view::<M, V>(call, params, handler).await?;
+    let params = decode_params::<M::Params>(M::NAME, params)?;
+    let EncodedResult(result) = handler(call, params).await?;
+    let mut frame =
+        encode_with_result(call.id, &call.correlation_id, &result, call.max_frame_len())?;
     elapsed::stamp(&mut frame, started);
     Ok(frame)
+}
+
+/// The response frame of `result`, a result already encoded: the envelope is encoded as
+/// [`encode_result`] encodes it, with a nil result, which is its last byte, and `result`
+/// takes that byte's place.
+fn encode_with_result(
+    id: u64,
+    correlation_id: &str,
+    result: &[u8],
+    max_frame_len: u32,
+) -> Result<Vec<u8>, RequestError> {
+    const NIL: u8 = 0xc0;
+    let mut frame = encode_result(id, correlation_id, &(), u32::MAX)?;
+    if frame.pop() != Some(NIL) {
+        return Err(RequestError::Unencodable {
+            reason: "the envelope does not end with its result".to_owned(),
+        });
+    }
+    frame.reserve_exact(result.len());
+    frame.extend_from_slice(result);
+    let len = frame.len() - HEADER_LEN;
+    match u32::try_from(len) {
+        Ok(len) if len <= max_frame_len => {
+            frame[..HEADER_LEN].copy_from_slice(&len.to_be_bytes());
+            Ok(frame)
+        }
+        _ => Err(RequestError::Unencodable {
+            reason: format!(
+                "message of {len} bytes exceeds the frame limit of {max_frame_len} bytes"
+            ),
+        }),
+    }
 }
 
 /// Decodes a method's params, the one decoder every method's go through: nil (or no
@@ -316,5 +340,21 @@ mod tests {
             };
             assert_eq!(field, None);
         }
+    }
+    #[test]
+    fn a_result_encoded_ahead_makes_the_frame_its_type_would() {
+        use llm_agent_protocol::methods::profiles::IdParams;
+        let result = IdParams {
+            id: "x".repeat(300),
+        };
+        let encoded = rmp_serde::to_vec_named(&result).unwrap();
+        assert_eq!(
+            encode_with_result(7, "c-1", &encoded, u32::MAX).unwrap(),
+            encode_result(7, "c-1", &result, u32::MAX).unwrap()
+        );
+        assert!(matches!(
+            encode_with_result(7, "c-1", &encoded, 100),
+            Err(RequestError::Unencodable { .. })
+        ));
     }
 }

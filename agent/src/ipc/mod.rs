@@ -6,6 +6,7 @@ pub mod call;
 pub mod connection;
 pub mod dispatch;
 pub mod elapsed;
+pub mod encoded;
 pub mod error;
 pub mod frames;
 pub mod handlers;

@@ -14,17 +14,34 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::ipc::call::Call;
 use crate::ipc::elapsed;
+use crate::ipc::encoded::EncodedResult;
+use crate::ipc::error::RequestError;
 use crate::prompt_test::prepare;
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
 
-/// Answers from the snapshot itself: the profiles are encoded from it, never copied. Its
-/// `elapsed_us` is stamped by the dispatcher once the answer is encoded.
-pub async fn list(call: &Call, params: ListParams) -> Result<ListView, WireError> {
-    Ok(ListView {
-        snapshot: call.state.vault.snapshot(),
+/// Answers from the snapshot itself, never copying a profile; an unfiltered list of an
+/// unchanged vault reuses the last list's encoding. Its `elapsed_us` is stamped by the
+/// dispatcher once the frame is complete.
+pub async fn list(call: &Call, params: ListParams) -> Result<EncodedResult, WireError> {
+    let snapshot = call.state.vault.snapshot();
+    let unfiltered = params.provider.is_none();
+    let view = ListView {
+        snapshot: snapshot.clone(),
         provider: params.provider,
+    };
+    let encode = || rmp_serde::to_vec_named(&view);
+    let encoded = if unfiltered {
+        call.state.list_cache.get_or_encode(&snapshot, encode)
+    } else {
+        encode().map(|bytes| EncodedResult(Arc::new(bytes)))
+    };
+    encoded.map_err(|err| {
+        RequestError::Unencodable {
+            reason: err.to_string(),
+        }
+        .into()
     })
 }
 
