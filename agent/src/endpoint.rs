@@ -1,5 +1,12 @@
-//! Where an endpoint points: its origin (where a key may be sent) and whether it is on
+//! What an endpoint is and where it points: the one rule for a base URL the learner
+//! gives ([`BaseUrl::parse`]), its origin (where a key may be sent) and whether it is on
 //! this machine (where prompts may go without the learner's consent).
+//!
+//! A base URL is kept and shown as the agent calls it: the `url` crate's serialization,
+//! without a trailing slash. Text the learner never saw cannot hide in it: control
+//! characters are refused outright (the URL parser would silently drop a TAB or a line
+//! break, so `http://127.0.\t0.1` would be called as `127.0.0.1`), and the rest is
+//! normalised (host lower-cased, default port dropped, anything else percent-encoded).
 //!
 //! "On this machine" has one rule, used by validation, prompt tests, discovery and
 //! reconciliation alike: a loopback address (`127.0.0.0/8`, `::1`), or a `localhost`
@@ -9,6 +16,72 @@
 use std::net::IpAddr;
 
 use url::{Host, Url};
+
+/// An endpoint's base URL, checked and normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// The URL as the agent calls it, without a trailing slash: what is stored and shown.
+    pub text: String,
+    pub location: Location,
+}
+
+/// Why text is not a base URL. Each caller words it for its own field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseUrlProblem {
+    Empty,
+    TooLong {
+        max: usize,
+    },
+    /// A line break, TAB, NUL, escape or any other control character.
+    ControlCharacter,
+    /// `reason` is the URL parser's, which quotes nothing of the text.
+    NotAUrl {
+        reason: String,
+    },
+    NotHttp,
+    Credentials,
+    QueryOrFragment,
+    NoHost,
+}
+
+/// The longest base URL, in characters.
+pub const BASE_URL_MAX_CHARS: usize = 512;
+
+impl BaseUrl {
+    /// Checks `text` (surrounding whitespace aside) as an `http` or `https` base URL with
+    /// a host and no credentials, query or fragment, and normalises it.
+    pub fn parse(text: &str) -> Result<BaseUrl, BaseUrlProblem> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(BaseUrlProblem::Empty);
+        }
+        if text.chars().count() > BASE_URL_MAX_CHARS {
+            return Err(BaseUrlProblem::TooLong {
+                max: BASE_URL_MAX_CHARS,
+            });
+        }
+        if text.chars().any(char::is_control) {
+            return Err(BaseUrlProblem::ControlCharacter);
+        }
+        let url = Url::parse(text).map_err(|err| BaseUrlProblem::NotAUrl {
+            reason: err.to_string(),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(BaseUrlProblem::NotHttp);
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(BaseUrlProblem::Credentials);
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(BaseUrlProblem::QueryOrFragment);
+        }
+        let location = locate(&url).ok_or(BaseUrlProblem::NoHost)?;
+        Ok(BaseUrl {
+            text: url.as_str().trim_end_matches('/').to_owned(),
+            location,
+        })
+    }
+}
 
 /// Whether `name` is a `localhost` name (compared regardless of case).
 pub fn is_localhost_name(name: &str) -> bool {
@@ -114,5 +187,62 @@ mod tests {
             Origin::of("http://127.0.0.1:1235")
         );
         assert_eq!(Origin::of("not a url"), None);
+    }
+    #[test]
+    fn a_base_url_is_kept_as_the_agent_calls_it() {
+        for (given, kept) in [
+            ("http://127.0.0.1:11434", "http://127.0.0.1:11434"),
+            ("  http://127.0.0.1:11434/  ", "http://127.0.0.1:11434"),
+            (
+                "HTTPS://API.OpenAI.com:443/v1/",
+                "https://api.openai.com/v1",
+            ),
+            ("http://localhost:8080/a b", "http://localhost:8080/a%20b"),
+            (
+                "http://bücher.example/v1",
+                "http://xn--bcher-kva.example/v1",
+            ),
+        ] {
+            assert_eq!(BaseUrl::parse(given).unwrap().text, kept, "{given:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_wherever_they_hide() {
+        for hostile in [
+            "http://127.0.\t0.1:11434",
+            "http://127.0.0.1:11434/v1\r\nX-Injected: 1",
+            "http://127.0.0.1:11434/\u{0}",
+            "http://127.0.0.1:11434/\u{1b}[31mred",
+            "http://exa\nmple.com",
+            "http://127.0.0.1:11434/a\u{85}b",
+        ] {
+            assert_eq!(
+                BaseUrl::parse(hostile),
+                Err(BaseUrlProblem::ControlCharacter),
+                "{hostile:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_plain_base_url_is_refused() {
+        for (given, problem) in [
+            ("", BaseUrlProblem::Empty),
+            ("ftp://host", BaseUrlProblem::NotHttp),
+            ("http://user:pw@host", BaseUrlProblem::Credentials),
+            ("http://host/?q=1", BaseUrlProblem::QueryOrFragment),
+            ("http://host/#top", BaseUrlProblem::QueryOrFragment),
+        ] {
+            assert_eq!(BaseUrl::parse(given), Err(problem), "{given:?}");
+        }
+        assert!(matches!(
+            BaseUrl::parse("not a url"),
+            Err(BaseUrlProblem::NotAUrl { .. })
+        ));
+        assert!(matches!(
+            BaseUrl::parse(&format!("http://h/{}", "a".repeat(600))),
+            Err(BaseUrlProblem::TooLong { max: 512 })
+        ));
     }
 }

@@ -17,6 +17,7 @@ use crate::diagnostics::journal::JournalSender;
 use crate::discovery::actor::DiscoveryHandle;
 use crate::discovery::settings::SettingsStore;
 use crate::health::HealthBook;
+use crate::ipc::encoded::ListCache;
 use crate::live::LiveState;
 use crate::prompt_test::actor::PromptTestHandle;
 use crate::timestamp;
@@ -44,6 +45,8 @@ pub struct AgentState {
     pub audit: AuditLedger,
     /// Each profile's recent outcomes.
     pub health: Arc<HealthBook>,
+    /// The last `profiles.list` answer's encoding, for lists of an unchanged vault.
+    pub list_cache: ListCache,
 }
 
 pub type SharedState = Arc<AgentState>;
@@ -101,6 +104,7 @@ impl AgentState {
             live,
             audit,
             health,
+            list_cache: ListCache::default(),
             config,
         })
     }

@@ -9,6 +9,7 @@ pub mod frame;
 pub mod health;
 pub mod location;
 pub mod methods;
+pub mod msgpack;
 pub mod patch;
 pub mod safe_storage;
 pub mod secret;

@@ -32,18 +32,12 @@
 //! ```
 //! `BENCH_QUICK=1` and `BENCH_PLACEMENT=NAME` do the same as the flags.
 
-use std::io::Write;
-use std::path::Path;
-
-use llm_agent_protocol::envelope::{self, Envelope, Request};
-use llm_agent_protocol::frame::read_frame;
 use llm_agent_protocol::methods::agent::Status;
-use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Method};
 use llm_agent_tests::bench::{
-    self, BenchAgent, Counts, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples,
-    Summary, Table,
+    self, BareConnection, BenchAgent, Counts, EchoServer, ForeignLoad, PING_LEN, Placement,
+    RunSize, Samples, Summary, Table,
 };
-use llm_agent_tests::{agent_binary, hello, local_socket, no_params};
+use llm_agent_tests::{agent_binary, no_params};
 
 /// Connections in the concurrent cases.
 const CONCURRENT: usize = 32;
@@ -138,7 +132,7 @@ fn run_cases(plan: &Plan, echo: &EchoServer, agent: &BenchAgent) {
     table.row("raw ping-pong (1)", &raw_one);
     let raw_many = echo.ping_pong(CONCURRENT, plan.each).summary();
     table.row(&format!("raw ping-pong ({CONCURRENT})"), &raw_many);
-    let bare = bare_status(agent.socket(), plan.one).summary();
+    let bare = bare_status(agent, plan.one).summary();
     table.row("agent.status, bare frames (1)", &bare);
 
     // One client thread for all connections in both client cases: see `client_runtime`.
@@ -183,25 +177,9 @@ fn print_ratio(what: &str, numerator: &Summary, denominator: &Summary, note: &st
 /// One blocking connection sends the same encoded `agent.status` frame over and over and
 /// reads each response frame without decoding it. Reusing the id is fine: each request
 /// has been answered before the next one is sent.
-fn bare_status(socket: &Path, counts: Counts) -> Samples {
-    let mut stream = local_socket::connect(socket).expect("connect to the agent");
-    hello(&mut stream).expect("hello on a bare connection");
-    let request = envelope::encode_frame(
-        &Envelope::Request(Request {
-            id: 1,
-            method: Status::NAME.to_owned(),
-            params: no_params(),
-            correlation_id: None,
-        }),
-        DEFAULT_MAX_FRAME_LEN,
-    )
-    .expect("encode agent.status");
-    bench::time_blocking(counts, || {
-        stream.write_all(&request).expect("write to the agent");
-        read_frame(&mut stream, DEFAULT_MAX_FRAME_LEN)
-            .expect("read from the agent")
-            .expect("the agent closed the connection");
-    })
+fn bare_status(agent: &BenchAgent, counts: Counts) -> Samples {
+    let request = BareConnection::request_frame::<Status>(no_params());
+    BareConnection::open(agent).time(counts, &request)
 }
 
 /// `clients` clients, each on its own connection and its own task, make `counts.warmup`

@@ -19,8 +19,13 @@
 //!   is not timed alone: that would take a D-Bus client in this crate, and `secret-tool`
 //!   costs a process start per lookup. It is what a tmpfs write has left after the other
 //!   parts.
-//! - `profiles.list` of the 50 profiles through `llm_agent_client::Client` (1 client),
-//!   and the spine bench's raw ping-pong, with their ratio at p50 and p99.
+//! - reads, 1 client each: the spine bench's raw ping-pong (100 B each way); a raw round
+//!   trip that moves what `profiles.list` moves (its request frame out, its response
+//!   frame back); `profiles.list` of the 50 profiles as bare frames (a pre-encoded
+//!   request, the response read but not decoded: the agent's share); and the list
+//!   through `llm_agent_client::Client` (encode, round trip, typed decode). Ratios at p50
+//!   and p99: bare frames / same bytes (the goal is 2.5 or less), client / same bytes,
+//!   and client / 100 B ping-pong (the goal is 5 or less).
 //!
 //! The writes run unpinned: they cross four processes (this one, the agent, the bus, the
 //! keyring daemon) and the disk, and cost milliseconds, far above the tens of
@@ -37,8 +42,9 @@
 //! cargo bench -p llm-agent-tests --bench vault                          # full run
 //! cargo bench -p llm-agent-tests --bench vault -- --quick               # smoke run
 //! cargo bench -p llm-agent-tests --bench vault -- --placement free      # one placement
+//! cargo bench -p llm-agent-tests --bench vault -- --reads               # reads only
 //! ```
-//! `BENCH_QUICK=1` and `BENCH_PLACEMENT=NAME` do the same as the flags; `TMPDIR` moves the
+//! `BENCH_QUICK=1`, `BENCH_PLACEMENT=NAME` and `BENCH_READS=1` do the same as the flags; `TMPDIR` moves the
 //! on-disk cases to another filesystem.
 
 use std::fs::File;
@@ -53,8 +59,8 @@ use llm_agent_protocol::methods::profiles::{Activate, CreateParams, IdParams, Li
 use llm_agent_protocol::safe_storage::SafeStorageState;
 use llm_agent_tests::agent_binary;
 use llm_agent_tests::bench::{
-    self, BenchAgent, Counts, EchoServer, ForeignLoad, PING_LEN, Placement, RunSize, Samples,
-    Summary, Table,
+    self, BareConnection, BenchAgent, Counts, EchoServer, ForeignLoad, PING_LEN, Placement,
+    RunSize, Samples, Summary, Table,
 };
 use llm_agent_tests::keyring::KeyringSession;
 use llm_agent_tests::profiles;
@@ -126,24 +132,56 @@ fn main() {
         file.len()
     );
 
-    println!();
-    println!("writes, not pinned");
-    let load = ForeignLoad::start(&bench::own_pids());
-    let figures = runtime.block_on(measure_writes(&plan, &disk, memory.as_ref(), &file));
-    print_breakdown(&figures);
-    bench::print_load(&load);
+    if reads_only() {
+        println!("  (--reads: the write cases are skipped)");
+    } else {
+        println!();
+        println!("writes, not pinned");
+        let load = ForeignLoad::start(&bench::own_pids());
+        let figures = runtime.block_on(measure_writes(&plan, &disk, memory.as_ref(), &file));
+        print_breakdown(&figures);
+        bench::print_load(&load);
+    }
 
     let list_bytes = runtime.block_on(list_response_len(&disk.agent));
+    let list = ListFrames::new(&disk.agent);
     for placement in placements {
         println!();
         println!(
-            "reads ({list_bytes} B answer), placement {}",
+            "reads ({list_bytes} B answer; {} B request frame, {} B response frame), placement {}",
+            list.request.len(),
+            list.response_len,
             placement.describe()
         );
         placement.pin(&[echo.pid(), disk.agent.pid()]);
         let load = ForeignLoad::start(&bench::own_pids());
-        run_reads(&plan, &runtime, &echo, &disk.agent);
+        run_reads(&plan, &runtime, &echo, &disk.agent, &list);
         bench::print_load(&load);
+    }
+}
+
+/// Whether the command line has `--reads` (or `BENCH_READS=1` is set): only the read
+/// cases run.
+fn reads_only() -> bool {
+    std::env::args().any(|arg| arg == "--reads")
+        || std::env::var("BENCH_READS").is_ok_and(|value| value == "1")
+}
+
+/// The `profiles.list` request as a complete frame, and the length of its response frame:
+/// what the bare-frames case sends, and what the raw case moves to match it.
+struct ListFrames {
+    request: Vec<u8>,
+    response_len: usize,
+}
+
+impl ListFrames {
+    fn new(agent: &BenchAgent) -> Self {
+        let request = BareConnection::request_frame::<List>(ListParams::default());
+        let response_len = BareConnection::open(agent).round_trip(&request);
+        Self {
+            request,
+            response_len,
+        }
     }
 }
 
@@ -544,16 +582,39 @@ async fn noops(agent: &BenchAgent, ids: &[String], clients: usize, counts: Count
         .await
 }
 
-/// Under the current placement: the raw ping-pong and `profiles.list`, 1 client each.
+/// Under the current placement, 1 client each: the raw ping-pong, raw round trips that
+/// move what a `profiles.list` moves, the list as bare frames, and the list through the
+/// client library.
 fn run_reads(
     plan: &Plan,
     runtime: &tokio::runtime::Runtime,
     echo: &EchoServer,
     agent: &BenchAgent,
+    frames: &ListFrames,
 ) {
     let table = Table::start(CASE_WIDTH);
     let raw = echo.ping_pong(1, plan.ping_pongs).summary();
-    table.row("raw ping-pong (1)", &raw);
+    table.row(&format!("raw ping-pong, {PING_LEN} B each way"), &raw);
+    let raw_list = echo
+        .round_trips(
+            1,
+            plan.ping_pongs,
+            frames.request.len(),
+            frames.response_len,
+        )
+        .summary();
+    table.row(
+        &format!(
+            "raw, {} B out and {} B back",
+            frames.request.len(),
+            frames.response_len
+        ),
+        &raw_list,
+    );
+    let bare = BareConnection::open(agent)
+        .time(plan.fast, &frames.request)
+        .summary();
+    table.row(&format!("profiles.list, {PROFILES}, bare frames"), &bare);
     let list = runtime
         .block_on(agent.run_clients(1, plan.fast, |client, _, _| async move {
             let list = client
@@ -563,15 +624,29 @@ fn run_reads(
             assert_eq!(list.profiles.len(), PROFILES);
         }))
         .summary();
-    table.row(
-        &format!("profiles.list, {PROFILES} profiles (1 client)"),
-        &list,
+    table.row(&format!("profiles.list, {PROFILES}, client"), &list);
+    let ratio = |what: &str, numerator: &Summary, denominator: &Summary, goal: &str| {
+        let at = |at: fn(&Summary) -> Duration| {
+            at(numerator).as_secs_f64() / at(denominator).as_secs_f64()
+        };
+        println!(
+            "ratio {what:<44} {:>4.1}x at p50, {:>4.1}x at p99{goal}",
+            at(|summary| summary.p50),
+            at(|summary| summary.p99)
+        );
+    };
+    ratio(
+        "bare frames / raw moving the same bytes",
+        &bare,
+        &raw_list,
+        "  (goal <= 2.5 at p50)",
     );
-    let ratio = |at: fn(&Summary) -> Duration| at(&list).as_secs_f64() / at(&raw).as_secs_f64();
-    println!(
-        "ratio profiles.list/raw: {:.1}x at p50, {:.1}x at p99",
-        ratio(|summary| summary.p50),
-        ratio(|summary| summary.p99)
+    ratio("client / raw moving the same bytes", &list, &raw_list, "");
+    ratio(
+        &format!("client / raw {PING_LEN} B ping-pong"),
+        &list,
+        &raw,
+        "  (goal <= 5 at p50)",
     );
 }
 

@@ -17,6 +17,9 @@ use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
 use llm_agent_client::Client;
+use llm_agent_protocol::envelope::{self, Envelope, Request};
+use llm_agent_protocol::frame::{HEADER_LEN, read_frame};
+use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, Method};
 
 use crate::START_TIMEOUT;
 use crate::agent::{agent_command, answers_hello, connect, no_keyring_env, wait_until_serving};
@@ -292,6 +295,52 @@ impl Drop for BenchAgent {
     }
 }
 
+/// A blocking connection to an agent, past the handshake, that sends one pre-encoded
+/// request frame at a time and reads each response frame without decoding it: the
+/// agent's share of a request, without the client library's.
+pub struct BareConnection {
+    stream: local_socket::Stream,
+}
+
+impl BareConnection {
+    pub fn open(agent: &BenchAgent) -> Self {
+        let mut stream = local_socket::connect(agent.socket()).expect("connect to the agent");
+        crate::hello(&mut stream).expect("hello on a bare connection");
+        Self { stream }
+    }
+
+    /// The complete frame of a request of method `M`. Its id is always 1: a bare
+    /// connection has one request in flight at a time.
+    pub fn request_frame<M: Method>(params: M::Params) -> Vec<u8> {
+        envelope::encode_frame(
+            &Envelope::Request(Request {
+                id: 1,
+                method: M::NAME.to_owned(),
+                params,
+                correlation_id: None,
+            }),
+            DEFAULT_MAX_FRAME_LEN,
+        )
+        .expect("encode a request frame")
+    }
+
+    /// Sends `frame` and reads the response frame; returns its length, prefix included.
+    pub fn round_trip(&mut self, frame: &[u8]) -> usize {
+        self.stream.write_all(frame).expect("write to the agent");
+        let body = read_frame(&mut self.stream, DEFAULT_MAX_FRAME_LEN)
+            .expect("read from the agent")
+            .expect("the agent closed the connection");
+        HEADER_LEN + body.len()
+    }
+
+    /// `counts.warmup` untimed round trips of `frame`, then `counts.timed` timed ones.
+    pub fn time(&mut self, counts: Counts, frame: &[u8]) -> Samples {
+        time_blocking(counts, || {
+            self.round_trip(frame);
+        })
+    }
+}
+
 /// Set (to a socket path) when a bench binary is re-executed as the echo server.
 const ECHO_SERVER_ENV: &str = "LLM_AGENT_BENCH_ECHO_SOCKET";
 /// The raw ping-pong's message size.
@@ -355,6 +404,12 @@ impl EchoServer {
     /// trips of [`PING_LEN`] bytes each way, wait for one another, then make
     /// `counts.timed` timed ones.
     pub fn ping_pong(&self, clients: usize, counts: Counts) -> Samples {
+        self.round_trips(clients, counts, PING_LEN, PING_LEN)
+    }
+
+    /// Like [`EchoServer::ping_pong`], with `out` bytes sent and `back` bytes answered in
+    /// each round trip: the bare cost of moving what a request and its response move.
+    pub fn round_trips(&self, clients: usize, counts: Counts, out: usize, back: usize) -> Samples {
         let start_line = Arc::new(Barrier::new(clients));
         let workers: Vec<_> = (0..clients)
             .map(|_| {
@@ -363,8 +418,13 @@ impl EchoServer {
                 std::thread::spawn(move || {
                     let mut stream =
                         local_socket::connect(&socket).expect("connect to the echo server");
-                    let ping = [0x5a_u8; PING_LEN];
-                    let mut pong = [0_u8; PING_LEN];
+                    let sizes = [out, back]
+                        .map(|len| u32::try_from(len).expect("a round trip's size fits a u32"));
+                    stream
+                        .write_all(&[sizes[0].to_be_bytes(), sizes[1].to_be_bytes()].concat())
+                        .expect("tell the echo server the sizes");
+                    let ping = vec![0x5a_u8; out];
+                    let mut pong = vec![0_u8; back];
                     let mut round_trip = || {
                         stream.write_all(&ping).expect("write to the echo server");
                         stream
@@ -394,17 +454,28 @@ impl Drop for EchoServer {
     }
 }
 
-/// The echo server's whole life: echo every [`PING_LEN`] bytes back, one blocking thread
-/// per connection, until stdin (a pipe from the bench) closes.
+/// The echo server's whole life, one blocking thread per connection, until stdin (a pipe
+/// from the bench) closes. A connection first says how many bytes each of its messages
+/// has and how many the answer has (two u32, big-endian); then every message read is
+/// answered.
 fn serve_echo(socket: &Path) -> ! {
     let listener = local_socket::bind(socket).expect("bind the echo socket");
     exit_when_stdin_closes();
     for stream in local_socket::incoming(&listener) {
         let mut stream = stream.expect("accept on the echo socket");
         std::thread::spawn(move || {
-            let mut buf = [0_u8; PING_LEN];
+            let mut sizes = [0_u8; 8];
+            if stream.read_exact(&mut sizes).is_err() {
+                return;
+            }
+            let len = |at: usize| {
+                let bytes = [sizes[at], sizes[at + 1], sizes[at + 2], sizes[at + 3]];
+                u32::from_be_bytes(bytes) as usize
+            };
+            let mut message = vec![0_u8; len(0)];
+            let answer = vec![0xa5_u8; len(4)];
             // Ends when the client disconnects.
-            while stream.read_exact(&mut buf).is_ok() && stream.write_all(&buf).is_ok() {}
+            while stream.read_exact(&mut message).is_ok() && stream.write_all(&answer).is_ok() {}
         });
     }
     unreachable!("a listener's incoming connections never end")

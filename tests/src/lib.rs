@@ -8,6 +8,7 @@
 //! - [`profiles`]: params for `profiles.create` and `profiles.update`, and the calls.
 //! - [`dialects`]: canned provider replies in each provider's wire shape.
 //! - [`http_fixture`]: the scripted HTTP/1.1 server those replies are played on.
+//! - [`hostile`]: frames that make a decoder spend memory, and a process's memory.
 //! - [`keyring`]: a private Secret Service (its own D-Bus session and gnome-keyring).
 //! - [`live`]: state events as a subscriber follows them, and the audit ledger's file.
 //! - [`local_socket`]: the kind of socket the agent listens on, for blocking connections.
@@ -17,6 +18,7 @@ pub mod agent;
 pub mod bench;
 pub mod console;
 pub mod dialects;
+pub mod hostile;
 pub mod http_fixture;
 pub mod keyring;
 pub mod live;

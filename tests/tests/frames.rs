@@ -209,3 +209,104 @@ fn uuid_like(text: &str) {
     assert_eq!(text.len(), 36, "{text}");
     assert_eq!(text.matches('-').count(), 4, "{text}");
 }
+
+/// The first hostile client's frame: `agent.shutdown` with params `bin(05 07)`, which
+/// once decoded as a positional struct and stopped the agent. Every method refuses params
+/// that are not a map, and a `bin` anywhere in them, with `INVALID_PARAMS`.
+#[test]
+fn binary_params_are_refused_by_every_method() {
+    let agent = TestAgent::start();
+    let mut raw = agent.raw();
+    raw.send_bytes(
+        &hex_bytes(
+            "0000003384a474797065a772657175657374a2696401a66d6574686f64ae6167656e742e73687574646f776ea6706172616d73c4020507",
+        ),
+    );
+    let error = raw.response().into_outcome().unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidParams, "{error:?}");
+    assert_alive(&agent);
+
+    let binary = rmpv::Value::Binary(vec![5, 7]);
+    let inside = rmpv::Value::Map(vec![("subscription".into(), binary.clone())]);
+    for (id, method) in (100..).zip(llm_agent_protocol::methods::ALL) {
+        for params in [&binary, &inside] {
+            raw.request(id, method, params);
+            let response = raw.response();
+            assert_eq!(response.id, Some(id));
+            let error = response.into_outcome().unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidParams, "{method}: {error:?}");
+        }
+    }
+    assert_alive(&agent);
+}
+
+/// Params `{[]: {}}` (a map whose key is an empty array) once answered `details.field`
+/// ".?": the field is a real path or absent.
+#[test]
+fn a_params_key_that_is_not_a_string_names_no_made_up_field() {
+    let agent = TestAgent::start();
+    let mut raw = agent.raw();
+    let odd = rmpv::Value::Map(vec![(rmpv::Value::Array(vec![]), rmpv::Value::Map(vec![]))]);
+    for (id, method) in [(1, "agent.status"), (2, "profiles.list")] {
+        raw.request(id, method, &odd);
+        let error = raw.response().into_outcome().unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidParams, "{method}");
+        assert_eq!(error.details, None, "{method}: {error:?}");
+    }
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// Frames of millions of tiny containers once cost the agent about 19 times their size
+/// while it decoded them (four at once took it from 11 to 320 MiB). Sixteen clients
+/// sending every kind of hostile frame at once now leave its peak within the documented
+/// ceiling (96 MiB for what frames hold, plus the buffers and one frame's decode), and
+/// the agent answers each frame and serves everyone meanwhile.
+#[test]
+fn hostile_frames_at_once_stay_within_the_memory_ceiling() {
+    use llm_agent_tests::hostile::{self, Memory};
+    const CLIENTS: usize = 16;
+    const CEILING_MIB: u64 = 160;
+    let agent = TestAgent::start();
+    assert_alive(&agent);
+    let before = Memory::of(agent.pid()).expect("the agent's memory");
+    let start_line = std::sync::Arc::new(std::sync::Barrier::new(CLIENTS));
+    let attackers: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let mut raw = agent.raw();
+            let start_line = start_line.clone();
+            std::thread::spawn(move || {
+                start_line.wait();
+                for hostile in hostile::all() {
+                    raw.send_bytes(&hostile.frame);
+                    let answered = raw.recv();
+                    assert!(answered.is_some(), "{}: no answer", hostile.name);
+                }
+            })
+        })
+        .collect();
+    for attacker in attackers {
+        assert_alive(&agent);
+        if attacker.join().is_err() {
+            panic!("an attacker failed; the agent's log:\n{}", agent.log_text());
+        }
+    }
+    assert_alive(&agent);
+    let after = Memory::of(agent.pid()).expect("the agent's memory");
+    let grew_mib = after.peak_kib.saturating_sub(before.rss_kib) / 1024;
+    eprintln!(
+        "agent memory: {} MiB before, peak {} MiB, {} MiB after",
+        before.rss_kib / 1024,
+        after.peak_kib / 1024,
+        after.rss_kib / 1024
+    );
+    assert!(
+        grew_mib < CEILING_MIB,
+        "the peak grew by {grew_mib} MiB under {CLIENTS} hostile clients"
+    );
+}

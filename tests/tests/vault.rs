@@ -128,6 +128,59 @@ async fn create_reports_every_failing_field_at_once() {
     );
 }
 
+/// Endpoints with control characters were stored raw and listed byte for byte, while
+/// the URL parser dropped a TAB or line break when calling them, so the TAB host
+/// `127.0.\t0.1` was judged local and asked no consent. They are refused, and what is
+/// stored and listed is the URL the agent calls.
+#[tokio::test]
+async fn endpoints_with_control_characters_are_refused_and_the_rest_are_kept_as_called() {
+    let (_keyring, _agent, client) = vault_agent().await;
+    for hostile in [
+        "http://127.0.\t0.1:11434",
+        "http://127.0.0.1:11434/v1\r\nX-Injected: 1",
+        "http://127.0.0.1:11434/\u{0}",
+        "http://127.0.0.1:11434/\u{1b}[2J\u{1b}[31mred",
+    ] {
+        let err = client
+            .call::<Create>(CreateParams {
+                endpoint: hostile.into(),
+                ..local("Hostile")
+            })
+            .await
+            .expect_err(hostile);
+        assert_eq!(code(&err), ErrorCode::ValidationError, "{hostile:?}");
+        let fields: Vec<String> = field_errors(&err).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["endpoint"], "{hostile:?}");
+    }
+    let created = client
+        .call::<Create>(CreateParams {
+            endpoint: " HTTP://LocalHost:11434/v1/ ".into(),
+            ..local("Shown as called")
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.profile.endpoint, "http://localhost:11434/v1");
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    let endpoints: Vec<&str> = list.profiles.iter().map(|p| p.endpoint.as_str()).collect();
+    assert_eq!(endpoints, ["http://localhost:11434/v1"]);
+    let moved = update(
+        &client,
+        &created.profile.id,
+        move_to("http://127.0.0.1:8080/"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(moved.profile.endpoint, "http://127.0.0.1:8080");
+    let err = update(
+        &client,
+        &created.profile.id,
+        move_to("http://127.0.0.1:80\t80"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ValidationError);
+}
+
 #[tokio::test]
 async fn names_consent_and_keys_follow_the_rules() {
     let (_keyring, _agent, client) = vault_agent().await;
@@ -667,31 +720,78 @@ async fn a_corrupt_profile_file_is_kept_served_and_protected() {
     assert_eq!(std::fs::read(&file).unwrap(), garbage, "never overwritten");
 }
 
+/// Each request's event says which profile it was about and, for `profiles.*` methods
+/// only, safe storage's state at the time: not initialised before any key is stored,
+/// available once one is, then unavailable once the keyring is gone.
 #[tokio::test]
 async fn profile_events_carry_the_profile_and_safe_storage_state() {
-    let (_keyring, _agent, client) = vault_agent().await;
+    let mut keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let event_of = async |client: &Client, correlation_id: &str| {
+        let events = client
+            .call::<llm_agent_protocol::methods::diagnostics::Query>(
+                llm_agent_protocol::methods::diagnostics::QueryParams {
+                    correlation_id: Some(correlation_id.into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(events.events.len(), 1, "{correlation_id}");
+        events.events[0].clone()
+    };
+    let with_id = |id: &str| CallOptions::default().correlation_id(id);
+
     let reply = client
-        .call_with::<Create>(
-            local("Local"),
-            CallOptions::default().correlation_id("create-local"),
-        )
+        .call_with::<Create>(local("Local"), with_id("create-local"))
         .await
         .unwrap();
-    let events = client
-        .call::<llm_agent_protocol::methods::diagnostics::Query>(
-            llm_agent_protocol::methods::diagnostics::QueryParams {
-                correlation_id: Some("create-local".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let event = &events.events[0];
+    let created = event_of(&client, "create-local").await;
     assert_eq!(
-        event.profile_id.as_deref(),
+        created.profile_id.as_deref(),
         Some(reply.result.profile.id.as_str())
     );
-    assert!(event.safe_storage.is_some());
+    assert_eq!(created.safe_storage, Some(SafeStorageState::NotInitialized));
+    let keyed = client
+        .call_with::<Create>(remote("Remote", "sk-events-7777"), with_id("create-keyed"))
+        .await
+        .unwrap();
+    let created = event_of(&client, "create-keyed").await;
+    assert_eq!(
+        created.profile_id.as_deref(),
+        Some(keyed.result.profile.id.as_str())
+    );
+    assert_eq!(created.safe_storage, Some(SafeStorageState::Available));
+
+    client
+        .call_with::<Status>(no_params(), with_id("status"))
+        .await
+        .unwrap();
+    let status = event_of(&client, "status").await;
+    assert_eq!(
+        (status.profile_id, status.safe_storage),
+        (None, None),
+        "not a profiles method"
+    );
+
+    keyring.stop_daemon();
+    let err = client
+        .call_with::<Create>(local("During outage"), with_id("create-outage"))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), ErrorCode::SafeStorageUnavailable);
+    let refused = event_of(&client, "create-outage").await;
+    assert_eq!(refused.safe_storage, Some(SafeStorageState::Unavailable));
+    client
+        .call_with::<List>(ListParams::default(), with_id("list-outage"))
+        .await
+        .unwrap();
+    let listed = event_of(&client, "list-outage").await;
+    assert_eq!(
+        (listed.profile_id, listed.safe_storage),
+        (None, Some(SafeStorageState::Unavailable))
+    );
 }
 
 /// The disk refuses the write (here: a directory squats on profiles.json, which even
@@ -765,9 +865,10 @@ async fn a_data_key_lost_while_running_is_put_back() {
     agent.kill9();
     agent.restart();
     let client = agent.client().await;
-    let list = client.call::<List>(ListParams::default()).await.unwrap();
     update(&client, &id, rename("Again"))
         .await
         .expect("the key in the keyring opens the saved key");
-    assert_ne!(list.safe_storage.state, SafeStorageState::KeyMissing);
+    let list = client.call::<List>(ListParams::default()).await.unwrap();
+    assert_eq!(list.safe_storage.state, SafeStorageState::Available);
+    assert_eq!(list.profiles[0].api_key_hint.as_deref(), Some("...6666"));
 }

@@ -5,6 +5,7 @@
 use std::io;
 use std::path::Path;
 
+use crate::endpoint::BaseUrl;
 use crate::json_file::{JsonFile, Loaded};
 use llm_agent_protocol::methods::discovery::{
     MAX_EXTRA_ENDPOINTS, MAX_INTERVAL_S, MIN_INTERVAL_S, Settings,
@@ -89,9 +90,8 @@ pub fn validate(settings: Settings) -> Result<Settings, Vec<FieldError>> {
     }
 }
 
-/// Checks extra endpoints: at most [`MAX_EXTRA_ENDPOINTS`] http(s) base URLs with a host,
-/// no credentials, query or fragment. Returns them trimmed, without trailing slashes and
-/// without duplicates.
+/// Checks extra endpoints: at most [`MAX_EXTRA_ENDPOINTS`] base URLs by the one rule of
+/// [`BaseUrl::parse`]. Returns them as the agent calls them, without duplicates.
 pub fn check_endpoints(endpoints: &[String], field: &str) -> Result<Vec<String>, Vec<FieldError>> {
     let mut problems = Vec::new();
     if endpoints.len() > MAX_EXTRA_ENDPOINTS {
@@ -103,24 +103,17 @@ pub fn check_endpoints(endpoints: &[String], field: &str) -> Result<Vec<String>,
     }
     let mut kept: Vec<String> = Vec::new();
     for (i, endpoint) in endpoints.iter().enumerate() {
-        let text = endpoint.trim().trim_end_matches('/');
-        let ok = text.len() <= 512
-            && url::Url::parse(text).is_ok_and(|url| {
-                matches!(url.scheme(), "http" | "https")
-                    && url.host().is_some()
-                    && url.username().is_empty()
-                    && url.password().is_none()
-                    && url.query().is_none()
-                    && url.fragment().is_none()
-            });
-        if !ok {
-            problems.push(FieldError {
+        match BaseUrl::parse(endpoint) {
+            Ok(base) => {
+                if !kept.contains(&base.text) {
+                    kept.push(base.text);
+                }
+            }
+            Err(_) => problems.push(FieldError {
                 field: format!("{field}[{i}]"),
                 code: "invalid".into(),
-                message: "Give a base URL such as http://192.168.1.20:11434 (http or https, a host and a port; no user name, query or fragment).".into(),
-            });
-        } else if !kept.iter().any(|k| k == text) {
-            kept.push(text.to_owned());
+                message: "Give a base URL such as http://192.168.1.20:11434 (http or https, a host and a port; no user name, query, fragment or control characters).".into(),
+            }),
         }
     }
     if problems.is_empty() {

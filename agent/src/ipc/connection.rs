@@ -15,22 +15,23 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 use std::time::Instant;
 
-use bytes::BytesMut;
-use futures_util::{FutureExt, StreamExt};
-use llm_agent_protocol::envelope::{self, Envelope, Request, Response};
+use futures_util::FutureExt;
+use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, RESULT_OK};
 use llm_agent_protocol::methods::handshake::Hello;
-use llm_agent_protocol::{ErrorCode, FrameCodec, FrameError, MAX_NESTING, Method, WireError};
+use llm_agent_protocol::{ErrorCode, FrameError, Method, WireError};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::sync::{Semaphore, mpsc};
-use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
+use super::budget::{Charge, DecodeBudget, MAX_FRAME_VALUES, frame_cost};
 use super::call::{Call, is_usable_correlation_id, new_correlation_id};
 use super::dispatch;
 use super::error::RequestError;
+use super::frames::{Frame, FrameReader};
+use super::inbound::{self, Inbound, InboundRequest, Unreadable};
 use super::peer::Peer;
 use super::subscriptions::Subscriptions;
 use super::transport::{ReadHalf, WriteHalf};
@@ -68,8 +69,15 @@ pub struct ConnectionCtx {
     requests: TaskTracker,
 }
 
-/// Serves one accepted, already authorised connection until it ends.
-pub async fn serve(read: ReadHalf, write: WriteHalf, peer: Peer, state: SharedState) {
+/// Serves one accepted, already authorised connection until it ends, its frames paid
+/// for from `budget`.
+pub async fn serve(
+    read: ReadHalf,
+    write: WriteHalf,
+    peer: Peer,
+    state: SharedState,
+    budget: DecodeBudget,
+) {
     let _open = GaugeGuard::new(&state.counters.connections_open);
     let (outbound, queued) = mpsc::channel(OUTBOUND_FRAMES);
     let writer = tokio::spawn(write_frames(write, queued));
@@ -82,7 +90,12 @@ pub async fn serve(read: ReadHalf, write: WriteHalf, peer: Peer, state: SharedSt
         pending: Mutex::default(),
         requests: TaskTracker::new(),
     });
-    let mut frames = FramedRead::new(read, FrameCodec::new(ctx.state.config.max_frame_len));
+    let mut frames = FrameReader::new(
+        read,
+        ctx.state.config.max_frame_len,
+        FRAME_STALL_TIMEOUT,
+        budget.account(),
+    );
     let ended_by = ctx.read_loop(&mut frames).await;
     ctx.subscriptions.end_all();
     if ended_by == Ended::ByClient {
@@ -149,11 +162,11 @@ impl ConnectionCtx {
                     self.refuse_remaining(frames).await;
                     return Ended::ByAgent;
                 }
-                next = next_frame(frames) => next,
+                next = frames.next() => next,
             };
             let flow = match next {
                 None => return Ended::ByClient,
-                Some(Ok(body)) => self.on_frame(&body).await,
+                Some(Ok(frame)) => self.on_frame(frame).await,
                 // The client vanished mid-frame: its requests are cancelled.
                 Some(Err(FrameError::Truncated | FrameError::Io(_))) => return Ended::ByClient,
                 Some(Err(err)) => {
@@ -171,12 +184,16 @@ impl ConnectionCtx {
     /// `SHUTTING_DOWN` rather than leaving them unanswered.
     async fn refuse_remaining(&self, frames: &mut Frames) {
         for _ in 0..self.state.config.max_in_flight {
-            let Ok(Some(Ok(body))) =
+            let Ok(Some(Ok(frame))) =
                 tokio::time::timeout(SHUTDOWN_READ_WINDOW, frames.next()).await
             else {
                 return;
             };
-            let Ok(Envelope::Request(request)) = envelope::decode::<Envelope>(&body) else {
+            let Ok(inbound::Read {
+                inbound: Inbound::Request(request),
+                ..
+            }) = inbound::read(&frame.body)
+            else {
                 continue;
             };
             let correlation_id = request
@@ -200,17 +217,23 @@ impl ConnectionCtx {
     /// Waits for `hello`. `None` means the client went away first.
     async fn handshake(self: &Arc<Self>, frames: &mut Frames) -> Option<Flow> {
         loop {
-            let body = match next_frame(frames).await? {
-                Ok(body) => body,
+            let frame = match frames.next().await? {
+                Ok(frame) => frame,
                 Err(err) => {
                     self.on_frame_error(err).await;
                     return Some(Flow::Close);
                 }
             };
-            let request = match envelope::decode::<Envelope>(&body) {
-                Ok(Envelope::Request(request)) => request,
-                Ok(Envelope::Cancel(_)) => continue,
-                _ => match self.on_frame(&body).await {
+            let request = match inbound::read(&frame.body) {
+                Ok(inbound::Read {
+                    inbound: Inbound::Request(request),
+                    ..
+                }) => request,
+                Ok(inbound::Read {
+                    inbound: Inbound::Cancel { .. },
+                    ..
+                }) => continue,
+                _ => match self.on_frame(frame).await {
                     Flow::Continue => continue,
                     Flow::Close => return Some(Flow::Close),
                 },
@@ -255,53 +278,51 @@ impl ConnectionCtx {
         }
     }
 
-    async fn on_frame(self: &Arc<Self>, body: &[u8]) -> Flow {
-        match envelope::decode::<Envelope>(body) {
-            Ok(Envelope::Request(request)) => {
-                self.start(request).await;
-                Flow::Continue
+    async fn on_frame(self: &Arc<Self>, frame: Frame) -> Flow {
+        let Frame { body, mut charge } = frame;
+        let unreadable = match inbound::read(&body) {
+            Ok(inbound::Read { inbound, values }) => {
+                // The request holds what it may cost now that its values are counted.
+                charge.shrink_to(frame_cost(body.len(), values));
+                drop(body);
+                match inbound {
+                    Inbound::Request(request) => self.start(request, charge).await,
+                    Inbound::Cancel { id } => self.cancel(id),
+                    Inbound::FromAgent => {
+                        self.send_connection_error(RequestError::NotARequest).await;
+                    }
+                }
+                return Flow::Continue;
             }
-            Ok(Envelope::Cancel(cancel)) => {
-                self.cancel(cancel.id);
-                Flow::Continue
-            }
-            Ok(Envelope::Response(_) | Envelope::Event(_)) => {
-                self.send_connection_error(RequestError::NotARequest).await;
-                Flow::Continue
-            }
-            Err(decode_error) => {
-                let reason = llm_agent_protocol::value::without_values(&decode_error.to_string());
-                self.on_undecodable(body, &reason).await
-            }
-        }
-    }
-
-    /// Valid MessagePack that is not an envelope is answered and the connection lives on;
-    /// bytes that are not MessagePack at all end it.
-    async fn on_undecodable(self: &Arc<Self>, body: &[u8], reason: &str) -> Flow {
-        if !is_one_msgpack_value(body) {
-            self.send_connection_error(RequestError::MalformedFrame)
-                .await;
-            return Flow::Close;
-        }
-        let id = rmpv::decode::read_value_with_max_depth(&mut &body[..], MAX_NESTING)
-            .ok()
-            .and_then(|value| match value {
-                rmpv::Value::Map(map) => map
-                    .into_iter()
-                    .find(|(key, _)| key.as_str() == Some("id"))
-                    .and_then(|(_, id)| id.as_u64()),
-                _ => None,
-            })
-            // Answering with the id of a request in flight would resolve the wrong call.
-            .filter(|id| !self.is_pending(*id));
-        let error = RequestError::InvalidEnvelope {
-            reason: reason.to_owned(),
+            Err(unreadable) => unreadable,
         };
-        let started = Instant::now();
-        let correlation_id = new_correlation_id();
-        self.finish(id, correlation_id, "", started, Err(error.into()))
-            .await;
+        let (id, error) = match unreadable {
+            // The stream cannot be trusted past bytes that are not MessagePack.
+            Unreadable::Malformed => {
+                self.send_connection_error(RequestError::MalformedFrame)
+                    .await;
+                return Flow::Close;
+            }
+            Unreadable::TooManyValues { id } => (
+                id,
+                RequestError::TooManyValues {
+                    max: MAX_FRAME_VALUES,
+                },
+            ),
+            Unreadable::NotAnEnvelope { id, reason } => {
+                (id, RequestError::InvalidEnvelope { reason })
+            }
+        };
+        // Answering with the id of a request in flight would resolve the wrong call.
+        let id = id.filter(|id| !self.is_pending(*id));
+        self.finish(
+            id,
+            new_correlation_id(),
+            "",
+            Instant::now(),
+            Err(error.into()),
+        )
+        .await;
         Flow::Continue
     }
 
@@ -319,8 +340,9 @@ impl ConnectionCtx {
         self.send_connection_error(error).await;
     }
 
-    /// Starts one request as its own task, or answers at once when it cannot start.
-    async fn start(self: &Arc<Self>, request: Request) {
+    /// Starts one request as its own task, or answers at once when it cannot start. The
+    /// frame's charge is held until the request has been answered.
+    async fn start(self: &Arc<Self>, request: InboundRequest, charge: Charge) {
         let started = Instant::now();
         let Some(correlation_id) = self.correlation_id(&request, started).await else {
             return;
@@ -360,6 +382,7 @@ impl ConnectionCtx {
         let ctx = self.clone();
         let request = self.requests.track_future(
             async move {
+                let _charge = charge;
                 let _in_flight = GaugeGuard::new(&ctx.state.counters.requests_in_flight);
                 let call = Call::new(
                     request.id,
@@ -406,7 +429,7 @@ impl ConnectionCtx {
 
     /// The request's correlation ID, or a new one. An unusable one is answered here
     /// with `INVALID_REQUEST` and `None` is returned.
-    async fn correlation_id(&self, request: &Request, started: Instant) -> Option<String> {
+    async fn correlation_id(&self, request: &InboundRequest, started: Instant) -> Option<String> {
         let Some(given) = &request.correlation_id else {
             return Some(new_correlation_id());
         };
@@ -430,7 +453,7 @@ impl ConnectionCtx {
     /// Answers a request that was never run with `error`.
     async fn refuse(
         &self,
-        request: &Request,
+        request: &InboundRequest,
         correlation_id: String,
         started: Instant,
         error: WireError,
@@ -566,15 +589,6 @@ impl ConnectionCtx {
     }
 }
 
-/// Whether `body` holds exactly one well-formed MessagePack value and nothing else.
-fn is_one_msgpack_value(body: &[u8]) -> bool {
-    use serde::Deserialize;
-    let mut rest = body;
-    let mut deserializer = rmp_serde::Deserializer::new(&mut rest);
-    deserializer.set_max_depth(MAX_NESTING);
-    serde::de::IgnoredAny::deserialize(&mut deserializer).is_ok() && rest.is_empty()
-}
-
 /// Cuts `text` to at most `max` characters, marking the cut.
 fn truncate_in_place(text: &mut String, max: usize) {
     if let Some((end, _)) = text.char_indices().nth(max) {
@@ -583,30 +597,7 @@ fn truncate_in_place(text: &mut String, max: usize) {
     }
 }
 
-type Frames = FramedRead<ReadHalf, FrameCodec>;
-
-/// The next frame. A client may idle between frames for as long as it likes, but once a
-/// frame has begun, [`FRAME_STALL_TIMEOUT`] without a new byte of it ends the connection
-/// (checked every sixth of that, so within about 5 s of the limit).
-async fn next_frame(frames: &mut Frames) -> Option<Result<BytesMut, FrameError>> {
-    let tick = FRAME_STALL_TIMEOUT / 6;
-    let mut buffered = frames.read_buffer().len();
-    let mut progress_at = Instant::now();
-    loop {
-        match tokio::time::timeout(tick, frames.next()).await {
-            Ok(next) => return next,
-            Err(_) => {
-                let now_buffered = frames.read_buffer().len();
-                if now_buffered == 0 || now_buffered != buffered {
-                    buffered = now_buffered;
-                    progress_at = Instant::now();
-                } else if progress_at.elapsed() >= FRAME_STALL_TIMEOUT {
-                    return Some(Err(FrameError::Stalled(FRAME_STALL_TIMEOUT)));
-                }
-            }
-        }
-    }
-}
+type Frames = FrameReader<ReadHalf>;
 
 /// Writes queued frames, flushing whenever the queue runs dry.
 async fn write_frames(stream: WriteHalf, mut queued: mpsc::Receiver<Vec<u8>>) {
@@ -630,10 +621,14 @@ async fn write_frames(stream: WriteHalf, mut queued: mpsc::Receiver<Vec<u8>>) {
 /// Over a Unix socket pair, like the connections they test.
 #[cfg(all(test, unix))]
 mod tests {
+    use futures_util::StreamExt;
+    use llm_agent_protocol::envelope::Request;
+    use llm_agent_protocol::methods::NoParams;
     use llm_agent_protocol::methods::agent::Status;
     use llm_agent_protocol::methods::handshake::{ClientInfo, HelloParams};
-    use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, PROTOCOL_VERSION};
+    use llm_agent_protocol::{DEFAULT_MAX_FRAME_LEN, FrameCodec, PROTOCOL_VERSION};
     use tokio::net::UnixStream;
+    use tokio_util::codec::FramedRead;
 
     use super::*;
     use crate::diagnostics::journal::Journal;
@@ -653,7 +648,13 @@ mod tests {
             let (state, journal) = agent_state(dir.path());
             let (ours, theirs) = UnixStream::pair().unwrap();
             let (read, write) = theirs.into_split();
-            let served = tokio::spawn(serve(read, write, Peer::default(), state.clone()));
+            let served = tokio::spawn(serve(
+                read,
+                write,
+                Peer::default(),
+                state.clone(),
+                DecodeBudget::default(),
+            ));
             let (read, write) = ours.into_split();
             Client {
                 write,
@@ -708,7 +709,7 @@ mod tests {
     #[tokio::test]
     async fn requests_before_hello_are_refused_then_served_after_it() {
         let mut client = Client::connect();
-        client.request(1, Status::NAME, NoParamsMap).await;
+        client.request(1, Status::NAME, NoParams {}).await;
         assert_eq!(
             client.error().await,
             (Some(1), ErrorCode::HandshakeRequired)
@@ -716,7 +717,7 @@ mod tests {
         client.hello(2, PROTOCOL_VERSION).await;
         let hello = client.response().await.unwrap();
         assert_eq!((hello.id, hello.error), (Some(2), None));
-        client.request(3, Status::NAME, NoParamsMap).await;
+        client.request(3, Status::NAME, NoParams {}).await;
         let status = client.response().await.unwrap();
         assert_eq!(status.id, Some(3));
         assert!(status.result.is_some(), "{status:?}");
@@ -760,13 +761,13 @@ mod tests {
         let request = Envelope::Request(Request {
             id: 6,
             method: Status::NAME.to_owned(),
-            params: NoParamsMap,
+            params: NoParams {},
             correlation_id: Some("has spaces".into()),
         });
         let frame = envelope::encode_frame(&request, DEFAULT_MAX_FRAME_LEN).unwrap();
         client.send_bytes(&frame).await;
         assert_eq!(client.error().await, (Some(6), ErrorCode::InvalidRequest));
-        client.request(7, Status::NAME, NoParamsMap).await;
+        client.request(7, Status::NAME, NoParams {}).await;
         assert_eq!(client.response().await.unwrap().error, None);
     }
 
@@ -788,8 +789,4 @@ mod tests {
         assert_eq!(client.error().await, (None, ErrorCode::FrameTooLarge));
         assert!(client.response().await.is_none());
     }
-
-    /// Params of a method that takes none.
-    #[derive(serde::Serialize)]
-    struct NoParamsMap;
 }

@@ -27,6 +27,8 @@ pub enum RequestError {
     /// `reason` has no values of the client's in it.
     #[error("not a valid envelope: {reason}")]
     InvalidEnvelope { reason: String },
+    #[error("the frame holds more than {max} values; no request needs so many")]
+    TooManyValues { max: u64 },
     #[error("frame of {len} bytes exceeds the limit of {max} bytes; closing the connection")]
     FrameTooLarge { len: u64, max: u32 },
     #[error("no byte of the current frame for {secs} s; closing the connection")]
@@ -119,6 +121,10 @@ impl From<RequestError> for WireError {
                     "Send a map {type: \"request\", id, method, params}; see docs/protocol.md."
                         .into(),
                 ),
+            ),
+            E::TooManyValues { .. } => (
+                ErrorCode::InvalidRequest,
+                Some("Send fewer items in one request.".into()),
             ),
             E::FrameTooLarge { .. } => (
                 ErrorCode::FrameTooLarge,

@@ -2,12 +2,17 @@
 //! peers, framing connections, and routing each request to its handler.
 
 pub mod activation;
+pub mod budget;
 pub mod call;
 pub mod connection;
 pub mod dispatch;
+pub mod elapsed;
+pub mod encoded;
 pub mod error;
+pub mod frames;
 pub mod handlers;
 pub mod handshake;
+pub mod inbound;
 pub mod peer;
 pub mod pipe_security;
 pub mod server;

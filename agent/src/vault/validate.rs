@@ -16,12 +16,11 @@ use time::format_description::well_known::Rfc3339;
 
 use super::profile::{MAX_PARALLELISM, PARALLELISM_OPTION, StoredProfile, parallelism};
 use super::secret::ApiKey;
-use crate::endpoint::{self, Location};
+use crate::endpoint::{BaseUrl, BaseUrlProblem, Location};
 use crate::provider_kind::ProviderKind;
 
 pub const NAME_MAX_CHARS: usize = 80;
 pub const MODEL_MAX_CHARS: usize = 200;
-pub const ENDPOINT_MAX_CHARS: usize = 512;
 pub const API_KEY_MAX_BYTES: usize = 4096;
 pub const LABELS_MAX: usize = 16;
 pub const LABEL_MAX_CHARS: usize = 32;
@@ -107,8 +106,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         );
     }
 
-    let endpoint = candidate.endpoint.trim().trim_end_matches('/');
-    let parsed = check_endpoint(&mut problems, endpoint);
+    let endpoint = check_endpoint(&mut problems, candidate.endpoint);
 
     let model = candidate.model.trim();
     check_text(
@@ -134,7 +132,11 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         .and_then(|text| check_consent(&mut problems, text));
     check_metadata(&mut problems, candidate.metadata, provider);
 
-    let Some(Location { is_local, .. }) = parsed else {
+    let Some(BaseUrl {
+        text: endpoint,
+        location: Location { is_local, .. },
+    }) = endpoint
+    else {
         return Err(problems.list);
     };
     if !is_local
@@ -158,7 +160,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
     Ok(Draft {
         name: name.to_owned(),
         provider: provider.to_owned(),
-        endpoint: endpoint.to_owned(),
+        endpoint,
         model: model.to_owned(),
         metadata,
         consent_granted_at: consent,
@@ -180,65 +182,44 @@ fn check_text(problems: &mut Problems<'_>, field: &str, value: &str, max: usize,
     }
 }
 
-/// Checks an endpoint; on success, whether it is on this machine and its origin.
-fn check_endpoint(problems: &mut Problems<'_>, endpoint: &str) -> Option<Location> {
+/// Checks an endpoint; on success, the URL as the agent calls it (what is stored and
+/// shown) and where it points.
+fn check_endpoint(problems: &mut Problems<'_>, endpoint: &str) -> Option<BaseUrl> {
     const FIELD: &str = "endpoint";
-    if endpoint.is_empty() {
-        problems.add(
-            FIELD,
+    let (code, message) = match BaseUrl::parse(endpoint) {
+        Ok(base) => return Some(base),
+        Err(BaseUrlProblem::Empty) => (
             "required",
-            "Give the server's base URL, such as http://127.0.0.1:11434.",
-        );
-        return None;
-    }
-    if endpoint.chars().count() > ENDPOINT_MAX_CHARS {
-        problems.add(
-            FIELD,
-            "too_long",
-            format!("Use at most {ENDPOINT_MAX_CHARS} characters."),
-        );
-        return None;
-    }
-    let url = match url::Url::parse(endpoint) {
-        Ok(url) => url,
-        Err(e) => {
-            problems.add(
-                FIELD,
-                "invalid",
-                format!("Not a URL ({e}): give a base URL such as http://127.0.0.1:11434."),
-            );
-            return None;
+            "Give the server's base URL, such as http://127.0.0.1:11434.".to_owned(),
+        ),
+        Err(BaseUrlProblem::TooLong { max }) => {
+            ("too_long", format!("Use at most {max} characters."))
         }
-    };
-    if !matches!(url.scheme(), "http" | "https") {
-        problems.add(FIELD, "invalid", "Use an http:// or https:// URL.");
-        return None;
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        problems.add(
-            FIELD,
+        Err(BaseUrlProblem::ControlCharacter) => (
+            "invalid",
+            "Remove line breaks, tabs and other control characters from the URL.".to_owned(),
+        ),
+        Err(BaseUrlProblem::NotAUrl { reason }) => (
+            "invalid",
+            format!("Not a URL ({reason}): give a base URL such as http://127.0.0.1:11434."),
+        ),
+        Err(BaseUrlProblem::NotHttp) => ("invalid", "Use an http:// or https:// URL.".to_owned()),
+        Err(BaseUrlProblem::Credentials) => (
             "not_allowed",
-            "Remove the user name and password from the URL; put a key in api_key instead.",
-        );
-        return None;
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        problems.add(
-            FIELD,
+            "Remove the user name and password from the URL; put a key in api_key instead."
+                .to_owned(),
+        ),
+        Err(BaseUrlProblem::QueryOrFragment) => (
             "invalid",
-            "Remove the ?query or #fragment: give only the base URL.",
-        );
-        return None;
-    }
-    let location = endpoint::locate(&url);
-    if location.is_none() {
-        problems.add(
-            FIELD,
+            "Remove the ?query or #fragment: give only the base URL.".to_owned(),
+        ),
+        Err(BaseUrlProblem::NoHost) => (
             "invalid",
-            "Give the server's host, such as http://127.0.0.1:11434.",
-        );
-    }
-    location
+            "Give the server's host, such as http://127.0.0.1:11434.".to_owned(),
+        ),
+    };
+    problems.add(FIELD, code, message);
+    None
 }
 
 fn check_consent(problems: &mut Problems<'_>, text: &str) -> Option<String> {

@@ -8,6 +8,7 @@
 //! it once, straight into its own types: a typed call into its method's result, with no
 //! opaque value in between.
 
+use llm_agent_protocol::msgpack::Cursor;
 use serde::de::DeserializeOwned;
 
 /// Where a frame goes, read from its top-level fields.
@@ -34,7 +35,7 @@ impl FrameHeader {
     /// Reads the header from a frame body. Only the fields that route the frame are
     /// checked; the rest is left to the frame's receiver, which decodes it.
     pub(crate) fn read(body: &[u8]) -> Result<Self, NotAnEnvelope> {
-        let mut reader = Reader { rest: body };
+        let mut reader = Cursor::new(body);
         let entries = reader
             .map_len()
             .ok_or(NotAnEnvelope("the frame is not a map"))?;
@@ -115,150 +116,6 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, rmp_serde::d
     let mut deserializer = rmp_serde::Deserializer::from_read_ref(body);
     deserializer.set_max_depth(llm_agent_protocol::MAX_NESTING);
     T::deserialize(&mut deserializer)
-}
-
-/// A cursor over MessagePack bytes that reads the few value kinds a header holds and
-/// skips any other value without decoding it. `None` means malformed or cut short.
-struct Reader<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&first, rest) = self.rest.split_first()?;
-        self.rest = rest;
-        Some(first)
-    }
-
-    fn take(&mut self, len: u64) -> Option<&'a [u8]> {
-        let len = usize::try_from(len).ok()?;
-        if len > self.rest.len() {
-            return None;
-        }
-        let (taken, rest) = self.rest.split_at(len);
-        self.rest = rest;
-        Some(taken)
-    }
-
-    /// A big-endian unsigned integer of `len` bytes (at most 8).
-    fn be(&mut self, len: u64) -> Option<u64> {
-        let bytes = self.take(len)?;
-        Some(
-            bytes
-                .iter()
-                .fold(0, |value, &byte| (value << 8) | u64::from(byte)),
-        )
-    }
-
-    fn map_len(&mut self) -> Option<u64> {
-        match self.byte()? {
-            marker @ 0x80..=0x8f => Some(u64::from(marker & 0x0f)),
-            0xde => self.be(2),
-            0xdf => self.be(4),
-            _ => None,
-        }
-    }
-
-    fn str(&mut self) -> Option<&'a [u8]> {
-        let len = match self.byte()? {
-            marker @ 0xa0..=0xbf => u64::from(marker & 0x1f),
-            0xd9 => self.be(1)?,
-            0xda => self.be(2)?,
-            0xdb => self.be(4)?,
-            _ => return None,
-        };
-        self.take(len)
-    }
-
-    /// An integer that fits a `u64`, or `Some(None)` for nil. Signed encodings of
-    /// non-negative values count too, as they do for `rmp_serde`.
-    fn optional_u64(&mut self) -> Option<Option<u64>> {
-        let value = match self.byte()? {
-            0xc0 => return Some(None),
-            marker @ 0x00..=0x7f => u64::from(marker),
-            0xcc => self.be(1)?,
-            0xcd => self.be(2)?,
-            0xce => self.be(4)?,
-            0xcf => self.be(8)?,
-            marker @ 0xd0..=0xd3 => {
-                let len = 1 << (marker - 0xd0);
-                let bytes = self.take(len)?;
-                // Non-negative: the sign bit of the first byte is clear.
-                if bytes[0] & 0x80 != 0 {
-                    return None;
-                }
-                bytes
-                    .iter()
-                    .fold(0, |value, &byte| (value << 8) | u64::from(byte))
-            }
-            _ => return None,
-        };
-        Some(Some(value))
-    }
-
-    /// Skips one value, however deeply nested, without recursion: `left` counts the
-    /// values still to skip, and a container adds its elements to it.
-    fn skip_value(&mut self) -> Option<()> {
-        let mut left: u64 = 1;
-        while left > 0 {
-            left -= 1;
-            let payload = match self.byte()? {
-                0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => 0,
-                marker @ 0x80..=0x8f => {
-                    left += 2 * u64::from(marker & 0x0f);
-                    0
-                }
-                marker @ 0x90..=0x9f => {
-                    left += u64::from(marker & 0x0f);
-                    0
-                }
-                marker @ 0xa0..=0xbf => u64::from(marker & 0x1f),
-                // bin 8/16/32 and str 8/16/32: a length, then that many bytes.
-                0xc4 | 0xd9 => self.be(1)?,
-                0xc5 | 0xda => self.be(2)?,
-                0xc6 | 0xdb => self.be(4)?,
-                // ext 8/16/32: a length, a type byte, then the data.
-                0xc7 => self.be(1)? + 1,
-                0xc8 => self.be(2)? + 1,
-                0xc9 => self.be(4)? + 1,
-                0xcc | 0xd0 => 1,
-                0xcd | 0xd1 => 2,
-                0xca | 0xce | 0xd2 => 4,
-                0xcb | 0xcf | 0xd3 => 8,
-                // fixext 1/2/4/8/16: a type byte, then the data.
-                0xd4 => 2,
-                0xd5 => 3,
-                0xd6 => 5,
-                0xd7 => 9,
-                0xd8 => 17,
-                0xdc => {
-                    left += self.be(2)?;
-                    0
-                }
-                0xdd => {
-                    left += self.be(4)?;
-                    0
-                }
-                0xde => {
-                    left += 2 * self.be(2)?;
-                    0
-                }
-                0xdf => {
-                    left += 2 * self.be(4)?;
-                    0
-                }
-                // 0xc1 is never used.
-                0xc1 => return None,
-            };
-            self.take(payload)?;
-            // Every value takes at least a byte, so a count past the bytes left is a lie;
-            // stopping here also keeps `left` far from overflowing.
-            if left > self.rest.len() as u64 {
-                return None;
-            }
-        }
-        Some(())
-    }
 }
 
 #[cfg(test)]
@@ -417,15 +274,6 @@ mod tests {
     }
 
     #[test]
-    fn skipping_consumes_exactly_one_value() {
-        let mut bytes = value_body(&everything());
-        bytes.push(0xc0);
-        let mut reader = Reader { rest: &bytes };
-        reader.skip_value().unwrap();
-        assert_eq!(reader.rest, [0xc0]);
-    }
-
-    #[test]
     fn ids_in_signed_encodings_are_read_when_not_negative() {
         // {"type": "response", "id": <int 16 of 300>}
         let mut bytes = vec![0x82, 0xa4];
@@ -474,9 +322,5 @@ mod tests {
         let bytes = value_body(&event);
         assert!(FrameHeader::read(&bytes[..bytes.len() / 2]).is_err());
         assert!(FrameHeader::read(&[0xdf, 0xff, 0xff, 0xff, 0xff, 0xc0]).is_err());
-        let mut nested = vec![0x81, 0xa1, b'x'];
-        nested.extend_from_slice(&[0xdd, 0xff, 0xff, 0xff, 0xff]);
-        let mut reader = Reader { rest: &nested[3..] };
-        assert!(reader.skip_value().is_none());
     }
 }

@@ -123,8 +123,6 @@ pub struct ListResult {
     pub active_id: Option<String>,
     pub safe_storage: SafeStorageStatus,
     pub store: StoreStatus,
-    /// Time the agent spent answering, in microseconds.
-    pub elapsed_us: u64,
     /// The revision of the state shown: subscribe with it as `since_revision` to learn
     /// every change after this list. Zero from an agent older than state events.
     #[serde(default)]
@@ -133,6 +131,9 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub health: BTreeMap<String, HealthSummary>,
+    /// Time the agent spent on the answer, in microseconds, from decoding the params to
+    /// the last byte of the encoded response (last, so it can be written once known).
+    pub elapsed_us: u64,
 }
 
 /// The health history of one profile: its most recent outcomes, without any text.

@@ -14,30 +14,49 @@ use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
 use crate::health::{self, Summaries};
 use crate::ipc::call::Call;
+use crate::ipc::elapsed;
+use crate::ipc::encoded::EncodedResult;
+use crate::ipc::error::RequestError;
 use crate::prompt_test::prepare;
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
 
-/// Answers from the snapshot itself: the profiles are encoded from it, never copied.
-pub async fn list(call: &Call, params: ListParams) -> Result<ListView, WireError> {
-    let started = Instant::now();
-    Ok(ListView {
-        snapshot: call.state.vault.snapshot(),
-        health: call.state.health.summaries(),
+/// Answers from the snapshot itself, never copying a profile; an unfiltered list of an
+/// unchanged vault and unchanged health reuses the last list's encoding. Its
+/// `elapsed_us` is stamped by the dispatcher once the frame is complete.
+pub async fn list(call: &Call, params: ListParams) -> Result<EncodedResult, WireError> {
+    let snapshot = call.state.vault.snapshot();
+    let health = call.state.health.summaries();
+    let unfiltered = params.provider.is_none();
+    let view = ListView {
+        snapshot: snapshot.clone(),
+        health: health.clone(),
         provider: params.provider,
-        elapsed_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+    };
+    let encode = || rmp_serde::to_vec_named(&view);
+    let encoded = if unfiltered {
+        call.state
+            .list_cache
+            .get_or_encode(&snapshot, &health, encode)
+    } else {
+        encode().map(|bytes| EncodedResult(Arc::new(bytes)))
+    };
+    encoded.map_err(|err| {
+        RequestError::Unencodable {
+            reason: err.to_string(),
+        }
+        .into()
     })
 }
 
 /// A `profiles.list` result that borrows the vault snapshot and the health summaries.
 /// It encodes exactly as [`ListResult`] does (a test pins the bytes), so clients cannot
-/// tell them apart.
+/// tell them apart, with `elapsed_us` last, as the placeholder the dispatcher stamps.
 pub struct ListView {
     snapshot: Arc<VaultSnapshot>,
     health: Arc<Summaries>,
     provider: Option<String>,
-    elapsed_us: u64,
 }
 
 impl ListView {
@@ -65,11 +84,11 @@ impl Serialize for ListView {
         }
         map.serialize_field("safe_storage", &vault.safe_storage)?;
         map.serialize_field("store", &vault.store)?;
-        map.serialize_field("elapsed_us", &self.elapsed_us)?;
         map.serialize_field("revision", &vault.revision)?;
         if !health.is_empty() {
             map.serialize_field("health", &HealthOf(&health))?;
         }
+        map.serialize_field("elapsed_us", &elapsed::Placeholder)?;
         map.end()
     }
 }
@@ -288,7 +307,6 @@ mod tests {
                 snapshot: snapshot.clone(),
                 health: Arc::new(health.clone()),
                 provider: provider.map(Into::into),
-                elapsed_us: 7,
             };
             let owned = ListResult {
                 profiles: snapshot
@@ -300,7 +318,6 @@ mod tests {
                 active_id: snapshot.active_id.clone(),
                 safe_storage: snapshot.safe_storage.clone(),
                 store: snapshot.store.clone(),
-                elapsed_us: 7,
                 revision: 42,
                 health: health
                     .iter()
@@ -311,6 +328,7 @@ mod tests {
                     })
                     .map(|(id, s)| (id.clone(), s.clone()))
                     .collect(),
+                elapsed_us: u64::MAX,
             };
             assert_eq!(
                 rmp_serde::to_vec_named(&view).unwrap(),

@@ -11,10 +11,6 @@ export type ProfileListResult = {
  */
 profiles: Array<RedactedProfile>, active_id?: string, safe_storage: SafeStorageStatus, store: StoreStatus, 
 /**
- * Time the agent spent answering, in microseconds.
- */
-elapsed_us: number, 
-/**
  * The revision of the state shown: subscribe with it as `since_revision` to learn
  * every change after this list. Zero from an agent older than state events.
  */
@@ -22,4 +18,9 @@ revision: number,
 /**
  * The health of each listed profile that has recorded outcomes, by profile id.
  */
-health?: { [key in string]: HealthSummary }, };
+health?: { [key in string]: HealthSummary }, 
+/**
+ * Time the agent spent on the answer, in microseconds, from decoding the params to
+ * the last byte of the encoded response (last, so it can be written once known).
+ */
+elapsed_us: number, };
