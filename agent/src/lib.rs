@@ -5,7 +5,9 @@
 //! shutdown.
 
 pub mod actors;
+pub mod calls;
 pub mod catalog;
+pub mod chat;
 pub mod config;
 pub mod data_lock;
 pub mod diagnostics;
@@ -21,6 +23,7 @@ pub mod providers;
 pub mod sanitize;
 pub mod state;
 pub mod timestamp;
+pub mod usage;
 pub mod vault;
 
 use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
@@ -90,12 +93,18 @@ pub async fn run(config: AgentConfig, shutdown: CancellationToken) -> Result<(),
         dir: journal_dir.display().to_string(),
         source,
     })?;
-    let state = AgentState::new(
+    let state = match AgentState::new(
         config,
         journal.sender(),
         safe_storage::platform_store(),
         shutdown.clone(),
-    );
+    ) {
+        Ok(state) => state,
+        Err(err) => {
+            journal.close();
+            return Err(AgentError::Runtime(err));
+        }
+    };
     let supervisor = match Supervisor::spawn(state.clone()).await {
         Ok(supervisor) => supervisor,
         Err(err) => {

@@ -8,6 +8,8 @@ use std::time::Instant;
 use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
+use crate::calls::actor::CallsHandle;
+use crate::calls::io::ProviderIo;
 use crate::catalog::OverlayStore;
 use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
@@ -15,8 +17,8 @@ use crate::diagnostics::actor::DiagnosticsHandle;
 use crate::diagnostics::journal::JournalSender;
 use crate::discovery::actor::DiscoveryHandle;
 use crate::discovery::settings::SettingsStore;
-use crate::prompt_test::actor::PromptTestHandle;
 use crate::timestamp;
+use crate::usage::UsageBook;
 use crate::vault::VaultHandle;
 use crate::vault::safe_storage::{self, StoreOpener};
 use crate::vault::store::ProfileStore;
@@ -33,7 +35,10 @@ pub struct AgentState {
     pub fatal: OnceLock<String>,
     pub diagnostics: DiagnosticsHandle,
     pub vault: VaultHandle,
-    pub prompt_tests: PromptTestHandle,
+    /// Model calls: prompt tests and chat calls.
+    pub calls: CallsHandle,
+    /// Spending totals and caps.
+    pub usage: UsageBook,
     pub discovery: DiscoveryHandle,
     pub catalog: CatalogHandle,
 }
@@ -54,13 +59,14 @@ pub struct AgentCounters {
 
 impl AgentState {
     /// The agent's state before its actors run: every handle, with empty slots the
-    /// supervisor fills. `opener` opens the OS credential store.
+    /// supervisor fills, and the provider I/O thread started. `opener` opens the OS
+    /// credential store.
     pub fn new(
         config: AgentConfig,
         journal: JournalSender,
         opener: StoreOpener,
         shutdown: CancellationToken,
-    ) -> SharedState {
+    ) -> std::io::Result<SharedState> {
         let diagnostics = DiagnosticsHandle::new(journal);
         let vault = VaultHandle::new(
             ProfileStore::new(&config.data_dir),
@@ -73,19 +79,22 @@ impl AgentState {
             vault.snapshots(),
             diagnostics.clone(),
         );
-        Arc::new(AgentState {
+        let io = Arc::new(ProviderIo::start()?);
+        let usage = UsageBook::open(&config.data_dir, diagnostics.clone());
+        Ok(Arc::new(AgentState {
             started: Instant::now(),
             started_at: timestamp::now_rfc3339(),
             counters: AgentCounters::default(),
             shutdown,
             fatal: OnceLock::new(),
-            prompt_tests: PromptTestHandle::new(diagnostics.clone()),
+            calls: CallsHandle::new(io),
+            usage,
             catalog: CatalogHandle::new(OverlayStore::new(&config.data_dir)),
             diagnostics,
             vault,
             discovery,
             config,
-        })
+        }))
     }
 
     /// Shuts the agent down because something it needs is broken.
@@ -108,6 +117,7 @@ impl AgentCounters {
             diagnostics_events,
             actor_restarts: self.actor_restarts.load(Relaxed),
             prompt_tests_running: 0,
+            chat_calls_running: 0,
         }
     }
 }
@@ -141,7 +151,8 @@ pub(crate) mod testing {
         let mut config = AgentConfig::new(dir.join("s.sock"), dir.to_owned());
         config.discovery_table = ProbeTable::without_ports();
         let (opener, _) = crate::vault::safe_storage::testing::mock_opener();
-        let state = AgentState::new(config, journal.sender(), opener, CancellationToken::new());
+        let state = AgentState::new(config, journal.sender(), opener, CancellationToken::new())
+            .expect("the provider I/O thread starts");
         (state, journal)
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::methods::chat::CallClass;
 use crate::methods::profiles::{TestStage, TestTimings};
 use crate::safe_storage::SafeStorageState;
 
@@ -14,15 +15,19 @@ pub enum Topic {
     /// A sweep whose findings differ from the previous sweep's. Data:
     /// [`Sweep`](crate::methods::discovery::Sweep).
     Discovery,
+    /// A profile's spending today reached 80% of its daily cap, or all of it. Data:
+    /// [`SpendingAlert`](crate::methods::usage::SpendingAlert).
+    Usage,
 }
 
 impl Topic {
-    pub const ALL: &'static [Topic] = &[Topic::Diagnostics, Topic::Discovery];
+    pub const ALL: &'static [Topic] = &[Topic::Diagnostics, Topic::Discovery, Topic::Usage];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Diagnostics => "diagnostics",
             Topic::Discovery => "discovery",
+            Topic::Usage => "usage",
         }
     }
 }
@@ -59,6 +64,12 @@ pub enum DiagnosticsKind {
     /// A scheduled discovery sweep ran (`duration_us` its length). Sweeps asked for with
     /// `discovery.run` are `request` events.
     DiscoverySweep,
+    /// One model call (`chat.run`), however it ended (`result` is `OK` or its error
+    /// code); `model_call` holds its numbers. Never the messages or the reply.
+    ModelCall,
+    /// A profile's spending today reached 80% of its daily cap (`result` `WARNING`) or
+    /// all of it (`result` `REACHED`).
+    SpendingCap,
     /// A kind this build does not know (sent by a newer agent).
     #[serde(other)]
     Unknown,
@@ -95,6 +106,36 @@ pub struct DiagnosticsEvent {
     /// With `prompt_test` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_test: Option<Box<PromptTestRecord>>,
+    /// With `model_call` events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_call: Option<Box<ModelCallRecord>>,
+}
+
+/// What a diagnostics event keeps of a model call: whose it was, how it queued, how far
+/// it got, what it cost. Only numbers and names; never text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelCallRecord {
+    pub provider: String,
+    /// `tutor` or `infrastructure` when the call named a role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub class: CallClass,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    pub attempts: u32,
+    pub streamed: bool,
+    pub stage: TestStage,
+    pub timings: TestTimings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
+    /// USD, when the price is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    /// Where the price came from (`user`, `catalog`, `local`, `unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_source: Option<String>,
 }
 
 /// What a diagnostics event keeps of a prompt test: where it got to and how long each

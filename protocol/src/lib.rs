@@ -13,7 +13,7 @@ pub mod safe_storage;
 pub mod secret;
 pub mod value;
 
-pub use envelope::{Cancel, Envelope, Event, Request, Response};
+pub use envelope::{Cancel, Delta, Envelope, Event, Request, Response};
 pub use error::{ErrorCode, WireError};
 pub use frame::{FrameCodec, FrameError};
 pub use methods::Method;

@@ -1,41 +1,41 @@
-//! The prompt-test actor: owns one governor per provider endpoint and starts each test as
-//! its own task, which holds the reply port, so the actor never waits on the network.
-//! The task records the test's diagnostics event however it ends (a cancelled test too),
+//! The calls actor: owns one governor per provider endpoint and starts each call as its
+//! own task, so the actor never waits on the network. The call itself runs on the
+//! provider I/O thread; the task here waits for its report, runs the caller's end hook
+//! (its diagnostics event, its spending) however the call ended (a cancelled one too),
 //! then answers.
 //!
 //! The governors live outside the actor's state, so a restarted actor keeps queuing
-//! behind the tests still running.
+//! behind the calls still running.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, RESULT_OK};
-use llm_agent_protocol::methods::Method;
-use llm_agent_protocol::methods::profiles::{self, TestOutcome};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use tokio::sync::mpsc;
 
-use std::panic::AssertUnwindSafe;
-
-use futures_util::FutureExt;
-
-use super::error::PromptTestError;
+use super::error::CallsError;
+use super::governor::Governor;
+use super::io::ProviderIo;
+use super::models::ModelsCache;
+use super::run::{self, CallJob, CallReport};
 use crate::actors::ActorSlot;
-use crate::diagnostics::{self, DiagnosticsHandle};
-use crate::prompt_test::governor::Governor;
-use crate::prompt_test::run::{self, PromptTest};
 use crate::providers::failure::Failure;
 
 /// Governors kept before idle ones are dropped.
 const MAX_IDLE_GOVERNORS: usize = 64;
-/// How long past its own deadline a caller waits for a test's answer before calling the
-/// tester unavailable (the test itself always ends at its deadline).
+/// How long past its own deadline a caller waits for a call's answer before calling the
+/// service unavailable (the call itself always ends at its deadline).
 const ANSWER_GRACE: Duration = Duration::from_secs(5);
 
-pub type PromptTestRef = ActorRef<PromptTestMsg>;
+pub type CallsRef = ActorRef<CallsMsg>;
 
-pub enum PromptTestMsg {
+/// Runs once a call has ended, however it ended, before the answer: it records the
+/// call's diagnostics event and what it cost.
+pub type EndHook = Box<dyn FnOnce(&CallReport) + Send>;
+
+pub enum CallsMsg {
     Start(Box<Start>),
     /// Makes the actor fail, to exercise supervision.
     #[cfg(test)]
@@ -43,53 +43,55 @@ pub enum PromptTestMsg {
 }
 
 pub struct Start {
-    pub job: PromptTest,
-    pub correlation_id: String,
-    pub reply: RpcReplyPort<TestOutcome>,
+    pub job: CallJob,
+    /// Where reply text goes as it arrives; `None` when nobody asked.
+    pub deltas: Option<mpsc::Sender<String>>,
+    /// Counts the call while it runs (`agent.status`).
+    pub gauge: Arc<AtomicU64>,
+    pub on_end: EndHook,
+    pub reply: RpcReplyPort<Result<CallReport, CallsError>>,
 }
 
 /// Cheap, cloneable start-up arguments; a restarted actor gets the same ones.
 #[derive(Clone)]
-pub struct PromptTestArgs {
+pub struct CallsArgs {
     pub governors: Arc<Mutex<HashMap<String, Arc<Governor>>>>,
-    pub diagnostics: DiagnosticsHandle,
-    /// Tests running now, for `agent.status`.
-    pub running: Arc<AtomicU64>,
+    pub io: Arc<ProviderIo>,
 }
 
-pub struct PromptTestActor;
+pub struct CallsActor;
 
-impl Actor for PromptTestActor {
-    type Msg = PromptTestMsg;
-    type State = PromptTestArgs;
-    type Arguments = PromptTestArgs;
+impl Actor for CallsActor {
+    type Msg = CallsMsg;
+    type State = CallsArgs;
+    type Arguments = CallsArgs;
 
     async fn pre_start(
         &self,
-        _: PromptTestRef,
-        args: PromptTestArgs,
-    ) -> Result<PromptTestArgs, ActorProcessingErr> {
+        _: CallsRef,
+        args: CallsArgs,
+    ) -> Result<CallsArgs, ActorProcessingErr> {
         Ok(args)
     }
 
     async fn handle(
         &self,
-        _: PromptTestRef,
-        message: PromptTestMsg,
-        state: &mut PromptTestArgs,
+        _: CallsRef,
+        message: CallsMsg,
+        state: &mut CallsArgs,
     ) -> Result<(), ActorProcessingErr> {
         match message {
-            PromptTestMsg::Start(start) => state.start(*start),
+            CallsMsg::Start(start) => state.start(*start),
             #[cfg(test)]
-            PromptTestMsg::Crash => return Err("crash requested".into()),
+            CallsMsg::Crash => return Err("crash requested".into()),
         }
         Ok(())
     }
 }
 
-impl PromptTestArgs {
-    /// The governor of the job's endpoint, its limit set from the job's target.
-    fn governor(&self, job: &PromptTest) -> Arc<Governor> {
+impl CallsArgs {
+    /// The governor of the job's endpoint, its limit set from the job.
+    fn governor(&self, job: &CallJob) -> Arc<Governor> {
         let mut governors = self
             .governors
             .lock()
@@ -111,56 +113,49 @@ impl PromptTestArgs {
     fn start(&self, start: Start) {
         let Start {
             job,
-            correlation_id,
+            deltas,
+            gauge,
+            on_end,
             reply,
         } = start;
-        // The place in the queue is taken here, in the order the actor receives tests.
-        let ticket = self.governor(&job).enqueue();
-        let diagnostics = self.diagnostics.clone();
-        let running = Running::start(self.running.clone());
+        // The place in the queue is taken here, in the order the actor receives calls.
+        let ticket = match self.governor(&job).enqueue(job.class) {
+            Ok(ticket) => ticket,
+            Err(full) => {
+                let host = job.target.host_port();
+                let _ = reply.send(Err(CallsError::QueueFull {
+                    waiting: full.waiting,
+                    host,
+                }));
+                return;
+            }
+        };
+        let running = Running::start(gauge);
+        let received = job.received;
+        let work = self
+            .io
+            .spawn(async move { run::run_call(&job, ticket, deltas).await });
         tokio::spawn(async move {
-            // A bug in a test must not lose its answer, its event or the gauge.
-            let outcome = AssertUnwindSafe(run::run_test(&job, ticket))
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|_| {
-                    tracing::error!("a prompt test panicked");
-                    run::failed(
-                        &job,
-                        Failure::internal("the prompt test hit an internal error"),
-                    )
-                });
-            drop(running);
-            let result = outcome
-                .error
-                .as_ref()
-                .map_or(RESULT_OK, |error| error.code.as_str());
-            tracing::info!(
-                %correlation_id,
-                profile_id = %job.profile_id,
-                provider = %outcome.provider,
-                result,
-                stage = outcome.stage.as_str(),
-                http_status = outcome.http_status,
-                attempts = outcome.attempts,
-                total_ms = outcome.timings.total_ms,
-                "prompt test ended"
-            );
-            diagnostics.record(DiagnosticsEvent {
-                correlation_id: Some(correlation_id),
-                method: Some(profiles::Test::NAME.to_owned()),
-                profile_id: Some(job.profile_id.to_string()),
-                duration_us: (outcome.timings.total_ms * 1000.0) as u64,
-                prompt_test: Some(Box::new(run::record(&outcome))),
-                ..diagnostics::event(DiagnosticsKind::PromptTest, result)
+            // A bug in a call, or a provider thread gone, must not lose its answer, its
+            // end hook or the gauge.
+            let report = work.await.unwrap_or_else(|err| {
+                let failure = if err.is_panic() {
+                    tracing::error!("a model call panicked");
+                    Failure::internal("the call hit an internal error")
+                } else {
+                    Failure::cancelled_by_shutdown()
+                };
+                run::failed(received, failure)
             });
+            drop(running);
+            on_end(&report);
             // The caller may have gone (a cancel): nobody to answer then.
-            let _ = reply.send(outcome);
+            let _ = reply.send(Ok(report));
         });
     }
 }
 
-/// Counts a test as running until dropped, however the test ends.
+/// Counts a call as running until dropped, however the call ends.
 struct Running(Arc<AtomicU64>);
 
 impl Running {
@@ -176,50 +171,53 @@ impl Drop for Running {
     }
 }
 
-/// How the rest of the agent reaches the tester.
-pub struct PromptTestHandle {
-    pub slot: Arc<ActorSlot<PromptTestMsg>>,
-    pub args: PromptTestArgs,
+/// How the rest of the agent reaches the calls actor.
+pub struct CallsHandle {
+    pub slot: Arc<ActorSlot<CallsMsg>>,
+    pub args: CallsArgs,
+    /// Prompt tests and chat calls running now, for `agent.status`.
+    pub prompt_tests_running: Arc<AtomicU64>,
+    pub chats_running: Arc<AtomicU64>,
+    /// Recent answers of `profiles.models`.
+    pub models: ModelsCache,
 }
 
-impl PromptTestHandle {
-    pub fn new(diagnostics: DiagnosticsHandle) -> Self {
+impl CallsHandle {
+    pub fn new(io: Arc<ProviderIo>) -> Self {
         Self {
             slot: Arc::default(),
-            args: PromptTestArgs {
+            args: CallsArgs {
                 governors: Arc::default(),
-                diagnostics,
-                running: Arc::default(),
+                io,
             },
+            prompt_tests_running: Arc::default(),
+            chats_running: Arc::default(),
+            models: ModelsCache::default(),
         }
     }
 
-    /// Runs a test and waits for its outcome. Dropping the future does not stop the
-    /// test: cancel the job's token for that.
+    /// Runs a call and waits for its report. Dropping the future does not stop the
+    /// call: cancel the job's token for that.
     pub async fn run(
         &self,
-        job: PromptTest,
-        correlation_id: String,
-    ) -> Result<TestOutcome, PromptTestError> {
-        let patience = job
-            .deadline
-            .saturating_duration_since(std::time::Instant::now())
-            + ANSWER_GRACE;
+        job: CallJob,
+        deltas: Option<mpsc::Sender<String>>,
+        gauge: Arc<AtomicU64>,
+        on_end: EndHook,
+    ) -> Result<CallReport, CallsError> {
+        let patience = job.deadline.saturating_duration_since(Instant::now()) + ANSWER_GRACE;
         let start = |reply| {
-            PromptTestMsg::Start(Box::new(Start {
+            CallsMsg::Start(Box::new(Start {
                 job,
-                correlation_id,
+                deltas,
+                gauge,
+                on_end,
                 reply,
             }))
         };
-        self.slot
-            .call(start, patience)
-            .await
-            .map_err(|_| PromptTestError::Unavailable)
-    }
-
-    /// Tests running now.
-    pub fn running(&self) -> u64 {
-        self.args.running.load(Relaxed)
+        match self.slot.call(start, patience).await {
+            Ok(answer) => answer,
+            Err(_) => Err(CallsError::Unavailable),
+        }
     }
 }

@@ -195,6 +195,7 @@ pub fn event(kind: DiagnosticsKind, result: &str) -> DiagnosticsEvent {
         profile_id: None,
         safe_storage: None,
         prompt_test: None,
+        model_call: None,
     }
 }
 

@@ -203,17 +203,10 @@ mod tests {
         Arc::new(DiagnosticsEvent {
             seq,
             ts: "2026-11-21T00:00:00Z".into(),
-            kind: DiagnosticsKind::Request,
             correlation_id: Some(format!("c-{seq}")),
             method: Some("agent.status".into()),
-            result: "OK".into(),
             duration_us: 1,
-            peer_pid: None,
-            peer_uid: None,
-            actor: None,
-            profile_id: None,
-            safe_storage: None,
-            prompt_test: None,
+            ..crate::diagnostics::event(DiagnosticsKind::Request, "OK")
         })
     }
 

@@ -232,6 +232,7 @@ impl ConnectionCtx {
                 correlation_id,
                 self.state.clone(),
                 self.subscriptions.clone(),
+                self.outbound.clone(),
             );
             let outcome = dispatch::route(&call, Hello::NAME, request.params).await;
             let correlation_id = call.into_parts().correlation_id;
@@ -265,7 +266,7 @@ impl ConnectionCtx {
                 self.cancel(cancel.id);
                 Flow::Continue
             }
-            Ok(Envelope::Response(_) | Envelope::Event(_)) => {
+            Ok(Envelope::Response(_) | Envelope::Event(_) | Envelope::Delta(_)) => {
                 self.send_connection_error(RequestError::NotARequest).await;
                 Flow::Continue
             }
@@ -366,6 +367,7 @@ impl ConnectionCtx {
                     correlation_id,
                     ctx.state.clone(),
                     ctx.subscriptions.clone(),
+                    ctx.outbound.clone(),
                 );
                 let routed = AssertUnwindSafe(dispatch::route(&call, &request.method, request.params))
                     .catch_unwind();

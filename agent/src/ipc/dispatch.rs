@@ -12,7 +12,7 @@ use std::any::Any;
 
 use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::methods::{
-    self, Method, agent, catalog, diagnostics, discovery, events, handshake, profiles,
+    self, Method, agent, catalog, chat, diagnostics, discovery, events, handshake, profiles, usage,
 };
 use llm_agent_protocol::{WireError, value};
 use serde::Serialize;
@@ -83,6 +83,10 @@ routes! {
     serve catalog::SetProvider => handlers::catalog::set_provider,
     serve catalog::GetRoles => handlers::catalog::roles_get,
     serve catalog::SetRole => handlers::catalog::roles_set,
+    serve chat::Run => handlers::chat::run,
+    serve profiles::Models => handlers::profiles::models,
+    serve usage::Summary => handlers::usage::summary,
+    serve usage::SetCap => handlers::usage::set_cap,
 }
 
 async fn serve<M: Method>(

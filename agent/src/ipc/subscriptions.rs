@@ -10,6 +10,7 @@ use llm_agent_protocol::envelope::{self, Envelope, Event};
 use llm_agent_protocol::events::{DiagnosticsEvent, LAGGED_TOPIC, Lagged, Topic};
 use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::events::SubscribeResult;
+use llm_agent_protocol::methods::usage::SpendingAlert;
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::AbortHandle;
@@ -77,6 +78,9 @@ impl Subscriptions {
             discovery: unique
                 .contains(&Topic::Discovery)
                 .then(|| self.state.discovery.subscribe()),
+            usage: unique
+                .contains(&Topic::Usage)
+                .then(|| self.state.usage.subscribe()),
         };
         let (start, started) = oneshot::channel();
         let forwarder = tokio::spawn(forward_events(
@@ -128,6 +132,7 @@ impl Subscriptions {
 struct Sources {
     diagnostics: Option<broadcast::Receiver<Arc<DiagnosticsEvent>>>,
     discovery: Option<broadcast::Receiver<Arc<Sweep>>>,
+    usage: Option<broadcast::Receiver<SpendingAlert>>,
 }
 
 /// The next event of `source`, or never when the subscription does not follow it.
@@ -185,6 +190,9 @@ async fn forward_events(
             }),
             sweep = next_of(&mut sources.discovery) => sweep.map(|sweep| {
                 event_frame(subscription, Topic::Discovery.as_str(), seq, &*sweep, max_frame_len)
+            }),
+            alert = next_of(&mut sources.usage) => alert.map(|alert| {
+                event_frame(subscription, Topic::Usage.as_str(), seq, &alert, max_frame_len)
             }),
         };
         let frame = match received {

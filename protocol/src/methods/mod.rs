@@ -7,11 +7,13 @@ use serde::de::DeserializeOwned;
 
 pub mod agent;
 pub mod catalog;
+pub mod chat;
 pub mod diagnostics;
 pub mod discovery;
 pub mod events;
 pub mod handshake;
 pub mod profiles;
+pub mod usage;
 
 /// A request/response pair on the wire.
 pub trait Method {
@@ -53,4 +55,8 @@ pub const ALL: &[&str] = &[
     catalog::SetProvider::NAME,
     catalog::GetRoles::NAME,
     catalog::SetRole::NAME,
+    chat::Run::NAME,
+    profiles::Models::NAME,
+    usage::Summary::NAME,
+    usage::SetCap::NAME,
 ];

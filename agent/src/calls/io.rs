@@ -1,0 +1,90 @@
+//! The provider I/O thread: a runtime of its own where every provider request runs
+//! (connect, the TLS handshake with its certificate checks, reading the reply), so none
+//! of it can delay the runtime that serves the socket.
+//!
+//! The agent serves every client from one `current_thread` runtime (see
+//! docs/architecture.md, section 2). A TLS handshake costs that thread milliseconds of
+//! CPU, and on macOS and Windows the platform verifier may check revocation over the
+//! network inside it; with model calls every remote call does one. So provider work is
+//! spawned here, and its results come back over channels: the serving thread only
+//! forwards deltas and answers.
+
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The thread's name, as `ps` and debuggers show it.
+const THREAD_NAME: &str = "provider-io";
+
+/// The provider I/O runtime. Dropping it stops the thread; calls still running there
+/// are dropped (their connections close).
+pub struct ProviderIo {
+    handle: Handle,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+impl ProviderIo {
+    /// Starts the thread and its runtime.
+    pub fn start() -> std::io::Result<ProviderIo> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .thread_name(THREAD_NAME)
+            .build()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name(THREAD_NAME.to_owned())
+            .spawn(move || {
+                // The thread drives every task spawned on the handle until told to stop.
+                runtime.block_on(async {
+                    let _ = stopped.await;
+                });
+                runtime.shutdown_background();
+            })?;
+        Ok(ProviderIo {
+            handle,
+            stop: Mutex::new(Some(stop)),
+        })
+    }
+
+    /// Runs `work` on the provider thread.
+    pub fn spawn<F>(&self, work: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn(work)
+    }
+}
+
+impl Drop for ProviderIo {
+    fn drop(&mut self) {
+        if let Some(stop) = self
+            .stop
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            let _ = stop.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn work_runs_on_the_provider_thread() {
+        let io = ProviderIo::start().unwrap();
+        let name = io
+            .spawn(async { std::thread::current().name().map(str::to_owned) })
+            .await
+            .unwrap();
+        assert_eq!(name.as_deref(), Some(THREAD_NAME));
+        assert_ne!(std::thread::current().name(), Some(THREAD_NAME));
+    }
+}
