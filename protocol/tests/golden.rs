@@ -148,6 +148,7 @@ fn event() {
                 profile_id: None,
                 safe_storage: None,
                 prompt_test: None,
+                model_call: None,
             },
         }),
     );

@@ -304,6 +304,7 @@ mod tests {
             profile_id: None,
             safe_storage: None,
             prompt_test: None,
+            model_call: None,
         }
     }
 
