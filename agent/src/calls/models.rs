@@ -1,13 +1,19 @@
 //! `profiles.models`: the models a profile's server offers, asked with the profile's own
 //! key on the provider I/O thread, and cached per profile for
 //! [`MODELS_CACHE_SECS`] (an edit of the profile asks again); and the warning a create
-//! or update gets when a server on this machine does not offer the profile's model.
+//! or update gets when its server is known not to offer the profile's model.
+//!
+//! A write never calls the server itself: it must not wait on a slow one, nor send a key
+//! the learner only asked to save. What the agent knows of a server comes from a fresh
+//! `profiles.models` answer for the same origin, or else the last discovery sweep (the
+//! servers on this machine that answered).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use llm_agent_protocol::WireError;
+use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::profiles::{
     MODELS_CACHE_SECS, ModelsResult, RedactedProfile, ServerModel, Warning,
 };
@@ -16,6 +22,7 @@ use super::actor::CallsHandle;
 use super::error::PrepareError;
 use super::prepare;
 use crate::catalog::CatalogState;
+use crate::endpoint::Origin;
 use crate::providers::failure::Failure;
 use crate::providers::models;
 use crate::timestamp;
@@ -24,8 +31,6 @@ use crate::vault::error::VaultError;
 
 /// How long a listing may take when asked for.
 const LIST_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a create or update waits to know whether the server offers its model.
-const WRITE_CHECK_TIMEOUT: Duration = Duration::from_millis(1500);
 /// Profiles whose answer is kept.
 const MAX_CACHED: usize = 128;
 
@@ -37,6 +42,8 @@ pub struct ModelsCache {
 
 struct Cached {
     at: Instant,
+    /// The server's origin (`scheme://host:port`).
+    origin: Option<String>,
     fetched_at: String,
     /// The profile's `updated_at` when asked: an edit makes the answer stale.
     updated_at: String,
@@ -82,23 +89,36 @@ pub async fn models(
     Ok(result(&profile, &models, fetched_at, false))
 }
 
-/// The `model_not_offered` warning of a written profile whose server, on this machine,
-/// answers within a moment and does not list its model. A remote server is not asked: a
-/// save is not a call, and would send the key without the learner asking to call.
-pub async fn offered_warning(
+/// The `model_not_offered` warning of a written profile whose server is known not to
+/// offer its model: by a fresh listing of the same origin, else by `sweep` (the last
+/// discovery sweep). Nothing known, no warning.
+pub fn offered_warning(
     calls: &CallsHandle,
-    vault: &VaultHandle,
-    catalog: &CatalogState,
+    sweep: Option<&Sweep>,
     profile: &RedactedProfile,
 ) -> Option<Warning> {
-    let local = crate::providers::Target::of(profile, None).is_some_and(|t| t.is_local);
-    if !local {
-        return None;
-    }
-    let deadline = Instant::now() + WRITE_CHECK_TIMEOUT;
-    let models = ask(calls, vault, catalog, profile, deadline).await.ok()?;
-    calls.models.keep(profile, models.clone());
-    (!models::offers(&models, &profile.model)).then(|| Warning {
+    let origin = Origin::of(&profile.endpoint)?;
+    let known: Vec<String> = match calls.models.of_origin(origin.as_str()) {
+        Some(models) => models.iter().map(|m| m.id.clone()).collect(),
+        None => sweep?
+            .findings
+            .iter()
+            .find(|f| Origin::of(&f.endpoint).is_some_and(|o| o == origin))?
+            .models
+            .iter()
+            .map(|m| m.id.clone())
+            .collect(),
+    };
+    let offered: Vec<ServerModel> = known
+        .into_iter()
+        .map(|id| ServerModel {
+            id,
+            context_window: None,
+            effective_context: None,
+            loaded: None,
+        })
+        .collect();
+    (!models::offers(&offered, &profile.model)).then(|| Warning {
         code: "model_not_offered".into(),
         message: format!(
             "the server at {} does not offer {}: pull or load it there, or choose one of the models it lists (profiles.models)",
@@ -161,6 +181,15 @@ impl ModelsCache {
         fresh.then(|| (cached.models.clone(), cached.fetched_at.clone()))
     }
 
+    /// A fresh answer of any profile at `origin`.
+    fn of_origin(&self, origin: &str) -> Option<Arc<Vec<ServerModel>>> {
+        self.entries()
+            .values()
+            .filter(|c| c.at.elapsed() < Duration::from_secs(MODELS_CACHE_SECS))
+            .find(|c| c.origin.as_deref() == Some(origin))
+            .map(|c| c.models.clone())
+    }
+
     /// Keeps an answer; returns its time.
     fn keep(&self, profile: &RedactedProfile, models: Arc<Vec<ServerModel>>) -> String {
         let fetched_at = timestamp::now_rfc3339();
@@ -172,6 +201,7 @@ impl ModelsCache {
             profile.id.clone(),
             Cached {
                 at: Instant::now(),
+                origin: Origin::of(&profile.endpoint).map(|o| o.as_str().to_owned()),
                 fetched_at: fetched_at.clone(),
                 updated_at: profile.updated_at.clone(),
                 models,

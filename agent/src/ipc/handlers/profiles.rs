@@ -109,8 +109,9 @@ pub async fn create(call: &Call, mut params: CreateParams) -> Result<ProfileResu
         .warnings
         .extend(catalog.deprecation_warning(&result.profile.provider, &result.profile.model));
     let state = &call.state;
-    let offered = models::offered_warning(&state.calls, &state.vault, &catalog, &result.profile);
-    result.warnings.extend(offered.await);
+    let sweep = state.discovery.last_sweep();
+    let offered = models::offered_warning(&state.calls, sweep.as_deref(), &result.profile);
+    result.warnings.extend(offered);
     Ok(result)
 }
 
@@ -123,7 +124,6 @@ pub async fn update(call: &Call, params: UpdateParams) -> Result<ProfileResult, 
         .vault
         .call(|reply| VaultMsg::Update(params, reply))
         .await?;
-    let moved = params_moved;
     if model_changes {
         let profile = &result.profile;
         let warning = call
@@ -133,12 +133,11 @@ pub async fn update(call: &Call, params: UpdateParams) -> Result<ProfileResult, 
             .deprecation_warning(&profile.provider, &profile.model);
         result.warnings.extend(warning);
     }
-    if model_changes || moved {
+    if model_changes || params_moved {
         let state = &call.state;
-        let catalog = state.catalog.snapshot();
-        let offered =
-            models::offered_warning(&state.calls, &state.vault, &catalog, &result.profile);
-        result.warnings.extend(offered.await);
+        let sweep = state.discovery.last_sweep();
+        let offered = models::offered_warning(&state.calls, sweep.as_deref(), &result.profile);
+        result.warnings.extend(offered);
     }
     Ok(result)
 }
