@@ -44,6 +44,8 @@ const CALLERS: usize = 32;
 fn main() {
     let size = RunSize::from_env();
     bench::print_title("chat", size);
+    // reqwest is built without a default TLS provider, as the agent is.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let (fixture_runtime, fixture) = start_fixture();
     let runtime = bench::client_runtime();
     let keyring = KeyringSession::start();
@@ -60,7 +62,8 @@ fn main() {
         let counts = size.counts((200, 2_000), (20, 200));
 
         let table = Table::start(40);
-        let (agent_first, agent_done) = through_agent(&client, &one, counts.warmup, counts.timed).await;
+        let (agent_first, agent_done) =
+            through_agent(&client, &one, counts.warmup, counts.timed).await;
         let (direct_first, direct_done) = direct(&url, counts.warmup, counts.timed).await;
         table.row("chat.run, to the first delta", &agent_first.summary());
         table.row("chat.run, to the response", &agent_done.summary());
@@ -85,7 +88,10 @@ fn main() {
                 }
             })
             .await;
-        table.row(&format!("{CALLERS} callers, parallelism {CALLERS}"), &samples.summary());
+        table.row(
+            &format!("{CALLERS} callers, parallelism {CALLERS}"),
+            &samples.summary(),
+        );
     });
     drop(fixture);
     drop(fixture_runtime);
@@ -98,12 +104,19 @@ fn start_fixture() -> (tokio::runtime::Runtime, HttpFixture) {
         .enable_all()
         .build()
         .expect("the fixture's runtime");
-    let fixture = runtime.block_on(HttpFixture::start(|_| ollama::stream(MODEL, &PARTS, (9, 3))));
+    let fixture = runtime.block_on(HttpFixture::start(|_| {
+        ollama::stream(MODEL, &PARTS, (9, 3))
+    }));
     (runtime, fixture)
 }
 
 /// `chat.run` with deltas: the time to the first delta, and to the response.
-async fn through_agent(client: &Client, id: &str, warmup: usize, timed: usize) -> (Samples, Samples) {
+async fn through_agent(
+    client: &Client,
+    id: &str,
+    warmup: usize,
+    timed: usize,
+) -> (Samples, Samples) {
     let mut first = Samples::with_capacity(timed);
     let mut done = Samples::with_capacity(timed);
     for round in 0..warmup + timed {
@@ -135,9 +148,15 @@ async fn direct(url: &str, warmup: usize, timed: usize) -> (Samples, Samples) {
         "stream": true,
     })
     .to_string();
+    // Built once, as the agent builds its TLS configuration once: a client then costs
+    // microseconds (the server speaks plain HTTP; no root is needed).
+    let tls = rustls::ClientConfig::builder()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
     for round in 0..warmup + timed {
         let start = Instant::now();
         let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls.clone())
             .pool_max_idle_per_host(0)
             .no_proxy()
             .tcp_nodelay(true)

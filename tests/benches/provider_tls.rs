@@ -3,7 +3,10 @@
 //! (`calls::io`). This measures `agent.status` on one connection, first alone, then
 //! while 8 callers run `chat.run` back to back against a local HTTPS server, so that
 //! each call does a fresh TLS handshake with certificate verification (the agent pools
-//! no provider connection). Goal: the p99 under load within 1.5x of the p99 alone.
+//! no provider connection). The server answers after [`ANSWER_DELAY`], as a fast model
+//! would, so 8 calls are in flight at once; and once more with no delay at all, which
+//! saturates both cores with handshakes. Goal: the p99 under load within 1.5x of the
+//! p99 alone.
 //!
 //! The server's certificate is made for the run (rcgen: a CA and a leaf for 127.0.0.1)
 //! and trusted by the agent the standard way, through `SSL_CERT_FILE`, which the OS
@@ -37,6 +40,8 @@ use tokio_rustls::TlsAcceptor;
 
 /// Calls doing handshakes at the same time.
 const CALLERS: usize = 8;
+/// How long the stand-in takes to answer a request, in the paced case.
+const ANSWER_DELAY: Duration = Duration::from_millis(100);
 const MODEL: &str = "llama3.2";
 
 fn main() {
@@ -54,7 +59,8 @@ fn main() {
         .build()
         .expect("the server's runtime");
     let handshakes = Arc::new(AtomicU64::new(0));
-    let port = server_runtime.block_on(serve(acceptor, handshakes.clone()));
+    let paced = server_runtime.block_on(serve(acceptor.clone(), handshakes.clone(), ANSWER_DELAY));
+    let flat_out = server_runtime.block_on(serve(acceptor, handshakes.clone(), Duration::ZERO));
 
     let keyring = KeyringSession::start();
     let agent = BenchAgent::with_keyring_and_env(
@@ -65,29 +71,58 @@ fn main() {
     let runtime = bench::client_runtime();
     runtime.block_on(async {
         let client = agent.client().await;
-        let endpoint = format!("https://127.0.0.1:{port}");
-        let id = create(
-            &client,
-            with_parallelism(profiles::ollama("TLS", &endpoint, MODEL), CALLERS),
-        )
-        .await;
-        // One call first: it must succeed, or the figures would measure failures.
-        client
-            .call::<Run>(to_profile(&id, user("hello")))
-            .await
-            .expect("a chat call over TLS succeeds");
-
         let counts = size.counts((500, 5_000), (50, 500));
-        let table = Table::start(44);
+        let table = Table::start(52);
         let alone = status_samples(&client, counts.warmup, counts.timed).await;
         table.row("agent.status, alone", &alone.summary());
+        for (port, how) in [
+            (paced, "answering in 100 ms"),
+            (flat_out, "answering at once"),
+        ] {
+            let endpoint = format!("https://127.0.0.1:{port}");
+            let name = format!("TLS {how}");
+            let profile = with_parallelism(profiles::ollama(&name, &endpoint, MODEL), CALLERS);
+            let id = create(&client, profile).await;
+            // One call first: it must succeed, or the figures would measure failures.
+            client
+                .call::<Run>(to_profile(&id, user("hello")))
+                .await
+                .expect("a chat call over TLS succeeds");
+            under_load(
+                &agent,
+                &client,
+                &id,
+                how,
+                counts,
+                &handshakes,
+                &table,
+                &alone,
+            )
+            .await;
+        }
+    });
+    drop(server_runtime);
+}
 
+/// `agent.status` while [`CALLERS`] calls to profile `id` do TLS handshakes.
+#[allow(clippy::too_many_arguments)]
+async fn under_load(
+    agent: &BenchAgent,
+    client: &Client,
+    id: &str,
+    how: &str,
+    counts: bench::Counts,
+    handshakes: &AtomicU64,
+    table: &Table,
+    alone: &Samples,
+) {
+    {
         let stop = Arc::new(AtomicBool::new(false));
         let before = handshakes.load(Ordering::Relaxed);
         let mut callers = Vec::new();
         for _ in 0..CALLERS {
             let caller = agent.client().await;
-            let (stop, id) = (stop.clone(), id.clone());
+            let (stop, id) = (stop.clone(), id.to_owned());
             callers.push(tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
                     caller
@@ -98,7 +133,7 @@ fn main() {
             }));
         }
         let started = Instant::now();
-        let loaded = status_samples(&client, counts.warmup, counts.timed).await;
+        let loaded = status_samples(client, counts.warmup, counts.timed).await;
         let elapsed = started.elapsed();
         stop.store(true, Ordering::Relaxed);
         for caller in callers {
@@ -106,23 +141,25 @@ fn main() {
         }
         let done = handshakes.load(Ordering::Relaxed) - before;
         table.row(
-            &format!("agent.status, {CALLERS} calls doing TLS"),
+            &format!("agent.status, {CALLERS} TLS calls {how}"),
             &loaded.summary(),
         );
         println!(
-            "{done} TLS handshakes meanwhile ({:.0}/s); p99 under load / alone: {:.2}x",
+            "  {done} TLS handshakes meanwhile ({:.0}/s); p99 under load / alone: {:.2}x",
             done as f64 / elapsed.as_secs_f64(),
             bench::micros(loaded.summary().p99) / bench::micros(alone.summary().p99),
         );
-    });
-    drop(server_runtime);
+    }
 }
 
 async fn status_samples(client: &Client, warmup: usize, timed: usize) -> Samples {
     let mut samples = Samples::with_capacity(timed);
     for round in 0..warmup + timed {
         let start = Instant::now();
-        client.call::<Status>(no_params()).await.expect("agent.status");
+        client
+            .call::<Status>(no_params())
+            .await
+            .expect("agent.status");
         if round >= warmup {
             samples.record_since(start);
         }
@@ -140,9 +177,8 @@ fn certificates() -> (String, TlsAcceptor) {
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca = ca_params.self_signed(&ca_key).expect("the CA");
     let leaf_key = KeyPair::generate().expect("a leaf key");
-    let leaf_params =
-        CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-            .expect("leaf params");
+    let leaf_params = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .expect("leaf params");
     let leaf = leaf_params
         .signed_by(&leaf_key, &ca, &ca_key)
         .expect("the leaf");
@@ -161,8 +197,8 @@ fn certificates() -> (String, TlsAcceptor) {
 }
 
 /// An HTTPS stand-in for Ollama: each connection does the handshake, reads one request
-/// and answers it at once, then closes. Returns its port.
-async fn serve(acceptor: TlsAcceptor, handshakes: Arc<AtomicU64>) -> u16 {
+/// and answers it after `delay`, then closes. Returns its port.
+async fn serve(acceptor: TlsAcceptor, handshakes: Arc<AtomicU64>, delay: Duration) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("address").port();
     tokio::spawn(async move {
@@ -185,6 +221,7 @@ async fn serve(acceptor: TlsAcceptor, handshakes: Arc<AtomicU64>) -> u16 {
                         Ok(n) => request.extend_from_slice(&buffer[..n]),
                     }
                 }
+                tokio::time::sleep(delay).await;
                 let body = format!(
                     "{}\n",
                     serde_json::json!({
