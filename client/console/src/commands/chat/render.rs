@@ -5,7 +5,7 @@ use llm_agent_client::protocol::methods::chat::ChatResult;
 
 use crate::figures::{thousands, usd};
 
-/// `gpt-4o-mini · 12 in, 7 out · $0.0000060 (catalog) · 1 attempt · 412 ms`.
+/// `gpt-4o-mini · 12 in, 7 out · $0.000006 (catalog) · 1 attempt · 412 ms`.
 pub fn summary(result: &ChatResult) -> String {
     let model = result.model.as_deref().unwrap_or(&result.requested_model);
     let mut parts = vec![model.to_owned()];
@@ -71,7 +71,7 @@ mod tests {
         };
         assert_eq!(
             summary(&result),
-            "gpt-4o-mini-2024-07-18 · 1,200 in, 7 out · $0.0000060 (catalog) · 2 attempts · 412 ms"
+            "gpt-4o-mini-2024-07-18 · 1,200 in, 7 out · $0.000006 (catalog) · 2 attempts · 412 ms"
         );
     }
 }
