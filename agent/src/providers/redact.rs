@@ -28,22 +28,43 @@ const MIN_MESSAGE_CHARS: usize = 4;
 /// Lines of a message at least this long are also looked for on their own.
 const MIN_LINE_CHARS: usize = 16;
 
-/// Everything a call sent that a provider must not be quoted repeating.
+/// Everything a call sent that a provider must not be quoted repeating. The patterns
+/// are made (whitespace collapsed, lines split) only when there is provider text to
+/// quote: most calls never need them.
 #[derive(Default)]
 pub struct Redactor {
-    /// Whitespace-collapsed, longest first.
-    patterns: Vec<Zeroizing<String>>,
-    matcher: OnceLock<Option<AhoCorasick>>,
+    key: Option<Zeroizing<String>>,
+    texts: Vec<Zeroizing<String>>,
+    matcher: OnceLock<Option<Matcher>>,
+}
+
+/// The automaton, and how many patterns it has.
+struct Matcher {
+    automaton: AhoCorasick,
+    patterns: usize,
 }
 
 impl Redactor {
     /// The redactor of a call that sent `key` (if any) and `texts` (the messages).
     pub fn new<'a>(key: Option<&str>, texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut patterns: Vec<Zeroizing<String>> = Vec::new();
-        if let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) {
-            patterns.push(Zeroizing::new(key.to_owned()));
+        Redactor {
+            key: key
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(|k| Zeroizing::new(k.to_owned())),
+            texts: texts
+                .into_iter()
+                .map(|t| Zeroizing::new(t.to_owned()))
+                .collect(),
+            matcher: OnceLock::new(),
         }
-        for text in texts {
+    }
+
+    /// The key, each message whole and each longer line of it, whitespace collapsed,
+    /// longest first.
+    fn patterns(&self) -> Vec<Zeroizing<String>> {
+        let mut patterns: Vec<Zeroizing<String>> = self.key.iter().cloned().collect();
+        for text in &self.texts {
             let whole = Zeroizing::new(normalize(text));
             if whole.chars().count() < MIN_MESSAGE_CHARS {
                 continue;
@@ -58,10 +79,7 @@ impl Redactor {
         }
         patterns.sort_by_key(|p| std::cmp::Reverse(p.len()));
         patterns.dedup();
-        Redactor {
-            patterns,
-            matcher: OnceLock::new(),
-        }
+        patterns
     }
 
     /// A redactor for the key alone.
@@ -79,31 +97,32 @@ impl Redactor {
     /// whitespace-collapsed for reflowed quotes to match.
     fn redact(&self, text: &str) -> String {
         match self.matcher() {
-            Some(matcher) => matcher.replace_all(text, &vec![REDACTED; self.patterns.len()]),
+            Some(matcher) => matcher
+                .automaton
+                .replace_all(text, &vec![REDACTED; matcher.patterns]),
             None => text.to_owned(),
         }
     }
 
-    fn matcher(&self) -> Option<&AhoCorasick> {
+    fn matcher(&self) -> Option<&Matcher> {
         self.matcher
             .get_or_init(|| {
-                if self.patterns.is_empty() {
+                let patterns = self.patterns();
+                if patterns.is_empty() {
                     return None;
                 }
-                let patterns = self.patterns.iter().map(|p| p.as_bytes());
                 // Leftmost-longest: a whole message wins over one of its lines.
-                AhoCorasick::builder()
+                let automaton = AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
-                    .build(patterns)
+                    .build(patterns.iter().map(|p| p.as_bytes()))
                     .inspect_err(|err| tracing::error!(error = %err, "cannot build the redactor"))
-                    .ok()
+                    .ok()?;
+                Some(Matcher {
+                    automaton,
+                    patterns: patterns.len(),
+                })
             })
             .as_ref()
-    }
-
-    /// Whether anything is redacted at all.
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
     }
 }
 
