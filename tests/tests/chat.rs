@@ -374,7 +374,14 @@ async fn a_cancel_mid_stream_stops_the_call_and_the_provider_sees_the_hang_up() 
     assert_eq!(response.error.expect("an error").code, ErrorCode::Cancelled);
     fixture.wait_for_hangups(2, WAIT).await;
 
-    // Both left a model_call event that says so.
+    // The caller's disconnect: the call stops, and the provider sees it too.
+    let mut raw = agent.raw();
+    raw.request(10, chat::Run::NAME, &params);
+    assert!(matches!(raw.recv(), Some(Envelope::Delta(_))));
+    drop(raw);
+    fixture.wait_for_hangups(3, WAIT).await;
+
+    // All three left a model_call event that says so.
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let found = client
@@ -389,7 +396,7 @@ async fn a_cancel_mid_stream_stops_the_call_and_the_provider_sees_the_hang_up() 
             .iter()
             .filter(|e| e.kind == DiagnosticsKind::ModelCall)
             .count();
-        if cancelled == 2 {
+        if cancelled == 3 {
             break;
         }
         assert!(tokio::time::Instant::now() < deadline, "{found:?}");
