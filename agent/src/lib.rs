@@ -6,7 +6,9 @@
 
 pub mod actors;
 pub mod audit;
+pub mod calls;
 pub mod catalog;
+pub mod chat;
 pub mod config;
 pub mod data_lock;
 pub mod diagnostics;
@@ -27,6 +29,7 @@ pub mod sanitize;
 pub mod service;
 pub mod state;
 pub mod timestamp;
+pub mod usage;
 pub mod vault;
 
 use llm_agent_protocol::events::{DiagnosticsKind, RESULT_OK};
@@ -125,13 +128,19 @@ pub async fn run(mut config: AgentConfig, shutdown: CancellationToken) -> Result
             });
         }
     };
-    let state = AgentState::new(
+    let state = match AgentState::new(
         config,
         journal.sender(),
         ledger.ledger(),
         os_store::platform_store(),
         shutdown.clone(),
-    );
+    ) {
+        Ok(state) => state,
+        Err(err) => {
+            journal.close();
+            return Err(AgentError::Runtime(err));
+        }
+    };
     let supervisor = match Supervisor::spawn(state.clone()).await {
         Ok(supervisor) => supervisor,
         Err(err) => {

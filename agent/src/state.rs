@@ -9,6 +9,8 @@ use llm_agent_protocol::methods::agent::Counters;
 use tokio_util::sync::CancellationToken;
 
 use crate::audit::AuditLedger;
+use crate::calls::actor::CallsHandle;
+use crate::calls::io::ProviderIo;
 use crate::catalog::OverlayStore;
 use crate::catalog::actor::CatalogHandle;
 use crate::config::AgentConfig;
@@ -19,8 +21,8 @@ use crate::discovery::settings::SettingsStore;
 use crate::health::HealthBook;
 use crate::ipc::encoded::ListCache;
 use crate::live::LiveState;
-use crate::prompt_test::actor::PromptTestHandle;
 use crate::timestamp;
+use crate::usage::UsageBook;
 use crate::vault::VaultHandle;
 use crate::vault::safe_storage::{self, StoreOpener};
 use crate::vault::store::ProfileStore;
@@ -37,7 +39,10 @@ pub struct AgentState {
     pub fatal: OnceLock<String>,
     pub diagnostics: DiagnosticsHandle,
     pub vault: VaultHandle,
-    pub prompt_tests: PromptTestHandle,
+    /// Model calls: prompt tests and chat calls.
+    pub calls: CallsHandle,
+    /// Spending totals and caps.
+    pub usage: UsageBook,
     pub discovery: DiscoveryHandle,
     pub catalog: CatalogHandle,
     /// The revision of the agent's state, and its recent changes.
@@ -65,15 +70,15 @@ pub struct AgentCounters {
 
 impl AgentState {
     /// The agent's state before its actors run: every handle, with empty slots the
-    /// supervisor fills. `opener` opens the OS credential store. It reserves this run's
-    /// revisions (a small durable write).
+    /// supervisor fills, and the provider I/O thread started. `opener` opens the OS
+    /// credential store. It reserves this run's revisions (a small durable write).
     pub fn new(
         config: AgentConfig,
         journal: JournalSender,
         audit: AuditLedger,
         opener: StoreOpener,
         shutdown: CancellationToken,
-    ) -> SharedState {
+    ) -> std::io::Result<SharedState> {
         let live = Arc::new(LiveState::open(&config.data_dir));
         let diagnostics = DiagnosticsHandle::new(journal);
         let vault = VaultHandle::new(
@@ -90,13 +95,16 @@ impl AgentState {
             vault.snapshots(),
             diagnostics.clone(),
         );
-        Arc::new(AgentState {
+        let io = Arc::new(ProviderIo::start()?);
+        let usage = UsageBook::open(&config.data_dir, diagnostics.clone());
+        Ok(Arc::new(AgentState {
             started: Instant::now(),
             started_at: timestamp::now_rfc3339(),
             counters: AgentCounters::default(),
             shutdown,
             fatal: OnceLock::new(),
-            prompt_tests: PromptTestHandle::new(diagnostics.clone(), health.clone()),
+            calls: CallsHandle::new(io),
+            usage,
             catalog: CatalogHandle::new(OverlayStore::new(&config.data_dir), live.clone()),
             diagnostics,
             vault,
@@ -106,7 +114,7 @@ impl AgentState {
             health,
             list_cache: ListCache::default(),
             config,
-        })
+        }))
     }
 
     /// Shuts the agent down because something it needs is broken.
@@ -129,6 +137,7 @@ impl AgentCounters {
             diagnostics_events,
             actor_restarts: self.actor_restarts.load(Relaxed),
             prompt_tests_running: 0,
+            chat_calls_running: 0,
         }
     }
 }
@@ -170,7 +179,8 @@ pub(crate) mod testing {
             ledger.ledger(),
             opener,
             CancellationToken::new(),
-        );
+        )
+        .expect("the provider I/O thread starts");
         // The ledger's thread ends when the state's last handle is dropped.
         drop(ledger);
         (state, journal)

@@ -19,13 +19,25 @@ pub fn rfc3339(at: SystemTime) -> String {
 
 /// Today's date in UTC, `YYYY-MM-DD`.
 pub fn today() -> String {
-    let now = OffsetDateTime::now_utc();
+    day(OffsetDateTime::now_utc().date())
+}
+
+/// A date as `YYYY-MM-DD`.
+pub fn day(date: time::Date) -> String {
     format!(
         "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
+        date.year(),
+        u8::from(date.month()),
+        date.day()
     )
+}
+
+/// Reads a `YYYY-MM-DD` date; anything else is `None`.
+pub fn parse_day(text: &str) -> Option<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    (text.len() == 10)
+        .then(|| time::Date::parse(text, format).ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -39,5 +51,16 @@ mod tests {
         let today = today();
         assert_eq!(today.len(), 10, "{today}");
         assert!(now_rfc3339().starts_with(&today));
+        let date = parse_day("2026-02-28").unwrap();
+        assert_eq!(day(date.next_day().unwrap()), "2026-03-01");
+        for bad in [
+            "2026-02-30",
+            "2026-2-1",
+            "26-02-01",
+            "2026-02-01T00:00:00Z",
+            "",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
     }
 }

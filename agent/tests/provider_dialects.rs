@@ -8,11 +8,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use llm_agent::prompt_test::governor::Governor;
-use llm_agent::prompt_test::run::{PromptTest, run_test};
-use llm_agent::providers::{Target, http};
+use llm_agent::calls::governor::{Governor, Ticket};
+use llm_agent::calls::run::{CallJob, ReplyLimits, run_call};
+use llm_agent::prompt_test::outcome;
+use llm_agent::prompt_test::prepare::{MAX_TEST_REPLY_TOKENS, Subject};
+use llm_agent::providers::{Conversation, Target, http};
 use llm_agent::vault::secret::ApiKey;
 use llm_agent_protocol::ErrorCode;
+use llm_agent_protocol::methods::chat::CallClass;
 use llm_agent_protocol::methods::profiles::{
     ProfileMetadata, RedactedProfile, TestOutcome, TestStage,
 };
@@ -164,23 +167,41 @@ impl Kind {
     }
 }
 
-fn job(target: Target, timeout: Duration) -> PromptTest {
+fn prompt(text: &str) -> Conversation {
+    Conversation::prompt(Zeroizing::new(text.to_owned()), MAX_TEST_REPLY_TOKENS)
+}
+
+fn job(target: Target, timeout: Duration) -> CallJob {
     let received = Instant::now();
-    PromptTest {
+    CallJob {
         profile_id: uuid::Uuid::new_v4(),
         target,
-        prompt: Zeroizing::new(PROMPT.to_owned()),
+        conversation: prompt(PROMPT),
+        class: CallClass::Interactive,
         received,
         deadline: received + timeout,
         cancel: CancellationToken::new(),
         shutdown: CancellationToken::new(),
         parallelism: 1,
+        limits: ReplyLimits::TEST,
     }
 }
 
 /// A turn from a governor of its own.
-fn alone() -> llm_agent::prompt_test::governor::Ticket {
-    Arc::new(Governor::new(1)).enqueue()
+fn alone() -> Ticket {
+    Arc::new(Governor::new(1))
+        .enqueue(CallClass::Interactive)
+        .unwrap()
+}
+
+/// Runs `job` as a prompt test and describes it as `profiles.test` would.
+async fn run_test(job: &CallJob, ticket: Ticket) -> TestOutcome {
+    let subject = Subject {
+        profile_id: job.profile_id.to_string(),
+        provider: job.target.provider.clone(),
+        requested_model: job.target.model.clone(),
+    };
+    outcome(&subject, run_call(job, ticket, None).await)
 }
 
 async fn test_with(kind: Kind, base: &str, timeout: Duration) -> TestOutcome {
@@ -644,22 +665,22 @@ async fn a_cancel_mid_stream_stops_at_once_and_drops_the_request() {
 }
 
 #[tokio::test]
-async fn a_limit_of_one_runs_five_tests_one_at_a_time_in_order() {
+async fn a_limit_of_one_runs_ten_tests_one_at_a_time_in_order() {
     http::install_crypto_provider();
     let fixture =
         HttpFixture::start(|_| ollama::delayed_done(MODEL, Duration::from_millis(40), (1, 1)))
             .await;
     let governor = Arc::new(Governor::new(1));
     let mut tasks = Vec::new();
-    for i in 0..5 {
+    for i in 0..10 {
         let mut job = job(
             Kind::Ollama.target(&fixture.url(), &[("parallelism", "1")]),
             Duration::from_secs(20),
         );
         assert_eq!(job.target.parallelism(), 1);
-        job.prompt = Zeroizing::new(format!("prompt {i}"));
-        // The place is taken in this order, as the tester actor does.
-        let ticket = governor.enqueue();
+        job.conversation = prompt(&format!("prompt {i}"));
+        // The place is taken in this order, as the calls actor does.
+        let ticket = governor.enqueue(CallClass::Interactive).unwrap();
         tasks.push(tokio::spawn(async move { run_test(&job, ticket).await }));
     }
     let mut queued = Vec::new();
@@ -672,11 +693,11 @@ async fn a_limit_of_one_runs_five_tests_one_at_a_time_in_order() {
     let order: Vec<_> = fixture.requests().iter().map(prompt_of).collect();
     assert_eq!(
         order,
-        (0..5).map(|i| format!("prompt {i}")).collect::<Vec<_>>()
+        (0..10).map(|i| format!("prompt {i}")).collect::<Vec<_>>()
     );
     assert!(
-        queued[4] >= 4.0 * 40.0,
-        "the last one waited for four others: {queued:?}"
+        queued[9] >= 9.0 * 40.0,
+        "the last one waited for nine others: {queued:?}"
     );
 }
 

@@ -1,4 +1,5 @@
-//! The four message kinds that travel in frames: request, response, event and cancel.
+//! The message kinds that travel in frames: request, response, event, cancel, and the
+//! delta frames a streamed reply sends before its response.
 //!
 //! Every envelope is a MessagePack map with a `type` field. Payloads (`params`, `result`,
 //! `data`) are generic: senders put their typed value in directly, and receivers decode
@@ -22,6 +23,7 @@ pub enum Envelope<P = rmpv::Value> {
     Response(Response<P>),
     Event(Event<P>),
     Cancel(Cancel),
+    Delta(Delta<P>),
 }
 
 /// A call from a client. `id` is chosen by the client and must be unique among its
@@ -108,6 +110,17 @@ impl Response<rmpv::Value> {
 pub struct Event<D = rmpv::Value> {
     pub subscription: u64,
     pub topic: String,
+    pub seq: u64,
+    pub data: D,
+}
+
+/// A piece of a streamed reply, sent before the request's one response (`chat.run` with
+/// `stream: true`). `seq` counts from 1 per request; `data`'s shape is the method's. A
+/// client gets delta frames only for a request that asked for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(concrete(D = crate::typescript::Opaque), rename = "DeltaEnvelope"))]
+pub struct Delta<D = rmpv::Value> {
+    pub id: u64,
     pub seq: u64,
     pub data: D,
 }

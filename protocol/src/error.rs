@@ -163,6 +163,10 @@ error_codes! {
     /// The server answered, but not in the shape of the profile's provider (wrong base
     /// URL or provider kind, a malformed body, a stream cut short).
     InvalidResponse = "INVALID_RESPONSE", retryable = false;
+    /// The profile's daily spending cap is reached: the call was refused before anything
+    /// was sent. `details: {profile_id, daily_cap_usd, spent_usd, day}`; calls work again
+    /// the next day (UTC) or once the cap is raised.
+    SpendingCapReached = "SPENDING_CAP_REACHED", retryable = false;
     /// A bug in the agent. The request had no effect unless its method says otherwise.
     Internal = "INTERNAL", retryable = false;
 }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::methods::catalog::{CatalogProvider, RoleBinding};
+use crate::methods::chat::CallClass;
 use crate::methods::profiles::{RedactedProfile, TestStage, TestTimings};
 use crate::safe_storage::{SafeStorageState, SafeStorageStatus};
 
@@ -30,6 +31,9 @@ pub enum Topic {
     Roles,
     /// A catalog edit, once on disk. Data: [`CatalogEvent`].
     Catalog,
+    /// A profile's spending today reached 80% of its daily cap, or all of it. Data:
+    /// [`SpendingAlert`](crate::methods::usage::SpendingAlert).
+    Usage,
 }
 
 impl Topic {
@@ -40,6 +44,7 @@ impl Topic {
         Topic::SafeStorage,
         Topic::Roles,
         Topic::Catalog,
+        Topic::Usage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +55,7 @@ impl Topic {
             Topic::SafeStorage => "safe_storage",
             Topic::Roles => "roles",
             Topic::Catalog => "catalog",
+            Topic::Usage => "usage",
         }
     }
 
@@ -57,7 +63,7 @@ impl Topic {
     /// `revision`, and a subscription can resume from one.
     pub fn is_state(self) -> bool {
         match self {
-            Topic::Diagnostics | Topic::Discovery => false,
+            Topic::Diagnostics | Topic::Discovery | Topic::Usage => false,
             Topic::Profiles | Topic::SafeStorage | Topic::Roles | Topic::Catalog => true,
         }
     }
@@ -197,6 +203,12 @@ pub enum DiagnosticsKind {
     /// A scheduled discovery sweep ran (`duration_us` its length). Sweeps asked for with
     /// `discovery.run` are `request` events.
     DiscoverySweep,
+    /// One model call (`chat.run`), however it ended (`result` is `OK` or its error
+    /// code); `model_call` holds its numbers. Never the messages or the reply.
+    ModelCall,
+    /// A profile's spending today reached 80% of its daily cap (`result` `WARNING`) or
+    /// all of it (`result` `REACHED`).
+    SpendingCap,
     /// A kind this build does not know (sent by a newer agent).
     #[serde(other)]
     #[cfg_attr(feature = "ts", ts(untagged, type = "(string & {})"))]
@@ -235,6 +247,37 @@ pub struct DiagnosticsEvent {
     /// With `prompt_test` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_test: Option<Box<PromptTestRecord>>,
+    /// With `model_call` events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_call: Option<Box<ModelCallRecord>>,
+}
+
+/// What a diagnostics event keeps of a model call: whose it was, how it queued, how far
+/// it got, what it cost. Only numbers and names; never text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct ModelCallRecord {
+    pub provider: String,
+    /// `tutor` or `infrastructure` when the call named a role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub class: CallClass,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    pub attempts: u32,
+    pub streamed: bool,
+    pub stage: TestStage,
+    pub timings: TestTimings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
+    /// USD, when the price is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    /// Where the price came from (`user`, `catalog`, `local`, `unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_source: Option<String>,
 }
 
 impl DiagnosticsEvent {
@@ -255,6 +298,7 @@ impl DiagnosticsEvent {
             profile_id: None,
             safe_storage: None,
             prompt_test: None,
+            model_call: None,
         }
     }
 }

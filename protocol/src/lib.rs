@@ -17,7 +17,7 @@ pub mod secret;
 pub mod typescript;
 pub mod value;
 
-pub use envelope::{Cancel, Envelope, Event, Request, Response};
+pub use envelope::{Cancel, Delta, Envelope, Event, Request, Response};
 pub use error::{ErrorCode, WireError};
 pub use frame::{FrameCodec, FrameError};
 pub use methods::Method;

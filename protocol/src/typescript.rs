@@ -38,19 +38,21 @@ use std::path::Path;
 
 use ts_rs::{Config, Dependency, TS, TypeVisitor};
 
-use crate::envelope::Envelope;
+use crate::envelope::{Delta, Envelope};
 use crate::events::{
     CatalogEvent, DiagnosticsEvent, LAGGED_TOPIC, Lagged, ProfileEvent, RESYNC_TOPIC, Resync,
     RolesEvent, SafeStorageEvent, Topic,
 };
+use crate::methods::chat::ChatDelta;
 use crate::methods::discovery::{
     DEFAULT_SWEEP_TIMEOUT_MS, MAX_SWEEP_TIMEOUT_MS, MIN_SWEEP_TIMEOUT_MS, Sweep,
 };
 use crate::methods::profiles::{
     DEFAULT_TEST_TIMEOUT_MS, FieldError, MAX_TEST_TIMEOUT_MS, PROVIDERS, PROVIDERS_REQUIRING_KEY,
 };
+use crate::methods::usage::SpendingAlert;
 use crate::methods::{
-    Method, agent, audit, catalog, diagnostics, discovery, events, handshake, profiles,
+    Method, agent, audit, catalog, chat, diagnostics, discovery, events, handshake, profiles, usage,
 };
 use crate::{location, methods};
 
@@ -115,6 +117,10 @@ method_table! {
     diagnostics::Export,
     audit::Query,
     audit::Verify,
+    chat::Run,
+    profiles::Models,
+    usage::Summary,
+    usage::SetCap,
 }
 
 /// The payload type of each topic's events. A new topic fails to compile until it has an arm.
@@ -126,16 +132,20 @@ fn topic_payload(topic: Topic, collector: &mut Collector<'_>) -> TypeRef {
         Topic::SafeStorage => collector.root::<SafeStorageEvent>(),
         Topic::Roles => collector.root::<RolesEvent>(),
         Topic::Catalog => collector.root::<CatalogEvent>(),
+        Topic::Usage => collector.root::<SpendingAlert>(),
     }
 }
 
 /// Types a client needs that no method or topic names: the envelopes it frames, the field
-/// errors in `VALIDATION_ERROR` details, the `lagged` and `resync` payloads.
+/// errors in `VALIDATION_ERROR` details, the `lagged` and `resync` payloads, the delta
+/// frames of a streamed call and a chat delta's data.
 const OTHER_ROOTS: &[fn(&mut Collector<'_>) -> TypeRef] = &[
     |collector| collector.root::<Envelope<Opaque>>(),
     |collector| collector.root::<FieldError>(),
     |collector| collector.root::<Lagged>(),
     |collector| collector.root::<Resync>(),
+    |collector| collector.root::<Delta<Opaque>>(),
+    |collector| collector.root::<ChatDelta>(),
 ];
 
 /// Why the definitions could not be generated.

@@ -149,6 +149,7 @@ fn event() {
                 profile_id: None,
                 safe_storage: None,
                 prompt_test: None,
+                model_call: None,
             },
         }),
     );
@@ -199,4 +200,113 @@ fn response_test_outcome() {
 #[test]
 fn cancel() {
     check("cancel.msgpack", &Envelope::<()>::Cancel(Cancel { id: 7 }));
+}
+
+#[test]
+fn request_chat() {
+    use llm_agent_protocol::methods::chat::{ChatMessage, ChatParams, ChatRole};
+    check(
+        "request_chat.msgpack",
+        &Envelope::Request(Request {
+            id: 12,
+            method: "chat.run".into(),
+            params: ChatParams {
+                role: Some("tutor".into()),
+                messages: vec![
+                    ChatMessage::new(ChatRole::System, "Explain simply."),
+                    ChatMessage::new(ChatRole::User, "What is a noun?"),
+                ],
+                max_tokens: Some(256),
+                stream: true,
+                ..Default::default()
+            },
+            correlation_id: None,
+        }),
+    );
+}
+
+#[test]
+fn delta() {
+    use llm_agent_protocol::envelope::Delta;
+    use llm_agent_protocol::methods::chat::ChatDelta;
+    check(
+        "delta.msgpack",
+        &Envelope::Delta(Delta {
+            id: 12,
+            seq: 1,
+            data: ChatDelta {
+                text: "A noun names".into(),
+            },
+        }),
+    );
+}
+
+#[test]
+fn response_chat() {
+    use llm_agent_protocol::methods::catalog::EstimatedCost;
+    use llm_agent_protocol::methods::chat::{CallClass, ChatResult};
+    use llm_agent_protocol::methods::profiles::TokenUsage;
+    check(
+        "response_chat.msgpack",
+        &Envelope::Response(Response::ok(
+            12,
+            "c0ffee00-0000-4000-8000-000000000012".into(),
+            ChatResult {
+                profile_id: "0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b".into(),
+                role: Some("tutor".into()),
+                class: CallClass::Interactive,
+                provider: "openai".into(),
+                requested_model: "gpt-5-mini".into(),
+                model: Some("gpt-5-mini".into()),
+                text: "A noun names a thing.".into(),
+                finish_reason: Some("stop".into()),
+                usage: Some(TokenUsage {
+                    input_tokens: Some(24),
+                    output_tokens: Some(6),
+                    total_tokens: Some(30),
+                }),
+                estimated_cost: Some(EstimatedCost {
+                    // A remote price: an integral float (a local call's 0.0) would not
+                    // survive a JavaScript client's round trip byte for byte.
+                    amount_usd: Some(0.000126),
+                    source: "catalog".into(),
+                    as_of: None,
+                }),
+                attempts: 1,
+                http_status: 200,
+                streamed: true,
+                timings: TestTimings {
+                    queued_ms: 0.02,
+                    connected_ms: Some(0.25),
+                    headers_ms: Some(12.5),
+                    first_token_ms: Some(13.25),
+                    completed_ms: Some(96.5),
+                    total_ms: 97.25,
+                },
+            },
+        )),
+    );
+}
+
+#[test]
+fn event_usage() {
+    use llm_agent_protocol::methods::usage::{AlertLevel, SpendingAlert};
+    check(
+        "event_usage.msgpack",
+        &Envelope::Event(Event {
+            subscription: 2,
+            topic: "usage".into(),
+            seq: 1,
+            data: SpendingAlert {
+                profile_id: "0f8e2c1a-5b7d-4e3f-9a6b-2c4d6e8f0a1b".into(),
+                day: "2026-11-21".into(),
+                level: AlertLevel::Warning,
+                // Not integral: a JavaScript client re-encodes an integral float as an
+                // integer (see the rule on floats in docs/protocol.md), and every fixture
+                // must survive its round trip byte for byte.
+                daily_cap_usd: 2.5,
+                spent_usd: 2.03125,
+            },
+        }),
+    );
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use llm_agent_protocol::envelope::{self, Envelope};
 use llm_agent_protocol::events::DiagnosticsEvent;
-use llm_agent_protocol::methods::{Method, agent, diagnostics, events, handshake, profiles};
+use llm_agent_protocol::methods::{
+    Method, agent, chat, diagnostics, events, handshake, profiles, usage,
+};
 use llm_agent_protocol::value;
 
 const ROUNDS: usize = 200_000;
@@ -99,6 +101,7 @@ fn mutated_frames_never_panic_a_decoder() {
             Envelope::Request(request) => request.params.clone(),
             Envelope::Response(response) => response.result.clone().unwrap_or(rmpv::Value::Nil),
             Envelope::Event(event) => event.data.clone(),
+            Envelope::Delta(delta) => delta.data.clone(),
             Envelope::Cancel(_) => continue,
         };
         typed::<handshake::Hello>(&payload);
@@ -114,6 +117,10 @@ fn mutated_frames_never_panic_a_decoder() {
         typed::<profiles::Delete>(&payload);
         typed::<profiles::Activate>(&payload);
         typed::<profiles::ResetSecrets>(&payload);
+        typed::<profiles::Models>(&payload);
+        typed::<chat::Run>(&payload);
+        typed::<usage::Summary>(&payload);
+        typed::<usage::SetCap>(&payload);
         let _ = value::from_value::<DiagnosticsEvent>(&payload);
     }
     // The mutations must still reach the typed decoders often, or the test proves little.

@@ -510,5 +510,6 @@ fn event(n: u64, at: SystemTime) -> DiagnosticsEvent {
                 output_tokens: Some(9),
             })
         }),
+        model_call: None,
     }
 }

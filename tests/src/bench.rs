@@ -183,6 +183,17 @@ impl BenchAgent {
         Self::start_prepared_in(&std::env::temp_dir(), &[no_keyring_env()], prepare)
     }
 
+    /// [`BenchAgent::with_keyring`], with extra environment variables.
+    pub fn with_keyring_and_env(
+        keyring: &KeyringSession,
+        parent: &Path,
+        extra: &[(&'static str, String)],
+    ) -> Self {
+        let mut env = keyring.env();
+        env.extend(extra.iter().cloned());
+        Self::start_in(parent, &env)
+    }
+
     fn start_in(parent: &Path, env: &[(&'static str, String)]) -> Self {
         Self::start_prepared_in(parent, env, |_| {})
     }
@@ -837,7 +848,11 @@ impl Samples {
 
     /// Records one operation that began at `start` and has just ended.
     pub fn record_since(&mut self, start: Instant) {
-        let end = Instant::now();
+        self.record_between(start, Instant::now());
+    }
+
+    /// Records one operation that ran from `start` to `end` (a stage of a longer one).
+    pub fn record_between(&mut self, start: Instant, end: Instant) {
         let nanos = u64::try_from((end - start).as_nanos()).unwrap_or(u64::MAX);
         self.nanos.push(nanos);
         self.span = Some(match self.span {

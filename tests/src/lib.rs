@@ -6,6 +6,7 @@
 //!   checks.
 //! - [`servers`]: canned fake model servers (Ollama, LM Studio, ...) for discovery.
 //! - [`profiles`]: params for `profiles.create` and `profiles.update`, and the calls.
+//! - [`chat`]: params for `chat.run`, and what a chat request asked.
 //! - [`dialects`]: canned provider replies in each provider's wire shape.
 //! - [`http_fixture`]: the scripted HTTP/1.1 server those replies are played on.
 //! - [`hostile`]: frames that make a decoder spend memory, and a process's memory.
@@ -16,6 +17,7 @@
 
 pub mod agent;
 pub mod bench;
+pub mod chat;
 pub mod console;
 pub mod dialects;
 pub mod hostile;

@@ -312,3 +312,42 @@ async fn a_limit_one_profile_runs_five_concurrent_tests_in_order() {
         "the last waited for the others: {queued:?}"
     );
 }
+
+#[tokio::test]
+async fn a_providers_error_never_quotes_the_key_or_the_prompt_back() {
+    let keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let client = agent.client().await;
+    let fixture = HttpFixture::start(|_| {
+        openai::error(
+            500,
+            &format!("backend failed for key {KEY} on prompt {PROMPT}"),
+            "server_error",
+            None,
+        )
+    })
+    .await;
+    let id = create(
+        &client,
+        CreateParams {
+            name: "Echoes".into(),
+            provider: "openai".into(),
+            endpoint: format!("{}/v1", fixture.url()),
+            model: "gpt-4o-mini".into(),
+            api_key: Some(KEY.into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let outcome = run(&client, test_params(&id, Some(PROMPT))).await;
+    let error = outcome.error.expect("the 500 is the outcome's error");
+    assert_eq!(error.code, ErrorCode::ProviderError);
+    assert!(
+        error.message.contains("backend failed for key"),
+        "{}",
+        error.message
+    );
+    for private in ["KEY-MARKER", "PROMPT-MARKER", "sk-e2e"] {
+        assert!(!error.message.contains(private), "{}", error.message);
+    }
+}

@@ -1,5 +1,5 @@
-//! The supervisor: spawns and links the agent's actors (diagnostics, vault, tester,
-//! discovery), and
+//! The supervisor: spawns and links the agent's actors (diagnostics, catalog, vault,
+//! calls, discovery), and
 //! restarts one that crashes from its cheap, cloneable arguments. Each restart is
 //! logged, counted in `agent.status` and recorded in diagnostics. A child that keeps
 //! crashing (more than [`MAX_RESTARTS`] within [`RESTART_WINDOW`]) shuts the agent down
@@ -13,10 +13,10 @@ use llm_agent_protocol::ErrorCode;
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind};
 use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SpawnErr, SupervisionEvent};
 
+use crate::calls::actor::CallsActor;
 use crate::catalog::actor::CatalogActor;
 use crate::diagnostics::{self, actor::DiagnosticsActor};
 use crate::discovery::actor::DiscoveryActor;
-use crate::prompt_test::actor::PromptTestActor;
 use crate::state::SharedState;
 use crate::vault::actor::VaultActor;
 
@@ -39,7 +39,7 @@ enum Child {
     Diagnostics,
     Catalog,
     Vault,
-    PromptTests,
+    Calls,
     Discovery,
 }
 
@@ -48,7 +48,7 @@ impl Child {
         Child::Diagnostics,
         Child::Catalog,
         Child::Vault,
-        Child::PromptTests,
+        Child::Calls,
         Child::Discovery,
     ];
 
@@ -57,7 +57,7 @@ impl Child {
             Child::Diagnostics => "diagnostics",
             Child::Catalog => "catalog",
             Child::Vault => "vault",
-            Child::PromptTests => "tester",
+            Child::Calls => "calls",
             Child::Discovery => "discovery",
         }
     }
@@ -67,7 +67,7 @@ impl Child {
             Child::Diagnostics => agent.diagnostics.slot.get().map(|a| a.get_id()),
             Child::Catalog => agent.catalog.slot.get().map(|a| a.get_id()),
             Child::Vault => agent.vault.slot.get().map(|a| a.get_id()),
-            Child::PromptTests => agent.prompt_tests.slot.get().map(|a| a.get_id()),
+            Child::Calls => agent.calls.slot.get().map(|a| a.get_id()),
             Child::Discovery => agent.discovery.slot.get().map(|a| a.get_id()),
         }
     }
@@ -95,11 +95,10 @@ impl Child {
                         .await?;
                 handle.slot.set(actor);
             }
-            Child::PromptTests => {
-                let handle = &agent.prompt_tests;
+            Child::Calls => {
+                let handle = &agent.calls;
                 let (actor, _) =
-                    Actor::spawn_linked(None, PromptTestActor, handle.args.clone(), supervisor)
-                        .await?;
+                    Actor::spawn_linked(None, CallsActor, handle.args.clone(), supervisor).await?;
                 handle.slot.set(actor);
             }
             Child::Discovery => {

@@ -20,7 +20,7 @@ pub const MAX_EDITED_MODELS: usize = 500;
 /// The highest price accepted, in USD per million tokens.
 pub const MAX_PRICE: f64 = 10_000.0;
 /// The most requests at once a provider may be given.
-pub const MAX_PARALLELISM: u32 = 16;
+pub const MAX_PARALLELISM: u32 = 32;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overlay {

@@ -367,6 +367,16 @@ impl DiscoveryHandle {
         self.args.events.subscribe()
     }
 
+    /// The last sweep's findings, without an actor hop.
+    pub fn last_sweep(&self) -> Option<Arc<Sweep>> {
+        self.args
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .last
+            .clone()
+    }
+
     pub async fn run(&self, request: RunRequest) -> Result<Sweep, DiscoveryError> {
         let patience = request.budget + CALL_GRACE;
         self.call(|reply| DiscoveryMsg::Run(request, reply), patience)

@@ -13,15 +13,35 @@ pub mod store;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use llm_agent_protocol::health::{HealthOutcome, HealthSummary, MAX_HEALTH_OUTCOMES};
+use llm_agent_protocol::ErrorCode;
+use llm_agent_protocol::health::{HealthOutcome, HealthSummary, MAX_HEALTH_OUTCOMES, OutcomeKind};
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::calls::run::CallReport;
 use crate::vault::VaultSnapshot;
 use store::{HealthStore, Histories};
 
 /// Each profile's summary, by profile id.
 pub type Summaries = BTreeMap<String, HealthSummary>;
+
+/// What a finished call (a prompt test, or a model call of the app's) adds to its
+/// profile's history: numbers and its code. A cancelled call says nothing about the
+/// profile's health, and adds nothing.
+pub fn outcome_of(kind: OutcomeKind, report: &CallReport) -> Option<HealthOutcome> {
+    let code = report.result.as_ref().err().map(|failure| &failure.code);
+    if code == Some(&ErrorCode::Cancelled) {
+        return None;
+    }
+    Some(HealthOutcome {
+        at: crate::timestamp::now_rfc3339(),
+        kind,
+        success: report.result.is_ok(),
+        code: code.map(|code| code.as_str().to_owned()),
+        latency_ms: report.timings.total_ms,
+        first_token_ms: report.timings.first_token_ms,
+    })
+}
 
 struct Book {
     histories: Histories,

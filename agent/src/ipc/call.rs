@@ -1,8 +1,12 @@
-//! One request being served ([`Call`]), and its correlation ID.
+//! One request being served ([`Call`]), its correlation ID, and the delta frames a
+//! streamed reply sends before its response ([`DeltaSink`]).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use llm_agent_protocol::MAX_CORRELATION_ID_LEN;
+use llm_agent_protocol::envelope::{self, Delta, Envelope};
+use serde::Serialize;
+use tokio::sync::mpsc;
 
 use super::subscriptions::Subscriptions;
 use crate::state::SharedState;
@@ -17,6 +21,8 @@ pub struct Call {
     pub state: SharedState,
     /// The connection's subscriptions (for `events.*`).
     pub subscriptions: Arc<Subscriptions>,
+    /// The connection's writer, for delta frames.
+    outbound: mpsc::Sender<Vec<u8>>,
     after_reply: Mutex<Vec<AfterReply>>,
     profile_id: Mutex<Option<String>>,
 }
@@ -35,12 +41,14 @@ impl Call {
         correlation_id: String,
         state: SharedState,
         subscriptions: Arc<Subscriptions>,
+        outbound: mpsc::Sender<Vec<u8>>,
     ) -> Self {
         Self {
             id,
             correlation_id,
             state,
             subscriptions,
+            outbound,
             after_reply: Mutex::default(),
             profile_id: Mutex::default(),
         }
@@ -70,6 +78,17 @@ impl Call {
             .push(Box::new(hook));
     }
 
+    /// Where this request's delta frames go, numbered from 1. They reach the client
+    /// before the response, which is queued on the same writer after the handler returns.
+    pub fn delta_sink(&self) -> DeltaSink {
+        DeltaSink {
+            id: self.id,
+            seq: 0,
+            max_frame_len: self.max_frame_len(),
+            outbound: self.outbound.clone(),
+        }
+    }
+
     pub fn into_parts(self) -> CallParts {
         CallParts {
             correlation_id: self.correlation_id,
@@ -81,6 +100,34 @@ impl Call {
                 .profile_id
                 .into_inner()
                 .unwrap_or_else(PoisonError::into_inner),
+        }
+    }
+}
+
+/// Sends one request's delta frames.
+pub struct DeltaSink {
+    id: u64,
+    seq: u64,
+    max_frame_len: u32,
+    outbound: mpsc::Sender<Vec<u8>>,
+}
+
+impl DeltaSink {
+    /// Sends a delta frame with `data`, waiting while the client's queue is full (a slow
+    /// reader slows only its own request). A client that left gets nothing: its request
+    /// is being cancelled.
+    pub async fn send(&mut self, data: &impl Serialize) {
+        self.seq += 1;
+        let delta = Envelope::Delta(Delta {
+            id: self.id,
+            seq: self.seq,
+            data,
+        });
+        match envelope::encode_frame(&delta, self.max_frame_len) {
+            Ok(frame) => {
+                let _ = self.outbound.send(frame).await;
+            }
+            Err(err) => tracing::error!(error = %err, "cannot encode a delta frame"),
         }
     }
 }

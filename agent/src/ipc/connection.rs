@@ -255,6 +255,7 @@ impl ConnectionCtx {
                 correlation_id,
                 self.state.clone(),
                 self.subscriptions.clone(),
+                self.outbound.clone(),
             );
             let outcome = dispatch::route(&call, Hello::NAME, request.params).await;
             let correlation_id = call.into_parts().correlation_id;
@@ -389,6 +390,7 @@ impl ConnectionCtx {
                     correlation_id,
                     ctx.state.clone(),
                     ctx.subscriptions.clone(),
+                    ctx.outbound.clone(),
                 );
                 let routed = AssertUnwindSafe(dispatch::route(&call, &request.method, request.params))
                     .catch_unwind();

@@ -14,7 +14,8 @@ use std::time::Instant;
 use llm_agent_protocol::envelope::{self, Envelope, Response};
 use llm_agent_protocol::frame::HEADER_LEN;
 use llm_agent_protocol::methods::{
-    self, Method, agent, audit, catalog, diagnostics, discovery, events, handshake, profiles,
+    self, Method, agent, audit, catalog, chat, diagnostics, discovery, events, handshake, profiles,
+    usage,
 };
 use llm_agent_protocol::{WireError, msgpack, value};
 use serde::Serialize;
@@ -92,6 +93,10 @@ routes! {
     serve diagnostics::Export => handlers::diagnostics::export,
     serve audit::Query => handlers::audit::query,
     serve audit::Verify => handlers::audit::verify,
+    serve chat::Run => handlers::chat::run,
+    serve profiles::Models => handlers::profiles::models,
+    serve usage::Summary => handlers::usage::summary,
+    serve usage::SetCap => handlers::usage::set_cap,
 }
 
 async fn serve<M: Method>(

@@ -109,10 +109,10 @@ pub fn read(body: &Bytes) -> Result<Read, Unreadable> {
         Some(b"cancel") => Inbound::Cancel {
             id: required_id(fields.id).map_err(not_an_envelope)?,
         },
-        Some(b"response" | b"event") => Inbound::FromAgent,
+        Some(b"response" | b"event" | b"delta") => Inbound::FromAgent,
         Some(_) => {
             return Err(not_an_envelope(
-                "unknown variant (value not shown), expected one of `request`, `response`, `event`, `cancel`"
+                "unknown variant (value not shown), expected one of `request`, `response`, `event`, `delta`, `cancel`"
                     .to_owned(),
             ));
         }

@@ -16,6 +16,7 @@ use llm_agent_protocol::events::{
 };
 use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::events::SubscribeResult;
+use llm_agent_protocol::methods::usage::SpendingAlert;
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::AbortHandle;
@@ -99,6 +100,9 @@ impl Subscriptions {
             discovery: unique
                 .contains(&Topic::Discovery)
                 .then(|| self.state.discovery.subscribe()),
+            usage: unique
+                .contains(&Topic::Usage)
+                .then(|| self.state.usage.subscribe()),
             state: state.map(|(_, source)| source),
         };
         let (start, started) = oneshot::channel();
@@ -152,6 +156,7 @@ impl Subscriptions {
 struct Sources {
     diagnostics: Option<broadcast::Receiver<Arc<DiagnosticsEvent>>>,
     discovery: Option<broadcast::Receiver<Arc<Sweep>>>,
+    usage: Option<broadcast::Receiver<SpendingAlert>>,
     state: Option<StateSource>,
 }
 
@@ -273,6 +278,9 @@ async fn forward_events(
             }),
             change = StateSource::next(&mut sources.state) => change.map(|change| {
                 event_frame(subscription, change.topic().as_str(), seq, &*change, max_frame_len)
+            }),
+            alert = next_of(&mut sources.usage) => alert.map(|alert| {
+                event_frame(subscription, Topic::Usage.as_str(), seq, &alert, max_frame_len)
             }),
         };
         let frame = match received {

@@ -2,7 +2,7 @@
 //! client started has been running, for that long.
 //!
 //! A watcher samples the agent's counters a few times per period: a connection open,
-//! one accepted since the last look (however short), or a prompt test still running
+//! one accepted since the last look (however short), or a model call (a prompt test or a chat call) still running
 //! counts as activity. A connection stays open until its requests are done, so a
 //! request in progress keeps the agent up too. The agent's own background work
 //! (scheduled discovery sweeps, safe-storage checks) does not.
@@ -23,7 +23,7 @@ const SLOWEST_LOOK: Duration = Duration::from_secs(5);
 pub struct Activity {
     pub connections_accepted: u64,
     pub connections_open: u64,
-    pub prompt_tests_running: u64,
+    pub calls_running: u64,
 }
 
 /// Decides, look after look, whether the agent has been idle for the limit.
@@ -46,7 +46,7 @@ impl IdleClock {
     /// Takes one look; true once nothing has happened for the whole limit.
     pub fn idle_for_limit(&mut self, now: Instant, activity: Activity) -> bool {
         let busy = activity.connections_open > 0
-            || activity.prompt_tests_running > 0
+            || activity.calls_running > 0
             || activity.connections_accepted != self.accepted;
         self.accepted = activity.connections_accepted;
         if busy {
@@ -70,7 +70,8 @@ pub fn watch(limit: Duration, state: SharedState) {
         let activity = || Activity {
             connections_accepted: state.counters.connections_accepted.load(Relaxed),
             connections_open: state.counters.connections_open.load(Relaxed),
-            prompt_tests_running: state.prompt_tests.running(),
+            calls_running: state.calls.prompt_tests_running.load(Relaxed)
+                + state.calls.chats_running.load(Relaxed),
         };
         let mut clock = IdleClock::new(limit, Instant::now(), activity().connections_accepted);
         let mut looks = tokio::time::interval(look_every(limit));
@@ -103,7 +104,7 @@ mod tests {
         Activity {
             connections_accepted: accepted,
             connections_open: 0,
-            prompt_tests_running: 0,
+            calls_running: 0,
         }
     }
 
@@ -137,7 +138,7 @@ mod tests {
 
         let mut clock = IdleClock::new(LIMIT, start, 0);
         let testing = Activity {
-            prompt_tests_running: 1,
+            calls_running: 1,
             ..quiet(0)
         };
         assert!(!clock.idle_for_limit(at(15), testing));

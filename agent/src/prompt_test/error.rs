@@ -2,9 +2,10 @@
 //! instead), and the one mapping of each reason to a wire error with a message and a
 //! remediation a learner can act on.
 
+use llm_agent_protocol::WireError;
 use llm_agent_protocol::methods::profiles::{MAX_TEST_PROMPT_CHARS, MAX_TEST_TIMEOUT_MS};
-use llm_agent_protocol::{ErrorCode, WireError};
 
+use crate::calls::error::{CallsError, PrepareError};
 use crate::vault::error::VaultError;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -13,16 +14,15 @@ pub enum PromptTestError {
     TimeoutOutOfRange,
     #[error("prompt must have 1 to {MAX_TEST_PROMPT_CHARS} characters")]
     PromptOutOfRange,
-    /// The profile is unknown, has no consent for its remote endpoint, or its key
-    /// cannot be read.
+    /// The profile is unknown.
     #[error(transparent)]
     Vault(#[from] VaultError),
-    #[error("the profile's endpoint is not a valid URL")]
-    BadEndpoint,
-    #[error("reading the profile's API key took longer than the test's timeout")]
-    KeyTimedOut,
-    #[error("the prompt tester is restarting; try again in a moment")]
-    Unavailable,
+    /// No consent for its remote endpoint, or its key cannot be read.
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    /// The calls service is restarting, or too many calls wait at the endpoint.
+    #[error(transparent)]
+    Calls(#[from] CallsError),
 }
 
 impl From<PromptTestError> for WireError {
@@ -36,16 +36,8 @@ impl From<PromptTestError> for WireError {
             PromptTestError::PromptOutOfRange => WireError::invalid_params(Some("prompt"), message)
                 .with_remediation("Leave it out to use the built-in test prompt."),
             PromptTestError::Vault(err) => err.into(),
-            PromptTestError::BadEndpoint => WireError::new(ErrorCode::Internal, message)
-                .with_remediation("Edit the profile's endpoint, then test again."),
-            PromptTestError::KeyTimedOut => WireError::new(ErrorCode::Timeout, message)
-                .with_remediation(
-                    "Test again; the OS credential store may have been slow to answer.",
-                ),
-            PromptTestError::Unavailable => WireError::new(ErrorCode::Busy, message)
-                .with_remediation(
-                    "Test again in a moment; the agent restarts its tester by itself.",
-                ),
+            PromptTestError::Prepare(err) => err.into(),
+            PromptTestError::Calls(err) => err.into(),
         }
     }
 }

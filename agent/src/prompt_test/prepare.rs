@@ -1,25 +1,27 @@
 //! Turns `profiles.test` params into a [`PromptTest`] ready to run: checks the timeout
-//! and the prompt, finds the profile, refuses a remote endpoint the learner has not
-//! agreed to, reads the profile's key (within the test's deadline), and decides how many
-//! requests may go to its endpoint at once. Nothing is sent anywhere yet.
+//! and the prompt, finds the profile, and makes it ready to call (consent, key,
+//! parallelism: `calls::prepare`). A prompt test is a short chat: one user message and
+//! a cap of [`MAX_TEST_REPLY_TOKENS`]. Nothing is sent anywhere yet.
 
 use std::time::{Duration, Instant};
 
+use llm_agent_protocol::methods::chat::CallClass;
 use llm_agent_protocol::methods::profiles::{
     DEFAULT_TEST_PROMPT, DEFAULT_TEST_TIMEOUT_MS, MAX_TEST_PROMPT_CHARS, MAX_TEST_TIMEOUT_MS,
-    TestOutcome, TestParams,
+    TestParams,
 };
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::error::PromptTestError;
-use super::run::PromptTest;
+use crate::calls::prepare::{self, Pricing};
+use crate::calls::run::{CallJob, ReplyLimits};
 use crate::catalog::CatalogState;
-use crate::providers::Target;
-use crate::vault::actor::VaultMsg;
-use crate::vault::error::VaultError;
-use crate::vault::{VaultHandle, consent_allows};
+use crate::providers::Conversation;
+use crate::vault::VaultHandle;
+
+/// The most tokens a prompt test asks for: enough for a sentence, cheap on a paid API.
+pub const MAX_TEST_REPLY_TOKENS: u32 = 32;
 
 /// Params that passed the checks that need nothing but themselves.
 pub struct Checked {
@@ -35,27 +37,19 @@ impl Checked {
     }
 }
 
-/// A test ready to run, and what pricing its outcome needs.
-pub struct Prepared {
-    pub test: PromptTest,
+/// A test ready to run.
+pub struct PromptTest {
+    pub job: CallJob,
     pub pricing: Pricing,
+    pub subject: Subject,
 }
 
-/// What a test's cost depends on besides its usage.
-pub struct Pricing {
-    provider: String,
-    model: String,
-    is_local: bool,
-}
-
-impl Pricing {
-    /// Adds the test's estimated cost, from its token usage and the catalog's prices.
-    pub fn apply(&self, outcome: &mut TestOutcome, catalog: &CatalogState) {
-        if let Some(usage) = &outcome.usage {
-            outcome.estimated_cost =
-                Some(catalog.estimate(&self.provider, &self.model, self.is_local, usage));
-        }
-    }
+/// What a test's outcome names: whose test it was.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub profile_id: String,
+    pub provider: String,
+    pub requested_model: String,
 }
 
 /// Checks the timeout and the prompt.
@@ -88,51 +82,35 @@ pub async fn prepare(
     vault: &VaultHandle,
     catalog: &CatalogState,
     shutdown: &CancellationToken,
-) -> Result<Prepared, PromptTestError> {
+) -> Result<PromptTest, PromptTestError> {
     let Checked {
-        id: given_id,
+        id,
         timeout_ms,
         prompt,
     } = checked;
-    let not_found = || VaultError::NotFound {
-        id: given_id.clone(),
-    };
-    let id = Uuid::parse_str(&given_id).map_err(|_| not_found())?;
     let snapshot = vault.snapshot();
-    let profile = snapshot
-        .profiles
-        .iter()
-        .find(|p| Uuid::parse_str(&p.id).is_ok_and(|pid| pid == id))
-        .ok_or_else(not_found)?;
+    let profile = prepare::find_profile(&snapshot, &id)?;
     let deadline = received + Duration::from_millis(timeout_ms);
-    let mut target = Target::of(profile, None).ok_or(PromptTestError::BadEndpoint)?;
-    consent_allows(profile, target.is_local)?;
-    if profile.has_api_key {
-        let key = vault.call(|reply| VaultMsg::ApiKey(id, reply));
-        target.api_key = tokio::time::timeout_at(deadline.into(), key)
-            .await
-            .map_err(|_| PromptTestError::KeyTimedOut)??;
-    }
-    let parallelism = target.shared_parallelism(
-        &snapshot.profiles,
-        catalog.edited_parallelism(&profile.provider),
-    );
-    let is_local = target.is_local;
-    Ok(Prepared {
-        test: PromptTest {
-            profile_id: id,
-            target,
-            prompt,
+    let connection = prepare::connect(profile, &snapshot, vault, catalog, deadline).await?;
+    Ok(PromptTest {
+        subject: Subject {
+            profile_id: connection.profile_id.to_string(),
+            provider: profile.provider.clone(),
+            requested_model: profile.model.clone(),
+        },
+        pricing: connection.pricing,
+        job: CallJob {
+            profile_id: connection.profile_id,
+            target: connection.target,
+            conversation: Conversation::prompt(prompt, MAX_TEST_REPLY_TOKENS),
+            // Someone is waiting for it.
+            class: CallClass::Interactive,
             received,
             deadline,
             cancel: shutdown.child_token(),
             shutdown: shutdown.clone(),
-            parallelism,
-        },
-        pricing: Pricing {
-            provider: profile.provider.clone(),
-            model: profile.model.clone(),
-            is_local,
+            parallelism: connection.parallelism,
+            limits: ReplyLimits::TEST,
         },
     })
 }

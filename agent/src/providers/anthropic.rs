@@ -6,19 +6,31 @@
 
 use serde_json::{Value, json};
 
-use super::{MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, shape};
+use llm_agent_protocol::methods::chat::DEFAULT_ANTHROPIC_MAX_TOKENS;
+
+use super::{Conversation, Reply, ReplyError, Request, Target, count, shape};
 use crate::providers::{Failure, ProviderMessage};
 
 /// The API version header every request carries.
 pub const API_VERSION: &str = "2023-06-01";
 
-pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
-    let body = json!({
+pub fn request(target: &Target, conversation: &Conversation) -> Result<Request, Failure> {
+    let mut body = json!({
         "model": target.model,
-        "max_tokens": MAX_REPLY_TOKENS,
-        "messages": [{"role": "user", "content": prompt}],
+        // Anthropic requires a limit.
+        "max_tokens": conversation.max_tokens.unwrap_or(DEFAULT_ANTHROPIC_MAX_TOKENS),
+        "messages": conversation.turns(),
         "stream": true,
     });
+    if let Some(system) = conversation.system_text() {
+        body["system"] = json!(system);
+    }
+    if let Some(temperature) = conversation.temperature {
+        body["temperature"] = json!(temperature);
+    }
+    if !conversation.stop.is_empty() {
+        body["stop_sequences"] = json!(conversation.stop);
+    }
     let mut request = Request::json(url(target), &body);
     request.headers.push((
         reqwest::header::HeaderName::from_static("anthropic-version"),
@@ -80,7 +92,12 @@ pub fn on_event(event: Option<&str>, data: &str, reply: &mut Reply) -> Result<()
             }
             reply.end();
         }
-        "error" => return Err(ReplyError::Provider(ProviderMessage::from_json(&value))),
+        "error" => {
+            return Err(ReplyError::Provider(ProviderMessage::from_json(
+                &value,
+                reply.redactor(),
+            )));
+        }
         _ => {}
     }
     Ok(())
@@ -90,7 +107,12 @@ pub fn on_event(event: Option<&str>, data: &str, reply: &mut Reply) -> Result<()
 pub fn on_body(body: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
     match body.get("type").and_then(Value::as_str) {
         Some("message") => {}
-        Some("error") => return Err(ReplyError::Provider(ProviderMessage::from_json(body))),
+        Some("error") => {
+            return Err(ReplyError::Provider(ProviderMessage::from_json(
+                body,
+                reply.redactor(),
+            )));
+        }
         _ => return Err(shape("the reply is not a `message`")),
     }
     reply.set_model(body.get("model"));
@@ -124,10 +146,11 @@ fn read_usage(usage: Option<&Value>, reply: &mut Reply) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::reply::testing::reply as new_reply;
 
     #[test]
     fn a_stream_of_named_events() {
-        let mut reply = Reply::default();
+        let mut reply = new_reply();
         let events = [
             (
                 "message_start",
@@ -166,7 +189,7 @@ mod tests {
         )
         .unwrap();
         assert!(reply.done);
-        assert_eq!(reply.snippet(None).as_deref(), Some("Ready to help."));
+        assert_eq!(reply.snippet().as_deref(), Some("Ready to help."));
         assert_eq!(reply.model.as_deref(), Some("claude-sonnet-4-5-20250929"));
         assert_eq!(
             (
@@ -184,19 +207,19 @@ mod tests {
         let err = on_event(
             Some("error"),
             r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
-            &mut Reply::default(),
+            &mut new_reply(),
         )
         .unwrap_err();
         assert!(matches!(err, ReplyError::Provider(m) if m.has_kind("overloaded_error")));
-        let mut reply = Reply::default();
+        let mut reply = new_reply();
         on_body(&json!({"type":"message","model":"claude-haiku-4-5","content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":2}}), &mut reply).unwrap();
-        assert_eq!(reply.snippet(None).as_deref(), Some("Hi"));
+        assert_eq!(reply.snippet().as_deref(), Some("Hi"));
         assert!(matches!(
-            on_body(&json!({"choices":[]}), &mut Reply::default()),
+            on_body(&json!({"choices":[]}), &mut new_reply()),
             Err(ReplyError::Shape(_))
         ));
         assert!(matches!(
-            on_event(None, "{}", &mut Reply::default()),
+            on_event(None, "{}", &mut new_reply()),
             Err(ReplyError::Shape(_))
         ));
     }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{MAX_REPLY_TOKENS, Request, Target};
+use super::{Conversation, Request, Target, openai};
 use crate::providers::failure::Failure;
 
 /// The API version used when a profile does not name one (the vault requires one; this
@@ -37,7 +37,7 @@ pub fn url(target: &Target) -> url::Url {
     url
 }
 
-pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
+pub fn request(target: &Target, conversation: &Conversation) -> Result<Request, Failure> {
     // Reasoning deployments (o1, o3, o4, gpt-5) refuse `max_tokens`; older API versions
     // do not know `max_completion_tokens`, so choose by the model's family.
     let family = target.model.to_ascii_lowercase();
@@ -50,10 +50,10 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
         "max_tokens"
     };
     let mut body = json!({
-        "messages": [{"role": "user", "content": prompt}],
+        "messages": conversation.all_messages(),
         "stream": true,
     });
-    body[tokens_field] = json!(MAX_REPLY_TOKENS);
+    openai::add_options(&mut body, conversation, tokens_field);
     let request = Request::json(url(target), &body);
     match &target.api_key {
         Some(key) => request.secret_header(

@@ -1,6 +1,7 @@
 //! What went wrong in a call to a provider, as a typed code with a message and a remediation a
 //! learner can act on, specific to the provider where that helps. Messages may quote the
-//! provider's own (sanitized) message; they never quote the prompt, the reply or the key.
+//! provider's own message, which `ProviderMessage` has already redacted of everything the
+//! call sent (the key, the messages) and sanitized; they never quote the reply.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use reqwest::StatusCode;
 
 use crate::providers::{Dialect, ProviderMessage, Target, azure};
 
-/// A failed prompt test.
+/// A failed call (a prompt test or a chat call).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub code: ErrorCode,
@@ -17,7 +18,8 @@ pub struct Failure {
     pub remediation: String,
     /// With `RATE_LIMITED`: how long the provider asked to wait.
     pub retry_after: Option<Duration>,
-    /// Whether the test may try again by itself (a `429` that is not about billing).
+    /// Whether the call may try again by itself: a `429` that is not about billing, or an
+    /// overload (`503`, Anthropic's `529`).
     pub may_retry: bool,
 }
 
@@ -36,14 +38,12 @@ impl Failure {
         }
     }
 
-    /// The wire form, with `details.retry_after_ms` when the provider said.
-    pub fn to_wire(&self, key: Option<&str>) -> WireError {
-        let message = match key.filter(|k| !k.is_empty()) {
-            // A provider may echo the key it refused; it never leaves the agent.
-            Some(key) => self.message.replace(key, "[redacted]"),
-            None => self.message.clone(),
-        };
-        let error = WireError::new(self.code.clone(), message).with_remediation(&self.remediation);
+    /// The wire form, with `details.retry_after_ms` when the provider said. The message
+    /// quotes the provider only through `ProviderMessage`, which redacted what the call
+    /// sent.
+    pub fn to_wire(&self) -> WireError {
+        let error = WireError::new(self.code.clone(), self.message.clone())
+            .with_remediation(&self.remediation);
         match self.retry_after {
             Some(wait) => error.with_details(rmpv::Value::Map(vec![(
                 "retry_after_ms".into(),
@@ -65,7 +65,7 @@ impl Failure {
         Failure::new(
             ErrorCode::Cancelled,
             "the agent is shutting down",
-            "Test again once the agent is back.",
+            "Try again once the agent is back.",
         )
     }
 
@@ -132,16 +132,17 @@ pub fn for_status(
             ),
             wrong_path_remediation(target),
         ),
+        503 | 529 => overloaded(code, &quoted, retry_after, target),
         500..=599 => Failure::new(
             ErrorCode::ProviderError,
             format!("{name} failed with HTTP {code}{quoted}"),
             if target.is_local {
                 format!(
-                    "Look at {name}'s console output: the model may have failed to load (not enough memory?). Then test again."
+                    "Look at {name}'s console output: the model may have failed to load (not enough memory?). Then try again."
                 )
             } else {
                 format!(
-                    "{name} has a problem on its side: test again in a minute, and check its status page if it persists."
+                    "{name} has a problem on its side: try again in a minute, and check its status page if it persists."
                 )
             },
         ),
@@ -172,7 +173,7 @@ pub fn reported(said: &ProviderMessage, target: &Target) -> Failure {
             "{} reported an error mid-reply{quoted}",
             target.display_name()
         ),
-        "Test again; if it persists, the model may be overloaded or misconfigured on the server.",
+        "Try again; if it persists, the model may be overloaded or misconfigured on the server.",
     )
 }
 
@@ -229,7 +230,21 @@ fn rate_limited(
         ..Failure::new(
             ErrorCode::RateLimited,
             format!("{name} is rate-limiting requests (HTTP 429){quoted}"),
-            format!("{wait} and test again; if it keeps happening, check the plan's rate limits."),
+            format!("{wait} and try again; if it keeps happening, check the plan's rate limits."),
+        )
+    }
+}
+
+/// `503` or Anthropic's `529`: the server is overloaded for now, so the call may retry.
+fn overloaded(code: u16, quoted: &str, retry_after: Option<Duration>, target: &Target) -> Failure {
+    let name = target.display_name();
+    Failure {
+        retry_after,
+        may_retry: true,
+        ..Failure::new(
+            ErrorCode::ProviderError,
+            format!("{name} is overloaded (HTTP {code}){quoted}"),
+            format!("{name} is busy right now: try again in a moment."),
         )
     }
 }
@@ -344,7 +359,7 @@ pub fn invalid_shape(target: &Target, what: &str, http_status: Option<u16>) -> F
     )
 }
 
-/// The endpoint redirects elsewhere; a test never follows (it would resend the key).
+/// The endpoint redirects elsewhere; a call never follows (it would resend the key).
 pub fn redirected(target: &Target, status: u16, to: &str) -> Failure {
     let to = if to.is_empty() {
         "another address".to_owned()
@@ -369,7 +384,7 @@ pub fn cut_short(target: &Target, why: &str) -> Failure {
             "the reply from {} stopped before it was complete ({why})",
             target.display_name()
         ),
-        "The server may have crashed or dropped the connection: test again, and look at its logs if it repeats.",
+        "The server may have crashed or dropped the connection: try again, and look at its logs if it repeats.",
     )
 }
 
@@ -463,8 +478,8 @@ pub fn timed_out(
     let secs = timeout.as_secs_f64();
     let (message, remediation) = match stage {
         S::Queued => (
-            format!("the test waited {secs} s for other requests to {name} to finish"),
-            "Wait for the other tests to finish, or raise the profile's parallelism option.".to_owned(),
+            format!("the request waited {secs} s for other requests to {name} to finish"),
+            "Wait for the other requests to finish, or raise the profile's parallelism option.".to_owned(),
         ),
         S::Connecting => (
             format!("no connection to {} within {secs} s", target.host_port()),
@@ -472,15 +487,15 @@ pub fn timed_out(
         ),
         S::AwaitingHeaders | S::AwaitingFirstToken if target.is_local => (
             format!("{name} accepted the request but did not answer within {secs} s"),
-            "A large model may still be loading into memory: test again in a moment, or with a longer timeout.".to_owned(),
+            "A large model may still be loading into memory: try again in a moment, or with a longer timeout.".to_owned(),
         ),
         S::AwaitingHeaders | S::AwaitingFirstToken => (
             format!("{name} did not answer within {secs} s"),
-            "The provider is slow right now: test again, or with a longer timeout (at most 30 s).".to_owned(),
+            "The provider is slow right now: try again, or with a longer timeout.".to_owned(),
         ),
         _ => (
             format!("the reply from {name} did not finish within {secs} s"),
-            "The model is generating slowly (running on the CPU?): test again with a longer timeout.".to_owned(),
+            "The model is generating slowly (running on the CPU?): try again with a longer timeout.".to_owned(),
         ),
     };
     Failure::new(ErrorCode::Timeout, message, remediation)

@@ -1,9 +1,12 @@
-//! Provider adapters: one per wire dialect. Each builds the request for a prompt test and
-//! reads the reply, streamed or whole, taking only the fields it needs and ignoring the
-//! rest. [`target`] is what a call talks to, [`reply`] what came back, [`http`] the
-//! client and its timings, [`framing`] the streamed formats, and [`failure`] turns
-//! whatever went wrong into a typed code with a remediation a learner can act on. The
-//! prompt tests (`prompt_test/`) drive a call: queue, attempts, retries.
+//! Provider adapters: one per wire dialect. Each builds the request of a
+//! [`Conversation`] (messages and options) and reads the reply, streamed or whole, taking
+//! only the fields it needs and ignoring the rest; the text arrives in the [`Reply`] as
+//! it is parsed, so a caller can pass it on as deltas. [`target`] is what a call talks
+//! to, [`reply`] what came back, [`redact`] what must never come back through it,
+//! [`http`] the client and its timings, [`framing`] the streamed formats, [`models`] the
+//! model lists servers offer, and [`failure`] turns whatever went wrong into a typed code
+//! with a remediation a learner can act on. `calls/` drives a call: queue, attempts,
+//! retries.
 //!
 //! | dialect | providers | request |
 //! | --- | --- | --- |
@@ -14,11 +17,14 @@
 
 pub mod anthropic;
 pub mod azure;
+pub mod conversation;
 pub mod failure;
 pub mod framing;
 pub mod http;
+pub mod models;
 pub mod ollama;
 pub mod openai;
+pub mod redact;
 pub mod reply;
 pub mod target;
 
@@ -28,14 +34,13 @@ use url::Url;
 
 use crate::vault::secret::ApiKey;
 
+pub use conversation::{Conversation, Message};
 pub use failure::Failure;
-pub use reply::{ProviderMessage, Reply, ReplyError, redact};
+pub use redact::Redactor;
+pub use reply::{ProviderMessage, Reply, ReplyError};
 pub use target::Target;
 
 pub(crate) use reply::{count, has_error, parse_json, shape};
-
-/// The most tokens a prompt test asks for: enough for a sentence, cheap on a paid API.
-pub const MAX_REPLY_TOKENS: u32 = 32;
 
 /// How a provider is spoken to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,7 +66,7 @@ impl Dialect {
         }
     }
 
-    /// Where a prompt test posts.
+    /// Where a call posts.
     pub fn url(self, target: &Target) -> Url {
         match self {
             Dialect::OpenAi => target.url("chat/completions"),
@@ -71,13 +76,21 @@ impl Dialect {
         }
     }
 
-    /// The request of a prompt test.
-    pub fn request(self, target: &Target, prompt: &str) -> Result<Request, Failure> {
+    /// The request of a call.
+    pub fn request(self, target: &Target, conversation: &Conversation) -> Result<Request, Failure> {
         match self {
-            Dialect::OpenAi => openai::request(target, prompt),
-            Dialect::Ollama => ollama::request(target, prompt),
-            Dialect::Anthropic => anthropic::request(target, prompt),
-            Dialect::Azure => azure::request(target, prompt),
+            Dialect::OpenAi => openai::request(target, conversation),
+            Dialect::Ollama => ollama::request(target, conversation),
+            Dialect::Anthropic => anthropic::request(target, conversation),
+            Dialect::Azure => azure::request(target, conversation),
+        }
+    }
+
+    /// The highest temperature the dialect accepts.
+    pub fn max_temperature(self) -> f64 {
+        match self {
+            Dialect::Anthropic => 1.0,
+            _ => llm_agent_protocol::methods::chat::MAX_TEMPERATURE,
         }
     }
 
@@ -106,11 +119,12 @@ impl Dialect {
     }
 }
 
-/// An HTTP request, built once and sent on every attempt.
+/// An HTTP request, built once and sent on every attempt (the body is shared, not
+/// copied, per attempt).
 pub struct Request {
     pub url: Url,
     pub headers: Vec<(HeaderName, HeaderValue)>,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
 }
 
 impl Request {
@@ -121,7 +135,7 @@ impl Request {
                 reqwest::header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            body: serde_json::to_vec(body).unwrap_or_default(),
+            body: serde_json::to_vec(body).unwrap_or_default().into(),
         }
     }
 

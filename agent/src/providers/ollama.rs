@@ -5,18 +5,28 @@
 
 use serde_json::{Value, json};
 
-use super::{
-    Dialect, MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, has_error, shape,
-};
+use super::{Conversation, Dialect, Reply, ReplyError, Request, Target, count, has_error, shape};
 use crate::providers::{Failure, ProviderMessage};
 
-pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
-    let body = json!({
+pub fn request(target: &Target, conversation: &Conversation) -> Result<Request, Failure> {
+    let mut options = serde_json::Map::new();
+    if let Some(max_tokens) = conversation.max_tokens {
+        options.insert("num_predict".into(), json!(max_tokens));
+    }
+    if let Some(temperature) = conversation.temperature {
+        options.insert("temperature".into(), json!(temperature));
+    }
+    if !conversation.stop.is_empty() {
+        options.insert("stop".into(), json!(conversation.stop));
+    }
+    let mut body = json!({
         "model": target.model,
-        "messages": [{"role": "user", "content": prompt}],
+        "messages": conversation.all_messages(),
         "stream": true,
-        "options": {"num_predict": MAX_REPLY_TOKENS},
     });
+    if !options.is_empty() {
+        body["options"] = Value::Object(options);
+    }
     // Ollama itself has no keys; one behind an authenticating proxy takes a bearer token.
     Request::json(Dialect::Ollama.url(target), &body).bearer(target.api_key.as_ref())
 }
@@ -24,7 +34,10 @@ pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
 /// One NDJSON line, or the whole unstreamed body.
 pub fn on_line(line: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
     if has_error(line) {
-        return Err(ReplyError::Provider(ProviderMessage::from_json(line)));
+        return Err(ReplyError::Provider(ProviderMessage::from_json(
+            line,
+            reply.redactor(),
+        )));
     }
     let message = line.get("message");
     let done = line.get("done").and_then(Value::as_bool);
@@ -52,10 +65,11 @@ pub fn on_line(line: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::reply::testing::reply as new_reply;
 
     #[test]
     fn a_stream_ends_with_done_and_counts() {
-        let mut reply = Reply::default();
+        let mut reply = new_reply();
         for line in [
             json!({"model":"llama3.2","created_at":"2025-01-01T00:00:00Z","message":{"role":"assistant","content":"Hi"},"done":false}),
             json!({"model":"llama3.2","message":{"role":"assistant","content":" you"},"done":false}),
@@ -65,7 +79,7 @@ mod tests {
             on_line(&line, &mut reply).unwrap();
         }
         assert!(reply.done);
-        assert_eq!(reply.snippet(None).as_deref(), Some("Hi you"));
+        assert_eq!(reply.snippet().as_deref(), Some("Hi you"));
         assert_eq!(reply.usage.total_tokens, Some(29));
         assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
     }
@@ -74,14 +88,14 @@ mod tests {
     fn errors_and_foreign_shapes() {
         let err = on_line(
             &json!({"error":"model \"x\" not found, try pulling it first"}),
-            &mut Reply::default(),
+            &mut new_reply(),
         )
         .unwrap_err();
         assert!(
             matches!(err, ReplyError::Provider(m) if m.message.as_deref().is_some_and(|m| m.contains("try pulling")))
         );
         assert!(matches!(
-            on_line(&json!({"choices":[]}), &mut Reply::default()),
+            on_line(&json!({"choices":[]}), &mut new_reply()),
             Err(ReplyError::Shape(_))
         ));
     }

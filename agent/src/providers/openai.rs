@@ -9,27 +9,40 @@
 
 use serde_json::{Value, json};
 
-use super::{
-    Dialect, MAX_REPLY_TOKENS, Reply, ReplyError, Request, Target, count, has_error, shape,
-};
+use super::{Conversation, Dialect, Reply, ReplyError, Request, Target, count, has_error, shape};
 use crate::providers::{Failure, ProviderMessage};
 
-pub fn request(target: &Target, prompt: &str) -> Result<Request, Failure> {
+pub fn request(target: &Target, conversation: &Conversation) -> Result<Request, Failure> {
     let mut body = json!({
         "model": target.model,
-        "messages": [{"role": "user", "content": prompt}],
+        "messages": conversation.all_messages(),
         "stream": true,
     });
-    if target.provider == "openai" {
-        // OpenAI's own API: `max_tokens` is refused by its reasoning models, and usage
-        // comes in a stream only when asked for.
-        body["max_completion_tokens"] = json!(MAX_REPLY_TOKENS);
+    // OpenAI's own API: `max_tokens` is refused by its reasoning models, and usage comes
+    // in a stream only when asked for. Compatible servers know `max_tokens`; unknown
+    // fields are refused by some.
+    let tokens_field = if target.provider == "openai" {
         body["stream_options"] = json!({"include_usage": true});
+        "max_completion_tokens"
     } else {
-        // Compatible servers know `max_tokens`; unknown fields are refused by some.
-        body["max_tokens"] = json!(MAX_REPLY_TOKENS);
-    }
+        "max_tokens"
+    };
+    add_options(&mut body, conversation, tokens_field);
     Request::json(Dialect::OpenAi.url(target), &body).bearer(target.api_key.as_ref())
+}
+
+/// The options of the chat completions shape (OpenAI, Azure, compatible servers), with
+/// the token limit under `tokens_field`.
+pub(crate) fn add_options(body: &mut Value, conversation: &Conversation, tokens_field: &str) {
+    if let Some(max_tokens) = conversation.max_tokens {
+        body[tokens_field] = json!(max_tokens);
+    }
+    if let Some(temperature) = conversation.temperature {
+        body["temperature"] = json!(temperature);
+    }
+    if !conversation.stop.is_empty() {
+        body["stop"] = json!(conversation.stop);
+    }
 }
 
 /// One server-sent event of a streamed reply.
@@ -43,7 +56,10 @@ pub fn on_event(data: &str, reply: &mut Reply) -> Result<(), ReplyError> {
     }
     let chunk = super::parse_json(data)?;
     if has_error(&chunk) {
-        return Err(ReplyError::Provider(ProviderMessage::from_json(&chunk)));
+        return Err(ReplyError::Provider(ProviderMessage::from_json(
+            &chunk,
+            reply.redactor(),
+        )));
     }
     let Some(choices) = chunk.get("choices").and_then(Value::as_array) else {
         if chunk.get("usage").is_some() {
@@ -71,7 +87,10 @@ pub fn on_event(data: &str, reply: &mut Reply) -> Result<(), ReplyError> {
 /// A reply that came whole: a `chat.completion`.
 pub fn on_body(body: &Value, reply: &mut Reply) -> Result<(), ReplyError> {
     if has_error(body) {
-        return Err(ReplyError::Provider(ProviderMessage::from_json(body)));
+        return Err(ReplyError::Provider(ProviderMessage::from_json(
+            body,
+            reply.redactor(),
+        )));
     }
     let Some(choices) = body.get("choices").and_then(Value::as_array) else {
         return Err(shape("the reply has no `choices`"));
@@ -103,10 +122,11 @@ fn read_usage(value: &Value, reply: &mut Reply) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::reply::testing::reply as new_reply;
 
     #[test]
     fn a_stream_with_usage_and_done() {
-        let mut reply = Reply::default();
+        let mut reply = new_reply();
         for data in [
             r#"{"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"system_fingerprint":"x"}"#,
             r#"{"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}"#,
@@ -119,7 +139,7 @@ mod tests {
         }
         assert!(reply.done);
         assert_eq!(reply.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
-        assert_eq!(reply.snippet(None).as_deref(), Some("Hello there"));
+        assert_eq!(reply.snippet().as_deref(), Some("Hello there"));
         assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
         assert_eq!(reply.usage.input_tokens, Some(12));
         assert_eq!(reply.usage.total_tokens, Some(14));
@@ -127,7 +147,7 @@ mod tests {
 
     #[test]
     fn azure_content_filter_chunks_and_errors_mid_stream() {
-        let mut reply = Reply::default();
+        let mut reply = new_reply();
         on_event(
             r#"{"choices":[],"prompt_filter_results":[{"prompt_index":0}]}"#,
             &mut reply,
@@ -152,18 +172,18 @@ mod tests {
 
     #[test]
     fn a_whole_completion() {
-        let mut reply = Reply::default();
+        let mut reply = new_reply();
         let body = json!({"id":"x","object":"chat.completion","model":"qwen2.5","choices":[{"index":0,"message":{"role":"assistant","content":"Hi!"},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":1}});
         on_body(&body, &mut reply).unwrap();
         assert!(reply.done);
-        assert_eq!(reply.snippet(None).as_deref(), Some("Hi!"));
+        assert_eq!(reply.snippet().as_deref(), Some("Hi!"));
         assert_eq!(reply.usage.total_tokens, Some(4));
         assert!(matches!(
-            on_body(&json!({}), &mut Reply::default()),
+            on_body(&json!({}), &mut new_reply()),
             Err(ReplyError::Shape(_))
         ));
         assert!(matches!(
-            on_body(&json!({"choices":[{"text":"x"}]}), &mut Reply::default()),
+            on_body(&json!({"choices":[{"text":"x"}]}), &mut new_reply()),
             Err(ReplyError::Shape(_))
         ));
     }

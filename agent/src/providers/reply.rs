@@ -1,21 +1,31 @@
 //! What a provider said: the reply as far as it got (text, model, usage, finish), why a
-//! reply could not be read, and a provider's own error message, sanitized and with the
-//! key redacted.
+//! reply could not be read, and a provider's own error message.
+//!
+//! This is the one place provider text is read. Every piece of it that leaves (an error
+//! message, a snippet, a model name, a finish reason) goes through the call's
+//! [`Redactor`]: sanitized, with everything the call sent (the key, the messages)
+//! redacted before it is cut short.
+
+use std::sync::Arc;
 
 use llm_agent_protocol::methods::profiles::{MAX_SNIPPET_CHARS, TokenUsage};
 use serde_json::Value;
 
 use super::framing;
-use crate::sanitize::sanitize;
+use super::redact::Redactor;
 
 /// What a reply said, as far as it got.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Reply {
-    /// The model that answered.
+    /// The model that answered, redacted and sanitized.
     pub model: Option<String>,
-    /// The reply's text so far, kept up to [`RAW_TEXT_LIMIT`] characters.
+    /// The reply's text so far, up to `text_limit` bytes.
     text: String,
-    text_chars: usize,
+    text_limit: usize,
+    /// Text arrived past `text_limit` and was dropped.
+    overflowed: bool,
+    /// How much of `text` [`Reply::take_delta`] has handed out.
+    delivered: usize,
     pub usage: TokenUsage,
     pub finish_reason: Option<String>,
     /// The reply is complete: a finish reason or the end marker arrived, or a whole body
@@ -26,25 +36,69 @@ pub struct Reply {
     pub ended: bool,
     /// Some piece of the reply (not only an end marker) arrived.
     pub started: bool,
+    redactor: Arc<Redactor>,
 }
 
-/// Reply text kept before sanitizing: whitespace runs collapse, so keep a margin.
-const RAW_TEXT_LIMIT: usize = 8 * MAX_SNIPPET_CHARS;
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the text: it is the learner's conversation.
+        f.debug_struct("Reply")
+            .field("model", &self.model)
+            .field("text_bytes", &self.text.len())
+            .field("usage", &self.usage)
+            .field("finish_reason", &self.finish_reason)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Reply {
-    pub fn push_text(&mut self, text: &str) {
-        for c in text.chars() {
-            if self.text_chars == RAW_TEXT_LIMIT {
-                break;
-            }
-            self.text.push(c);
-            self.text_chars += 1;
+    /// An empty reply that keeps at most `text_limit` bytes of text and quotes the
+    /// provider through `redactor`.
+    pub fn new(text_limit: usize, redactor: Arc<Redactor>) -> Self {
+        Reply {
+            text_limit,
+            redactor,
+            ..Reply::default()
         }
+    }
+
+    /// Adds reply text; what does not fit in the limit is dropped and noted.
+    pub fn push_text(&mut self, text: &str) {
+        let room = self.text_limit.saturating_sub(self.text.len());
+        if text.len() <= room {
+            self.text.push_str(text);
+            return;
+        }
+        let mut end = room;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.push_str(&text[..end]);
+        self.overflowed = true;
     }
 
     /// Whether any reply text arrived.
     pub fn has_text(&self) -> bool {
-        self.text_chars > 0
+        !self.text.is_empty()
+    }
+
+    /// Whether more text arrived than the reply keeps.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// The text that arrived since the last call, if any.
+    pub fn take_delta(&mut self) -> Option<&str> {
+        let start = self.delivered;
+        self.delivered = self.text.len();
+        (start < self.text.len()).then(|| &self.text[start..])
+    }
+
+    /// The text, taken out of the reply.
+    pub fn take_text(&mut self) -> String {
+        self.delivered = 0;
+        std::mem::take(&mut self.text)
     }
 
     /// Marks the reply complete, with nothing more to read.
@@ -53,21 +107,27 @@ impl Reply {
         self.ended = true;
     }
 
-    /// The start of the reply, sanitized, with `key` redacted (a server may echo it).
-    pub fn snippet(&self, key: Option<&str>) -> Option<String> {
-        let snippet = sanitize(&redact(&self.text, key), MAX_SNIPPET_CHARS);
+    /// The start of the reply, sanitized, with what the call sent redacted (an echoing
+    /// server may send it back).
+    pub fn snippet(&self) -> Option<String> {
+        let snippet = self.redactor.quote(&self.text, MAX_SNIPPET_CHARS);
         (!snippet.is_empty()).then_some(snippet)
+    }
+
+    /// The call's redactor, for the dialects' error messages.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     pub(crate) fn set_model(&mut self, value: Option<&Value>) {
         if let Some(model) = value.and_then(Value::as_str).filter(|m| !m.is_empty()) {
-            self.model = Some(sanitize(model, 128));
+            self.model = Some(self.redactor.quote(model, 128));
         }
     }
 
     pub(crate) fn set_finish(&mut self, value: Option<&Value>) {
         if let Some(reason) = value.and_then(Value::as_str) {
-            self.finish_reason = Some(sanitize(reason, 64));
+            self.finish_reason = Some(self.redactor.quote(reason, 64));
         }
     }
 
@@ -106,7 +166,7 @@ pub(crate) fn parse_json(data: &str) -> Result<Value, ReplyError> {
 }
 
 /// What a provider said about an error: its message and its machine-readable kind,
-/// both sanitized and bounded.
+/// both redacted, sanitized and bounded.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProviderMessage {
     pub message: Option<String>,
@@ -118,66 +178,51 @@ pub struct ProviderMessage {
 impl ProviderMessage {
     /// Reads an error body in any of the dialects' shapes: `{"error": {"message", "type",
     /// "code"}}` (OpenAI, Azure, Anthropic under `type: error`), `{"error": "text"}`
-    /// (Ollama), `{"message", "type", "code"}` (vLLM) or `{"detail": "text"}`.
-    pub fn from_json(value: &Value) -> ProviderMessage {
+    /// (Ollama), `{"message", "type", "code"}` (vLLM) or `{"detail": "text"}`. Every text
+    /// goes through `redactor`.
+    pub fn from_json(value: &Value, redactor: &Redactor) -> ProviderMessage {
         let inner = match value.get("error") {
             Some(Value::String(text)) => {
                 return ProviderMessage {
-                    message: Some(text.clone()),
+                    message: quoted(Some(text), redactor),
                     kinds: Vec::new(),
-                }
-                .sanitized();
+                };
             }
             Some(error @ Value::Object(_)) => error,
             _ => value,
         };
         let message = ["message", "detail", "msg"]
             .iter()
-            .find_map(|field| inner.get(*field).and_then(Value::as_str))
-            .map(str::to_owned);
+            .find_map(|field| inner.get(*field).and_then(Value::as_str));
         let kinds = ["type", "code"]
             .iter()
             .filter_map(|field| match inner.get(*field) {
-                Some(Value::String(text)) => Some(text.clone()),
+                Some(Value::String(text)) => Some(redactor.quote(text, 64)),
                 Some(Value::Number(number)) => Some(number.to_string()),
                 _ => None,
             })
+            .filter(|kind| !kind.is_empty())
             .collect();
-        ProviderMessage { message, kinds }.sanitized()
-    }
-
-    /// Reads an error body; text that is not JSON is kept as the message. `key` is
-    /// redacted first, before anything is cut short.
-    pub fn from_body(body: &[u8], key: Option<&str>) -> ProviderMessage {
-        let body = String::from_utf8_lossy(body);
-        let body = redact(&body, key);
-        match serde_json::from_str::<Value>(&body) {
-            Ok(value) => ProviderMessage::from_json(&value),
-            Err(_) => {
-                let text = body;
-                let looks_like_html = text.trim_start().starts_with('<');
-                ProviderMessage {
-                    message: (!looks_like_html && !text.trim().is_empty())
-                        .then(|| text.into_owned()),
-                    kinds: Vec::new(),
-                }
-                .sanitized()
-            }
+        ProviderMessage {
+            message: quoted(message, redactor),
+            kinds,
         }
     }
 
-    fn sanitized(self) -> ProviderMessage {
-        ProviderMessage {
-            message: self
-                .message
-                .map(|m| sanitize(&m, MAX_SNIPPET_CHARS))
-                .filter(|m| !m.is_empty()),
-            kinds: self
-                .kinds
-                .into_iter()
-                .map(|k| sanitize(&k, 64))
-                .filter(|k| !k.is_empty())
-                .collect(),
+    /// Reads an error body; text that is not JSON (nor a web page) is kept as the
+    /// message. JSON is decoded before redacting, so an escaped quote of the prompt is
+    /// caught in its plain form.
+    pub fn from_body(body: &[u8], redactor: &Redactor) -> ProviderMessage {
+        let body = String::from_utf8_lossy(body);
+        match serde_json::from_str::<Value>(&body) {
+            Ok(value) => ProviderMessage::from_json(&value, redactor),
+            Err(_) => {
+                let looks_like_html = body.trim_start().starts_with('<');
+                ProviderMessage {
+                    message: quoted((!looks_like_html).then_some(&*body), redactor),
+                    kinds: Vec::new(),
+                }
+            }
         }
     }
 
@@ -186,12 +231,12 @@ impl ProviderMessage {
     }
 }
 
-/// `text` with every occurrence of `key` replaced by `[redacted]`.
-pub fn redact<'a>(text: &'a str, key: Option<&str>) -> std::borrow::Cow<'a, str> {
-    match key.filter(|key| !key.is_empty() && text.contains(*key)) {
-        Some(key) => std::borrow::Cow::Owned(text.replace(key, "[redacted]")),
-        None => std::borrow::Cow::Borrowed(text),
-    }
+/// A provider's message as it may be shown: redacted, sanitized, at most
+/// [`MAX_SNIPPET_CHARS`]; `None` when nothing is left.
+fn quoted(message: Option<&str>, redactor: &Redactor) -> Option<String> {
+    message
+        .map(|m| redactor.quote(m, MAX_SNIPPET_CHARS))
+        .filter(|m| !m.is_empty())
 }
 
 /// Whether a JSON value carries an error (`"error": null` does not).
@@ -205,13 +250,27 @@ pub(crate) fn count(value: Option<&Value>) -> Option<u64> {
 }
 
 #[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A reply that keeps a snippet's worth of text and redacts nothing.
+    pub(crate) fn reply() -> Reply {
+        Reply::new(8 * MAX_SNIPPET_CHARS, Arc::default())
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    fn none() -> Redactor {
+        Redactor::default()
+    }
 
     #[test]
     fn provider_messages_in_every_dialects_shape() {
         let openai = br#"{"error":{"message":"The model `gpt-9` does not exist","type":"invalid_request_error","param":null,"code":"model_not_found"}}"#;
-        let m = ProviderMessage::from_body(openai, None);
+        let m = ProviderMessage::from_body(openai, &none());
         assert_eq!(
             m.message.as_deref(),
             Some("The model `gpt-9` does not exist")
@@ -219,21 +278,23 @@ mod tests {
         assert!(m.has_kind("model_not_found"));
         let ollama = br#"{"error":"model \"x\" not found, try pulling it first"}"#;
         assert_eq!(
-            ProviderMessage::from_body(ollama, None).message.as_deref(),
+            ProviderMessage::from_body(ollama, &none())
+                .message
+                .as_deref(),
             Some("model \"x\" not found, try pulling it first")
         );
         let anthropic =
             br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
-        assert!(ProviderMessage::from_body(anthropic, None).has_kind("overloaded_error"));
+        assert!(ProviderMessage::from_body(anthropic, &none()).has_kind("overloaded_error"));
         let vllm = br#"{"object":"error","message":"The model `m` does not exist.","type":"NotFoundError","code":404}"#;
-        let m = ProviderMessage::from_body(vllm, None);
+        let m = ProviderMessage::from_body(vllm, &none());
         assert!(m.has_kind("404") && m.has_kind("notfounderror"));
         assert_eq!(
-            ProviderMessage::from_body(b"<html><body>502</body></html>", None).message,
+            ProviderMessage::from_body(b"<html><body>502</body></html>", &none()).message,
             None
         );
         assert_eq!(
-            ProviderMessage::from_body(b"upstream\nfailed", None)
+            ProviderMessage::from_body(b"upstream\nfailed", &none())
                 .message
                 .as_deref(),
             Some("upstream failed")
@@ -241,20 +302,39 @@ mod tests {
     }
 
     #[test]
-    fn a_key_is_redacted_before_a_message_is_cut() {
+    fn what_was_sent_is_redacted_before_a_message_is_cut() {
         let key = "sk-live-0123456789abcdef";
-        let body = format!(r#"{{"error":{{"message":"{} {key}"}}}}"#, "x".repeat(180));
-        let said = ProviderMessage::from_body(body.as_bytes(), Some(key));
+        let prompt = "Tell me \"why\" the sky is blue";
+        let redactor = Arc::new(Redactor::new(Some(key), [prompt]));
+        let body = serde_json::json!({
+            "error": {"message": format!("{} {key} {prompt}", "x".repeat(180))}
+        })
+        .to_string();
+        let said = ProviderMessage::from_body(body.as_bytes(), &redactor);
         let message = said.message.unwrap();
         assert!(!message.contains("sk-live-01"), "{message}");
-        let mut reply = Reply::default();
+        assert!(!message.contains("Tell me"), "{message}");
+        let mut reply = Reply::new(1024, redactor);
         reply.push_text(&format!("echo {key}"));
-        assert_eq!(reply.snippet(Some(key)).as_deref(), Some("echo [redacted]"));
+        assert_eq!(reply.snippet().as_deref(), Some("echo [redacted]"));
+    }
+
+    #[test]
+    fn text_is_kept_to_its_limit_and_handed_out_as_deltas() {
+        let mut reply = Reply::new(8, Arc::default());
+        reply.push_text("abc");
+        assert_eq!(reply.take_delta(), Some("abc"));
+        assert_eq!(reply.take_delta(), None);
+        reply.push_text("déf");
+        reply.push_text("ghijk");
+        assert!(reply.overflowed());
+        assert_eq!(reply.take_delta(), Some("défg"));
+        assert_eq!(reply.take_text(), "abcdéfg");
     }
 
     #[test]
     fn huge_token_counts_do_not_overflow() {
-        let mut reply = Reply::default();
+        let mut reply = testing::reply();
         reply.usage.input_tokens = Some(u64::MAX);
         reply.usage.output_tokens = Some(1);
         reply.complete_usage();

@@ -152,7 +152,7 @@ impl Default for VaultData {
 /// The option that sets how many requests may go to a profile's endpoint at once.
 pub const PARALLELISM_OPTION: &str = "parallelism";
 /// The most a profile's `parallelism` option may allow.
-pub const MAX_PARALLELISM: usize = 16;
+pub const MAX_PARALLELISM: usize = 32;
 
 /// A profile's `parallelism` option, when it holds a valid value.
 pub fn parallelism(options: &BTreeMap<String, String>) -> Option<usize> {
@@ -196,8 +196,8 @@ mod tests {
     fn parallelism_is_a_small_whole_number() {
         let options = |v: &str| BTreeMap::from([(PARALLELISM_OPTION.to_owned(), v.to_owned())]);
         assert_eq!(parallelism(&options("1")), Some(1));
-        assert_eq!(parallelism(&options(" 16 ")), Some(16));
-        for bad in ["0", "17", "-1", "two", ""] {
+        assert_eq!(parallelism(&options(" 32 ")), Some(32));
+        for bad in ["0", "33", "-1", "two", ""] {
             assert_eq!(parallelism(&options(bad)), None, "{bad}");
         }
         assert_eq!(parallelism(&BTreeMap::new()), None);

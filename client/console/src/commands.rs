@@ -3,12 +3,14 @@
 
 pub mod call;
 pub mod catalog;
+pub mod chat;
 pub mod diagnostics;
 pub mod discover;
 pub mod events;
 pub mod profiles;
 pub mod roles;
 pub mod status;
+pub mod usage;
 
 use clap::Subcommand;
 
@@ -40,6 +42,11 @@ pub enum Command {
     Catalog(catalog::Args),
     /// Show and set which profile each role uses (tutor, infrastructure)
     Roles(roles::Args),
+    /// Send a message (read from stdin) to a profile's model, or to a role's, and stream
+    /// the reply
+    Chat(chat::Args),
+    /// Show what model calls cost, per profile, role and day, and set daily caps
+    Usage(usage::Args),
     /// Send any request: JSON params in, JSON result out
     Call(call::Args),
 }
@@ -65,12 +72,14 @@ impl Command {
     }
 
     /// What Ctrl-C means: the end of `events` and `discover --watch`, the cancellation of
-    /// a prompt test (which the agent stops at once), an interruption of anything else.
+    /// a prompt test or a chat call (which the agent stops at once), an interruption of
+    /// anything else.
     fn at_interrupt(&self) -> Result<(), Failure> {
         match self {
             Command::Events(_) => Ok(()),
             Command::Discover(args) if args.is_watch() => Ok(()),
             Command::Profiles(args) if args.is_test() => Err(Failure::Cancelled),
+            Command::Chat(_) => Err(Failure::Cancelled),
             _ => Err(Failure::Interrupted),
         }
     }
@@ -84,6 +93,8 @@ impl Command {
             Command::Discover(args) => discover::run(session, args, output).await,
             Command::Catalog(args) => catalog::run(session, args, output).await,
             Command::Roles(args) => roles::run(session, args, output).await,
+            Command::Chat(args) => chat::run(session, args, output).await,
+            Command::Usage(args) => usage::run(session, args, output).await,
             Command::Call(args) => call::run(session, args, output).await,
         }
     }

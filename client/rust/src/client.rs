@@ -10,6 +10,7 @@ use interprocess::local_socket::tokio::Stream;
 use llm_agent_protocol::envelope::Response;
 use llm_agent_protocol::events::Topic;
 use llm_agent_protocol::methods::Method;
+use llm_agent_protocol::methods::chat::{self, ChatDelta, ChatParams, ChatResult};
 use llm_agent_protocol::methods::events::{Subscribe, SubscribeParams};
 use llm_agent_protocol::methods::handshake::{ClientInfo, Hello, HelloParams, HelloResult};
 use llm_agent_protocol::value::{self, ValueError};
@@ -21,10 +22,14 @@ use tokio::sync::Semaphore;
 use crate::connection::{Connection, Followup, OutgoingRequest};
 use crate::error::{ClientError, Disconnect};
 use crate::inbound;
+use crate::streamed::Streamed;
 use crate::subscription::{self, Subscription};
 
 /// How long a request waits for its answer unless told otherwise.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How much longer than a chat call's own deadline [`Client::chat`] waits for its answer.
+const CHAT_TIMEOUT_MARGIN: Duration = Duration::from_secs(5);
 
 /// A connection to the agent. Cheap to clone; every clone shares the connection, which
 /// closes when the last clone and the last [`Subscription`] are dropped.
@@ -210,6 +215,45 @@ impl Client {
         Ok(subscription)
     }
 
+    /// Calls method `M`, whose reply streams: its delta frames (`D`) arrive as the
+    /// returned [`Streamed`], then its result. The call's timeout covers the whole
+    /// exchange; dropping the [`Streamed`] before its end cancels the call.
+    pub async fn call_streamed<M: Method, D: DeserializeOwned>(
+        &self,
+        params: M::Params,
+        options: CallOptions,
+    ) -> Result<Streamed<M::Result, D>, ClientError> {
+        let request = self
+            .inner
+            .connection
+            .prepare(M::NAME, &params, options.correlation_id)?;
+        let (sink, deltas) = tokio::sync::mpsc::unbounded_channel();
+        let client = self.clone();
+        let response = tokio::spawn(async move {
+            client
+                .exchange(M::NAME, request, options.timeout, Followup::Deltas(sink))
+                .await
+        });
+        Ok(Streamed::new(M::NAME, deltas, response))
+    }
+
+    /// `chat.run` with its reply streamed: the text as it arrives, then the result. The
+    /// timeout, unless `options` set one, is the call's own deadline and 5 s more, so the
+    /// agent can report how far the call got before this client gives up.
+    pub async fn chat(
+        &self,
+        mut params: ChatParams,
+        mut options: CallOptions,
+    ) -> Result<Streamed<ChatResult, ChatDelta>, ClientError> {
+        params.stream = true;
+        if options.timeout.is_none() {
+            let deadline = params.timeout_ms.unwrap_or(chat::DEFAULT_CHAT_TIMEOUT_MS);
+            options.timeout = Some(Duration::from_millis(deadline) + CHAT_TIMEOUT_MARGIN);
+        }
+        self.call_streamed::<chat::Run, ChatDelta>(params, options)
+            .await
+    }
+
     pub(crate) fn connection(&self) -> &Connection {
         &self.inner.connection
     }
@@ -293,7 +337,10 @@ where
 }
 
 /// The result of a response frame, decoded as `T`.
-fn typed_reply<T: DeserializeOwned>(method: &str, body: &[u8]) -> Result<Reply<T>, ClientError> {
+pub(crate) fn typed_reply<T: DeserializeOwned>(
+    method: &str,
+    body: &[u8],
+) -> Result<Reply<T>, ClientError> {
     match inbound::decode::<TypedResponse<T>>(body) {
         Ok(TypedResponse {
             error: Some(error), ..
@@ -807,6 +854,58 @@ mod socket_tests {
             ),
             "{outcome:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_streamed_reply_yields_its_deltas_in_order_then_its_result() {
+        use futures_util::StreamExt;
+        use llm_agent_protocol::envelope::Delta;
+        use llm_agent_protocol::methods::chat::{ChatDelta, ChatMessage, ChatParams, ChatRole};
+
+        let agent = FakeAgent::start();
+        let (client, mut peer) = agent.connected().await;
+        let params = ChatParams {
+            role: Some("tutor".into()),
+            messages: vec![ChatMessage::new(ChatRole::User, "hi")],
+            ..Default::default()
+        };
+        let mut streamed = client.chat(params, CallOptions::default()).await.unwrap();
+        let request = peer.recv_request().await;
+        assert_eq!(request.params["stream"], rmpv::Value::from(true));
+        for (seq, text) in [(1, "Hel"), (2, "lo")] {
+            let data = ChatDelta { text: text.into() };
+            peer.send(&Envelope::Delta(Delta {
+                id: request.id,
+                seq,
+                data,
+            }))
+            .await;
+        }
+        // A delta for another request is not this stream's.
+        let stray = ChatDelta {
+            text: "stray".into(),
+        };
+        peer.send(&Envelope::Delta(Delta {
+            id: request.id + 100,
+            seq: 1,
+            data: stray,
+        }))
+        .await;
+        peer.send(&err(
+            Some(request.id),
+            WireError::new(ErrorCode::RateLimited, "slow down"),
+        ))
+        .await;
+        let texts: Vec<String> = (&mut streamed)
+            .map(|delta| delta.unwrap().text)
+            .collect()
+            .await;
+        assert_eq!(texts, ["Hel", "lo"]);
+        match streamed.finish().await {
+            Err(ClientError::Remote(error)) => assert_eq!(error.code, ErrorCode::RateLimited),
+            other => panic!("{other:?}"),
+        }
+        assert_still_answers(&client, &mut peer, 2).await;
     }
 
     #[tokio::test]

@@ -2,8 +2,9 @@
 //! to it.
 //!
 //! The task writes request frames, matches responses to pending requests by id (they may
-//! arrive in any order), routes event frames to subscriptions, and when the connection
-//! ends fails every pending request at once with the same [`Disconnect`].
+//! arrive in any order), routes event frames to subscriptions and delta frames to the
+//! request they belong to, and when the connection ends fails every pending request at
+//! once with the same [`Disconnect`].
 //!
 //! Callers encode their own requests and decode their own responses, so the task mostly
 //! moves bytes: of each frame it reads only the [`FrameHeader`], and it hands a response
@@ -77,6 +78,10 @@ pub(crate) enum Followup {
     Subscribe(EventSink),
     /// `events.unsubscribe`: stop routing this subscription as soon as the request is sent.
     Unsubscribe(u64),
+    /// A streamed reply: route the request's delta frames here until its response. The
+    /// channel is unbounded: the agent bounds a reply (`MAX_REPLY_TEXT_BYTES`), and a
+    /// delta dropped would corrupt the text.
+    Deltas(mpsc::UnboundedSender<BytesMut>),
 }
 
 enum Command {
@@ -289,7 +294,9 @@ impl ConnectionTask {
                     self.routes.remove(&subscription);
                 }
                 self.outgoing.extend_from_slice(&request.frame);
-                if reply.is_some() || matches!(followup, Followup::Subscribe(_)) {
+                if reply.is_some()
+                    || matches!(followup, Followup::Subscribe(_) | Followup::Deltas(_))
+                {
                     self.pending.insert(request.id, Pending { reply, followup });
                 }
             }
@@ -322,6 +329,7 @@ impl ConnectionTask {
             Ok(FrameHeader::Response { id: Some(id) }) => self.on_response(id, body),
             Ok(FrameHeader::Response { id: None }) => self.on_connection_error(&body),
             Ok(FrameHeader::Event { subscription }) => self.on_event(subscription, &body),
+            Ok(FrameHeader::Delta { id }) => self.on_delta(id, body),
             Ok(FrameHeader::Other) => {
                 tracing::debug!("ignoring a frame that is neither a response nor an event");
             }
@@ -335,11 +343,26 @@ impl ConnectionTask {
         let Some(Pending { reply, followup }) = self.pending.remove(&id) else {
             return;
         };
-        if let Followup::Subscribe(sink) = followup {
-            self.on_subscribed(&body, sink);
+        match followup {
+            Followup::Subscribe(sink) => self.on_subscribed(&body, sink),
+            // Closed before the answer is handed over: every delta came before it.
+            Followup::Deltas(sink) => drop(sink),
+            Followup::None | Followup::Unsubscribe(_) => {}
         }
         if let Some(reply) = reply {
             let _ = reply.send(Ok(body));
+        }
+    }
+
+    /// A delta frame: to the request's stream, if it asked for one and still waits.
+    fn on_delta(&mut self, id: u64, body: BytesMut) {
+        if let Some(Pending {
+            followup: Followup::Deltas(sink),
+            ..
+        }) = self.pending.get(&id)
+        {
+            // A stream dropped by its reader wants nothing more.
+            let _ = sink.send(body);
         }
     }
 

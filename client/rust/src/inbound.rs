@@ -21,6 +21,10 @@ pub(crate) enum FrameHeader {
     Event {
         subscription: u64,
     },
+    /// A piece of the streamed reply of request `id`.
+    Delta {
+        id: u64,
+    },
     /// A request or a cancel (which the agent never sends), or a kind this build does not
     /// know.
     Other,
@@ -76,6 +80,7 @@ impl FrameHeader {
                 (Some(Kind::Event), _, Some(subscription)) => {
                     return Ok(Self::Event { subscription });
                 }
+                (Some(Kind::Delta), Some(Some(id)), _) => return Ok(Self::Delta { id }),
                 (Some(Kind::Other), _, _) => return Ok(Self::Other),
                 _ => {}
             }
@@ -84,6 +89,7 @@ impl FrameHeader {
             // A missing `id` reads as nil, as it does for the full envelope.
             Some(Kind::Response) => Ok(Self::Response { id: None }),
             Some(Kind::Event) => Err(NotAnEnvelope("an event has no `subscription`")),
+            Some(Kind::Delta) => Err(NotAnEnvelope("a delta has no `id`")),
             Some(Kind::Other) => Ok(Self::Other),
             None => Err(NotAnEnvelope("the frame has no `type`")),
         }
@@ -94,6 +100,7 @@ impl FrameHeader {
 enum Kind {
     Response,
     Event,
+    Delta,
     Other,
 }
 
@@ -102,6 +109,7 @@ impl Kind {
         match name {
             b"response" => Self::Response,
             b"event" => Self::Event,
+            b"delta" => Self::Delta,
             _ => Self::Other,
         }
     }

@@ -5,7 +5,8 @@
 //! performs the `hello` handshake and can start the agent if none is running. The
 //! resulting [`Client`] is cheap to clone and makes typed calls for any
 //! [`Method`](protocol::Method) of the protocol crate, raw calls by method name, and
-//! [`subscriptions`](Client::subscribe) that arrive as a [`Stream`](futures_util::Stream).
+//! [`subscriptions`](Client::subscribe) that arrive as a [`Stream`](futures_util::Stream),
+//! as do the deltas of a streamed reply ([`Client::chat`], [`Client::call_streamed`]).
 //!
 //! One background task per connection owns the socket. Every request has a timeout; one
 //! that times out, or whose future is dropped, is cancelled on the agent. When the
@@ -20,6 +21,7 @@ mod error;
 mod inbound;
 mod reconnect;
 mod spawn;
+mod streamed;
 mod subscription;
 mod upgrade;
 
@@ -32,6 +34,7 @@ pub use client::{CallOptions, Client, DEFAULT_REQUEST_TIMEOUT, Reply};
 pub use connector::{AutoSpawn, Connector, DEFAULT_READY_TIMEOUT};
 pub use error::{ClientError, Disconnect, SpawnError};
 pub use reconnect::{Backoff, Gap, ReconnectingClient, ReconnectingItem, ReconnectingSubscription};
+pub use streamed::Streamed;
 pub use subscription::{Subscription, SubscriptionEvent, SubscriptionItem};
 
 /// The wire contract this client speaks: methods, events, error codes.

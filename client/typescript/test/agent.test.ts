@@ -323,6 +323,38 @@ test("a reader that does not keep up ends with lagged", async () => {
   assert.equal(kinds.length, 5);
 });
 
+test("chat.run by profile and by role, the models a profile offers, spending", async () => {
+  const { profile } = await client.profiles.create(localProfile("Chatty"));
+  const byProfile = await client.chat.run({
+    profile_id: profile.id,
+    messages: [{ role: "user", content: "Can you help me learn?" }],
+  });
+  assert.equal(byProfile.text, "Yes, I can help you learn today.");
+  assert.equal(byProfile.class, "interactive");
+  assert.deepEqual(byProfile.usage, { input_tokens: 36, output_tokens: 12, total_tokens: 48 });
+  assert.equal(byProfile.estimated_cost?.source, "local");
+  const byRole = await client.chat.run({
+    role: "infrastructure",
+    messages: [{ role: "user", content: "Summarise the lesson." }],
+  });
+  assert.equal(byRole.role, "infrastructure");
+  assert.equal(byRole.class, "background");
+  await assert.rejects(client.chat.run({ profile_id: profile.id, messages: [] }), (error: unknown) => {
+    return error instanceof AgentError && error.code === "INVALID_PARAMS";
+  });
+
+  const models = await client.profiles.models({ id: profile.id });
+  assert.equal(models.offers_profile_model, true);
+  assert.equal(models.models[0]?.context_window, 131072);
+
+  const capped = await client.usage.setCap({ profile_id: profile.id, daily_cap_usd: 2.5 });
+  assert.ok(capped);
+  const summary = await client.usage.summary();
+  const mine = summary.by_profile.find((entry) => entry.profile_id === profile.id);
+  assert.equal(mine?.daily_cap_usd, 2.5);
+  assert.ok((mine?.totals.calls ?? 0) >= 1, JSON.stringify(mine));
+});
+
 test("health history, the audit ledger and a support bundle", async () => {
   const { profile } = await client.profiles.create(localProfile("Watched"));
   const outcome = await client.profiles.test({ id: profile.id, timeout_ms: 5_000 });

@@ -52,7 +52,7 @@ test("every method but the handshake and events.* has a named method, named by c
   }
   void areas["profiles"]?.["resetSecrets"]?.();
   assert.deepEqual(called, [["profiles.reset_secrets", {}]], "left-out params are sent as an empty map");
-  assertType<Equal<AreaName, "agent" | "diagnostics" | "profiles" | "discovery" | "catalog" | "roles" | "audit">>();
+  assertType<Equal<AreaName, "agent" | "diagnostics" | "profiles" | "discovery" | "catalog" | "roles" | "audit" | "chat" | "usage">>();
 });
 
 test("the named methods take and answer the generated types", () => {

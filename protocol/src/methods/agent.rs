@@ -48,6 +48,9 @@ pub struct Counters {
     /// Prompt tests running or queued now.
     #[serde(default)]
     pub prompt_tests_running: u64,
+    /// `chat.run` calls running or queued now.
+    #[serde(default)]
+    pub chat_calls_running: u64,
 }
 
 /// Shuts the agent down gracefully: it stops accepting, finishes what is in flight,

@@ -165,7 +165,7 @@ impl Method for SetProvider {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SetProviderParams {
     pub provider: String,
-    /// 1 to 16; nil returns to the shipped default.
+    /// 1 to 32; nil returns to the shipped default.
     #[serde(default, skip_serializing_if = "crate::patch::Patch::is_keep")]
     pub parallelism: crate::patch::Patch<u32>,
 }

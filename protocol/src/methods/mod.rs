@@ -8,11 +8,13 @@ use serde::de::DeserializeOwned;
 pub mod agent;
 pub mod audit;
 pub mod catalog;
+pub mod chat;
 pub mod diagnostics;
 pub mod discovery;
 pub mod events;
 pub mod handshake;
 pub mod profiles;
+pub mod usage;
 
 /// A request/response pair on the wire.
 pub trait Method {
@@ -59,4 +61,8 @@ pub const ALL: &[&str] = &[
     diagnostics::Export::NAME,
     audit::Query::NAME,
     audit::Verify::NAME,
+    chat::Run::NAME,
+    profiles::Models::NAME,
+    usage::Summary::NAME,
+    usage::SetCap::NAME,
 ];

@@ -496,3 +496,64 @@ pub struct TokenUsage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<u64>,
 }
+
+/// The models a profile's server offers, asked with the profile's own key, with the
+/// context window where the server tells it. Answers are cached for
+/// [`MODELS_CACHE_SECS`]; `refresh` asks again. A server that cannot be asked is an
+/// error response with the prompt test's codes (`UNREACHABLE`, `AUTH_FAILED`, ...).
+pub enum Models {}
+
+impl Method for Models {
+    const NAME: &'static str = "profiles.models";
+    type Params = ModelsParams;
+    type Result = ModelsResult;
+}
+
+/// How long a `profiles.models` answer is reused.
+pub const MODELS_CACHE_SECS: u64 = 30;
+/// The most models one answer lists.
+pub const MAX_LISTED_MODELS: usize = 500;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct ModelsParams {
+    pub id: String,
+    /// Ask the server even when a cached answer is fresh.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct ModelsResult {
+    pub profile_id: String,
+    pub provider: String,
+    /// As the server lists them, at most [`MAX_LISTED_MODELS`].
+    pub models: Vec<ServerModel>,
+    /// Whether the profile's own model is among them.
+    pub offers_profile_model: bool,
+    /// RFC 3339: when the server was asked.
+    pub fetched_at: String,
+    /// Whether this answer came from the cache.
+    pub cached: bool,
+}
+
+/// One model a server offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+pub struct ServerModel {
+    pub id: String,
+    /// The model's context window, in tokens, as the server reports it (Ollama's
+    /// `context_length`, vLLM's `max_model_len`, LM Studio's `max_context_length`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_window: Option<u64>,
+    /// The context a request gets now, where the server says: llama.cpp's `n_ctx`,
+    /// LM Studio's loaded context, Ollama's `num_ctx` (its default of 4096 when the
+    /// model sets none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_context: Option<u64>,
+    /// Whether the model is loaded now, where the server says (LM Studio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loaded: Option<bool>,
+}

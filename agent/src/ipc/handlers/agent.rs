@@ -1,5 +1,7 @@
 //! `agent.status` and `agent.shutdown`.
 
+use std::sync::atomic::Ordering::Relaxed;
+
 use llm_agent_protocol::methods::NoParams;
 use llm_agent_protocol::methods::agent::{AgentStatus, Counters, ShutdownResult};
 use llm_agent_protocol::{PROTOCOL_VERSION, WireError};
@@ -23,7 +25,8 @@ pub fn status_of(state: &AgentState) -> AgentStatus {
         socket: state.config.socket.display().to_string(),
         data_dir: state.config.data_dir.display().to_string(),
         counters: Counters {
-            prompt_tests_running: state.prompt_tests.running(),
+            prompt_tests_running: state.calls.prompt_tests_running.load(Relaxed),
+            chat_calls_running: state.calls.chats_running.load(Relaxed),
             ..state.counters.snapshot(state.diagnostics.recorded())
         },
         safe_storage: vault.safe_storage.clone(),

@@ -6,7 +6,9 @@
 pub mod agent;
 pub mod audit;
 pub mod catalog;
+pub mod chat;
 pub mod diagnostics;
 pub mod discovery;
 pub mod events;
 pub mod profiles;
+pub mod usage;

@@ -1,5 +1,6 @@
 //! `profiles.*`: reads answer from the vault's snapshot; writes go to the vault actor;
-//! `profiles.test` is prepared by the prompt tests' rules and run by their actor.
+//! `profiles.test` is prepared by the prompt tests' rules and run by the calls actor;
+//! `profiles.models` asks the profile's server.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,16 +9,18 @@ use llm_agent_protocol::WireError;
 use llm_agent_protocol::methods::NoParams;
 use llm_agent_protocol::methods::profiles::{
     ActivateResult, CreateParams, DeleteParams, DeleteResult, HealthResult, IdParams, ListParams,
-    ProfileResult, RedactedProfile, ResetSecretsResult, TestOutcome, TestParams, UpdateParams,
+    ModelsParams, ModelsResult, ProfileResult, RedactedProfile, ResetSecretsResult, TestOutcome,
+    TestParams, UpdateParams,
 };
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
+use crate::calls::models;
 use crate::health::{self, Summaries};
 use crate::ipc::call::Call;
 use crate::ipc::elapsed;
 use crate::ipc::encoded::EncodedResult;
 use crate::ipc::error::RequestError;
-use crate::prompt_test::prepare;
+use crate::prompt_test::{self, prepare};
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
@@ -173,12 +176,17 @@ pub async fn create(call: &Call, mut params: CreateParams) -> Result<ProfileResu
     result
         .warnings
         .extend(catalog.deprecation_warning(&result.profile.provider, &result.profile.model));
+    let state = &call.state;
+    let sweep = state.discovery.last_sweep();
+    let offered = models::offered_warning(&state.calls, sweep.as_deref(), &result.profile);
+    result.warnings.extend(offered);
     Ok(result)
 }
 
 pub async fn update(call: &Call, params: UpdateParams) -> Result<ProfileResult, WireError> {
     call.note_profile(&params.id);
     let model_changes = params.patch.model.is_some() || params.patch.provider.is_some();
+    let params_moved = params.patch.endpoint.is_some();
     let mut result = call
         .state
         .vault
@@ -192,6 +200,12 @@ pub async fn update(call: &Call, params: UpdateParams) -> Result<ProfileResult, 
             .snapshot()
             .deprecation_warning(&profile.provider, &profile.model);
         result.warnings.extend(warning);
+    }
+    if model_changes || params_moved {
+        let state = &call.state;
+        let sweep = state.discovery.last_sweep();
+        let offered = models::offered_warning(&state.calls, sweep.as_deref(), &result.profile);
+        result.warnings.extend(offered);
     }
     Ok(result)
 }
@@ -227,17 +241,25 @@ pub async fn test(call: &Call, params: TestParams) -> Result<TestOutcome, WireEr
     let catalog = state.catalog.snapshot();
     let checked = prepare::check(params)?;
     call.note_profile(checked.id());
-    let prepared = prepare::prepare(checked, received, &state.vault, &catalog, &state.shutdown);
-    let prepare::Prepared { test, pricing } = prepared.await?;
-    // A client's cancel drops this future, and with it the guard: the test stops.
-    let stop_on_drop = test.cancel.clone().drop_guard();
-    let mut outcome = state
-        .prompt_tests
-        .run(test, call.correlation_id.clone())
-        .await?;
-    stop_on_drop.disarm();
-    pricing.apply(&mut outcome, &catalog);
+    let test = prepare::prepare(checked, received, &state.vault, &catalog, &state.shutdown).await?;
+    // A client's cancel drops this future, and with it the test.
+    let outcome = prompt_test::run(state, test, catalog, call.correlation_id.clone()).await?;
     Ok(outcome)
+}
+
+/// The models the profile's server offers.
+pub async fn models(call: &Call, params: ModelsParams) -> Result<ModelsResult, WireError> {
+    call.note_profile(&params.id);
+    let state = &call.state;
+    let catalog = state.catalog.snapshot();
+    let listed = models::models(
+        &state.calls,
+        &state.vault,
+        &catalog,
+        &params.id,
+        params.refresh,
+    );
+    Ok(listed.await?)
 }
 
 #[cfg(test)]

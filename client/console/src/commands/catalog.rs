@@ -93,7 +93,7 @@ struct ModelArgs {
 struct SetProviderArgs {
     /// The provider, as `catalog` lists it (e.g. ollama)
     provider: String,
-    /// How many prompt tests may talk to one of its servers at once, 1 to 16 (a
+    /// How many prompt tests may talk to one of its servers at once, 1 to 32 (a
     /// profile's `parallelism` option still wins for its endpoint)
     #[arg(
         long,

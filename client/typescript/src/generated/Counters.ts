@@ -8,4 +8,8 @@ export type Counters = { connections_accepted: number, connections_open: number,
 /**
  * Prompt tests running or queued now.
  */
-prompt_tests_running: number, };
+prompt_tests_running: number, 
+/**
+ * `chat.run` calls running or queued now.
+ */
+chat_calls_running: number, };

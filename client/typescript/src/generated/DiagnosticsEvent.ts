@@ -1,6 +1,7 @@
 // Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
 // `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
 import type { DiagnosticsKind } from "./DiagnosticsKind.js";
+import type { ModelCallRecord } from "./ModelCallRecord.js";
 import type { PromptTestRecord } from "./PromptTestRecord.js";
 import type { SafeStorageState } from "./SafeStorageState.js";
 
@@ -32,4 +33,8 @@ safe_storage?: SafeStorageState,
 /**
  * With `prompt_test` events.
  */
-prompt_test?: PromptTestRecord, };
+prompt_test?: PromptTestRecord, 
+/**
+ * With `model_call` events.
+ */
+model_call?: ModelCallRecord, };

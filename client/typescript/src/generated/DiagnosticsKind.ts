@@ -4,4 +4,4 @@
 /**
  * What a diagnostics event records.
  */
-export type DiagnosticsKind = "request" | "connection_refused" | "actor_restarted" | "agent_started" | "agent_stopping" | "store_read_only" | "prompt_test" | "discovery_sweep" | (string & {});
+export type DiagnosticsKind = "request" | "connection_refused" | "actor_restarted" | "agent_started" | "agent_stopping" | "store_read_only" | "prompt_test" | "discovery_sweep" | "model_call" | "spending_cap" | (string & {});

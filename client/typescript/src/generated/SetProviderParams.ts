@@ -4,6 +4,6 @@ import type { Patch } from "./Patch.js";
 
 export type SetProviderParams = { provider: string, 
 /**
- * 1 to 16; nil returns to the shipped default.
+ * 1 to 32; nil returns to the shipped default.
  */
 parallelism?: Patch<number>, };

@@ -4,4 +4,4 @@
 /**
  * A topic a client can subscribe to.
  */
-export type Topic = "diagnostics" | "discovery" | "profiles" | "safe_storage" | "roles" | "catalog";
+export type Topic = "diagnostics" | "discovery" | "profiles" | "safe_storage" | "roles" | "catalog" | "usage";

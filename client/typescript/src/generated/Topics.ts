@@ -5,6 +5,7 @@ import type { DiagnosticsEvent } from "./DiagnosticsEvent.js";
 import type { ProfileEvent } from "./ProfileEvent.js";
 import type { RolesEvent } from "./RolesEvent.js";
 import type { SafeStorageEvent } from "./SafeStorageEvent.js";
+import type { SpendingAlert } from "./SpendingAlert.js";
 import type { Sweep } from "./Sweep.js";
 
 /** The payload (`data`) of each topic's events, by topic. */
@@ -15,4 +16,5 @@ export interface TopicData {
   "safe_storage": SafeStorageEvent;
   "roles": RolesEvent;
   "catalog": CatalogEvent;
+  "usage": SpendingAlert;
 }

@@ -62,10 +62,10 @@ export const SOCKET_FILE = "agent.sock";
 export const LOG_SUBDIR = "logs";
 
 /** Every method the agent serves, as `hello` announces them. */
-export const METHOD_NAMES = ["hello", "agent.status", "agent.shutdown", "diagnostics.query", "events.subscribe", "events.unsubscribe", "profiles.list", "profiles.get", "profiles.create", "profiles.update", "profiles.delete", "profiles.activate", "profiles.reset_secrets", "profiles.test", "discovery.run", "discovery.status", "discovery.configure", "discovery.adopt", "catalog.list", "catalog.upsert_model", "catalog.deprecate_model", "catalog.reactivate_model", "catalog.set_default_model", "catalog.set_provider", "roles.get", "roles.set", "profiles.health", "diagnostics.export", "audit.query", "audit.verify"] as const;
+export const METHOD_NAMES = ["hello", "agent.status", "agent.shutdown", "diagnostics.query", "events.subscribe", "events.unsubscribe", "profiles.list", "profiles.get", "profiles.create", "profiles.update", "profiles.delete", "profiles.activate", "profiles.reset_secrets", "profiles.test", "discovery.run", "discovery.status", "discovery.configure", "discovery.adopt", "catalog.list", "catalog.upsert_model", "catalog.deprecate_model", "catalog.reactivate_model", "catalog.set_default_model", "catalog.set_provider", "roles.get", "roles.set", "profiles.health", "diagnostics.export", "audit.query", "audit.verify", "chat.run", "profiles.models", "usage.summary", "usage.set_cap"] as const;
 
 /** Every topic a client can subscribe to. */
-export const TOPICS = ["diagnostics", "discovery", "profiles", "safe_storage", "roles", "catalog"] as const;
+export const TOPICS = ["diagnostics", "discovery", "profiles", "safe_storage", "roles", "catalog", "usage"] as const;
 
 /** Every provider this agent knows, as a profile's `provider`. */
 export const PROVIDERS = ["ollama", "llama_cpp", "lm_studio", "vllm", "localai", "koboldcpp", "text_generation_webui", "jan", "gpt4all", "docker_model_runner", "openai_compatible", "openai", "azure_openai", "anthropic"] as const;

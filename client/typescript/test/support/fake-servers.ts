@@ -13,7 +13,10 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Answers as Ollama 0.5.7 with one model, `llama3.2:latest`, and a short streamed chat reply. */
+/**
+ * Answers as Ollama 0.5.7 with one model, `llama3.2:latest` (its context shown by
+ * `/api/show`), and a short streamed chat reply.
+ */
 export async function startFakeOllama(): Promise<Served & { chats: number }> {
   const server = http.createServer((request, response) => {
     const reply = (status: number, body: unknown): void => {
@@ -35,6 +38,15 @@ export async function startFakeOllama(): Promise<Served & { chats: number }> {
             },
           ],
         });
+        return;
+      case "/api/show":
+        request.resume();
+        request.on("end", () =>
+          reply(200, {
+            model_info: { "general.architecture": "llama", "llama.context_length": 131072 },
+            parameters: "num_ctx 8192",
+          }),
+        );
         return;
       case "/api/chat":
         served.chats += 1;

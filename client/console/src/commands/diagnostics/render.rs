@@ -54,6 +54,22 @@ fn what(event: &DiagnosticsEvent) -> String {
                 None => "prompt test".into(),
             };
         }
+        DiagnosticsKind::ModelCall => {
+            return match &event.model_call {
+                Some(call) => format!(
+                    "model call: {}{}, {} attempt(s), ended {}",
+                    call.provider,
+                    call.role
+                        .as_deref()
+                        .map(|role| format!(" as {role}"))
+                        .unwrap_or_default(),
+                    call.attempts,
+                    call.stage.as_str()
+                ),
+                None => "model call".into(),
+            };
+        }
+        DiagnosticsKind::SpendingCap => "spending cap",
         DiagnosticsKind::Unknown => "event of a newer agent",
     };
     match &event.actor {
@@ -111,6 +127,7 @@ mod tests {
             profile_id: None,
             safe_storage: None,
             prompt_test: None,
+            model_call: None,
         }
     }
 

@@ -1,42 +1,75 @@
-//! Runs one prompt test: waits for the endpoint's governor, sends the request, reads the
-//! reply as it streams, retries a `429` with exponential backoff and jitter (honouring
-//! `Retry-After`, never past the deadline), and describes how it went. The deadline
-//! covers everything from the request's arrival; a cancel stops the test at once,
-//! dropping the HTTP request and leaving the queue.
+//! Runs one model call: waits for the endpoint's governor, sends the request, reads the
+//! reply as it streams (passing text on as deltas when asked), retries a `429` or an
+//! overload (`503`, `529`) with exponential backoff and jitter, honouring `Retry-After`
+//! and never past the deadline, and reports how it went. A call in backoff gives its
+//! turn back and queues again at the front of its class afterwards. The deadline covers
+//! everything from the request's arrival; a cancel stops the call at once, dropping the
+//! HTTP request and leaving the queue.
+//!
+//! This runs on the provider I/O thread (`calls::io`); deltas travel back over a
+//! channel.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use llm_agent_protocol::ErrorCode;
-use llm_agent_protocol::events::PromptTestRecord;
-use llm_agent_protocol::methods::profiles::{TestOutcome, TestStage, TestTimings};
+use llm_agent_protocol::methods::chat::{CallClass, MAX_REPLY_TEXT_BYTES};
+use llm_agent_protocol::methods::profiles::{
+    MAX_SNIPPET_CHARS, TestStage, TestTimings, TokenUsage,
+};
 use reqwest::header::CONTENT_TYPE;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
-use zeroize::Zeroizing;
 
 use super::governor::Ticket;
 use crate::providers::failure::{self, Failure, millis};
 use crate::providers::framing::{Lines, SseDecoder};
 use crate::providers::http::{self, ConnectClock, TransportError};
-use crate::providers::{ProviderMessage, Reply, ReplyError, Request, Target};
+use crate::providers::redact::KeyFilter;
+use crate::providers::{
+    Conversation, ProviderMessage, Redactor, Reply, ReplyError, Request, Target,
+};
 
-/// The most requests one test sends (the first and up to four retries after a `429`).
+/// The most requests one call sends (the first and up to four retries).
 pub const MAX_ATTEMPTS: u32 = 5;
-/// The first backoff after a `429` without `Retry-After`; it doubles per attempt.
+/// The first backoff without `Retry-After`; it doubles per attempt.
 pub const BASE_BACKOFF: Duration = Duration::from_millis(500);
 /// The longest backoff.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
-/// The most of a reply a test reads.
-pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
-/// The most of an error body a test reads.
+/// The most of an error body a call reads.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
-/// One prompt test to run.
-pub struct PromptTest {
+/// How much of a reply a call reads and keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplyLimits {
+    /// The reply's bytes as they come (JSON, SSE framing and all).
+    pub body_bytes: usize,
+    /// Its text.
+    pub text_bytes: usize,
+}
+
+impl ReplyLimits {
+    /// A prompt test: a snippet's worth of text (whitespace runs collapse, so with a
+    /// margin) out of at most 1 MiB.
+    pub const TEST: ReplyLimits = ReplyLimits {
+        body_bytes: 1024 * 1024,
+        text_bytes: 8 * MAX_SNIPPET_CHARS,
+    };
+    /// A chat call: the whole reply, whose streamed framing can be many times its text.
+    pub const CHAT: ReplyLimits = ReplyLimits {
+        body_bytes: 32 * MAX_REPLY_TEXT_BYTES,
+        text_bytes: MAX_REPLY_TEXT_BYTES,
+    };
+}
+
+/// One model call to run.
+pub struct CallJob {
     pub profile_id: Uuid,
     pub target: Target,
     /// Sent to the provider and nowhere else; wiped from memory when the job ends.
-    pub prompt: Zeroizing<String>,
+    pub conversation: Conversation,
+    pub class: CallClass,
     /// When the request arrived: the deadline and `total_ms` count from here.
     pub received: Instant,
     pub deadline: Instant,
@@ -44,14 +77,57 @@ pub struct PromptTest {
     pub cancel: CancellationToken,
     /// Whether `cancel` means the agent is shutting down (else the caller cancelled).
     pub shutdown: CancellationToken,
-    /// How many tests may run at once at this target's endpoint.
+    /// How many calls may run at once at this target's endpoint.
     pub parallelism: usize,
+    pub limits: ReplyLimits,
 }
 
-/// Runs the test to its end, once `ticket` gives it a turn. Never fails: every failure is
-/// in the outcome.
-pub async fn run_test(job: &PromptTest, ticket: Ticket) -> TestOutcome {
-    let mut progress = Progress::new(job.received);
+impl CallJob {
+    fn key(&self) -> Option<&str> {
+        self.target.api_key.as_ref().map(|key| key.expose())
+    }
+}
+
+/// How a call went.
+#[derive(Debug)]
+pub struct CallReport {
+    pub result: Result<(), Failure>,
+    /// How far the last attempt got.
+    pub stage: TestStage,
+    pub timings: TestTimings,
+    pub attempts: u32,
+    pub http_status: Option<u16>,
+    pub streamed: bool,
+    pub usage: Option<TokenUsage>,
+    /// The model that answered, redacted.
+    pub model: Option<String>,
+    pub finish_reason: Option<String>,
+    /// The start of the reply, sanitized and redacted.
+    pub snippet: Option<String>,
+    /// The whole reply (up to the job's text limit), the key redacted; what the deltas
+    /// add up to.
+    pub text: String,
+}
+
+impl CallReport {
+    /// The result code diagnostics record: `OK` or the failure's code.
+    pub fn result_code(&self) -> &str {
+        match &self.result {
+            Ok(()) => llm_agent_protocol::events::RESULT_OK,
+            Err(failure) => failure.code.as_str(),
+        }
+    }
+}
+
+/// Runs the call to its end, once `ticket` gives it a turn, sending reply text on
+/// `deltas` as it arrives. Never fails: every failure is in the report.
+pub async fn run_call(
+    job: &CallJob,
+    ticket: Ticket,
+    deltas: Option<mpsc::Sender<String>>,
+) -> CallReport {
+    let redactor = Arc::new(job.conversation.redactor(job.key()));
+    let mut progress = Progress::new(job.received, job.limits, job.key(), redactor, deltas);
     let ended = tokio::select! {
         biased;
         _ = job.cancel.cancelled() => Ended::Cancelled,
@@ -70,15 +146,16 @@ pub async fn run_test(job: &PromptTest, ticket: Ticket) -> TestOutcome {
         Ended::Cancelled => Err(Failure::new(
             ErrorCode::Cancelled,
             "cancelled by the client",
-            "Nothing to do: the test was stopped on request.",
+            "Nothing to do: the call was stopped on request.",
         )),
     };
-    progress.outcome(job, result)
+    progress.report(result)
 }
 
-/// The outcome of a test that could not run its course (its task panicked).
-pub fn failed(job: &PromptTest, failure: Failure) -> TestOutcome {
-    Progress::new(job.received).outcome(job, Err(failure))
+/// The report of a call received at `received` that could not run its course (its task
+/// panicked, or the provider thread was gone).
+pub fn failed(received: Instant, failure: Failure) -> CallReport {
+    Progress::new(received, ReplyLimits::TEST, None, Arc::default(), None).report(Err(failure))
 }
 
 enum Ended {
@@ -87,24 +164,27 @@ enum Ended {
     Cancelled,
 }
 
-async fn drive(job: &PromptTest, ticket: Ticket, progress: &mut Progress) -> Result<(), Failure> {
+async fn drive(job: &CallJob, ticket: Ticket, progress: &mut Progress) -> Result<(), Failure> {
     let target = &job.target;
     if target.api_key.is_none() && target.needs_key() {
         return Err(failure::missing_key(target));
     }
-    let request = target.dialect.request(target, &job.prompt)?;
-    let _turn = ticket.turn().await;
-    progress.queued = job.received.elapsed();
+    let request = target.dialect.request(target, &job.conversation)?;
     let client = http::client(target, &progress.clock).map_err(|err| {
         Failure::internal(&format!(
             "cannot build an HTTP client: {}",
             http::innermost(&err)
         ))
     })?;
+    let mut ticket = ticket;
     loop {
+        let queued_since = Instant::now();
+        let turn = ticket.turn().await;
+        progress.queued += queued_since.elapsed();
         let failure = match attempt(&client, &request, target, progress).await {
             Ok(()) => return Ok(()),
-            Err(failure) if failure.may_retry => failure,
+            // Text already passed on cannot be taken back: no retry after it.
+            Err(failure) if failure.may_retry && !progress.sent_text => failure,
             Err(failure) => return Err(failure),
         };
         let wait = backoff(progress.attempts, failure.retry_after);
@@ -115,9 +195,14 @@ async fn drive(job: &PromptTest, ticket: Ticket, progress: &mut Progress) -> Res
         tracing::debug!(
             attempt = progress.attempts,
             wait_ms = millis(wait),
-            "rate-limited; retrying"
+            code = %failure.code,
+            "retrying after backoff"
         );
+        // The backoff holds no slot: others may use the endpoint meanwhile.
+        let governor = turn.governor();
+        drop(turn);
         tokio::time::sleep(wait).await;
+        ticket = governor.requeue(job.class);
     }
 }
 
@@ -158,14 +243,14 @@ async fn attempt(
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .map(|v| crate::sanitize::sanitize(&crate::providers::redact(v, key_of(target)), 160))
+            .map(|v| progress.redactor.quote(v, 160))
             .unwrap_or_default();
         return Err(failure::redirected(target, status.as_u16(), &to));
     }
     if !status.is_success() {
         let retry_after = http::retry_after(response.headers());
         let body = read_bounded(&mut response, MAX_ERROR_BODY_BYTES).await;
-        let said = ProviderMessage::from_body(&body, key_of(target));
+        let said = ProviderMessage::from_body(&body, &progress.redactor);
         return Err(failure::for_status(status, &said, retry_after, target));
     }
     if status.as_u16() == 204 {
@@ -189,6 +274,7 @@ async fn attempt(
         Framing::Whole(Vec::new())
     };
     progress.streamed = !matches!(framing, Framing::Whole(_));
+    let body_limit = progress.limits.body_bytes;
     let mut read = 0usize;
     // Read until the body ends, or until the dialect's end marker: a server may keep the
     // connection open after it, or drop it.
@@ -200,34 +286,38 @@ async fn attempt(
             Err(err) => return Err(failure::cut_short(target, &http::innermost(&err))),
         };
         read += chunk.len();
-        if read > MAX_REPLY_BYTES {
-            return Err(failure::invalid_shape(
-                target,
-                &format!("the reply exceeds {} KiB", MAX_REPLY_BYTES / 1024),
-                progress.http_status,
-            ));
+        if read > body_limit {
+            return Err(too_long(target, progress, body_limit));
         }
         framing
             .push(&chunk, target, &mut progress.reply)
             .map_err(|err| reply_failure(err, target, progress))?;
-        progress.note_text();
+        progress.pass_on_text().await;
     }
     framing
         .finish(target, &mut progress.reply)
         .map_err(|err| reply_failure(err, target, progress))?;
-    progress.note_text();
+    progress.pass_on_text().await;
+    if progress.reply.overflowed() {
+        return Err(too_long(target, progress, progress.limits.text_bytes));
+    }
     if !progress.reply.done {
         return Err(failure::cut_short(
             target,
             "the stream ended without its end marker",
         ));
     }
+    progress.end_deltas().await;
     progress.completed = Some(Instant::now());
     Ok(())
 }
 
-fn key_of(target: &Target) -> Option<&str> {
-    target.api_key.as_ref().map(|key| key.expose())
+fn too_long(target: &Target, progress: &Progress, limit: usize) -> Failure {
+    failure::invalid_shape(
+        target,
+        &format!("the reply exceeds {} KiB", limit / 1024),
+        progress.http_status,
+    )
 }
 
 fn reply_failure(err: ReplyError, target: &Target, progress: &Progress) -> Failure {
@@ -301,9 +391,17 @@ impl Framing {
     }
 }
 
-/// How far a test got, updated as it goes so that a deadline or a cancel can still say.
+/// How far a call got, updated as it goes so that a deadline or a cancel can still say.
 struct Progress {
     received: Instant,
+    limits: ReplyLimits,
+    redactor: Arc<Redactor>,
+    /// Where deltas go, with the key filter they pass through; `None`: nobody asked.
+    deltas: Option<(mpsc::Sender<String>, KeyFilter)>,
+    /// Whether any text was passed on as a delta (a retry would repeat it).
+    sent_text: bool,
+    key_filter: KeyFilter,
+    /// Time spent waiting for turns, over every attempt.
     queued: Duration,
     attempts: u32,
     attempt_started: Option<Instant>,
@@ -317,9 +415,21 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(received: Instant) -> Self {
+    fn new(
+        received: Instant,
+        limits: ReplyLimits,
+        key: Option<&str>,
+        redactor: Arc<Redactor>,
+        deltas: Option<mpsc::Sender<String>>,
+    ) -> Self {
         Progress {
             received,
+            limits,
+            reply: Reply::new(limits.text_bytes, redactor.clone()),
+            redactor,
+            deltas: deltas.map(|sender| (sender, KeyFilter::new(key))),
+            sent_text: false,
+            key_filter: KeyFilter::new(key),
             queued: Duration::ZERO,
             attempts: 0,
             attempt_started: None,
@@ -329,7 +439,6 @@ impl Progress {
             completed: None,
             http_status: None,
             streamed: false,
-            reply: Reply::default(),
         }
     }
 
@@ -342,12 +451,36 @@ impl Progress {
         self.completed = None;
         self.http_status = None;
         self.streamed = false;
-        self.reply = Reply::default();
+        self.reply = Reply::new(self.limits.text_bytes, self.redactor.clone());
     }
 
-    fn note_text(&mut self) {
+    /// Notes the first token, and passes new text on to whoever asked for deltas.
+    async fn pass_on_text(&mut self) {
         if self.first_token.is_none() && self.reply.has_text() {
             self.first_token = Some(Instant::now());
+        }
+        let Some((sender, filter)) = &mut self.deltas else {
+            return;
+        };
+        let Some(piece) = self.reply.take_delta() else {
+            return;
+        };
+        let released = filter.push(piece);
+        if !released.is_empty() {
+            self.sent_text = true;
+            // A caller that left is told by the cancel token, not here.
+            let _ = sender.send(released).await;
+        }
+    }
+
+    /// Passes on the text the key filter still holds, at the reply's end.
+    async fn end_deltas(&mut self) {
+        if let Some((sender, filter)) = &mut self.deltas {
+            let rest = filter.finish();
+            if !rest.is_empty() {
+                self.sent_text = true;
+                let _ = sender.send(rest).await;
+            }
         }
     }
 
@@ -386,62 +519,31 @@ impl Progress {
         }
     }
 
-    fn outcome(self, job: &PromptTest, result: Result<(), Failure>) -> TestOutcome {
-        let stage = self.stage();
-        let timings = self.timings();
-        let (success, error, retry_after_ms) = match &result {
-            Ok(()) => (true, None, None),
-            Err(failure) => (
-                false,
-                Some(failure.to_wire(job.target.api_key.as_ref().map(|k| k.expose()))),
-                failure.retry_after.map(millis),
-            ),
-        };
+    fn report(mut self, result: Result<(), Failure>) -> CallReport {
         let usage = self.reply.usage.clone();
         let has_usage = usage.input_tokens.is_some()
             || usage.output_tokens.is_some()
             || usage.total_tokens.is_some();
-        TestOutcome {
-            profile_id: job.profile_id.to_string(),
-            success,
-            provider: job.target.provider.clone(),
-            requested_model: job.target.model.clone(),
-            model: self
-                .reply
-                .model
-                .as_deref()
-                .map(|model| crate::providers::redact(model, key_of(&job.target)).into_owned()),
-            http_status: self.http_status,
+        let snippet = self.reply.snippet();
+        let text = self.key_filter.whole(self.reply.take_text());
+        CallReport {
+            stage: self.stage(),
+            timings: self.timings(),
             attempts: self.attempts,
+            http_status: self.http_status,
             streamed: self.streamed,
-            stage,
-            timings,
             usage: has_usage.then_some(usage),
-            snippet: self.reply.snippet(key_of(&job.target)),
-            finish_reason: self.reply.finish_reason.clone(),
-            estimated_cost: None,
-            retry_after_ms,
-            error,
+            model: self.reply.model.take(),
+            finish_reason: self.reply.finish_reason.take(),
+            snippet,
+            text,
+            result,
         }
     }
 }
 
 fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
-}
-
-/// What diagnostics keep of an outcome: numbers and names, no text.
-pub fn record(outcome: &TestOutcome) -> PromptTestRecord {
-    PromptTestRecord {
-        provider: outcome.provider.clone(),
-        http_status: outcome.http_status,
-        attempts: outcome.attempts,
-        streamed: outcome.streamed,
-        stage: outcome.stage,
-        timings: outcome.timings.clone(),
-        input_tokens: outcome.usage.as_ref().and_then(|u| u.input_tokens),
-        output_tokens: outcome.usage.as_ref().and_then(|u| u.output_tokens),
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,5 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+import type { UsageTotals } from "./UsageTotals.js";
+
+export type DayUsage = { day: string, totals: UsageTotals, };

@@ -1,0 +1,8 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+
+export type ModelsParams = { id: string, 
+/**
+ * Ask the server even when a cached answer is fresh.
+ */
+refresh?: boolean, };

@@ -1,0 +1,12 @@
+// Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
+// `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+
+export type SummaryParams = { 
+/**
+ * The first day (`YYYY-MM-DD`, UTC), inclusive; absent: `to`.
+ */
+from?: string, 
+/**
+ * The last day, inclusive; absent: today.
+ */
+to?: string, };
