@@ -60,6 +60,7 @@ fn main() {
     let server_runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .on_thread_start(|| {
+            #[cfg(unix)]
             let _ = rustix::process::setpriority_process(None, 15);
         })
         .enable_all()
