@@ -16,10 +16,12 @@
  */
 
 import { buildAreas, type Areas, type MethodName, type ParamsOf, type RequestOptions, type ResultOf } from "./areas.js";
-import { Connection, MAX_TIMER_MS, type Reply } from "./connection.js";
+import { type ChatArea, ChatStream, type ChatStreamParams } from "./chat.js";
+import { Connection, type DeltaHandler, MAX_TIMER_MS, type Reply } from "./connection.js";
 import { AgentClientError, AgentUnavailableError, DisconnectedError, RequestTimeoutError } from "./errors.js";
+import type { ChatParams } from "./generated/ChatParams.js";
 import type { ClientInfo } from "./generated/ClientInfo.js";
-import { DEFAULT_SWEEP_TIMEOUT_MS, DEFAULT_TEST_TIMEOUT_MS } from "./generated/constants.js";
+import { DEFAULT_CHAT_TIMEOUT_MS, DEFAULT_SWEEP_TIMEOUT_MS, DEFAULT_TEST_TIMEOUT_MS } from "./generated/constants.js";
 import type { HelloResult } from "./generated/HelloResult.js";
 import type { RunParams } from "./generated/RunParams.js";
 import type { TestParams } from "./generated/TestParams.js";
@@ -94,8 +96,11 @@ export type ConnectionState =
 
 export type StateListener = (state: ConnectionState) => void;
 
+/** Every area's named methods, `chat` with its streamed call. */
+export type ClientAreas = Omit<Areas, "chat"> & { readonly chat: ChatArea };
+
 // The named methods (`client.profiles.list()`) are the generated areas, merged into the class.
-export interface AgentClient extends Areas {}
+export interface AgentClient extends ClientAreas {}
 
 export class AgentClient {
   readonly #options: AgentClientOptions;
@@ -151,7 +156,12 @@ export class AgentClient {
             initialDelayMs: reconnect?.initialDelayMs ?? DEFAULT_RECONNECT_DELAY_MS,
             maxDelayMs: reconnect?.maxDelayMs ?? MAX_RECONNECT_DELAY_MS,
           };
-    Object.assign(this, buildAreas((method, params, callOptions) => this.request(method, params as never, callOptions)));
+    const areas = buildAreas((method, params, callOptions) => this.request(method, params as never, callOptions));
+    const chat: ChatArea = Object.freeze({
+      ...areas.chat,
+      stream: (params: ChatStreamParams, callOptions: RequestOptions = {}) => this.#chatStream(params, callOptions),
+    });
+    Object.assign(this, areas, { chat });
   }
 
   /** The socket (or named pipe) this client connects to. */
@@ -190,15 +200,7 @@ export class AgentClient {
     params: ParamsOf<M>,
     options: RequestOptions = {},
   ): Promise<Reply<ResultOf<M>>> {
-    const timeoutMs = options.timeoutMs ?? this.#defaultTimeout(method, params);
-    const started = Date.now();
-    const connection = this.#usableConnection() ?? (await this.#connectionWithin(method, timeoutMs, options.signal));
-    const reply = await connection.call(method, params, {
-      timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
-      signal: options.signal,
-      correlationId: options.correlationId,
-    });
-    return reply as Reply<ResultOf<M>>;
+    return (await this.#send(method, params, options, undefined)) as Reply<ResultOf<M>>;
   }
 
   /**
@@ -243,8 +245,38 @@ export class AgentClient {
     }
   }
 
+  /** `chat.run` with `stream: true`, its delta frames going to the stream it returns. */
+  #chatStream(params: ChatStreamParams, options: RequestOptions): ChatStream {
+    const streamed: ChatParams = { ...params, stream: true };
+    return new ChatStream(
+      (onDelta, signal) =>
+        this.#send("chat.run", streamed, { ...options, signal }, onDelta) as Promise<Reply<ResultOf<"chat.run">>>,
+      options.signal,
+    );
+  }
+
+  /** One call, on the connection there is or the one an attempt makes within its timeout. */
+  async #send(
+    method: MethodName,
+    params: unknown,
+    options: RequestOptions,
+    onDelta: DeltaHandler | undefined,
+  ): Promise<Reply<unknown>> {
+    const timeoutMs = options.timeoutMs ?? this.#defaultTimeout(method, params);
+    const started = Date.now();
+    const connection = this.#usableConnection() ?? (await this.#connectionWithin(method, timeoutMs, options.signal));
+    return connection.call(method, params, {
+      timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
+      signal: options.signal,
+      correlationId: options.correlationId,
+      onDelta,
+    });
+  }
+
   #defaultTimeout(method: MethodName, params: unknown): number {
     switch (method) {
+      case "chat.run":
+        return ((params as ChatParams).timeout_ms ?? DEFAULT_CHAT_TIMEOUT_MS) + OWN_DEADLINE_GRACE_MS;
       case "profiles.test":
         return ((params as TestParams).timeout_ms ?? DEFAULT_TEST_TIMEOUT_MS) + OWN_DEADLINE_GRACE_MS;
       case "discovery.run":

@@ -11,7 +11,6 @@ import { test } from "node:test";
 
 import {
   AgentClient,
-  type AgentClientOptions,
   AgentError,
   AgentUnavailableError,
   DEFAULT_MAX_FRAME_LEN,
@@ -22,53 +21,9 @@ import {
   RequestTooLargeError,
 } from "../src/index.js";
 import { encodeMessageFrame } from "../src/codec.js";
-import type { HelloResult } from "../src/index.js";
-import { FakeAgent, type FakePeer, HELLO_RESULT, type Message } from "./support/fake-agent.js";
+import { connectedTest, FakeAgent, HELLO_RESULT, type Message, withConnected } from "./support/fake-agent.js";
 
 const STATUS = { version: "9.9.9", pid: 1 };
-
-interface Fixture {
-  agent: FakeAgent;
-  client: AgentClient;
-  peer: FakePeer;
-}
-
-/** Runs `body` with a client connected to a fresh fake agent, and that agent's side of the connection. */
-async function withConnected(
-  options: AgentClientOptions,
-  hello: HelloResult,
-  body: (fixture: Fixture) => Promise<void>,
-): Promise<void> {
-  const agent = await FakeAgent.start();
-  try {
-    const [client, peer] = await Promise.all([
-      AgentClient.connect({ socketPath: agent.socketPath, reconnect: false, ...options }),
-      agent.acceptWithHello(hello),
-    ]);
-    try {
-      await body({ agent, client, peer });
-    } finally {
-      client.close();
-    }
-  } finally {
-    await agent.stop();
-  }
-}
-
-/** A test with a connected client: `connectedTest(name, [options, [hello]], body)`. */
-function connectedTest(name: string, body: (fixture: Fixture) => Promise<void>): void;
-function connectedTest(name: string, options: AgentClientOptions, body: (fixture: Fixture) => Promise<void>): void;
-function connectedTest(
-  name: string,
-  options: AgentClientOptions,
-  hello: HelloResult,
-  body: (fixture: Fixture) => Promise<void>,
-): void;
-function connectedTest(name: string, ...args: unknown[]): void {
-  const body = args.pop() as (fixture: Fixture) => Promise<void>;
-  const [options = {}, hello = HELLO_RESULT] = args as [AgentClientOptions?, HelloResult?];
-  test(name, () => withConnected(options, hello, body));
-}
 
 function isDisconnected(kind: string) {
   return (error: unknown): boolean => error instanceof DisconnectedError && error.reason.kind === kind;
