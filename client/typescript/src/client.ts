@@ -10,8 +10,9 @@
  *   given up on sends a cancel frame.
  * - When the connection is lost, calls in flight fail with a {@link DisconnectedError}
  *   (they are never sent again), the client reconnects by itself (one attempt at a time,
- *   jittered exponential backoff), and subscriptions are restored. A call made while the
- *   agent is away starts an attempt at once and waits for it, within its own timeout.
+ *   jittered exponential backoff), and subscriptions are restored (the state topics
+ *   resumed from the last revision each saw). A call made while the agent is away starts
+ *   an attempt at once and waits for it, within its own timeout.
  * - {@link AgentClient.onStateChange} tells the app when the agent is gone and back.
  */
 
@@ -84,6 +85,12 @@ export interface SubscribeOptions {
   timeoutMs?: number | undefined;
   /** Events buffered before the reader counts as lagging. Default: `subscriptionBufferSize`. */
   bufferSize?: number | undefined;
+  /**
+   * With state topics: the last revision the app saw (a `profiles.list` result's
+   * `revision`, or an earlier subscription's): the changes after it come first, or a
+   * `resync` item when the agent no longer holds them.
+   */
+  sinceRevision?: number | undefined;
 }
 
 /** Where the client stands. */
@@ -205,7 +212,8 @@ export class AgentClient {
 
   /**
    * Subscribes to `topics`. Events that follow the agent's answer are never lost; after
-   * a reconnect the client subscribes again by itself.
+   * a reconnect the client subscribes again by itself, resuming the state topics from
+   * the last revision the subscription saw.
    */
   async subscribe<T extends TopicName>(
     topics: readonly T[],
@@ -219,6 +227,7 @@ export class AgentClient {
       [...topics],
       options.bufferSize ?? this.#options.subscriptionBufferSize ?? DEFAULT_SUBSCRIPTION_BUFFER,
       this.#subscriptionOwner,
+      options.sinceRevision,
     );
     await subscription.attach(connection, {
       timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
@@ -404,7 +413,6 @@ export class AgentClient {
     }
     try {
       await subscription.attach(connection, { timeoutMs: this.#requestTimeoutMs });
-      subscription.restored();
     } catch (error) {
       // A lost connection leaves it interrupted, for the next attempt to restore.
       if (!(error instanceof DisconnectedError)) {

@@ -474,3 +474,69 @@ connectedTest("without reconnecting, a lost connection ends subscriptions after 
   assert.deepEqual(kinds, ["interrupted"]);
   assert.equal(client.state.status === "disconnected" && client.state.reconnecting, false);
 });
+
+connectedTest("a restored subscription resumes its state topics from the last revision it saw", { reconnect: { initialDelayMs: 10, maxDelayMs: 20 } }, async ({ agent, client, peer }) => {
+  const subscribing = client.subscribe(["profiles", "diagnostics"]);
+  const subscribe = await peer.recv();
+  assert.deepEqual(subscribe["params"], { topics: ["profiles", "diagnostics"] }, "nothing to resume from yet");
+  peer.reply(subscribe, { subscription: 1, topics: ["profiles", "diagnostics"], revision: 100 });
+  const subscription = await subscribing;
+  assert.equal(subscription.revision, 100);
+  peer.send({ type: "event", subscription: 1, topic: "profiles", seq: 1, data: { revision: 101, change: "created" } });
+  peer.send({ type: "event", subscription: 1, topic: "diagnostics", seq: 2, data: { seq: 9, revision: 5000 } });
+  assert.equal((await subscription.next()).value?.kind, "event");
+  assert.equal((await subscription.next()).value?.kind, "event");
+  assert.equal(subscription.revision, 101, "only state events carry revisions");
+
+  // Lost: the new subscription asks for what came after 101, and the replay advances it.
+  const back = agent.acceptWithHello();
+  peer.destroy();
+  assert.equal((await subscription.next()).value?.kind, "interrupted");
+  const peer2 = await back;
+  const again = await peer2.recv();
+  assert.deepEqual(again["params"], { topics: ["profiles", "diagnostics"], since_revision: 101 });
+  peer2.reply(again, { subscription: 1, topics: ["profiles", "diagnostics"], revision: 103 });
+  assert.deepEqual((await subscription.next()).value, { kind: "restored" });
+  assert.equal(subscription.revision, 101, "the replay, not the answer, says what arrived");
+  for (const revision of [102, 103]) {
+    peer2.send({ type: "event", subscription: 1, topic: "profiles", seq: revision - 101, data: { revision } });
+    assert.equal((await subscription.next()).value?.kind, "event");
+  }
+  assert.equal(subscription.revision, 103);
+
+  // Lost again, to an agent that no longer holds those changes: it says resync.
+  const third = agent.acceptWithHello();
+  peer2.destroy();
+  assert.equal((await subscription.next()).value?.kind, "interrupted");
+  const peer3 = await third;
+  const resumed = await peer3.recv();
+  assert.equal(resumed["params"] && (resumed["params"] as Message)["since_revision"], 103);
+  peer3.reply(resumed, { subscription: 1, topics: ["profiles", "diagnostics"], revision: 2_000_000 });
+  peer3.send({ type: "event", subscription: 1, topic: "resync", seq: 1, data: { revision: 2_000_000 } });
+  assert.deepEqual((await subscription.next()).value, { kind: "restored" });
+  assert.deepEqual((await subscription.next()).value, { kind: "resync", revision: 2_000_000 });
+  assert.equal(subscription.revision, 2_000_000);
+});
+
+connectedTest("a subscription can start from a revision the app read", async ({ client, peer }) => {
+  const subscribing = client.subscribe(["roles"], { sinceRevision: 41 });
+  const subscribe = await peer.recv();
+  assert.deepEqual(subscribe["params"], { topics: ["roles"], since_revision: 41 });
+  peer.reply(subscribe, { subscription: 2, topics: ["roles"], revision: 42 });
+  const subscription = await subscribing;
+  assert.equal(subscription.revision, 41);
+  peer.send({ type: "event", subscription: 2, topic: "roles", seq: 1, data: { revision: 42, roles: [] } });
+  assert.deepEqual((await subscription.next()).value, {
+    kind: "event",
+    topic: "roles",
+    seq: 1,
+    data: { revision: 42, roles: [] },
+  });
+  assert.equal(subscription.revision, 42);
+  // A revision given for topics without state is not sent.
+  const plain = client.subscribe(["diagnostics"], { sinceRevision: 41 });
+  const request = await peer.recv();
+  assert.deepEqual(request["params"], { topics: ["diagnostics"] });
+  peer.reply(request, { subscription: 3, topics: ["diagnostics"] });
+  assert.equal((await plain).revision, 41);
+});

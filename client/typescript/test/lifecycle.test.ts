@@ -1,7 +1,7 @@
 /**
  * The agent's life as the client sees it, with the real binary: killed and restarted
  * under a connected client (calls in flight fail, the client comes back by itself,
- * subscriptions are restored), started by auto-spawn exactly once however many calls
+ * subscriptions are restored, state subscriptions resumed or told to resync), started by auto-spawn exactly once however many calls
  * race for it, the agent's lock deciding between two clients that both start one, and
  * spawn failures that say what to do.
  */
@@ -114,6 +114,57 @@ test("after the agent is killed and restarted, the client comes back with its su
   } finally {
     client.close();
     await stalled.close();
+    await agent.stop();
+  }
+});
+
+test("a state subscription gets the changes it missed first, and a restarted agent's resync", async () => {
+  const agent = await TestAgent.start();
+  const client = await agent.client({ reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+  try {
+    const upsert = (id: string) =>
+      client.catalog.upsertModel({ provider: "openai", id, display_name: id, context_window: 8_192 });
+    const { revision: read } = await client.profiles.list();
+    await upsert("missed-1");
+    await upsert("missed-2");
+    const subscription = await client.subscribe(["catalog"], { sinceRevision: read });
+    const models: string[] = [];
+    const revisions: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const next = await subscription.next();
+      assert.ok(!next.done && next.value.kind === "event" && next.value.topic === "catalog", JSON.stringify(next));
+      models.push(next.value.data.model ?? "");
+      revisions.push(next.value.data.revision);
+    }
+    assert.deepEqual(models, ["missed-1", "missed-2"], "the changes since the read, oldest first");
+    const [first, last] = revisions as [number, number];
+    assert.ok(first > read && last > first, revisions.join(", "));
+    assert.equal(subscription.revision, last);
+
+    // The agent restarts: it cannot say what changed while it was down.
+    const back = stateWhere(client, (state) => state.status === "connected");
+    await agent.kill();
+    await agent.restart();
+    await back;
+    const kinds: string[] = [];
+    let resync: number | undefined;
+    while (resync === undefined) {
+      const next = await subscription.next();
+      assert.ok(!next.done);
+      kinds.push(next.value.kind);
+      if (next.value.kind === "resync") {
+        resync = next.value.revision;
+      }
+    }
+    assert.deepEqual(kinds, ["interrupted", "restored", "resync"]);
+    assert.ok(resync > last, "a new run numbers above every earlier revision");
+    await upsert("live");
+    const live = await subscription.next();
+    assert.ok(!live.done && live.value.kind === "event" && live.value.topic === "catalog");
+    assert.equal(live.value.data.model, "live");
+    assert.ok(live.value.data.revision > resync);
+  } finally {
+    client.close();
     await agent.stop();
   }
 });
