@@ -4,7 +4,8 @@
  *
  * - It finds the socket by the agent's own rule, connects and performs the handshake,
  *   starting the bundled agent first when auto-spawn is on and nobody listens (at most
- *   once per outage; the agent's lock decides who runs when several clients race).
+ *   once per outage; the agent's lock decides who runs when several clients race), or
+ *   in place of an older agent left running from before an app update (`upgrade.ts`).
  * - Calls are typed by method (`request("profiles.list", {})`, or the named methods
  *   `client.profiles.list()`), each with a timeout and an optional `AbortSignal`; a call
  *   given up on sends a cancel frame.
@@ -22,13 +23,19 @@ import { Connection, type DeltaHandler, MAX_TIMER_MS, type Reply } from "./conne
 import { AgentClientError, AgentUnavailableError, DisconnectedError, RequestTimeoutError } from "./errors.js";
 import type { ChatParams } from "./generated/ChatParams.js";
 import type { ClientInfo } from "./generated/ClientInfo.js";
-import { DEFAULT_CHAT_TIMEOUT_MS, DEFAULT_SWEEP_TIMEOUT_MS, DEFAULT_TEST_TIMEOUT_MS } from "./generated/constants.js";
+import {
+  AGENT_VERSION,
+  DEFAULT_CHAT_TIMEOUT_MS,
+  DEFAULT_SWEEP_TIMEOUT_MS,
+  DEFAULT_TEST_TIMEOUT_MS,
+} from "./generated/constants.js";
 import type { HelloResult } from "./generated/HelloResult.js";
 import type { RunParams } from "./generated/RunParams.js";
 import type { TestParams } from "./generated/TestParams.js";
-import { resolveSocketPath } from "./location.js";
-import { type AutoSpawnOptions, spawnAgentAndConnect } from "./spawn.js";
+import { resolveDataDir, resolveSocketPath } from "./location.js";
+import { type AutoSpawnOptions, DEFAULT_READY_TIMEOUT_MS, spawnAgentAndConnect } from "./spawn.js";
 import { Subscription, type SubscriptionLink, type SubscriptionOwner, type TopicName } from "./subscription.js";
+import { handOver, isOlder } from "./upgrade.js";
 
 /** How long a call waits for its answer unless told otherwise. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -375,15 +382,37 @@ export class AgentClient {
       }).then((connection) => (opened = connection));
     };
     const autoSpawn = this.#options.autoSpawn;
+    let connection: Connection;
     try {
-      return await open();
+      connection = await open();
     } catch (error) {
       if (autoSpawn === undefined || this.#spawnedThisOutage || !nobodyServes(error)) {
         throw error;
       }
-      this.#spawnedThisOutage = true;
-      return spawnAgentAndConnect(autoSpawn, this.#socketPath, this.#options.dataDir, open);
+      return this.#spawn(autoSpawn, open);
     }
+    const expectedVersion = autoSpawn?.expectedVersion ?? AGENT_VERSION;
+    if (autoSpawn === undefined || this.#spawnedThisOutage || !isOlder(connection.hello.agent_version, expectedVersion)) {
+      return connection;
+    }
+    return handOver({
+      old: connection,
+      socketPath: this.#socketPath,
+      defaultDataDir: () =>
+        resolveDataDir(this.#options.dataDir, autoSpawn.env === undefined ? {} : { env: autoSpawn.env }),
+      requestTimeoutMs: this.#requestTimeoutMs,
+      goneTimeoutMs: autoSpawn.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      start: () => this.#spawn(autoSpawn, open),
+    });
+  }
+
+  /**
+   * Starts the agent (the one spawn of this outage) and connects to it. The agent it
+   * starts is used whatever version it reports: an upgrade hands over once.
+   */
+  #spawn(autoSpawn: AutoSpawnOptions, open: () => Promise<Connection>): Promise<Connection> {
+    this.#spawnedThisOutage = true;
+    return spawnAgentAndConnect(autoSpawn, this.#socketPath, this.#options.dataDir, open);
   }
 
   async #connected(connection: Connection): Promise<Connection> {
