@@ -427,6 +427,16 @@ fn constants_file() -> String {
         "MAX_SWEEP_TIMEOUT_MS",
         MAX_SWEEP_TIMEOUT_MS,
     );
+    number(
+        "The `timeout_ms` of a `chat.run` that gives none.",
+        "DEFAULT_CHAT_TIMEOUT_MS",
+        chat::DEFAULT_CHAT_TIMEOUT_MS,
+    );
+    number(
+        "The most reply text one `chat.run` passes on, in bytes of UTF-8: its deltas, joined, are never more.",
+        "MAX_REPLY_TEXT_BYTES",
+        chat::MAX_REPLY_TEXT_BYTES as u64,
+    );
     let mut string = |doc: &str, name: &str, value: &str| {
         let _ = write!(
             out,
@@ -469,6 +479,16 @@ fn constants_file() -> String {
         "LOG_SUBDIR",
         location::LOG_SUBDIR,
     );
+    string(
+        "The agent's lock file in its data directory, held (an exclusive OS file lock) for the agent's whole life.",
+        "LOCK_FILE",
+        location::LOCK_FILE,
+    );
+    string(
+        "The version of llm-agent these definitions were generated with: the agent a client built on them expects.",
+        "AGENT_VERSION",
+        env!("CARGO_PKG_VERSION"),
+    );
     let mut list = |doc: &str, name: &str, values: &[&str]| {
         let values: Vec<String> = values.iter().map(|value| js_string(value)).collect();
         let _ = write!(
@@ -484,6 +504,16 @@ fn constants_file() -> String {
     );
     let topics: Vec<&str> = Topic::ALL.iter().map(|topic| topic.as_str()).collect();
     list("Every topic a client can subscribe to.", "TOPICS", &topics);
+    let state_topics: Vec<&str> = Topic::ALL
+        .iter()
+        .filter(|topic| topic.is_state())
+        .map(|topic| topic.as_str())
+        .collect();
+    list(
+        "The topics whose events carry a `revision`, from which a subscription can resume.",
+        "STATE_TOPICS",
+        &state_topics,
+    );
     list(
         "Every provider this agent knows, as a profile's `provider`.",
         "PROVIDERS",

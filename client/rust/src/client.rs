@@ -822,6 +822,33 @@ mod socket_tests {
     }
 
     #[tokio::test]
+    async fn an_invalid_request_without_an_id_is_not_why_the_connection_closed() {
+        let agent = FakeAgent::start();
+        let (client, mut peer) = agent.connected().await;
+        // The agent refused one message it could not use (a duplicate id, say) and
+        // serves on: the connection is still good.
+        peer.send(&err(
+            None,
+            WireError::new(
+                ErrorCode::InvalidRequest,
+                "request id 2 is already in flight",
+            ),
+        ))
+        .await;
+        assert_still_answers(&client, &mut peer, 8).await;
+        let call = client.call_raw("test.a", rmpv::Value::Nil, CallOptions::default());
+        let agent_side = async {
+            peer.recv_request().await;
+            drop(peer);
+        };
+        let (outcome, ()) = tokio::join!(call, agent_side);
+        assert!(
+            matches!(outcome, Err(ClientError::Disconnected(Disconnect::Closed))),
+            "a plain close, not a rejection: {outcome:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn a_frame_that_is_not_an_envelope_is_skipped() {
         let agent = FakeAgent::start();
         let (client, mut peer) = agent.connected().await;

@@ -26,7 +26,9 @@ use interprocess::local_socket::tokio::Stream;
 use llm_agent_protocol::envelope::{self, Envelope, Request};
 use llm_agent_protocol::methods::Method;
 use llm_agent_protocol::methods::events::{Unsubscribe, UnsubscribeParams};
-use llm_agent_protocol::{Cancel, DEFAULT_MAX_FRAME_LEN, Event, FrameCodec, FrameError, WireError};
+use llm_agent_protocol::{
+    Cancel, DEFAULT_MAX_FRAME_LEN, ErrorCode, Event, FrameCodec, FrameError, WireError,
+};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
@@ -37,6 +39,9 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{ClientError, Disconnect};
 use crate::inbound::{self, FrameHeader};
 use crate::subscription::{Delivery, EventSink};
+
+/// The one error the agent sends with `id: nil` and keeps the connection open after.
+const NON_CLOSING_ERROR: ErrorCode = ErrorCode::InvalidRequest;
 
 /// Past this many unwritten bytes the task stops taking new requests until the agent has
 /// read some, so a stalled agent cannot make the client buffer without bound.
@@ -232,8 +237,8 @@ struct ConnectionTask {
     routes: HashMap<u64, EventSink>,
     /// Encoded frames not yet accepted by the socket.
     outgoing: BytesMut,
-    /// The last connection-level error the agent sent (a response without an id). The
-    /// agent usually closes right after one, and it is the best explanation for that.
+    /// The last closing error the agent sent (a response without an id, other than an
+    /// `INVALID_REQUEST`). The agent closes right after one, and it is the explanation.
     rejection: Option<WireError>,
     /// Set when a write fails. Reading goes on until the agent's close is seen, so its
     /// last words (an error response) are not lost; new requests fail at once.
@@ -366,9 +371,15 @@ impl ConnectionTask {
         }
     }
 
-    /// A response without an id: an error about the connection as a whole.
+    /// A response without an id: an error about one message the agent could not use
+    /// (`INVALID_REQUEST`, after which the connection lives on), or about the connection
+    /// as a whole, which the agent is about to close (docs/protocol.md 8.1). Only the
+    /// latter explains the end of the connection.
     fn on_connection_error(&mut self, body: &[u8]) {
         match inbound::decode::<ConnectionError>(body) {
+            Ok(ConnectionError { error: Some(error) }) if error.code == NON_CLOSING_ERROR => {
+                tracing::debug!(%error, "the agent could not use a message; the connection lives on");
+            }
             Ok(ConnectionError { error: Some(error) }) => {
                 tracing::warn!(%error, "the agent reported a connection-level error");
                 self.rejection = Some(error);

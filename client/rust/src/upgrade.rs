@@ -4,8 +4,10 @@
 //! agent it then starts is used whatever version it reports, so two versions never take
 //! turns replacing each other, and generations never pile up.
 //!
-//! An agent is older when both versions parse as semver and the agent's is lower. A
-//! newer agent, or one whose version does not parse, is used as it is.
+//! An agent is older when both versions parse as semver and the agent's has the lower
+//! precedence (build metadata is ignored, as semver precedence ignores it: two builds of
+//! one version never replace each other). A newer agent, or one whose version does not
+//! parse, is used as it is.
 
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
@@ -24,13 +26,13 @@ use crate::spawn;
 /// How often to look whether the old agent has let go of its data dir.
 const GONE_POLL: Duration = Duration::from_millis(20);
 
-/// Whether `agent` is a lower semver version than `expected`.
+/// Whether `agent` is a semver version of lower precedence than `expected`.
 pub(crate) fn is_older(agent: &str, expected: &str) -> bool {
     match (
         semver::Version::parse(agent),
         semver::Version::parse(expected),
     ) {
-        (Ok(agent), Ok(expected)) => agent < expected,
+        (Ok(agent), Ok(expected)) => agent.cmp_precedence(&expected).is_lt(),
         _ => false,
     }
 }
@@ -97,6 +99,11 @@ mod tests {
         assert!(is_older("0.1.0", "0.2.0"));
         assert!(is_older("0.9.9", "0.10.0"));
         assert!(is_older("1.0.0-beta.2", "1.0.0"));
+        assert!(is_older("1.0.0-alpha.9", "1.0.0-alpha.10"));
+        assert!(
+            !is_older("0.2.0+build.1", "0.2.0+build.2"),
+            "build metadata is no upgrade"
+        );
         assert!(!is_older("0.2.0", "0.2.0"));
         assert!(!is_older("0.3.0", "0.2.0"));
         assert!(!is_older("dev", "0.2.0"));

@@ -4,11 +4,16 @@
  */
 declare module "electron" {
   export interface IpcMainInvokeEvent {
+    readonly sender: WebContents;
     readonly senderFrame: { readonly url: string } | null;
   }
 
   export interface WebContents {
+    readonly id: number;
     send(channel: string, ...args: unknown[]): void;
+    isDestroyed(): boolean;
+    once(event: "destroyed", listener: () => void): this;
+    removeListener(event: "destroyed", listener: () => void): this;
   }
 
   export class BrowserWindow {
@@ -37,6 +42,7 @@ declare module "electron" {
   export const ipcRenderer: {
     invoke(channel: string, ...args: unknown[]): Promise<unknown>;
     on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void;
+    removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void;
   };
 }
 

@@ -1,16 +1,16 @@
 /**
  * The Electron main process of an app that uses the agent: connect at start-up (starting
- * the bundled agent if none runs), bridge the renderer's calls, tell windows when the
- * agent comes and goes, replace an older agent after an app update, and let go at quit.
+ * the bundled agent if none runs, or in place of an older one after an app update),
+ * bridge the renderer's calls and its streamed tutor replies, tell windows when the agent
+ * comes and goes, and let go at quit.
  */
 
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 
-import { app, BrowserWindow, ipcMain } from "electron";
+import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain } from "electron";
 import { AgentClient, AgentClientError } from "llm-agent-client";
 
-import { registerAgentBridge } from "./bridge.js";
+import { registerAgentBridge, registerTutorStream } from "./bridge.js";
 import { STATUS_CHANNEL } from "./channels.js";
 
 /**
@@ -24,51 +24,17 @@ function agentBinary(): string {
     : path.resolve(import.meta.dirname, "../../../target/debug", file);
 }
 
-function connect(): Promise<AgentClient> {
+/**
+ * Connects, starting the bundled agent if none runs. After an app update the agent
+ * already running may be the old binary: the client asks it to shut down, waits until it
+ * has let go of its data dir, and starts the bundled one (`autoSpawn.expectedVersion`,
+ * by default the version this package was built with, which is the bundled agent's).
+ */
+function connectToAgent(): Promise<AgentClient> {
   return AgentClient.connect({
     client: { name: "llm-tutor", version: app.getVersion() },
     autoSpawn: { agentBinary: agentBinary() },
   });
-}
-
-async function connectToAgent(): Promise<AgentClient> {
-  const client = await connect();
-  // After an app update the agent already running may be the old binary: hand over to
-  // the bundled one. Its lock on the data dir is held until it has exited (it finishes
-  // what is in flight first), so wait for that, then connect afresh: auto-spawn then
-  // starts the bundled agent.
-  const running = client.hello?.agent_version;
-  const bundled = bundledAgentVersion();
-  if (running === undefined || bundled === undefined || running === bundled) {
-    return client;
-  }
-  const { pid } = await client.agent.status();
-  await client.agent.shutdown();
-  client.close();
-  await exited(pid, 15_000);
-  return connect();
-}
-
-/** Resolves once process `pid` has ended, or after `timeoutMs`. */
-async function exited(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The version of the bundled agent binary: `llm-agent --version` prints `llm-agent 0.1.0`. */
-function bundledAgentVersion(): string | undefined {
-  try {
-    return execFileSync(agentBinary(), ["--version"], { encoding: "utf8" }).trim().split(" ")[1];
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<void> {
@@ -87,7 +53,9 @@ async function main(): Promise<void> {
 
   // Before any page loads, so that its first call finds a handler and its first status
   // change reaches it. Only the app's own pages may use the bridge.
-  registerAgentBridge(ipcMain, client, (event) => event.senderFrame?.url.startsWith("file://") === true);
+  const isAppPage = (event: IpcMainInvokeEvent): boolean => event.senderFrame?.url.startsWith("file://") === true;
+  registerAgentBridge(ipcMain, client, isAppPage);
+  registerTutorStream(ipcMain, client, isAppPage);
   client.onStateChange((state) => {
     if (state.status === "connected" || state.status === "disconnected") {
       for (const open of BrowserWindow.getAllWindows()) {

@@ -4,28 +4,38 @@
  *
  * - It finds the socket by the agent's own rule, connects and performs the handshake,
  *   starting the bundled agent first when auto-spawn is on and nobody listens (at most
- *   once per outage; the agent's lock decides who runs when several clients race).
+ *   once per outage; the agent's lock decides who runs when several clients race), or
+ *   in place of an older agent left running from before an app update (`upgrade.ts`).
  * - Calls are typed by method (`request("profiles.list", {})`, or the named methods
  *   `client.profiles.list()`), each with a timeout and an optional `AbortSignal`; a call
  *   given up on sends a cancel frame.
  * - When the connection is lost, calls in flight fail with a {@link DisconnectedError}
  *   (they are never sent again), the client reconnects by itself (one attempt at a time,
- *   jittered exponential backoff), and subscriptions are restored. A call made while the
- *   agent is away starts an attempt at once and waits for it, within its own timeout.
+ *   jittered exponential backoff), and subscriptions are restored (the state topics
+ *   resumed from the last revision each saw). A call made while the agent is away starts
+ *   an attempt at once and waits for it, within its own timeout.
  * - {@link AgentClient.onStateChange} tells the app when the agent is gone and back.
  */
 
 import { buildAreas, type Areas, type MethodName, type ParamsOf, type RequestOptions, type ResultOf } from "./areas.js";
-import { Connection, MAX_TIMER_MS, type Reply } from "./connection.js";
+import { type ChatArea, ChatStream, type ChatStreamParams } from "./chat.js";
+import { Connection, type DeltaHandler, MAX_TIMER_MS, type Reply } from "./connection.js";
 import { AgentClientError, AgentUnavailableError, DisconnectedError, RequestTimeoutError } from "./errors.js";
+import type { ChatParams } from "./generated/ChatParams.js";
 import type { ClientInfo } from "./generated/ClientInfo.js";
-import { DEFAULT_SWEEP_TIMEOUT_MS, DEFAULT_TEST_TIMEOUT_MS } from "./generated/constants.js";
+import {
+  AGENT_VERSION,
+  DEFAULT_CHAT_TIMEOUT_MS,
+  DEFAULT_SWEEP_TIMEOUT_MS,
+  DEFAULT_TEST_TIMEOUT_MS,
+} from "./generated/constants.js";
 import type { HelloResult } from "./generated/HelloResult.js";
 import type { RunParams } from "./generated/RunParams.js";
 import type { TestParams } from "./generated/TestParams.js";
-import { resolveSocketPath } from "./location.js";
-import { type AutoSpawnOptions, spawnAgentAndConnect } from "./spawn.js";
+import { resolveDataDir, resolveSocketPath } from "./location.js";
+import { type AutoSpawnOptions, DEFAULT_READY_TIMEOUT_MS, spawnAgentAndConnect } from "./spawn.js";
 import { Subscription, type SubscriptionLink, type SubscriptionOwner, type TopicName } from "./subscription.js";
+import { handOver, isOlder } from "./upgrade.js";
 
 /** How long a call waits for its answer unless told otherwise. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -82,6 +92,12 @@ export interface SubscribeOptions {
   timeoutMs?: number | undefined;
   /** Events buffered before the reader counts as lagging. Default: `subscriptionBufferSize`. */
   bufferSize?: number | undefined;
+  /**
+   * With state topics: the last revision the app saw (a `profiles.list` result's
+   * `revision`, or an earlier subscription's): the changes after it come first, or a
+   * `resync` item when the agent no longer holds them.
+   */
+  sinceRevision?: number | undefined;
 }
 
 /** Where the client stands. */
@@ -94,8 +110,11 @@ export type ConnectionState =
 
 export type StateListener = (state: ConnectionState) => void;
 
+/** Every area's named methods, `chat` with its streamed call. */
+export type ClientAreas = Omit<Areas, "chat"> & { readonly chat: ChatArea };
+
 // The named methods (`client.profiles.list()`) are the generated areas, merged into the class.
-export interface AgentClient extends Areas {}
+export interface AgentClient extends ClientAreas {}
 
 export class AgentClient {
   readonly #options: AgentClientOptions;
@@ -151,7 +170,12 @@ export class AgentClient {
             initialDelayMs: reconnect?.initialDelayMs ?? DEFAULT_RECONNECT_DELAY_MS,
             maxDelayMs: reconnect?.maxDelayMs ?? MAX_RECONNECT_DELAY_MS,
           };
-    Object.assign(this, buildAreas((method, params, callOptions) => this.request(method, params as never, callOptions)));
+    const areas = buildAreas((method, params, callOptions) => this.request(method, params as never, callOptions));
+    const chat: ChatArea = Object.freeze({
+      ...areas.chat,
+      stream: (params: ChatStreamParams, callOptions: RequestOptions = {}) => this.#chatStream(params, callOptions),
+    });
+    Object.assign(this, areas, { chat });
   }
 
   /** The socket (or named pipe) this client connects to. */
@@ -190,20 +214,13 @@ export class AgentClient {
     params: ParamsOf<M>,
     options: RequestOptions = {},
   ): Promise<Reply<ResultOf<M>>> {
-    const timeoutMs = options.timeoutMs ?? this.#defaultTimeout(method, params);
-    const started = Date.now();
-    const connection = this.#usableConnection() ?? (await this.#connectionWithin(method, timeoutMs, options.signal));
-    const reply = await connection.call(method, params, {
-      timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
-      signal: options.signal,
-      correlationId: options.correlationId,
-    });
-    return reply as Reply<ResultOf<M>>;
+    return (await this.#send(method, params, options, undefined)) as Reply<ResultOf<M>>;
   }
 
   /**
    * Subscribes to `topics`. Events that follow the agent's answer are never lost; after
-   * a reconnect the client subscribes again by itself.
+   * a reconnect the client subscribes again by itself, resuming the state topics from
+   * the last revision the subscription saw.
    */
   async subscribe<T extends TopicName>(
     topics: readonly T[],
@@ -217,6 +234,7 @@ export class AgentClient {
       [...topics],
       options.bufferSize ?? this.#options.subscriptionBufferSize ?? DEFAULT_SUBSCRIPTION_BUFFER,
       this.#subscriptionOwner,
+      options.sinceRevision,
     );
     await subscription.attach(connection, {
       timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
@@ -243,8 +261,38 @@ export class AgentClient {
     }
   }
 
+  /** `chat.run` with `stream: true`, its delta frames going to the stream it returns. */
+  #chatStream(params: ChatStreamParams, options: RequestOptions): ChatStream {
+    const streamed: ChatParams = { ...params, stream: true };
+    return new ChatStream(
+      (onDelta, signal) =>
+        this.#send("chat.run", streamed, { ...options, signal }, onDelta) as Promise<Reply<ResultOf<"chat.run">>>,
+      options.signal,
+    );
+  }
+
+  /** One call, on the connection there is or the one an attempt makes within its timeout. */
+  async #send(
+    method: MethodName,
+    params: unknown,
+    options: RequestOptions,
+    onDelta: DeltaHandler | undefined,
+  ): Promise<Reply<unknown>> {
+    const timeoutMs = options.timeoutMs ?? this.#defaultTimeout(method, params);
+    const started = Date.now();
+    const connection = this.#usableConnection() ?? (await this.#connectionWithin(method, timeoutMs, options.signal));
+    return connection.call(method, params, {
+      timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
+      signal: options.signal,
+      correlationId: options.correlationId,
+      onDelta,
+    });
+  }
+
   #defaultTimeout(method: MethodName, params: unknown): number {
     switch (method) {
+      case "chat.run":
+        return ((params as ChatParams).timeout_ms ?? DEFAULT_CHAT_TIMEOUT_MS) + OWN_DEADLINE_GRACE_MS;
       case "profiles.test":
         return ((params as TestParams).timeout_ms ?? DEFAULT_TEST_TIMEOUT_MS) + OWN_DEADLINE_GRACE_MS;
       case "discovery.run":
@@ -334,15 +382,37 @@ export class AgentClient {
       }).then((connection) => (opened = connection));
     };
     const autoSpawn = this.#options.autoSpawn;
+    let connection: Connection;
     try {
-      return await open();
+      connection = await open();
     } catch (error) {
       if (autoSpawn === undefined || this.#spawnedThisOutage || !nobodyServes(error)) {
         throw error;
       }
-      this.#spawnedThisOutage = true;
-      return spawnAgentAndConnect(autoSpawn, this.#socketPath, this.#options.dataDir, open);
+      return this.#spawn(autoSpawn, open);
     }
+    const expectedVersion = autoSpawn?.expectedVersion ?? AGENT_VERSION;
+    if (autoSpawn === undefined || this.#spawnedThisOutage || !isOlder(connection.hello.agent_version, expectedVersion)) {
+      return connection;
+    }
+    return handOver({
+      old: connection,
+      socketPath: this.#socketPath,
+      defaultDataDir: () =>
+        resolveDataDir(this.#options.dataDir, autoSpawn.env === undefined ? {} : { env: autoSpawn.env }),
+      requestTimeoutMs: this.#requestTimeoutMs,
+      goneTimeoutMs: autoSpawn.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      start: () => this.#spawn(autoSpawn, open),
+    });
+  }
+
+  /**
+   * Starts the agent (the one spawn of this outage) and connects to it. The agent it
+   * starts is used whatever version it reports: an upgrade hands over once.
+   */
+  #spawn(autoSpawn: AutoSpawnOptions, open: () => Promise<Connection>): Promise<Connection> {
+    this.#spawnedThisOutage = true;
+    return spawnAgentAndConnect(autoSpawn, this.#socketPath, this.#options.dataDir, open);
   }
 
   async #connected(connection: Connection): Promise<Connection> {
@@ -372,7 +442,6 @@ export class AgentClient {
     }
     try {
       await subscription.attach(connection, { timeoutMs: this.#requestTimeoutMs });
-      subscription.restored();
     } catch (error) {
       // A lost connection leaves it interrupted, for the next attempt to restore.
       if (!(error instanceof DisconnectedError)) {

@@ -9,10 +9,10 @@
  * is aborted sends a cancel frame and keeps its slot until the agent answers it, so the
  * agent's count and this one never disagree.
  *
- * Streamed calls (issue 11, `chat.run`): the agent will answer such a request with delta
- * frames tied to its id, then the one final response. They will be routed in
- * `#onFrame` by that id to the pending call, whose `ItemQueue` (queue.ts) the caller reads as an
- * async iterator of deltas, while the final response settles the call as today.
+ * A streamed call (`chat.run` with `stream: true`) is answered with delta frames tied to
+ * its request id, then its one final response. Deltas go by that id to the call's
+ * `onDelta` while it waits (those of an id nobody waits for, or that come after the
+ * response, are dropped, docs/protocol.md 4.6); the response settles the call as any.
  */
 
 import net from "node:net";
@@ -59,7 +59,12 @@ export interface CallOptions {
    * `abandoned` is true when the caller stopped waiting before the answer came.
    */
   onResult?: ((result: unknown, abandoned: boolean) => void) | undefined;
+  /** Takes the call's delta frames (`seq`, `data`) inside the frame handler, until its response. */
+  onDelta?: DeltaHandler | undefined;
 }
+
+/** What a streamed call does with each of its delta frames. */
+export type DeltaHandler = (seq: unknown, data: unknown) => void;
 
 export interface ConnectOptions {
   socketPath: string;
@@ -81,6 +86,7 @@ interface PendingCall {
   resolve: (reply: Reply<unknown>) => void;
   reject: (error: unknown) => void;
   onResult: CallOptions["onResult"];
+  onDelta: DeltaHandler | undefined;
   /** Clears the call's timer and abort listener. */
   cleanup: () => void;
 }
@@ -195,6 +201,7 @@ export class Connection {
         resolve,
         reject,
         onResult: options.onResult,
+        onDelta: options.onDelta,
         cleanup: () => {
           clearTimeout(timer);
           signal?.removeEventListener("abort", onAbort);
@@ -326,8 +333,11 @@ export class Connection {
       case "event":
         this.#onEvent(envelope);
         return;
+      case "delta":
+        this.#onDelta(envelope);
+        return;
       default:
-        // A kind this build does not know (streamed-call deltas will be routed here).
+        // A kind this build does not know.
         return;
     }
   }
@@ -373,6 +383,15 @@ export class Connection {
     const deliver = typeof subscription === "number" ? this.#routes.get(subscription) : undefined;
     if (deliver !== undefined && typeof event["topic"] === "string") {
       deliver(event as unknown as EventEnvelope);
+    }
+  }
+
+  #onDelta(delta: Record<string, unknown>): void {
+    const id = delta["id"];
+    const call = typeof id === "number" ? this.#pending.get(id) : undefined;
+    // Only a call still waiting takes its deltas: one given up on has no reader left.
+    if (call?.onDelta !== undefined && call.state === "sent") {
+      call.onDelta(delta["seq"], delta["data"]);
     }
   }
 

@@ -261,3 +261,22 @@ export class InvalidResponseError extends AgentClientError {
     this.method = method;
   }
 }
+
+/**
+ * A streamed call's reader fell further behind than the stream holds (docs in `chat.ts`):
+ * the call was cancelled, and its stream and result fail with this.
+ */
+export class StreamOverflowError extends AgentClientError {
+  readonly method: string;
+  /** The unread text the stream held, in UTF-16 code units, when it gave up. */
+  readonly limit: number;
+
+  constructor(method: string, limit: number) {
+    super("STREAM_OVERFLOW", `\`${method}\` streamed more unread text than the ${limit} characters a stream holds`, {
+      remediation:
+        "The agent sent more than its largest reply, which no agent of this version does: check that the socket is llm-agent's, and compare `client.hello.agent_version` with the bundled binary's `llm-agent --version`.",
+    });
+    this.method = method;
+    this.limit = limit;
+  }
+}

@@ -8,6 +8,7 @@
 export {
   AgentClient,
   type AgentClientOptions,
+  type ClientAreas,
   type ConnectionState,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -28,6 +29,7 @@ export type {
   RequestOptions,
   ResultOf,
 } from "./areas.js";
+export { type ChatArea, ChatStream, type ChatStreamParams, MAX_UNREAD_PIECES } from "./chat.js";
 export type { Reply } from "./connection.js";
 export * from "./errors.js";
 export { maxSocketPathLength, resolveDataDir, resolveSocketPath, type LocationEnvironment } from "./location.js";

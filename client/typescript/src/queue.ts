@@ -1,7 +1,7 @@
 /**
  * {@link ItemQueue}: a bounded queue between the connection, which pushes and must never
  * wait, and one reader, which pulls with `await`. It is the buffer behind every
- * subscription, and the one a streamed call's deltas will use (see `connection.ts`).
+ * subscription and every streamed call.
  */
 
 /** The result of {@link ItemQueue.push}. */
@@ -44,6 +44,19 @@ export class ItemQueue<T> {
     }
     this.#items.push(item);
     return "queued";
+  }
+
+  /**
+   * Replaces the newest item waiting to be read with `merge(item)`, so that what a full
+   * queue cannot add is joined to what it holds. Returns false when no item waits.
+   */
+  mergeIntoLast(merge: (last: T) => T): boolean {
+    if (this.size === 0) {
+      return false;
+    }
+    const last = this.#items.length - 1;
+    this.#items[last] = merge(this.#items[last] as T);
+    return true;
   }
 
   /**

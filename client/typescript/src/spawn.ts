@@ -43,6 +43,13 @@ export interface AutoSpawnOptions {
   logDir?: string | undefined;
   /** The agent's environment. Default this process's. */
   env?: NodeJS.ProcessEnv | undefined;
+  /**
+   * The version of the agent this client starts (the bundled binary's). An agent that
+   * answers `hello` with an older one, left running from before an app update, is asked
+   * to shut down and this one is started instead, once (see `upgrade.ts`). Default
+   * `AGENT_VERSION`: the agent built from the same sources as this package.
+   */
+  expectedVersion?: string | undefined;
 }
 
 /**

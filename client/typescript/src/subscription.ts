@@ -5,14 +5,20 @@
  * that falls a whole buffer behind is ended with a final `lagged` item, exactly as the
  * agent ends a subscriber that falls behind, so a slow reader costs memory for its own
  * buffer only and never delays responses.
+ *
+ * A subscription to state topics keeps the last revision it has seen (docs/protocol.md
+ * 13.3) and resumes from it when it is restored on a new connection: the changes it
+ * missed come first, or a `resync` item when the agent no longer holds them.
  */
 
 import type { AgentClient } from "./client.js";
 import type { Connection } from "./connection.js";
 import { AgentError, type DisconnectedError } from "./errors.js";
-import { LAGGED_TOPIC } from "./generated/constants.js";
+import { LAGGED_TOPIC, RESYNC_TOPIC, STATE_TOPICS } from "./generated/constants.js";
 import type { EventEnvelope } from "./generated/EventEnvelope.js";
 import type { Lagged } from "./generated/Lagged.js";
+import type { Resync } from "./generated/Resync.js";
+import type { SubscribeParams } from "./generated/SubscribeParams.js";
 import type { SubscribeResult } from "./generated/SubscribeResult.js";
 import type { TopicData } from "./generated/Topics.js";
 import { ItemQueue } from "./queue.js";
@@ -28,8 +34,13 @@ export type SubscriptionEvent<T extends TopicName> = T extends TopicName
 /**
  * One item of a subscription:
  * - `event`: an event of one of its topics;
- * - `interrupted`: the connection was lost; events until `restored` are missed;
- * - `restored`: subscribed again on a new connection (`seq` starts again at 1);
+ * - `interrupted`: the connection was lost;
+ * - `restored`: subscribed again on a new connection (`seq` starts again at 1). Events of
+ *   `diagnostics`, `discovery` and `usage` in between are missed. The state topics'
+ *   changes in between follow, oldest first, unless a `resync` comes instead;
+ * - `resync`: the agent no longer holds the state changes this subscription missed (it
+ *   always says so after it restarted): re-read `profiles.list`, `roles.get` and
+ *   `catalog.list`; the events that follow are the changes after `revision`;
  * - `lagged`: the reader fell behind (the agent's buffer, or this client's), at least
  *   `missed` events were dropped, and the subscription has ended. It is the last item.
  */
@@ -37,6 +48,7 @@ export type SubscriptionItem<T extends TopicName> =
   | SubscriptionEvent<T>
   | { kind: "interrupted"; error: DisconnectedError }
   | { kind: "restored" }
+  | { kind: "resync"; revision: number }
   | { kind: "lagged"; missed: number };
 
 /** What the client that owns a subscription does with it across connections ({@link Subscription} is one). */
@@ -44,7 +56,6 @@ export interface SubscriptionLink {
   readonly ended: boolean;
   attach(connection: Connection, options: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<void>;
   interrupted(error: DisconnectedError): void;
-  restored(): void;
   failed(error: unknown): void;
   closed(): void;
 }
@@ -68,20 +79,39 @@ export class Subscription<T extends TopicName> implements AsyncIterableIterator<
   readonly topics: readonly T[];
   readonly #queue: ItemQueue<SubscriptionItem<T>>;
   readonly #owner: SubscriptionOwner;
+  /** Whether a topic of it is a state topic, whose events carry revisions. */
+  readonly #resumable: boolean;
   #connection: Connection | undefined;
   #id: number | undefined;
+  #revision: number | undefined;
+  /** Lost with its connection, and not subscribed again yet. */
+  #interrupted = false;
   #ended = false;
 
-  /** Made by {@link AgentClient.subscribe}. */
-  constructor(topics: readonly T[], bufferSize: number, owner: SubscriptionOwner) {
+  /**
+   * Made by {@link AgentClient.subscribe}: `sinceRevision` is the last revision the app
+   * saw, for the state topics to resume from.
+   */
+  constructor(topics: readonly T[], bufferSize: number, owner: SubscriptionOwner, sinceRevision?: number) {
     this.topics = topics;
     this.#queue = new ItemQueue(bufferSize);
     this.#owner = owner;
+    this.#resumable = topics.some((topic) => (STATE_TOPICS as readonly string[]).includes(topic));
+    this.#revision = sinceRevision;
   }
 
   /** The agent's id of this subscription on the current connection, while it has one. */
   get id(): number | undefined {
     return this.#id;
+  }
+
+  /**
+   * With a state topic: the last revision this subscription has seen (from the agent's
+   * answer, its events and `resync`), from which it resumes after a reconnect. After
+   * `lagged`, subscribe again with it as `sinceRevision` to learn what was missed.
+   */
+  get revision(): number | undefined {
+    return this.#revision;
   }
 
   /** Whether the subscription has ended (its remaining items may still be read). */
@@ -131,29 +161,39 @@ export class Subscription<T extends TopicName> implements AsyncIterableIterator<
 
   /**
    * Subscribes on `connection`. The route is set inside the frame handler, before any
-   * event that follows the agent's answer is read.
+   * event that follows the agent's answer is read; after an interruption, `restored` is
+   * pushed there too, so it comes before them.
    * @internal
    */
   attach(connection: Connection, options: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<void> {
+    // Resuming: the changes after it come first (or a `resync`), and advance it.
+    const since = this.#resumable ? this.#revision : undefined;
+    const params: SubscribeParams =
+      since === undefined ? { topics: [...this.topics] } : { topics: [...this.topics], since_revision: since };
     return connection
-      .call(
-        "events.subscribe",
-        { topics: this.topics },
-        {
-          ...options,
-          onResult: (result, abandoned) => {
-            const { subscription } = result as SubscribeResult;
-            if (abandoned || this.#ended) {
-              connection.sendDetached("events.unsubscribe", { subscription }, this.#owner.requestTimeoutMs());
-              return;
-            }
-            this.#connection = connection;
-            this.#id = subscription;
-            connection.route(subscription, (event) => this.#deliver(event));
-            this.#owner.keep(this);
-          },
+      .call("events.subscribe", params, {
+        ...options,
+        onResult: (result, abandoned) => {
+          const { subscription, revision } = result as SubscribeResult;
+          if (abandoned || this.#ended) {
+            connection.sendDetached("events.unsubscribe", { subscription }, this.#owner.requestTimeoutMs());
+            return;
+          }
+          if (since === undefined) {
+            // Nothing is replayed: the live events carry the revisions after this one.
+            this.#advance(revision);
+          }
+          this.#connection = connection;
+          this.#id = subscription;
+          connection.route(subscription, (event) => this.#deliver(event));
+          this.#owner.keep(this);
+          if (this.#interrupted) {
+            // Before the events that follow the answer: the replay of what was missed.
+            this.#interrupted = false;
+            this.#push({ kind: "restored" });
+          }
         },
-      )
+      })
       .then(() => undefined);
   }
 
@@ -161,12 +201,8 @@ export class Subscription<T extends TopicName> implements AsyncIterableIterator<
   interrupted(error: DisconnectedError): void {
     this.#connection = undefined;
     this.#id = undefined;
+    this.#interrupted = true;
     this.#push({ kind: "interrupted", error });
-  }
-
-  /** Subscribed again on a new connection. @internal */
-  restored(): void {
-    this.#push({ kind: "restored" });
   }
 
   /** Could not subscribe again: the iteration ends with `error`. @internal */
@@ -189,7 +225,23 @@ export class Subscription<T extends TopicName> implements AsyncIterableIterator<
       this.#queue.end({ item: { kind: "lagged", missed } });
       return;
     }
+    if (event.topic === RESYNC_TOPIC) {
+      const { revision } = event.data as Resync;
+      this.#advance(revision);
+      this.#push({ kind: "resync", revision });
+      return;
+    }
+    if ((STATE_TOPICS as readonly string[]).includes(event.topic) && isRecord(event.data)) {
+      this.#advance(event.data["revision"]);
+    }
     this.#push({ kind: "event", topic: event.topic, seq: event.seq, data: event.data } as SubscriptionEvent<T>);
+  }
+
+  /** Notes `revision` as seen, when it is one and later than the last. */
+  #advance(revision: unknown): void {
+    if (typeof revision === "number" && (this.#revision === undefined || revision > this.#revision)) {
+      this.#revision = revision;
+    }
   }
 
   #push(item: SubscriptionItem<T>): void {
@@ -216,4 +268,8 @@ export class Subscription<T extends TopicName> implements AsyncIterableIterator<
     }
     this.#owner.forget(this);
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

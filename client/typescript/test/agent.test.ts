@@ -353,6 +353,9 @@ test("chat.run by profile and by role, the models a profile offers, spending", a
   const mine = summary.by_profile.find((entry) => entry.profile_id === profile.id);
   assert.equal(mine?.daily_cap_usd, 2.5);
   assert.ok((mine?.totals.calls ?? 0) >= 1, JSON.stringify(mine));
+  // Removing a cap is said with null: the type has no way to leave the field out.
+  const uncapped = await client.usage.setCap({ profile_id: profile.id, daily_cap_usd: null });
+  assert.ok(!("daily_cap_usd" in uncapped), JSON.stringify(uncapped));
 });
 
 test("health history, the audit ledger and a support bundle", async () => {

@@ -11,7 +11,6 @@ import { test } from "node:test";
 
 import {
   AgentClient,
-  type AgentClientOptions,
   AgentError,
   AgentUnavailableError,
   DEFAULT_MAX_FRAME_LEN,
@@ -22,53 +21,9 @@ import {
   RequestTooLargeError,
 } from "../src/index.js";
 import { encodeMessageFrame } from "../src/codec.js";
-import type { HelloResult } from "../src/index.js";
-import { FakeAgent, type FakePeer, HELLO_RESULT, type Message } from "./support/fake-agent.js";
+import { connectedTest, FakeAgent, HELLO_RESULT, type Message, withConnected } from "./support/fake-agent.js";
 
 const STATUS = { version: "9.9.9", pid: 1 };
-
-interface Fixture {
-  agent: FakeAgent;
-  client: AgentClient;
-  peer: FakePeer;
-}
-
-/** Runs `body` with a client connected to a fresh fake agent, and that agent's side of the connection. */
-async function withConnected(
-  options: AgentClientOptions,
-  hello: HelloResult,
-  body: (fixture: Fixture) => Promise<void>,
-): Promise<void> {
-  const agent = await FakeAgent.start();
-  try {
-    const [client, peer] = await Promise.all([
-      AgentClient.connect({ socketPath: agent.socketPath, reconnect: false, ...options }),
-      agent.acceptWithHello(hello),
-    ]);
-    try {
-      await body({ agent, client, peer });
-    } finally {
-      client.close();
-    }
-  } finally {
-    await agent.stop();
-  }
-}
-
-/** A test with a connected client: `connectedTest(name, [options, [hello]], body)`. */
-function connectedTest(name: string, body: (fixture: Fixture) => Promise<void>): void;
-function connectedTest(name: string, options: AgentClientOptions, body: (fixture: Fixture) => Promise<void>): void;
-function connectedTest(
-  name: string,
-  options: AgentClientOptions,
-  hello: HelloResult,
-  body: (fixture: Fixture) => Promise<void>,
-): void;
-function connectedTest(name: string, ...args: unknown[]): void {
-  const body = args.pop() as (fixture: Fixture) => Promise<void>;
-  const [options = {}, hello = HELLO_RESULT] = args as [AgentClientOptions?, HelloResult?];
-  test(name, () => withConnected(options, hello, body));
-}
 
 function isDisconnected(kind: string) {
   return (error: unknown): boolean => error instanceof DisconnectedError && error.reason.kind === kind;
@@ -518,4 +473,70 @@ connectedTest("without reconnecting, a lost connection ends subscriptions after 
   }
   assert.deepEqual(kinds, ["interrupted"]);
   assert.equal(client.state.status === "disconnected" && client.state.reconnecting, false);
+});
+
+connectedTest("a restored subscription resumes its state topics from the last revision it saw", { reconnect: { initialDelayMs: 10, maxDelayMs: 20 } }, async ({ agent, client, peer }) => {
+  const subscribing = client.subscribe(["profiles", "diagnostics"]);
+  const subscribe = await peer.recv();
+  assert.deepEqual(subscribe["params"], { topics: ["profiles", "diagnostics"] }, "nothing to resume from yet");
+  peer.reply(subscribe, { subscription: 1, topics: ["profiles", "diagnostics"], revision: 100 });
+  const subscription = await subscribing;
+  assert.equal(subscription.revision, 100);
+  peer.send({ type: "event", subscription: 1, topic: "profiles", seq: 1, data: { revision: 101, change: "created" } });
+  peer.send({ type: "event", subscription: 1, topic: "diagnostics", seq: 2, data: { seq: 9, revision: 5000 } });
+  assert.equal((await subscription.next()).value?.kind, "event");
+  assert.equal((await subscription.next()).value?.kind, "event");
+  assert.equal(subscription.revision, 101, "only state events carry revisions");
+
+  // Lost: the new subscription asks for what came after 101, and the replay advances it.
+  const back = agent.acceptWithHello();
+  peer.destroy();
+  assert.equal((await subscription.next()).value?.kind, "interrupted");
+  const peer2 = await back;
+  const again = await peer2.recv();
+  assert.deepEqual(again["params"], { topics: ["profiles", "diagnostics"], since_revision: 101 });
+  peer2.reply(again, { subscription: 1, topics: ["profiles", "diagnostics"], revision: 103 });
+  assert.deepEqual((await subscription.next()).value, { kind: "restored" });
+  assert.equal(subscription.revision, 101, "the replay, not the answer, says what arrived");
+  for (const revision of [102, 103]) {
+    peer2.send({ type: "event", subscription: 1, topic: "profiles", seq: revision - 101, data: { revision } });
+    assert.equal((await subscription.next()).value?.kind, "event");
+  }
+  assert.equal(subscription.revision, 103);
+
+  // Lost again, to an agent that no longer holds those changes: it says resync.
+  const third = agent.acceptWithHello();
+  peer2.destroy();
+  assert.equal((await subscription.next()).value?.kind, "interrupted");
+  const peer3 = await third;
+  const resumed = await peer3.recv();
+  assert.equal(resumed["params"] && (resumed["params"] as Message)["since_revision"], 103);
+  peer3.reply(resumed, { subscription: 1, topics: ["profiles", "diagnostics"], revision: 2_000_000 });
+  peer3.send({ type: "event", subscription: 1, topic: "resync", seq: 1, data: { revision: 2_000_000 } });
+  assert.deepEqual((await subscription.next()).value, { kind: "restored" });
+  assert.deepEqual((await subscription.next()).value, { kind: "resync", revision: 2_000_000 });
+  assert.equal(subscription.revision, 2_000_000);
+});
+
+connectedTest("a subscription can start from a revision the app read", async ({ client, peer }) => {
+  const subscribing = client.subscribe(["roles"], { sinceRevision: 41 });
+  const subscribe = await peer.recv();
+  assert.deepEqual(subscribe["params"], { topics: ["roles"], since_revision: 41 });
+  peer.reply(subscribe, { subscription: 2, topics: ["roles"], revision: 42 });
+  const subscription = await subscribing;
+  assert.equal(subscription.revision, 41);
+  peer.send({ type: "event", subscription: 2, topic: "roles", seq: 1, data: { revision: 42, roles: [] } });
+  assert.deepEqual((await subscription.next()).value, {
+    kind: "event",
+    topic: "roles",
+    seq: 1,
+    data: { revision: 42, roles: [] },
+  });
+  assert.equal(subscription.revision, 42);
+  // A revision given for topics without state is not sent.
+  const plain = client.subscribe(["diagnostics"], { sinceRevision: 41 });
+  const request = await peer.recv();
+  assert.deepEqual(request["params"], { topics: ["diagnostics"] });
+  peer.reply(request, { subscription: 3, topics: ["diagnostics"] });
+  assert.equal((await plain).revision, 41);
 });

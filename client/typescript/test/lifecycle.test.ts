@@ -1,9 +1,10 @@
 /**
  * The agent's life as the client sees it, with the real binary: killed and restarted
  * under a connected client (calls in flight fail, the client comes back by itself,
- * subscriptions are restored), started by auto-spawn exactly once however many calls
- * race for it, the agent's lock deciding between two clients that both start one, and
- * spawn failures that say what to do.
+ * subscriptions are restored, state subscriptions resumed or told to resync), started by auto-spawn exactly once however many calls
+ * race for it, the agent's lock deciding between two clients that both start one, the
+ * hand-over from an older agent after an app update (once, never a chain), and spawn
+ * failures that say what to do.
  */
 
 import assert from "node:assert/strict";
@@ -13,6 +14,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 
 import {
+  AGENT_VERSION,
   AgentClient,
   type AgentClientOptions,
   AgentSpawnError,
@@ -118,6 +120,57 @@ test("after the agent is killed and restarted, the client comes back with its su
   }
 });
 
+test("a state subscription gets the changes it missed first, and a restarted agent's resync", async () => {
+  const agent = await TestAgent.start();
+  const client = await agent.client({ reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+  try {
+    const upsert = (id: string) =>
+      client.catalog.upsertModel({ provider: "openai", id, display_name: id, context_window: 8_192 });
+    const { revision: read } = await client.profiles.list();
+    await upsert("missed-1");
+    await upsert("missed-2");
+    const subscription = await client.subscribe(["catalog"], { sinceRevision: read });
+    const models: string[] = [];
+    const revisions: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const next = await subscription.next();
+      assert.ok(!next.done && next.value.kind === "event" && next.value.topic === "catalog", JSON.stringify(next));
+      models.push(next.value.data.model ?? "");
+      revisions.push(next.value.data.revision);
+    }
+    assert.deepEqual(models, ["missed-1", "missed-2"], "the changes since the read, oldest first");
+    const [first, last] = revisions as [number, number];
+    assert.ok(first > read && last > first, revisions.join(", "));
+    assert.equal(subscription.revision, last);
+
+    // The agent restarts: it cannot say what changed while it was down.
+    const back = stateWhere(client, (state) => state.status === "connected");
+    await agent.kill();
+    await agent.restart();
+    await back;
+    const kinds: string[] = [];
+    let resync: number | undefined;
+    while (resync === undefined) {
+      const next = await subscription.next();
+      assert.ok(!next.done);
+      kinds.push(next.value.kind);
+      if (next.value.kind === "resync") {
+        resync = next.value.revision;
+      }
+    }
+    assert.deepEqual(kinds, ["interrupted", "restored", "resync"]);
+    assert.ok(resync > last, "a new run numbers above every earlier revision");
+    await upsert("live");
+    const live = await subscription.next();
+    assert.ok(!live.done && live.value.kind === "event" && live.value.topic === "catalog");
+    assert.equal(live.value.data.model, "live");
+    assert.ok(live.value.data.revision > resync);
+  } finally {
+    client.close();
+    await agent.stop();
+  }
+});
+
 test("auto-spawn starts the agent once, however many calls race for it", async () => {
   const { binary, starts } = countingBinary("once");
   const { socketPath, dataDir } = spawnPlace("once");
@@ -164,6 +217,91 @@ test("when two clients start an agent at once, its lock decides and both use the
   } finally {
     for (const client of clients) {
       client.close();
+    }
+  }
+});
+
+/** An agent from before an app update: it reports an older version than this client expects. */
+async function olderAgent(version = "0.0.1"): Promise<TestAgent> {
+  return TestAgent.start({ args: ["--pretend-version", version] });
+}
+
+/** Connects to `agent`'s socket and data dir as the app does, auto-spawn starting `binary`. */
+function connectAsTheApp(agent: TestAgent, binary: string, expectedVersion?: string): Promise<AgentClient> {
+  return AgentClient.connect({
+    socketPath: agent.socketPath,
+    dataDir: agent.dataDir,
+    autoSpawn: { agentBinary: binary, env: TestAgent.environment(), expectedVersion },
+    reconnect: false,
+  });
+}
+
+test("an older agent is asked to shut down and the new one started once it has let go", async () => {
+  const old = await olderAgent();
+  const { binary, starts } = countingBinary("upgrade");
+  const stalled = await startStalledServer();
+  // Another client's sweep keeps the old agent (and its lock) alive for a while after it
+  // is asked to go: it finishes what is in flight. A new agent started before the lock
+  // is free would exit at once.
+  const other = await old.client({ reconnect: false });
+  try {
+    const oldPid = old.pid;
+    const sweep = other.discovery.run({ timeout_ms: 1_500, extra_endpoints: [stalled.url] });
+    await stalled.requested;
+    const client = await connectAsTheApp(old, binary);
+    try {
+      assert.equal(client.hello?.agent_version, AGENT_VERSION);
+      assert.equal((await sweep).trigger, "manual", "the old agent finished the sweep before it went");
+      assert.deepEqual(await old.exited(), { code: 0, signal: null }, "the old agent shut down gracefully");
+      const status = await client.agent.status();
+      spawnedPids.add(status.pid);
+      assert.notEqual(status.pid, oldPid);
+      assert.equal(status.data_dir, old.dataDir);
+      assert.equal(starts(), 1);
+    } finally {
+      client.close();
+    }
+  } finally {
+    other.close();
+    await stalled.close();
+    await old.stop();
+  }
+});
+
+test("the hand-over happens once, even when the agent it starts is older than expected too", async () => {
+  const old = await olderAgent();
+  const { binary, starts } = countingBinary("upgrade-once");
+  try {
+    // The client expects a version no agent has: the one it starts is older too.
+    const client = await connectAsTheApp(old, binary, "99.0.0");
+    try {
+      assert.equal(client.hello?.agent_version, AGENT_VERSION);
+      assert.equal((await old.exited()).code, 0);
+      await rememberAgent(client);
+      assert.equal(starts(), 1, "one generation replaced, not a chain of them");
+    } finally {
+      client.close();
+    }
+  } finally {
+    await old.stop();
+  }
+});
+
+test("a newer or equal agent is kept", async () => {
+  for (const version of ["99.0.0", AGENT_VERSION]) {
+    const agent = await olderAgent(version);
+    const { binary, starts } = countingBinary("kept");
+    try {
+      const client = await connectAsTheApp(agent, binary);
+      try {
+        assert.equal(client.hello?.agent_version, version);
+        assert.equal((await client.agent.status()).pid, agent.pid);
+        assert.equal(starts(), 0);
+      } finally {
+        client.close();
+      }
+    } finally {
+      await agent.stop();
     }
   }
 });

@@ -94,6 +94,8 @@ test("subscription items narrow by kind and topic", () => {
         return item.error.code;
       case "restored":
         return "restored";
+      case "resync":
+        return `resync ${item.revision}`;
     }
   };
   assert.equal(describe({ kind: "lagged", missed: 2 }), "lagged 2");

@@ -112,8 +112,10 @@ impl Method for SetCap {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SetCapParams {
     pub profile_id: String,
-    /// More than 0 and at most [`MAX_DAILY_CAP_USD`]; nil removes the cap.
+    /// More than 0 and at most [`MAX_DAILY_CAP_USD`]; nil removes the cap. Required in
+    /// TypeScript, where leaving a field out must never be what removes a cap.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = false))]
     pub daily_cap_usd: Option<f64>,
 }
 

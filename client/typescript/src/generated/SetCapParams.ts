@@ -3,6 +3,7 @@
 
 export type SetCapParams = { profile_id: string, 
 /**
- * More than 0 and at most [`MAX_DAILY_CAP_USD`]; nil removes the cap.
+ * More than 0 and at most [`MAX_DAILY_CAP_USD`]; nil removes the cap. Required in
+ * TypeScript, where leaving a field out must never be what removes a cap.
  */
-daily_cap_usd?: number, };
+daily_cap_usd: number | null, };

@@ -40,6 +40,12 @@ export const MIN_SWEEP_TIMEOUT_MS = 50;
 /** The longest budget a `discovery.run` accepts. */
 export const MAX_SWEEP_TIMEOUT_MS = 10000;
 
+/** The `timeout_ms` of a `chat.run` that gives none. */
+export const DEFAULT_CHAT_TIMEOUT_MS = 120000;
+
+/** The most reply text one `chat.run` passes on, in bytes of UTF-8: its deltas, joined, are never more. */
+export const MAX_REPLY_TEXT_BYTES = 1048576;
+
 /** The topic of the last event of a subscription that fell behind; its data is `Lagged`. */
 export const LAGGED_TOPIC = "lagged";
 
@@ -61,11 +67,20 @@ export const SOCKET_FILE = "agent.sock";
 /** Where an agent started by a client logs, under its data directory. */
 export const LOG_SUBDIR = "logs";
 
+/** The agent's lock file in its data directory, held (an exclusive OS file lock) for the agent's whole life. */
+export const LOCK_FILE = "agent.lock";
+
+/** The version of llm-agent these definitions were generated with: the agent a client built on them expects. */
+export const AGENT_VERSION = "0.1.0";
+
 /** Every method the agent serves, as `hello` announces them. */
 export const METHOD_NAMES = ["hello", "agent.status", "agent.shutdown", "diagnostics.query", "events.subscribe", "events.unsubscribe", "profiles.list", "profiles.get", "profiles.create", "profiles.update", "profiles.delete", "profiles.activate", "profiles.reset_secrets", "profiles.test", "discovery.run", "discovery.status", "discovery.configure", "discovery.adopt", "catalog.list", "catalog.upsert_model", "catalog.deprecate_model", "catalog.reactivate_model", "catalog.set_default_model", "catalog.set_provider", "roles.get", "roles.set", "profiles.health", "diagnostics.export", "audit.query", "audit.verify", "chat.run", "profiles.models", "usage.summary", "usage.set_cap"] as const;
 
 /** Every topic a client can subscribe to. */
 export const TOPICS = ["diagnostics", "discovery", "profiles", "safe_storage", "roles", "catalog", "usage"] as const;
+
+/** The topics whose events carry a `revision`, from which a subscription can resume. */
+export const STATE_TOPICS = ["profiles", "safe_storage", "roles", "catalog"] as const;
 
 /** Every provider this agent knows, as a profile's `provider`. */
 export const PROVIDERS = ["ollama", "llama_cpp", "lm_studio", "vllm", "localai", "koboldcpp", "text_generation_webui", "jan", "gpt4all", "docker_model_runner", "openai_compatible", "openai", "azure_openai", "anthropic"] as const;

@@ -19,6 +19,14 @@ export interface TestAgentOptions {
   keyring?: KeyringSession;
   /** Extra environment, such as `LLM_AGENT_DISCOVERY_PORTS`. */
   env?: Record<string, string>;
+  /** Extra arguments, such as `--pretend-version 0.0.1` (an agent from before an upgrade). */
+  args?: string[];
+}
+
+/** How an agent process ended. */
+export interface AgentExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export class TestAgent {
@@ -26,15 +34,17 @@ export class TestAgent {
   readonly socketPath: string;
   readonly dataDir: string;
   readonly env: Record<string, string>;
+  readonly #args: string[];
   readonly #log: string;
   #child: ChildProcess | undefined;
-  #exited: Promise<void> | undefined;
+  #exited: Promise<AgentExit> | undefined;
 
   private constructor(options: TestAgentOptions) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), "llm-agent-ts-"));
     this.socketPath = path.join(this.dir, "run", "agent.sock");
     this.dataDir = path.join(this.dir, "data");
     this.#log = path.join(this.dir, "agent.log");
+    this.#args = options.args ?? [];
     this.env = {
       ...agentEnvironment(options.keyring),
       // Discovery probes only this table's ports: nothing else on the machine.
@@ -67,11 +77,11 @@ export class TestAgent {
     const log = openSync(this.#log, "a");
     const child = spawn(
       agentBinary(),
-      ["--socket", this.socketPath, "--data-dir", this.dataDir, "--log-level", "debug"],
+      ["--socket", this.socketPath, "--data-dir", this.dataDir, "--log-level", "debug", ...this.#args],
       { env: this.env, stdio: ["ignore", "ignore", log] },
     );
     this.#child = child;
-    this.#exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    this.#exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
     await this.#waitReady();
   }
 
@@ -95,10 +105,11 @@ export class TestAgent {
     this.#child = undefined;
   }
 
-  /** Waits until the agent process ends by itself (after `agent.shutdown`). */
-  async exited(): Promise<void> {
-    await this.#exited;
+  /** Waits until the agent process ends by itself (after `agent.shutdown`), and says how. */
+  async exited(): Promise<AgentExit> {
+    const exit = (await this.#exited) as AgentExit;
     this.#child = undefined;
+    return exit;
   }
 
   logText(): string {

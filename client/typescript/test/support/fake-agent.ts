@@ -10,9 +10,17 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
+import { test } from "node:test";
+
 import { decodeMessage, encodeMessageFrame } from "../../src/codec.js";
 import { FrameReader } from "../../src/framing.js";
-import { DEFAULT_MAX_FRAME_LEN, PROTOCOL_VERSION, type HelloResult } from "../../src/index.js";
+import {
+  AgentClient,
+  type AgentClientOptions,
+  DEFAULT_MAX_FRAME_LEN,
+  type HelloResult,
+  PROTOCOL_VERSION,
+} from "../../src/index.js";
 
 export const HELLO_RESULT: HelloResult = {
   agent_version: "9.9.9",
@@ -168,4 +176,52 @@ export class FakePeer {
   destroy(): void {
     this.socket.destroy();
   }
+}
+
+/** A client connected to a fresh fake agent, that agent, and its side of the connection. */
+export interface Fixture {
+  agent: FakeAgent;
+  client: AgentClient;
+  peer: FakePeer;
+}
+
+/** Runs `body` with a client connected to a fresh fake agent (which answers `hello` with `hello`). */
+export async function withConnected(
+  options: AgentClientOptions,
+  hello: HelloResult,
+  body: (fixture: Fixture) => Promise<void>,
+): Promise<void> {
+  const agent = await FakeAgent.start();
+  try {
+    const [client, peer] = await Promise.all([
+      AgentClient.connect({ socketPath: agent.socketPath, reconnect: false, ...options }),
+      agent.acceptWithHello(hello),
+    ]);
+    try {
+      await body({ agent, client, peer });
+    } finally {
+      client.close();
+    }
+  } finally {
+    await agent.stop();
+  }
+}
+
+/** A test with a connected client: `connectedTest(name, [options, [hello]], body)`. */
+export function connectedTest(name: string, body: (fixture: Fixture) => Promise<void>): void;
+export function connectedTest(
+  name: string,
+  options: AgentClientOptions,
+  body: (fixture: Fixture) => Promise<void>,
+): void;
+export function connectedTest(
+  name: string,
+  options: AgentClientOptions,
+  hello: HelloResult,
+  body: (fixture: Fixture) => Promise<void>,
+): void;
+export function connectedTest(name: string, ...args: unknown[]): void {
+  const body = args.pop() as (fixture: Fixture) => Promise<void>;
+  const [options = {}, hello = HELLO_RESULT] = args as [AgentClientOptions?, HelloResult?];
+  test(name, () => withConnected(options, hello, body));
 }
