@@ -14,6 +14,7 @@ use crate::health::{HealthOutcome, HealthSummary};
 use crate::patch::Patch;
 use crate::safe_storage::{SafeStorageStatus, StoreStatus};
 use crate::secret::SecretText;
+use crate::text::{LocalizedText, MessageArgs};
 
 /// The most profiles one vault holds (so that `profiles.list` always fits in a frame).
 pub const MAX_PROFILES: usize = 100;
@@ -131,6 +132,12 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub health: BTreeMap<String, HealthSummary>,
+    /// A short sentence per listed profile, for screen readers and status banners, by
+    /// profile id: what it is, where it runs, its model, whether a key is stored, how its
+    /// last test or call went. In the connection's language, with its message id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub accessible_summaries: BTreeMap<String, LocalizedText>,
     /// Time the agent spent on the answer, in microseconds, from decoding the params to
     /// the last byte of the encoded response (last, so it can be written once known).
     pub elapsed_us: u64,
@@ -221,7 +228,14 @@ pub struct ProfileResult {
 pub struct Warning {
     /// Machine-readable: `credentials_dropped`.
     pub code: String,
+    /// For a person, in the connection's language.
     pub message: String,
+    /// The stable message id of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_args: MessageArgs,
 }
 
 /// Changes some fields of a profile. An endpoint whose origin (scheme, host, port)
@@ -339,8 +353,14 @@ pub struct FieldError {
     /// Machine-readable: `required`, `too_long`, `invalid`, `unsupported`,
     /// `not_allowed`, `consent_required`.
     pub code: String,
-    /// What to do, for a learner.
+    /// What to do, for a learner, in the connection's language.
     pub message: String,
+    /// The stable message id of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_args: MessageArgs,
 }
 
 /// The timeout of a `profiles.test` when the caller gives none, and the most it may ask.
