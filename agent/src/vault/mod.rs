@@ -40,6 +40,7 @@ use tokio::sync::watch;
 use crate::actors::{ActorSlot, CallFailure};
 use crate::audit::{AuditHead, AuditLedger};
 use crate::live::LiveState;
+use crate::texts;
 use actor::{VaultArgs, VaultMsg};
 use commit::Reply;
 use error::VaultError;
@@ -97,7 +98,7 @@ impl VaultSnapshot {
             },
             store: StoreStatus {
                 writable: false,
-                problem: Some("the vault is starting".into()),
+                ..texts::store_status(Some(texts::messages::vault_starting()))
             },
         }
     }

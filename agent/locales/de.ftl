@@ -1,0 +1,1 @@
+# llm-agent in German (Deutsch). Translated from en.ftl.

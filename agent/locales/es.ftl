@@ -1,0 +1,1 @@
+# llm-agent in Spanish (español). Translated from en.ftl.
