@@ -8,7 +8,7 @@
 fields_need_attention = { $count ->
     [one] 1 field needs attention
    *[other] { $count } fields need attention
-}
+    }
 fix_marked_fields = Correct the fields marked, then save again.
 check_disk_space = Check that the disk has free space and the data folder can be written, then try again.
 retry_with_correlation_id = Retry; if it persists, report it with the correlation ID.
@@ -96,3 +96,306 @@ field_option_value_invalid = Option values have at most { $max } characters and 
 field_api_key_empty = Paste the API key, or leave the field out.
 field_api_key_too_long = That is longer than any API key: check what was pasted.
 field_api_key_whitespace = Remove spaces and line breaks from the key (a copy-paste may have added them).
+
+## Model calls (prompt tests and chat calls) that failed at the provider
+## $said is the provider's own message after ": ", or empty; $name the provider's name.
+
+agent_shutting_down = the agent is shutting down
+call_after_shutdown_remedy = Try again once the agent is back.
+call_internal = { $what }
+call_key_unusable = the stored API key cannot be sent in an HTTP header
+call_key_unusable_remedy = Enter the API key again: copy it exactly, without spaces or line breaks.
+call_key_missing = { $name } needs an API key and this profile has none
+call_key_missing_remedy = { $provider ->
+    [openai] Add the API key to this profile. Keys are at platform.openai.com → API keys.
+    [anthropic] Add the API key to this profile. Keys are at console.anthropic.com → API keys.
+    [azure_openai] Add the API key to this profile. Keys are in the Azure portal: the resource → Keys and Endpoint.
+   *[other] Add the API key to this profile.
+    }
+call_wrong_path = { $name } answered HTTP { $status } at { $path }: nothing serves { $api ->
+    [openai] the OpenAI chat completions API
+    [ollama] Ollama's API
+    [anthropic] Anthropic's Messages API
+   *[azure] the Azure OpenAI API
+    } there
+call_server_failed = { $name } failed with HTTP { $status }{ $said }
+call_server_failed_local_remedy = Look at { $name }'s console output: the model may have failed to load (not enough memory?). Then try again.
+call_server_failed_remote_remedy = { $name } has a problem on its side: try again in a minute, and check its status page if it persists.
+call_refused = { $name } refused the request with HTTP { $status }{ $said }
+call_refused_remedy = Check the profile's model and options against the provider's documentation.
+call_reported_error = { $name } reported an error mid-reply{ $said }
+call_reported_error_remedy = Try again; if it persists, the model may be overloaded or misconfigured on the server.
+call_key_asked_remedy = { $provider ->
+    [openai] { $name } asks for an API key: add one to this profile. Keys are at platform.openai.com → API keys.
+    [anthropic] { $name } asks for an API key: add one to this profile. Keys are at console.anthropic.com → API keys.
+    [azure_openai] { $name } asks for an API key: add one to this profile. Keys are in the Azure portal: the resource → Keys and Endpoint.
+   *[other] { $name } asks for an API key: add one to this profile.
+    }
+call_key_forbidden_remedy = { $name } accepted the key but will not let it use this model or endpoint: check the key's project, permissions or region.
+call_key_refused_remedy = { $provider ->
+    [openai] Check the API key at platform.openai.com → API keys, then update this profile's key.
+    [anthropic] Check the API key at console.anthropic.com → API keys, then update this profile's key.
+    [azure_openai] Use one of the resource's keys (Azure portal → the resource → Keys and Endpoint); it must belong to this endpoint's resource.
+   *[other] Check the API key { $name } expects, then update this profile's key.
+    }
+call_key_refused = { $name } refused the API key (HTTP { $status }){ $said }
+call_quota_used_up = { $name } reports the account's quota is used up{ $said }
+call_quota_used_up_remedy = Add credit or raise the spending limit in the provider's billing settings; waiting will not help.
+call_rate_limited_wait_remedy = Wait { NUMBER($seconds, maximumFractionDigits: 0) } s and try again; if it keeps happening, check the plan's rate limits.
+call_rate_limited_remedy = Wait a moment and try again; if it keeps happening, check the plan's rate limits.
+call_rate_limited = { $name } is rate-limiting requests (HTTP 429){ $said }
+call_overloaded = { $name } is overloaded (HTTP { $status }){ $said }
+call_overloaded_remedy = { $name } is busy right now: try again in a moment.
+call_model_not_found = { $provider ->
+    [ollama] Ollama has no model named `{ $model }`{ $said }
+    [azure_openai] Azure OpenAI has no deployment named `{ $deployment }`{ $said }
+    [lm_studio] LM Studio has no model `{ $model }` loaded{ $said }
+    [vllm] vLLM does not serve `{ $model }`{ $said }
+    [openai] OpenAI has no model `{ $model }` for this key{ $said }
+    [anthropic] Anthropic has no model `{ $model }`{ $said }
+   *[other] { $name } does not serve a model named `{ $model }`{ $said }
+    }
+call_model_not_found_remedy = { $provider ->
+    [ollama] The model is not pulled: run `ollama pull { $model }`, or pick one `ollama list` shows.
+    [azure_openai] Check the deployment name (metadata.options.deployment) in the Azure AI Foundry portal; a new deployment can take a few minutes to appear.
+    [lm_studio] Load it in LM Studio (or `lms load { $model }`), or pick a model its server lists.
+    [vllm] vLLM serves the model it was started with: use that name (GET /v1/models lists it).
+    [openai] Check the model id (for example gpt-4o-mini) and that the key's project may use it.
+    [anthropic] Check the model id (for example claude-sonnet-4-5); model ids are listed at docs.anthropic.com.
+   *[other] Use a model name the server lists (GET /v1/models on OpenAI-compatible servers).
+    }
+call_wrong_path_openai_remedy = Check the base URL and the provider kind: this server does not speak the OpenAI API at this path.
+call_wrong_path_add_v1_remedy = The base URL may need `/v1`: try { $url }.
+call_wrong_path_remedy = { $api ->
+    [ollama] This address does not serve Ollama's API: check the port (Ollama listens on 11434) or the provider kind.
+    [anthropic] Use https://api.anthropic.com as the base URL.
+   *[azure] Use the resource's endpoint (https://RESOURCE.openai.azure.com) and check the api_version option.
+    }
+call_invalid_shape = { $status ->
+    [none] { $name } answered
+   *[other] { $name } answered (HTTP { $status })
+    }, but not like { $api ->
+    [openai] the OpenAI chat completions API
+    [ollama] Ollama's API
+    [anthropic] Anthropic's Messages API
+   *[azure] the Azure OpenAI API
+    }: { $what }
+call_invalid_shape_remedy = Check the provider kind and the base URL: { $api ->
+    [openai] an OpenAI-compatible server needs its /v1 base URL (for example http://127.0.0.1:1234/v1).
+    [ollama] Ollama's base URL has no path (http://127.0.0.1:11434).
+    [anthropic] Anthropic's base URL is https://api.anthropic.com.
+   *[azure] Azure OpenAI's base URL is https://RESOURCE.openai.azure.com.
+    }
+call_redirected = { $to ->
+    [none] { $name } answered HTTP { $status }, redirecting to another address
+   *[other] { $name } answered HTTP { $status }, redirecting to `{ $to }`
+    }
+call_redirected_remedy = Update the profile's endpoint to the address the server redirects to (often http:// → https://, or a trailing path).
+call_cut_short = the reply from { $name } stopped before it was complete ({ $why })
+call_cut_short_remedy = The server may have crashed or dropped the connection: try again, and look at its logs if it repeats.
+call_refused_connection = nothing is listening at { $address } (connection refused)
+call_dns_failed = the host name { $host } could not be resolved
+call_dns_failed_remedy = Check the endpoint's spelling and this computer's internet connection.
+call_no_connection = no connection to { $address }: { $detail }
+call_no_connection_remote_remedy = Check this computer's internet connection, a firewall or proxy, and the endpoint's host name.
+call_tls_local_remedy = A server on this machine usually speaks plain HTTP: try http://{ $address } as the endpoint.
+call_tls_certificate_remedy = The server's certificate is not trusted by this computer: check the endpoint, or install your organization's root certificate.
+call_tls_remedy = Check that the endpoint uses https:// only where the server speaks TLS.
+call_tls_failed = TLS with { $address } failed: { $detail }
+call_not_http = { $name } at { $address } did not answer in HTTP: { $detail }
+call_not_http_try_https_remedy = The server may speak HTTPS: try https://{ $address }, or check the port.
+call_not_http_remedy = Check the port: another kind of server may be listening there.
+call_check_connection_remedy = Check this computer's internet connection and the endpoint's host and port.
+call_start_server_remedy = { $provider ->
+    [ollama] Ollama is not running: start it with `ollama serve` (or open the Ollama app).
+    [lm_studio] Start LM Studio's server: Developer tab → Start Server, or `lms server start`.
+    [llama_cpp] Start the llama.cpp server: `llama-server -m MODEL.gguf --port { $port }`.
+    [vllm] Start vLLM: `vllm serve { $model } --port { $port }`.
+    [localai] Start LocalAI (for example `local-ai run`) and check its port.
+    [koboldcpp] Start KoboldCpp with a model loaded, and check its port (5001 by default).
+    [text_generation_webui] Start text-generation-webui with `--api` (port 5000 by default).
+    [jan] Turn on Jan's local API server (Settings → Local API Server).
+    [gpt4all] Turn on GPT4All's API server (Settings → Enable Local API Server).
+    [docker_model_runner] Enable Docker Model Runner with TCP access: `docker desktop enable model-runner --tcp 12434`.
+   *[other] Start the model server, or correct the port ({ $port }) in the endpoint.
+    }
+call_timed_out_queued = the request waited { NUMBER($seconds) } s for other requests to { $name } to finish
+call_timed_out_queued_remedy = Wait for the other requests to finish, or raise the profile's parallelism option.
+call_timed_out_connecting = no connection to { $address } within { NUMBER($seconds) } s
+call_timed_out_connecting_remedy = Check the network, a firewall or proxy, and the endpoint's host and port.
+call_timed_out_local = { $name } accepted the request but did not answer within { NUMBER($seconds) } s
+call_timed_out_local_remedy = A large model may still be loading into memory: try again in a moment, or with a longer timeout.
+call_timed_out_remote = { $name } did not answer within { NUMBER($seconds) } s
+call_timed_out_remote_remedy = The provider is slow right now: try again, or with a longer timeout.
+call_timed_out_generating = the reply from { $name } did not finish within { NUMBER($seconds) } s
+call_timed_out_generating_remedy = The model is generating slowly (running on the CPU?): try again with a longer timeout.
+
+## The catalog
+
+catalog_field_model_id = A model id has 1 to { $max } characters and no line breaks.
+catalog_field_display_name = A display name has 1 to { $max } characters and no line breaks.
+catalog_field_context_window = Give the context window in tokens (1 to { NUMBER($max) }).
+catalog_field_price = Give a price in USD per million tokens, 0 to { NUMBER($max) }.
+catalog_field_parallelism = Give 1 to { $max } requests at once (nil: the default).
+catalog_too_many_models = At most { $max } models can be added or edited.
+catalog_unreadable = catalog.json cannot be read ({ $error }); the learner's catalog edits are ignored until it is fixed or removed
+catalog_newer = catalog.json was written by a newer agent (schema { $schema }); the learner's catalog edits are ignored
+catalog_unknown_provider = the catalog has no provider "{ $provider }"
+catalog_unknown_provider_remedy = catalog.list shows every provider.
+catalog_unknown_model = the catalog has no model "{ $model }" for { $provider }
+catalog_unknown_model_remedy = catalog.list shows the provider's models; catalog.upsert_model adds one.
+catalog_read_only_remedy = Move catalog.json out of the data folder (the shipped catalog is used without it), or restore it from a backup.
+catalog_not_saved = the catalog edits could not be saved ({ $error }); nothing was changed
+catalog_restarting = the catalog is restarting; try again in a moment
+catalog_restarting_remedy = Retry in a moment; the agent restarts its catalog by itself.
+
+## Warnings on a saved profile
+
+warning_key_and_consent_dropped = The endpoint now points to another server, so the saved API key and the agreement to send prompts there were removed: give them again for the new server.
+warning_key_dropped = The endpoint now points to another server, so the saved API key was removed: enter it again for the new server.
+warning_consent_dropped = The endpoint now points to another server, so the agreement to send prompts there was removed: agree again for the new server.
+warning_model_deprecated = { $model } is deprecated in the catalog: it may stop working; choose another model of { $provider } when you can.
+warning_model_not_offered = the server at { $endpoint } does not offer { $model }: pull or load it there, or choose one of the models it lists (profiles.models)
+
+## Spending
+
+usage_bad_day = { $field } must be a day as YYYY-MM-DD
+usage_bad_day_remedy = Send a UTC date such as 2026-01-31, or leave it out.
+usage_range_reversed = `from` is after `to`
+usage_range_reversed_remedy = Send the earlier day as `from`.
+usage_range_too_long = the range covers more than { $max } days
+usage_range_too_long_remedy = Ask for a year at most, in several requests if needed.
+usage_cap_out_of_range = daily_cap_usd must be more than 0 and at most { NUMBER($max) }
+usage_cap_out_of_range_remedy = Send an amount in USD, or nil to remove the cap.
+usage_cap_reached = the profile's daily spending cap of ${ NUMBER($cap_usd, minimumFractionDigits: 2, maximumFractionDigits: 2) } is reached: ${ NUMBER($spent_usd, minimumFractionDigits: 4, maximumFractionDigits: 4) } spent today ({ DATE($day) }, UTC)
+usage_cap_reached_remedy = Calls to this profile work again tomorrow (UTC); raise or remove its cap with usage.set_cap to go on today.
+usage_not_written = the spending totals could not be written: { $error }
+
+## Discovery
+
+settings_need_attention = { $count ->
+    [one] 1 setting needs attention
+   *[other] { $count } settings need attention
+    }
+fix_marked_settings = Correct the settings marked, then save again.
+discovery_not_saved = the discovery settings could not be saved ({ $error }); nothing was changed
+discovery_sweep_failed = the sweep could not run: { $error }
+discovery_restarting = discovery is restarting; try again in a moment
+discovery_restarting_remedy = Retry in a moment; the agent restarts discovery by itself.
+
+## Getting a call ready
+
+call_bad_endpoint = the profile's endpoint is not a valid URL
+call_bad_endpoint_remedy = Edit the profile's endpoint, then try again.
+call_key_read_timed_out = reading the profile's API key took longer than the call's timeout
+call_key_read_timed_out_remedy = Try again; the OS credential store may have been slow to answer.
+calls_restarting = the agent's model-call service is restarting; try again in a moment
+calls_restarting_remedy = Try again in a moment; the agent restarts the service by itself.
+calls_queue_full = { $waiting } calls are already waiting for { $host }
+calls_queue_full_remedy = Wait for some of them to finish, or raise the provider's parallelism if its server can take more.
+request_cancelled = cancelled by the client
+call_cancelled_remedy = Nothing to do: the call was stopped on request.
+
+## Prompt tests
+
+test_timeout_out_of_range = timeout_ms must be 1 to { $max } (milliseconds)
+test_prompt_out_of_range = prompt must have 1 to { $max } characters
+test_timeout_default_remedy = Leave it out for the default of { $seconds } s.
+test_prompt_default_remedy = Leave it out to use the built-in test prompt.
+
+## Chat calls
+
+chat_no_target = name the profile to call: give profile_id or role
+chat_two_targets = give profile_id or role, not both
+chat_unknown_role = role must be tutor or infrastructure
+chat_role_unbound = no profile plays the { $role } role: there are no profiles
+chat_role_unbound_remedy = Create a profile first; the first one plays every role.
+chat_message_count = messages must hold 1 to { $max } messages
+chat_message_length = a message must have 1 to { $max } characters
+chat_only_system = at least one message must come from the user or the assistant
+chat_too_much_text = the messages and stop sequences together exceed { $max } bytes
+chat_too_much_text_remedy = Send fewer or shorter messages: drop the oldest turns of the conversation.
+chat_max_tokens = max_tokens must be 1 to { $max }
+chat_temperature = temperature must be 0 to { NUMBER($max) } for this provider
+chat_stop_count = stop holds at most { $max } sequences
+chat_stop_length = a stop sequence must have 1 to { $max } characters
+chat_timeout = timeout_ms must be 1 to { $max } (milliseconds)
+
+## Diagnostics and support bundles
+
+diagnostics_restarting = the diagnostics service is restarting; try again in a moment
+diagnostics_restarting_remedy = Retry in a moment; the agent restarts its diagnostics service by itself.
+diagnostics_bad_time = { $field } must be an RFC 3339 time, such as 2026-11-21T09:00:00Z
+diagnostics_bad_cursor = cursor must be a next_cursor from an earlier result
+diagnostics_bad_cursor_remedy = Leave it out for the most recent events.
+diagnostics_bad_path_remedy = Give an absolute path in an existing folder; set overwrite to replace a file.
+diagnostics_export_failed = the support bundle could not be written ({ $error })
+bundle_path_not_absolute = the support bundle cannot be written there: the path is not absolute
+bundle_path_no_file = the support bundle cannot be written there: the path names no file
+bundle_path_no_folder = the support bundle cannot be written there: its folder does not exist
+bundle_path_is_folder = the support bundle cannot be written there: it is a folder
+bundle_path_exists = the support bundle cannot be written there: a file is already there
+
+## The audit ledger
+
+audit_not_written = the audit ledger could not be written ({ $error }); nothing was changed
+audit_not_running = the audit ledger is not running
+audit_not_running_remedy = Restart the agent; if this persists, report it with the agent's log.
+limit_out_of_range = limit must be between 1 and { $max }
+
+## Discovery: probes, findings and conflicts with profiles
+
+probe_no_answer = { $address } accepted the connection but did not answer in time.
+probe_needs_credentials = { $address } refuses requests without credentials (HTTP 401/403).
+probe_stopped_answering = { $address } answered once, then did not answer in time.
+probe_not_recognised = { $expected ->
+    [none] { $address } answers HTTP, but not like any model server discovery knows.
+   *[other] { $address } answers HTTP, but not like any model server discovery knows (expected { $expected }).
+    }
+probe_nothing_listens = Nothing listens at { $address }.
+probe_cannot_connect = Cannot connect to { $address }: { $detail }.
+probe_dns_failed = The host name of { $address } does not resolve.
+probe_tls_failed = The TLS handshake with { $address } failed ({ $detail }): check http:// against https://.
+probe_not_http = { $address } accepted the connection but did not answer in HTTP ({ $detail }).
+probe_not_running_hint = Start the server, or check the address and port.
+probe_not_responding_hint = It accepted the connection but sent nothing within { $ms } ms: the server may be busy (loading a model) or hung. Wait, or restart it.
+probe_needs_key_hint = It asks for credentials but does not say what it is: if it is a model server, add it by hand as an OpenAI-compatible profile with its API key.
+probe_port_taken_hint = Another program may be using the port { $expected } usually has; if this is a model server, add it by hand as an OpenAI-compatible profile.
+probe_add_by_hand_hint = If this is a model server, add it by hand as an OpenAI-compatible profile.
+probe_bad_extra_endpoint = The extra endpoint "{ $endpoint }" cannot be probed: { $problem }.
+probe_bad_extra_endpoint_hint = Give a base URL such as http://192.168.1.20:11434.
+finding_needs_key_hint = { $name } asks for an API key: add it to the profile.
+finding_load_model_hint = { $kind ->
+    [lm_studio] Load a model in LM Studio (or turn on just-in-time model loading in its server settings).
+    [jan] Start a model in Jan: its API lists only running models.
+    [text_generation_webui] Load a model in text-generation-webui's Model tab.
+    [llama_cpp] Load a model in { $name }, or start it with one.
+    [koboldcpp] Load a model in { $name }, or start it with one.
+   *[other] Load a model in { $name }.
+    }
+finding_no_models_hint = { $kind ->
+    [ollama] Pull a model first, for example: ollama pull llama3.2
+    [docker_model_runner] Pull a model first, for example: docker model pull ai/smollm2
+   *[other] Download or install a model in { $name }.
+    }
+conflict_kind_mismatch = Profile “{ $profile }” expects { $expected } at { $address }, but { $server } answers there.
+conflict_kind_mismatch_remedy = Change the profile's provider to { $kind } ({ $server }), or point it at the server it was made for.
+conflict_key_required = { $server } at { $address } now asks for an API key, and profile “{ $profile }” has none.
+conflict_key_required_remedy = Add the server's API key to the profile.
+conflict_no_model = { $server } at { $address } offers no model, so not “{ $model }” of profile “{ $profile }”.
+conflict_load_model_remedy = Load “{ $model }” in { $server }.
+conflict_model_not_offered = { $server } at { $address } does not offer “{ $model }”, the model of profile “{ $profile }”; it offers { $offered }.
+conflict_model_not_offered_remedy = { $kind ->
+    [ollama] Pick one of the models it offers, or pull it (ollama pull { $model }).
+    [docker_model_runner] Pick one of the models it offers, or pull it (docker model pull { $model }).
+   *[other] Pick one of the models it offers, or load it in { $server }.
+    }
+conflict_port_moved = Profile “{ $profile }” points at port { $old_port }, where no { $server } answers; { $server } answers on port { $port }.
+conflict_port_moved_remedy = If it is the same server, change the profile's endpoint to { $endpoint }.
+settings_interval = Give { $min } to { $max } seconds between scheduled sweeps ({ $default } is the default).
+settings_too_many_endpoints = Name at most { $max } endpoints.
+settings_bad_endpoint = Give a base URL such as http://192.168.1.20:11434 (http or https, a host and a port; no user name, query, fragment or control characters).
+adopt_unknown_kind = kind must be one of the kinds discovery reports (ollama, lm_studio, ...)
+adopt_no_model_listed = The server lists no model: load or pull one, then adopt it with its name.
+adopt_not_found = No sweep found this server: name the model, or run discovery first.
+store_unreadable = profiles cannot be changed: { $path } could not be read ({ $error }); it was left as it is

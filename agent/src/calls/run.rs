@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::governor::Ticket;
+use crate::texts::messages;
 use crate::providers::failure::{self, Failure, millis};
 use crate::providers::framing::{Lines, SseDecoder};
 use crate::providers::http::{self, ConnectClock, TransportError};
@@ -145,8 +146,8 @@ pub async fn run_call(
         Ended::Cancelled if job.shutdown.is_cancelled() => Err(Failure::cancelled_by_shutdown()),
         Ended::Cancelled => Err(Failure::new(
             ErrorCode::Cancelled,
-            "cancelled by the client",
-            "Nothing to do: the call was stopped on request.",
+            messages::request_cancelled(),
+            messages::call_cancelled_remedy(),
         )),
     };
     progress.report(result)

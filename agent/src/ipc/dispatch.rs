@@ -21,6 +21,7 @@ use llm_agent_protocol::{WireError, msgpack, value};
 use serde::Serialize;
 
 use super::call::Call;
+use crate::texts;
 use super::elapsed;
 use super::encoded::EncodedResult;
 use super::error::RequestError;
@@ -106,12 +107,17 @@ async fn serve<M: Method>(
 ) -> Result<Vec<u8>, WireError> {
     let params = decode_params::<M::Params>(M::NAME, params)?;
     let result = handler(call, params).await?;
-    Ok(encode_result(
+    let frame = encode_result(
         call.id,
         &call.correlation_id,
         &result,
         call.max_frame_len(),
-    )?)
+    )?;
+    Ok(texts::relocalize_frame(
+        frame,
+        call.locale(),
+        call.max_frame_len(),
+    ))
 }
 
 /// Like [`serve`], for a handler that answers with its result encoded, ending with

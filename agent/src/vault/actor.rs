@@ -26,7 +26,7 @@ use llm_agent_protocol::methods::profiles::{
     ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ProfileResult,
     ResetSecretsResult, UpdateParams,
 };
-use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -123,9 +123,9 @@ impl Actor for VaultActor {
             Ok(Loaded::ReadOnly { data, problem }) => (data, Some(problem)),
             Err(e) => (
                 VaultData::new(),
-                Some(format!(
-                    "{} could not be read ({e}); it was left as it is",
-                    args.store.path().display()
+                Some(messages::store_unreadable(
+                    args.store.path().display().to_string(),
+                    e.to_string(),
                 )),
             ),
         };

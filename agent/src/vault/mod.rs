@@ -34,7 +34,7 @@ use std::time::Duration;
 
 use llm_agent_protocol::methods::catalog::RoleBinding;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
-use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+use llm_agent_protocol::safe_storage::{SafeStorageStatus, StoreStatus};
 use tokio::sync::watch;
 
 use crate::actors::{ActorSlot, CallFailure};
@@ -91,11 +91,7 @@ impl VaultSnapshot {
             profiles: Vec::new(),
             active_id: None,
             infrastructure_id: None,
-            safe_storage: SafeStorageStatus {
-                state: SafeStorageState::Unknown,
-                reason: None,
-                remediation: None,
-            },
+            safe_storage: SafeStorageStatus::default(),
             store: StoreStatus {
                 writable: false,
                 ..texts::store_status(Some(texts::messages::vault_starting()))
