@@ -399,3 +399,64 @@ adopt_unknown_kind = kind must be one of the kinds discovery reports (ollama, lm
 adopt_no_model_listed = The server lists no model: load or pull one, then adopt it with its name.
 adopt_not_found = No sweep found this server: name the model, or run discovery first.
 store_unreadable = profiles cannot be changed: { $path } could not be read ({ $error }); it was left as it is
+
+## The socket layer (what a client developer sees; $reason and $method are technical)
+
+request_no_hello = no hello within { $seconds } s
+request_before_hello = { $method } before hello
+request_unsupported_protocol = protocol { $asked } is not supported; this agent speaks { $min } to { $max }
+request_not_a_request = clients send only request and cancel messages
+request_malformed_frame = the frame is not exactly one MessagePack value; closing the connection
+request_invalid_envelope = not a valid envelope: { $reason }
+request_too_many_values = the frame holds more than { $max } values; no request needs so many
+request_frame_too_large = frame of { $len } bytes exceeds the limit of { $max } bytes; closing the connection
+request_frame_stalled = no byte of the current frame for { $seconds } s; closing the connection
+request_duplicate_id = request id { $id } is already in flight
+request_bad_correlation_id = correlation_id must be 1 to { $max } printable ASCII characters without spaces
+request_too_many_in_flight = { $max } requests are already in flight on this connection
+request_another_user = this agent serves only the user who started it
+request_too_many_connections = the agent already serves { $max } connections
+request_unknown_method = unknown method { $method }
+request_bad_params = { $reason }
+request_unencodable = the response could not be sent: { $reason }
+request_panicked = the agent hit an internal error serving this request
+request_no_topics = name at least one topic
+request_too_many_subscriptions = this connection already holds { $max } subscriptions
+request_no_such_subscription = this connection holds no subscription { $subscription }
+request_sweep_budget = timeout_ms must be { $min } to { $max } (milliseconds)
+request_tutor_needs_profile = the tutor role always has a profile: name one
+request_unknown_role = role must be one of { $roles }
+request_details_too_large = the error's details were too large to send
+request_send_hello_remedy = Send hello as the first request on a new connection.
+request_update_agent_remedy = Update llm-agent (the client is newer than the agent).
+request_update_client_remedy = Update the client (it is older than this agent supports).
+request_reconnect_remedy = Reconnect once the agent is running again.
+request_malformed_frame_remedy = Encode each frame as a u32 big-endian length followed by one MessagePack map.
+request_invalid_envelope_remedy = Send a map {"{"}type: "request", id, method, params{"}"}; see docs/protocol.md.
+request_too_many_values_remedy = Send fewer items in one request.
+request_frame_too_large_remedy = Split the request or send less data; hello reports max_frame_len.
+request_frame_stalled_remedy = Send each frame in full without pausing.
+request_duplicate_id_remedy = Use a new id for every request on a connection.
+request_too_many_in_flight_remedy = Wait for earlier responses, or open another connection.
+request_too_many_connections_remedy = Close idle connections and retry.
+request_unknown_method_remedy = The capabilities in the hello result list every method this agent serves.
+request_bad_params_remedy = See docs/protocol.md for the params of { $method }.
+request_unencodable_remedy = Ask for less at once (for example a smaller limit).
+request_too_many_subscriptions_remedy = Unsubscribe from one first; one subscription can carry several topics.
+request_sweep_budget_remedy = Leave it out for the default of { $default } ms.
+
+## The accessible summary of a profile (profiles.list), for screen readers and banners
+## $place: local or remote; $key: stored, missing or none; $last: none, ok or failed.
+
+profile_summary = { $name }: { $provider } { $place ->
+        [local] on this computer
+       *[remote] at { $host }
+    }, model { $model }; { $key ->
+        [stored] API key stored
+        [missing] no API key yet
+       *[none] no API key needed
+    }; { $last ->
+        [ok] last test or call succeeded on { DATETIME($at) }.
+        [failed] last test or call failed on { DATETIME($at) } ({ $code }).
+       *[none] not tested yet.
+    }

@@ -549,7 +549,7 @@ impl ConnectionCtx {
         envelope::encode_frame(&response, max_frame_len)
             .map(|frame| texts::relocalize_frame(frame, self.locale.get(), max_frame_len))
             .unwrap_or_else(|_| {
-            let bare = WireError::new(code, "the error's details were too large to send");
+            let bare = texts::wire_error(code, texts::messages::request_details_too_large());
             let response =
                 Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), bare));
             envelope::encode_frame(&response, u32::MAX).unwrap_or_default()

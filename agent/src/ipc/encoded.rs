@@ -8,6 +8,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
+use llm_agent_l10n::Locale;
+
 use crate::health::Summaries;
 use crate::vault::VaultSnapshot;
 
@@ -19,9 +21,10 @@ pub struct EncodedResult(pub Arc<Vec<u8>>);
 /// it encodes.
 #[derive(Debug, Default)]
 pub struct ListCache {
-    /// Weak references keep the allocations, so their addresses cannot be reused by
-    /// newer ones while they are compared: identity stays sound.
-    last: Mutex<Option<Encoded>>,
+    /// The last encoding in each language, by [`Locale::index`]. Weak references keep
+    /// the allocations, so their addresses cannot be reused by newer ones while they are
+    /// compared: identity stays sound.
+    last: Mutex<[Option<Encoded>; Locale::ALL.len()]>,
 }
 
 #[derive(Debug)]
@@ -32,15 +35,19 @@ struct Encoded {
 }
 
 impl ListCache {
-    /// The encoding of `snapshot` with `health`: the kept one when it encodes these very
-    /// two, otherwise `encode`'s, which is kept in its place.
+    /// The encoding of `snapshot` with `health` in `locale`: the kept one when it
+    /// encodes these very two, otherwise `encode`'s, which is kept in its place.
     pub fn get_or_encode<E>(
         &self,
         snapshot: &Arc<VaultSnapshot>,
         health: &Arc<Summaries>,
+        locale: Locale,
         encode: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<EncodedResult, E> {
-        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut kept_all = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(last) = kept_all.get_mut(locale.index()) else {
+            return encode().map(|bytes| EncodedResult(Arc::new(bytes)));
+        };
         if let Some(kept) = &*last
             && Weak::ptr_eq(&kept.snapshot, &Arc::downgrade(snapshot))
             && Weak::ptr_eq(&kept.health, &Arc::downgrade(health))
@@ -83,25 +90,34 @@ mod tests {
             encodings += 1;
             Ok(vec![encodings])
         };
-        let a = cache.get_or_encode(&first, &health, &mut encode).unwrap();
-        let b = cache.get_or_encode(&first, &health, &mut encode).unwrap();
+        let a = cache.get_or_encode(&first, &health, Locale::English, &mut encode).unwrap();
+        let b = cache.get_or_encode(&first, &health, Locale::English, &mut encode).unwrap();
         assert!(Arc::ptr_eq(&a.0, &b.0));
         let second = snapshot();
-        let c = cache.get_or_encode(&second, &health, &mut encode).unwrap();
+        let c = cache.get_or_encode(&second, &health, Locale::English, &mut encode).unwrap();
         assert_eq!((a.0.as_slice(), c.0.as_slice()), (&[1][..], &[2][..]));
         drop(first);
         assert_eq!(
             *cache
-                .get_or_encode(&second, &health, &mut encode)
+                .get_or_encode(&second, &health, Locale::English, &mut encode)
                 .unwrap()
                 .0,
             vec![2]
         );
         let newer_health = Arc::new(Summaries::new());
         let d = cache
-            .get_or_encode(&second, &newer_health, &mut encode)
+            .get_or_encode(&second, &newer_health, Locale::English, &mut encode)
             .unwrap();
         assert_eq!(*d.0, vec![3], "new health summaries are encoded again");
         assert_eq!(encodings, 3);
+        // Each language keeps its own encoding.
+        let german = cache
+            .get_or_encode(&second, &newer_health, Locale::German, &mut encode)
+            .unwrap();
+        assert_eq!(*german.0, vec![4]);
+        let english = cache
+            .get_or_encode(&second, &newer_health, Locale::English, &mut encode)
+            .unwrap();
+        assert_eq!(*english.0, vec![3]);
     }
 }

@@ -303,4 +303,51 @@ llm_agent_l10n::messages! {
     adopt_no_model_listed();
     adopt_not_found();
     store_unreadable(path, error);
+
+    // The socket layer.
+    request_no_hello(seconds);
+    request_before_hello(method);
+    request_unsupported_protocol(asked, min, max);
+    request_not_a_request();
+    request_malformed_frame();
+    request_invalid_envelope(reason);
+    request_too_many_values(max);
+    request_frame_too_large(len, max);
+    request_frame_stalled(seconds);
+    request_duplicate_id(id);
+    request_bad_correlation_id(max);
+    request_too_many_in_flight(max);
+    request_another_user();
+    request_too_many_connections(max);
+    request_unknown_method(method);
+    request_bad_params(reason);
+    request_unencodable(reason);
+    request_panicked();
+    request_no_topics();
+    request_too_many_subscriptions(max);
+    request_no_such_subscription(subscription);
+    request_sweep_budget(min, max);
+    request_tutor_needs_profile();
+    request_unknown_role(roles);
+    request_details_too_large();
+    request_send_hello_remedy();
+    request_update_agent_remedy();
+    request_update_client_remedy();
+    request_reconnect_remedy();
+    request_malformed_frame_remedy();
+    request_invalid_envelope_remedy();
+    request_too_many_values_remedy();
+    request_frame_too_large_remedy();
+    request_frame_stalled_remedy();
+    request_duplicate_id_remedy();
+    request_too_many_in_flight_remedy();
+    request_too_many_connections_remedy();
+    request_unknown_method_remedy();
+    request_bad_params_remedy(method);
+    request_unencodable_remedy();
+    request_too_many_subscriptions_remedy();
+    request_sweep_budget_remedy(default);
+
+    // The accessible summary of a profile in profiles.list.
+    profile_summary(name, provider, place, host, model, key, last, at, code);
 }

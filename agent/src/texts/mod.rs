@@ -104,6 +104,27 @@ pub fn warning(code: &str, message: Text) -> Warning {
     }
 }
 
+/// The text of a field error (its id is one of [`messages::DECLARED`]); a field error
+/// from elsewhere reads as `fallback`.
+pub fn text_of(error: &FieldError, fallback: Text) -> Text {
+    error
+        .message_id
+        .as_deref()
+        .and_then(|id| messages::DECLARED.iter().find(|d| d.id == id))
+        .map(|declared| {
+            Text::new(
+                declared.id,
+                declared.args.iter().filter_map(|name| {
+                    error
+                        .message_args
+                        .get(*name)
+                        .map(|value| (*name, value.clone()))
+                }),
+            )
+        })
+        .unwrap_or(fallback)
+}
+
 /// The status of a store, writable unless it has a `problem`.
 pub fn store_status(problem: Option<Text>) -> StoreStatus {
     match problem {

@@ -27,6 +27,7 @@ pub mod profile;
 pub mod safe_storage;
 pub mod secret;
 pub mod store;
+pub mod summary;
 pub mod validate;
 
 use std::sync::Arc;

@@ -12,6 +12,7 @@ use llm_agent_protocol::methods::profiles::{
     ModelsParams, ModelsResult, ProfileResult, RedactedProfile, ResetSecretsResult, TestOutcome,
     TestParams, UpdateParams,
 };
+use llm_agent_protocol::text::LocalizedText;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
 use crate::calls::models;
@@ -24,6 +25,8 @@ use crate::prompt_test::{self, prepare};
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
+use crate::vault::summary::accessible_summary;
+use crate::texts;
 
 /// Answers from the snapshot itself, never copying a profile; an unfiltered list of an
 /// unchanged vault and unchanged health reuses the last list's encoding. Its
@@ -32,16 +35,22 @@ pub async fn list(call: &Call, params: ListParams) -> Result<EncodedResult, Wire
     let snapshot = call.state.vault.snapshot();
     let health = call.state.health.summaries();
     let unfiltered = params.provider.is_none();
+    let locale = call.locale();
     let view = ListView {
         snapshot: snapshot.clone(),
         health: health.clone(),
         provider: params.provider,
     };
-    let encode = || rmp_serde::to_vec_named(&view);
+    // Texts are written in English and rendered again for another language.
+    let encode = || {
+        rmp_serde::to_vec_named(&view).map(|english| {
+            texts::relocalize_value(&english, locale).unwrap_or(english)
+        })
+    };
     let encoded = if unfiltered {
         call.state
             .list_cache
-            .get_or_encode(&snapshot, &health, encode)
+            .get_or_encode(&snapshot, &health, locale, encode)
     } else {
         encode().map(|bytes| EncodedResult(Arc::new(bytes)))
     };
@@ -79,7 +88,17 @@ impl Serialize for ListView {
             .listed()
             .filter_map(|p| self.health.get(&p.id).map(|summary| (&p.id, summary)))
             .collect();
-        let fields = 5 + usize::from(vault.active_id.is_some()) + usize::from(!health.is_empty());
+        let summaries: Vec<(&String, LocalizedText)> = self
+            .listed()
+            .map(|p| {
+                let summary = accessible_summary(p, self.health.get(&p.id));
+                (&p.id, texts::localized(&summary))
+            })
+            .collect();
+        let fields = 5
+            + usize::from(vault.active_id.is_some())
+            + usize::from(!health.is_empty())
+            + usize::from(!summaries.is_empty());
         let mut map = serializer.serialize_struct("ListResult", fields)?;
         map.serialize_field("profiles", &ProfilesOf(vault, self.provider.as_deref()))?;
         if let Some(active_id) = &vault.active_id {
@@ -91,7 +110,25 @@ impl Serialize for ListView {
         if !health.is_empty() {
             map.serialize_field("health", &HealthOf(&health))?;
         }
+        if !summaries.is_empty() {
+            map.serialize_field("accessible_summaries", &ById(summaries))?;
+        }
         map.serialize_field("elapsed_us", &elapsed::Placeholder)?;
+        map.end()
+    }
+}
+
+/// Values by profile id, in id order, as a map (as a `BTreeMap` encodes).
+struct ById<'a, T>(Vec<(&'a String, T)>);
+
+impl<T: Serialize> Serialize for ById<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sorted: Vec<&(&String, T)> = self.0.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let mut map = serializer.serialize_map(Some(sorted.len()))?;
+        for (id, value) in sorted {
+            map.serialize_entry(id, value)?;
+        }
         map.end()
     }
 }
