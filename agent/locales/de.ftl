@@ -399,3 +399,64 @@ adopt_unknown_kind = kind muss eine der Arten sein, die die Erkennung meldet (ol
 adopt_no_model_listed = Der Server listet kein Modell auf: Laden Sie ein Modell (oder laden Sie eines herunter), und übernehmen Sie den Server dann mit dem Namen des Modells.
 adopt_not_found = Kein Suchlauf hat diesen Server gefunden: Geben Sie das Modell an, oder führen Sie zuerst die Erkennung aus.
 store_unreadable = Profile können nicht geändert werden: { $path } konnte nicht gelesen werden ({ $error }); die Datei wurde unverändert belassen
+
+## Die Socket-Schicht (was Client-Entwickler sehen; $reason und $method sind technisch)
+
+request_no_hello = kein hello innerhalb von { $seconds } s
+request_before_hello = { $method } vor hello
+request_unsupported_protocol = Protokoll { $asked } wird nicht unterstützt; dieser Agent spricht { $min } bis { $max }
+request_not_a_request = Clients senden nur request- und cancel-Nachrichten
+request_malformed_frame = der Frame ist nicht genau ein MessagePack-Wert; die Verbindung wird geschlossen
+request_invalid_envelope = kein gültiger Envelope: { $reason }
+request_too_many_values = der Frame enthält mehr als { $max } Werte; keine Anfrage braucht so viele
+request_frame_too_large = ein Frame mit { $len } Bytes überschreitet das Limit von { $max } Bytes; die Verbindung wird geschlossen
+request_frame_stalled = seit { $seconds } s kein Byte des aktuellen Frames; die Verbindung wird geschlossen
+request_duplicate_id = die Anfrage-ID { $id } ist bereits in Bearbeitung
+request_bad_correlation_id = correlation_id muss aus 1 bis { $max } druckbaren ASCII-Zeichen ohne Leerzeichen bestehen
+request_too_many_in_flight = auf dieser Verbindung sind bereits { $max } Anfragen in Bearbeitung
+request_another_user = dieser Agent bedient nur den Benutzer, der ihn gestartet hat
+request_too_many_connections = der Agent bedient bereits { $max } Verbindungen
+request_unknown_method = unbekannte Methode { $method }
+request_bad_params = { $reason }
+request_unencodable = die Antwort konnte nicht gesendet werden: { $reason }
+request_panicked = beim Bearbeiten dieser Anfrage ist im Agenten ein interner Fehler aufgetreten
+request_no_topics = geben Sie mindestens ein Thema an
+request_too_many_subscriptions = diese Verbindung hat bereits { $max } Abonnements
+request_no_such_subscription = diese Verbindung hat kein Abonnement { $subscription }
+request_sweep_budget = timeout_ms muss zwischen { $min } und { $max } liegen (Millisekunden)
+request_tutor_needs_profile = die Rolle tutor hat immer ein Profil: Geben Sie eines an
+request_unknown_role = role muss einer der folgenden Werte sein: { $roles }
+request_details_too_large = die Details des Fehlers waren zu groß zum Senden
+request_send_hello_remedy = Senden Sie hello als erste Anfrage auf einer neuen Verbindung.
+request_update_agent_remedy = Aktualisieren Sie llm-agent (der Client ist neuer als der Agent).
+request_update_client_remedy = Aktualisieren Sie den Client (er ist älter, als dieser Agent unterstützt).
+request_reconnect_remedy = Verbinden Sie sich erneut, sobald der Agent wieder läuft.
+request_malformed_frame_remedy = Kodieren Sie jeden Frame als u32-Länge in Big-Endian, gefolgt von einer MessagePack-Map.
+request_invalid_envelope_remedy = Senden Sie eine Map {"{"}type: "request", id, method, params{"}"}; siehe docs/protocol.md.
+request_too_many_values_remedy = Senden Sie weniger Elemente in einer Anfrage.
+request_frame_too_large_remedy = Teilen Sie die Anfrage auf, oder senden Sie weniger Daten; hello meldet max_frame_len.
+request_frame_stalled_remedy = Senden Sie jeden Frame vollständig und ohne Pause.
+request_duplicate_id_remedy = Verwenden Sie für jede Anfrage auf einer Verbindung eine neue ID.
+request_too_many_in_flight_remedy = Warten Sie auf frühere Antworten, oder öffnen Sie eine weitere Verbindung.
+request_too_many_connections_remedy = Schließen Sie ungenutzte Verbindungen, und versuchen Sie es erneut.
+request_unknown_method_remedy = Die capabilities im Ergebnis von hello listen jede Methode auf, die dieser Agent bereitstellt.
+request_bad_params_remedy = Die Parameter von { $method } finden Sie in docs/protocol.md.
+request_unencodable_remedy = Fragen Sie weniger auf einmal ab (zum Beispiel mit einem kleineren limit).
+request_too_many_subscriptions_remedy = Beenden Sie zuerst ein Abonnement; ein Abonnement kann mehrere Themen umfassen.
+request_sweep_budget_remedy = Lassen Sie es weg, um den Standardwert von { $default } ms zu verwenden.
+
+## Die barrierefreie Zusammenfassung eines Profils (profiles.list), für Screenreader und Banner
+## $place: local oder remote; $key: stored, missing oder none; $last: none, ok oder failed.
+
+profile_summary = { $name }: { $provider } { $place ->
+        [local] auf diesem Computer
+       *[remote] unter { $host }
+    }, Modell { $model }; { $key ->
+        [stored] API-Schlüssel gespeichert
+        [missing] noch kein API-Schlüssel
+       *[none] kein API-Schlüssel nötig
+    }; { $last ->
+        [ok] letzter Test oder Aufruf am { DATETIME($at) } erfolgreich.
+        [failed] letzter Test oder Aufruf am { DATETIME($at) } fehlgeschlagen ({ $code }).
+       *[none] noch nicht getestet.
+    }

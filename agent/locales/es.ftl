@@ -399,3 +399,64 @@ adopt_unknown_kind = kind debe ser uno de los tipos que indica la detección (ol
 adopt_no_model_listed = El servidor no muestra ningún modelo: cargue o descargue uno y, después, adopte el servidor indicando el nombre del modelo.
 adopt_not_found = Ninguna exploración encontró este servidor: indique el modelo o ejecute primero la detección.
 store_unreadable = no se pueden modificar los perfiles: no se pudo leer { $path } ({ $error }); se ha dejado tal cual
+
+## La capa de sockets (lo que ve quien desarrolla un cliente; $reason y $method son técnicos)
+
+request_no_hello = no se recibió hello en { $seconds } s
+request_before_hello = { $method } antes de hello
+request_unsupported_protocol = el protocolo { $asked } no es compatible; este agente admite de { $min } a { $max }
+request_not_a_request = los clientes solo envían mensajes request y cancel
+request_malformed_frame = la trama no es exactamente un valor MessagePack; se cierra la conexión
+request_invalid_envelope = no es un sobre válido: { $reason }
+request_too_many_values = la trama contiene más de { $max } valores; ninguna solicitud necesita tantos
+request_frame_too_large = la trama de { $len } bytes supera el límite de { $max } bytes; se cierra la conexión
+request_frame_stalled = ningún byte de la trama actual en { $seconds } s; se cierra la conexión
+request_duplicate_id = la solicitud con ID { $id } ya está en curso
+request_bad_correlation_id = correlation_id debe tener de 1 a { $max } caracteres ASCII imprimibles sin espacios
+request_too_many_in_flight = ya hay { $max } solicitudes en curso en esta conexión
+request_another_user = este agente solo atiende al usuario que lo inició
+request_too_many_connections = el agente ya atiende { $max } conexiones
+request_unknown_method = método desconocido { $method }
+request_bad_params = { $reason }
+request_unencodable = no se pudo enviar la respuesta: { $reason }
+request_panicked = el agente sufrió un error interno al atender esta solicitud
+request_no_topics = indique al menos un tema
+request_too_many_subscriptions = esta conexión ya tiene { $max } suscripciones
+request_no_such_subscription = esta conexión no tiene ninguna suscripción { $subscription }
+request_sweep_budget = timeout_ms debe estar entre { $min } y { $max } (milisegundos)
+request_tutor_needs_profile = el rol tutor siempre tiene un perfil: indique uno
+request_unknown_role = role debe ser uno de estos valores: { $roles }
+request_details_too_large = los detalles del error eran demasiado grandes para enviarlos
+request_send_hello_remedy = Envíe hello como primera solicitud en una conexión nueva.
+request_update_agent_remedy = Actualice llm-agent (el cliente es más reciente que el agente).
+request_update_client_remedy = Actualice el cliente (es más antiguo de lo que admite este agente).
+request_reconnect_remedy = Vuelva a conectarse cuando el agente esté de nuevo en ejecución.
+request_malformed_frame_remedy = Codifique cada trama como una longitud u32 big-endian seguida de un mapa MessagePack.
+request_invalid_envelope_remedy = Envíe un mapa {"{"}type: "request", id, method, params{"}"}; consulte docs/protocol.md.
+request_too_many_values_remedy = Envíe menos elementos en una misma solicitud.
+request_frame_too_large_remedy = Divida la solicitud o envíe menos datos; hello informa de max_frame_len.
+request_frame_stalled_remedy = Envíe cada trama completa, sin pausas.
+request_duplicate_id_remedy = Use un ID nuevo para cada solicitud de una conexión.
+request_too_many_in_flight_remedy = Espere a las respuestas anteriores o abra otra conexión.
+request_too_many_connections_remedy = Cierre las conexiones inactivas y vuelva a intentarlo.
+request_unknown_method_remedy = Las capabilities del resultado de hello enumeran todos los métodos que atiende este agente.
+request_bad_params_remedy = Consulte en docs/protocol.md los parámetros de { $method }.
+request_unencodable_remedy = Pida menos a la vez (por ejemplo, un limit más pequeño).
+request_too_many_subscriptions_remedy = Cancele primero una suscripción; una suscripción puede incluir varios temas.
+request_sweep_budget_remedy = Omítalo para usar el valor predeterminado de { $default } ms.
+
+## El resumen accesible de un perfil (profiles.list), para lectores de pantalla y banners
+## $place: local o remote; $key: stored, missing o none; $last: none, ok o failed.
+
+profile_summary = { $name }: { $provider } { $place ->
+        [local] en este equipo
+       *[remote] en { $host }
+    }, modelo { $model }; { $key ->
+        [stored] clave de API guardada
+        [missing] aún sin clave de API
+       *[none] no necesita clave de API
+    }; { $last ->
+        [ok] la última prueba o llamada se realizó correctamente el { DATETIME($at) }.
+        [failed] la última prueba o llamada falló el { DATETIME($at) } ({ $code }).
+       *[none] aún no se ha probado.
+    }

@@ -409,6 +409,7 @@ pub fn hello(stream: &mut (impl Read + Write)) -> std::io::Result<()> {
                 name: "llm-agent-e2e".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
             },
+            locales: Vec::new(),
         },
         correlation_id: None,
     });

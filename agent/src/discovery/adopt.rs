@@ -147,9 +147,8 @@ mod tests {
                     .collect(),
                 latency_ms: 1,
                 auth_required: false,
-                remediation: None,
-                hint: None,
                 conflicts: Vec::new(),
+                ..Finding::default()
             }],
             errors: Vec::new(),
             probed: Vec::new(),

@@ -63,7 +63,7 @@ pub struct Sweep {
 }
 
 /// A server found by a sweep.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Finding {
     /// The provider a profile would use (`ollama`, `lm_studio`, ..., or
@@ -132,7 +132,7 @@ impl OfferedModel {
 }
 
 /// A profile that disagrees with a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Conflict {
     pub profile_id: String,
@@ -157,7 +157,7 @@ pub struct Conflict {
 }
 
 /// A probe that failed in a way worth showing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ProbeError {
     pub endpoint: String,

@@ -111,7 +111,7 @@ pub struct ListParams {
     pub provider: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ts",
     derive(ts_rs::TS),
@@ -223,7 +223,7 @@ pub struct ProfileResult {
 }
 
 /// Something a successful change wants the learner to know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Warning {
     /// Machine-readable: `credentials_dropped`.
@@ -345,7 +345,7 @@ pub struct ResetSecretsResult {
 }
 
 /// One failing field of a create or update (`VALIDATION_ERROR` details are a list).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct FieldError {
     /// The field's path in the params (`endpoint`, `patch.name`, `metadata.labels[2]`).

@@ -339,12 +339,9 @@ mod tests {
                 safe_storage: SafeStorageStatus {
                     state: SafeStorageState::Unavailable,
                     reason: Some("r".into()),
-                    remediation: None,
+                    ..SafeStorageStatus::default()
                 },
-                store: StoreStatus {
-                    writable: true,
-                    problem: None,
-                },
+                store: StoreStatus::default(),
                 revision: 42,
                 audit_head: None,
             });
@@ -386,6 +383,15 @@ mod tests {
                         })
                     })
                     .map(|(id, s)| (id.clone(), s.clone()))
+                    .collect(),
+                accessible_summaries: snapshot
+                    .profiles
+                    .iter()
+                    .filter(|p| provider.is_none_or(|wanted| p.provider == wanted))
+                    .map(|p| {
+                        let summary = accessible_summary(p, health.get(&p.id));
+                        (p.id.clone(), texts::localized(&summary))
+                    })
                     .collect(),
                 elapsed_us: u64::MAX,
             };

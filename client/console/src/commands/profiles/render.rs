@@ -217,6 +217,7 @@ mod tests {
             state: SafeStorageState::Available,
             reason: None,
             remediation: None,
+            ..Default::default()
         }
     }
 
@@ -224,6 +225,7 @@ mod tests {
         StoreStatus {
             writable: true,
             problem: None,
+            ..Default::default()
         }
     }
 
@@ -240,6 +242,7 @@ mod tests {
             elapsed_us: 10,
             revision: 0,
             health: Default::default(),
+            ..Default::default()
         };
         assert_eq!(
             list(&result, None),
@@ -261,14 +264,17 @@ profile file: writable"
                 state: SafeStorageState::Unavailable,
                 reason: Some("the OS keyring is locked".into()),
                 remediation: Some("Unlock your keyring, then retry.".into()),
+                ..Default::default()
             },
             store: StoreStatus {
                 writable: false,
                 problem: Some("profiles.json is not valid JSON".into()),
+                ..Default::default()
             },
             elapsed_us: 10,
             revision: 0,
             health: Default::default(),
+            ..Default::default()
         };
         assert_eq!(
             list(&result, None),
