@@ -448,5 +448,8 @@ async fn a_refused_port_is_quiet_unless_configured() {
     let refused = &report.errors[1];
     assert_eq!(refused.remediation, Remediation::NotRunning);
     assert_eq!(refused.endpoint, format!("http://127.0.0.1:{port}"));
-    assert!(english(&refused.message).contains("Nothing listens"), "{refused:?}");
+    assert!(
+        english(&refused.message).contains("Nothing listens"),
+        "{refused:?}"
+    );
 }

@@ -96,14 +96,20 @@ impl Locale {
     /// `POSIX` are English. `lookup` reads one variable (the process environment, or a
     /// test's).
     pub fn from_posix_env(lookup: impl Fn(&str) -> Option<String>) -> Locale {
-        let value = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .into_iter()
-            .filter_map(|name| lookup(name))
-            .find(|value| !value.trim().is_empty());
-        match value {
-            Some(value) => Locale::negotiate(&[posix_to_bcp47(&value)]),
+        match Locale::posix_preference(lookup) {
+            Some(tag) => Locale::negotiate(&[tag]),
             None => Locale::English,
         }
+    }
+
+    /// The language a POSIX environment prefers, as a BCP 47 tag (`de-DE`), read as
+    /// [`Locale::from_posix_env`] reads it; `None` when no variable is set.
+    pub fn posix_preference(lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(|name| lookup(name))
+            .find(|value| !value.trim().is_empty())
+            .map(|value| posix_to_bcp47(&value))
     }
 }
 

@@ -264,6 +264,17 @@ impl TestAgent {
         connect(&self.socket, "llm-agent-e2e").await
     }
 
+    /// A connected client whose user prefers `locales` (BCP 47, most preferred first).
+    pub async fn client_in(&self, locales: &[&str]) -> Client {
+        Connector::new()
+            .socket(&self.socket)
+            .client_name("llm-agent-e2e", env!("CARGO_PKG_VERSION"))
+            .locales(locales.iter().copied())
+            .connect()
+            .await
+            .expect("connect to the agent")
+    }
+
     /// A raw connection that has completed `hello`.
     #[cfg(unix)]
     pub fn raw(&self) -> RawConnection {

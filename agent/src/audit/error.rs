@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use llm_agent_protocol::methods::audit::MAX_AUDIT_LIMIT;
 use llm_agent_l10n::Text;
+use llm_agent_protocol::methods::audit::MAX_AUDIT_LIMIT;
 use llm_agent_protocol::{ErrorCode, WireError};
 
 use crate::texts::{self, Explain, WireErrorTexts, messages};

@@ -21,11 +21,11 @@ use llm_agent_protocol::methods::profiles::{
 use super::actor::CallsHandle;
 use super::error::PrepareError;
 use super::prepare;
-use crate::texts::{self, messages};
 use crate::catalog::CatalogState;
 use crate::endpoint::Origin;
 use crate::providers::failure::Failure;
 use crate::providers::models;
+use crate::texts::{self, messages};
 use crate::timestamp;
 use crate::vault::VaultHandle;
 use crate::vault::error::VaultError;
@@ -122,10 +122,7 @@ pub fn offered_warning(
     (!models::offers(&offered, &profile.model)).then(|| {
         texts::warning(
             "model_not_offered",
-            messages::warning_model_not_offered(
-                profile.endpoint.as_str(),
-                profile.model.as_str(),
-            ),
+            messages::warning_model_not_offered(profile.endpoint.as_str(), profile.model.as_str()),
         )
     })
 }

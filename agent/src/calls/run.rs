@@ -23,7 +23,6 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::governor::Ticket;
-use crate::texts::messages;
 use crate::providers::failure::{self, Failure, millis};
 use crate::providers::framing::{Lines, SseDecoder};
 use crate::providers::http::{self, ConnectClock, TransportError};
@@ -31,6 +30,7 @@ use crate::providers::redact::KeyFilter;
 use crate::providers::{
     Conversation, ProviderMessage, Redactor, Reply, ReplyError, Request, Target,
 };
+use crate::texts::messages;
 
 /// The most requests one call sends (the first and up to four retries).
 pub const MAX_ATTEMPTS: u32 = 5;

@@ -17,10 +17,10 @@ use tokio::sync::watch;
 
 use super::error::CatalogError;
 use crate::actors::ActorSlot;
-use crate::texts::{self, Explain, messages};
 use crate::catalog::overlay::{self, MAX_EDITED_MODELS, MAX_PARALLELISM, OverlayProblem};
 use crate::catalog::{CatalogState, Overlay, OverlayStore, SharedCatalog, Shipped};
 use crate::live::{LiveState, StateChange};
+use crate::texts::{self, Explain, messages};
 use crate::timestamp::today;
 
 /// How long a caller waits for an edit (a durable write).

@@ -1,8 +1,8 @@
 //! Why a catalog edit failed, and the one mapping of each failure to a wire error with a
 //! message and a remediation a learner can act on.
 
-use llm_agent_protocol::methods::profiles::FieldError;
 use llm_agent_l10n::Text;
+use llm_agent_protocol::methods::profiles::FieldError;
 use llm_agent_protocol::{ErrorCode, WireError, value};
 
 use crate::texts::{self, Explain, WireErrorTexts, messages};
@@ -11,7 +11,10 @@ use crate::texts::{self, Explain, WireErrorTexts, messages};
 #[derive(Debug, Clone)]
 pub enum CatalogError {
     UnknownProvider(String),
-    UnknownModel { provider: String, model: String },
+    UnknownModel {
+        provider: String,
+        model: String,
+    },
     Validation(Vec<FieldError>),
     /// What is wrong with `catalog.json`.
     ReadOnly(Text),

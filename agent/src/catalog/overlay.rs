@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::catalog::{CatalogModel, UpsertModelParams};
 use llm_agent_protocol::methods::profiles::FieldError;
-use llm_agent_l10n::Text;
 use serde::{Deserialize, Serialize};
 
 use crate::json_file::{JsonFile, Loaded};

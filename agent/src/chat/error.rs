@@ -20,15 +20,23 @@ pub enum ChatError {
     NoTarget,
     TwoTargets,
     UnknownRole,
-    RoleUnbound { role: String },
+    RoleUnbound {
+        role: String,
+    },
     MessageCount,
-    MessageLength { index: usize },
+    MessageLength {
+        index: usize,
+    },
     OnlySystem,
     TooMuchText,
     MaxTokens,
-    Temperature { max: f64 },
+    Temperature {
+        max: f64,
+    },
     StopCount,
-    StopLength { index: usize },
+    StopLength {
+        index: usize,
+    },
     Timeout,
     /// The profile is unknown.
     Vault(VaultError),

@@ -21,8 +21,8 @@ use llm_agent_protocol::safe_storage::SafeStorageStatus;
 use serde::Serialize;
 
 use super::error::DiagnosticsError;
-use crate::texts::messages;
 use crate::endpoint::Origin;
+use crate::texts::messages;
 
 /// The bundle's format version.
 pub const BUNDLE_FORMAT: u32 = 1;

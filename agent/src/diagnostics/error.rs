@@ -10,10 +10,14 @@ use crate::texts::{self, Explain, WireErrorTexts, messages};
 #[derive(Debug)]
 pub enum DiagnosticsError {
     Unavailable,
-    BadTime { field: &'static str },
+    BadTime {
+        field: &'static str,
+    },
     BadCursor,
     /// `reason` says what is wrong with the path, without quoting it.
-    BadExportPath { reason: Text },
+    BadExportPath {
+        reason: Text,
+    },
     ExportFailed(std::io::Error),
 }
 
@@ -44,8 +48,10 @@ impl From<DiagnosticsError> for WireError {
                 .remediation(messages::diagnostics_bad_cursor_remedy()),
             DiagnosticsError::BadExportPath { .. } => texts::invalid_params(Some("path"), message)
                 .remediation(messages::diagnostics_bad_path_remedy()),
-            DiagnosticsError::ExportFailed(_) => texts::wire_error(ErrorCode::StorageFailed, message)
-                .remediation(messages::check_disk_space()),
+            DiagnosticsError::ExportFailed(_) => {
+                texts::wire_error(ErrorCode::StorageFailed, message)
+                    .remediation(messages::check_disk_space())
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ use llm_agent_protocol::WireError;
 use llm_agent_protocol::methods::discovery::{AdoptParams, Sweep};
 use llm_agent_protocol::methods::profiles::{CreateParams, RedactedProfile};
 
-use crate::texts::{self, messages};
 use crate::provider_kind::ProviderKind;
+use crate::texts::{self, messages};
 use crate::vault::error::VaultError;
 
 /// Why a finding cannot become a profile (before the vault's own rules).

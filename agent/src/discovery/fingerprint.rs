@@ -49,11 +49,11 @@ use serde_json::{Map, Value};
 
 use llm_agent_l10n::Text;
 
-use crate::texts::messages;
 use super::finding::{OfferedModel, Remediation};
 use super::table::paths;
 use crate::provider_kind::ProviderKind;
 use crate::sanitize::sanitize;
+use crate::texts::messages;
 
 /// One answered request.
 #[derive(Debug, Clone, PartialEq)]

@@ -19,8 +19,8 @@ use llm_agent_protocol::methods::profiles::RedactedProfile;
 use url::Url;
 
 use super::finding::{Conflict, ConflictClass, DiscoveryFinding};
-use crate::texts::messages;
 use crate::provider_kind::ProviderKind;
+use crate::texts::messages;
 
 /// Where a URL or address points: a host (every loopback name is one) and a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,7 +135,12 @@ fn at_same_place(profile: &RedactedProfile, finding: &DiscoveryFinding) -> Vec<C
         let offered: Vec<&str> = finding.models.iter().map(|m| m.id.as_str()).collect();
         let (message, remediation) = if offered.is_empty() {
             (
-                messages::conflict_no_model(server, at.as_str(), profile.model.as_str(), name.as_str()),
+                messages::conflict_no_model(
+                    server,
+                    at.as_str(),
+                    profile.model.as_str(),
+                    name.as_str(),
+                ),
                 finding.hint.clone().unwrap_or_else(|| {
                     messages::conflict_load_model_remedy(profile.model.as_str(), server)
                 }),
@@ -273,7 +278,10 @@ mod tests {
         assert_eq!(classes(&findings[0]), [ConflictClass::KindMismatch]);
         let conflict = &findings[0].conflicts[0];
         assert_eq!(conflict.profile_id, profiles[0].id);
-        assert!(crate::texts::english(&conflict.message).contains("Ollama") && crate::texts::english(&conflict.message).contains("LM Studio"));
+        assert!(
+            crate::texts::english(&conflict.message).contains("Ollama")
+                && crate::texts::english(&conflict.message).contains("LM Studio")
+        );
         assert!(crate::texts::english(&conflict.remediation).contains("lm_studio"));
     }
 
@@ -303,8 +311,7 @@ mod tests {
         let conflict = &findings[0].conflicts[0];
         assert_eq!(conflict.profile_id, profiles[1].id);
         assert!(
-            crate::texts::english(&conflict.message)
-                .contains("“llama3.2:latest” and “qwen2.5:7b”")
+            crate::texts::english(&conflict.message).contains("“llama3.2:latest” and “qwen2.5:7b”")
         );
         assert!(crate::texts::english(&conflict.remediation).contains("ollama pull mistral"));
         assert!(
@@ -335,7 +342,10 @@ mod tests {
         assert_eq!(classes(&findings[0]), [ConflictClass::PortMoved]);
         let conflict = &findings[0].conflicts[0];
         assert_eq!(conflict.profile_id, profiles[0].id);
-        assert!(crate::texts::english(&conflict.message).contains("port 8080") && crate::texts::english(&conflict.message).contains("8081"));
+        assert!(
+            crate::texts::english(&conflict.message).contains("port 8080")
+                && crate::texts::english(&conflict.message).contains("8081")
+        );
         assert!(crate::texts::english(&conflict.remediation).contains("http://127.0.0.1:8081/v1"));
         assert!(
             findings[1].conflicts.is_empty(),

@@ -5,9 +5,9 @@
 use std::io;
 use std::path::Path;
 
-use crate::texts::{self, messages};
 use crate::endpoint::BaseUrl;
 use crate::json_file::{JsonFile, Loaded};
+use crate::texts::{self, messages};
 use llm_agent_protocol::methods::discovery::{
     MAX_EXTRA_ENDPOINTS, MAX_INTERVAL_S, MIN_INTERVAL_S, Settings,
 };

@@ -19,8 +19,6 @@ use futures_util::future::join_all;
 use tokio::time::Instant as Deadline;
 use url::Url;
 
-use crate::texts::messages;
-use llm_agent_l10n::Text;
 use super::error::DiscoveryError;
 use super::finding::{self, DiscoveryFinding, ProbeError, Remediation};
 use super::fingerprint::{self, Exchange, Observations};
@@ -29,6 +27,8 @@ use super::table::{self, ProbeTable, paths};
 use crate::provider_kind::ProviderKind;
 use crate::providers::http::{TransportError, USER_AGENT, install_crypto_provider, tls_config};
 use crate::sanitize::sanitize;
+use crate::texts::messages;
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
 

@@ -32,14 +32,14 @@ use super::dispatch;
 use super::error::RequestError;
 use super::frames::{Frame, FrameReader};
 use super::inbound::{self, Inbound, InboundRequest, Unreadable};
-use super::peer::Peer;
 use super::locale::ConnectionLocale;
+use super::peer::Peer;
 use super::subscriptions::Subscriptions;
 use super::transport::{ReadHalf, WriteHalf};
-use crate::texts;
 use crate::config::{FRAME_STALL_TIMEOUT, HANDSHAKE_TIMEOUT};
 use crate::diagnostics;
 use crate::state::{GaugeGuard, SharedState};
+use crate::texts;
 
 /// Frames queued for the writer before producers wait (backpressure on this client only).
 const OUTBOUND_FRAMES: usize = 256;
@@ -549,11 +549,11 @@ impl ConnectionCtx {
         envelope::encode_frame(&response, max_frame_len)
             .map(|frame| texts::relocalize_frame(frame, self.locale.get(), max_frame_len))
             .unwrap_or_else(|_| {
-            let bare = texts::wire_error(code, texts::messages::request_details_too_large());
-            let response =
-                Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), bare));
-            envelope::encode_frame(&response, u32::MAX).unwrap_or_default()
-        })
+                let bare = texts::wire_error(code, texts::messages::request_details_too_large());
+                let response =
+                    Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), bare));
+                envelope::encode_frame(&response, u32::MAX).unwrap_or_default()
+            })
     }
 
     /// An error about the connection as a whole (`id` nil).

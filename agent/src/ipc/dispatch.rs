@@ -21,13 +21,13 @@ use llm_agent_protocol::{WireError, msgpack, value};
 use serde::Serialize;
 
 use super::call::Call;
-use crate::texts;
 use super::elapsed;
 use super::encoded::EncodedResult;
 use super::error::RequestError;
 use super::handlers;
 use super::handshake as hello;
 use super::inbound::RawParams;
+use crate::texts;
 
 /// Writes the route table: each line is `serve Method => handler`, or `encoded Method =>
 /// handler` for a handler that answers with its result already encoded (exactly as
@@ -107,12 +107,7 @@ async fn serve<M: Method>(
 ) -> Result<Vec<u8>, WireError> {
     let params = decode_params::<M::Params>(M::NAME, params)?;
     let result = handler(call, params).await?;
-    let frame = encode_result(
-        call.id,
-        &call.correlation_id,
-        &result,
-        call.max_frame_len(),
-    )?;
+    let frame = encode_result(call.id, &call.correlation_id, &result, call.max_frame_len())?;
     Ok(texts::relocalize_frame(
         frame,
         call.locale(),

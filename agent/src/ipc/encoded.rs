@@ -90,11 +90,17 @@ mod tests {
             encodings += 1;
             Ok(vec![encodings])
         };
-        let a = cache.get_or_encode(&first, &health, Locale::English, &mut encode).unwrap();
-        let b = cache.get_or_encode(&first, &health, Locale::English, &mut encode).unwrap();
+        let a = cache
+            .get_or_encode(&first, &health, Locale::English, &mut encode)
+            .unwrap();
+        let b = cache
+            .get_or_encode(&first, &health, Locale::English, &mut encode)
+            .unwrap();
         assert!(Arc::ptr_eq(&a.0, &b.0));
         let second = snapshot();
-        let c = cache.get_or_encode(&second, &health, Locale::English, &mut encode).unwrap();
+        let c = cache
+            .get_or_encode(&second, &health, Locale::English, &mut encode)
+            .unwrap();
         assert_eq!((a.0.as_slice(), c.0.as_slice()), (&[1][..], &[2][..]));
         drop(first);
         assert_eq!(

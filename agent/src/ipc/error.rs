@@ -2,10 +2,10 @@
 //! handshake, admission, params the dispatcher or a handler refuses), each with its one
 //! wire form.
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::catalog::ROLES;
 use llm_agent_protocol::methods::diagnostics::MAX_QUERY_LIMIT;
 use llm_agent_protocol::methods::discovery::{MAX_SWEEP_TIMEOUT_MS, MIN_SWEEP_TIMEOUT_MS};
-use llm_agent_l10n::Text;
 use llm_agent_protocol::{ErrorCode, MAX_CORRELATION_ID_LEN, WireError};
 
 use crate::texts::{self, Explain, WireErrorTexts, messages};
@@ -14,36 +14,67 @@ use crate::texts::{self, Explain, WireErrorTexts, messages};
 /// sent beyond what is shaped to be shown (a method name, a number).
 #[derive(Debug, Clone, PartialEq)]
 pub enum RequestError {
-    HandshakeTimeout { secs: u64 },
+    HandshakeTimeout {
+        secs: u64,
+    },
     /// `shown_method` is the method as a message may show it.
-    HandshakeRequired { shown_method: String },
-    UnsupportedProtocol { asked: u32, min: u32, max: u32 },
+    HandshakeRequired {
+        shown_method: String,
+    },
+    UnsupportedProtocol {
+        asked: u32,
+        min: u32,
+        max: u32,
+    },
     ShuttingDown,
     NotARequest,
     MalformedFrame,
     /// `reason` has no values of the client's in it.
-    InvalidEnvelope { reason: String },
-    TooManyValues { max: u64 },
-    FrameTooLarge { len: u64, max: u32 },
-    FrameStalled { secs: u64 },
-    DuplicateId { id: u64 },
+    InvalidEnvelope {
+        reason: String,
+    },
+    TooManyValues {
+        max: u64,
+    },
+    FrameTooLarge {
+        len: u64,
+        max: u32,
+    },
+    FrameStalled {
+        secs: u64,
+    },
+    DuplicateId {
+        id: u64,
+    },
     BadCorrelationId,
-    TooManyInFlight { max: u32 },
+    TooManyInFlight {
+        max: u32,
+    },
     Cancelled,
     AnotherUser,
-    TooManyConnections { max: usize },
-    UnknownMethod { shown_method: String },
+    TooManyConnections {
+        max: usize,
+    },
+    UnknownMethod {
+        shown_method: String,
+    },
     /// Params that do not decode as the method's: `field` is the path that failed.
     BadParams {
         method: &'static str,
         field: Option<String>,
         message: String,
     },
-    Unencodable { reason: String },
+    Unencodable {
+        reason: String,
+    },
     Panicked,
     NoTopics,
-    TooManySubscriptions { max: usize },
-    NoSuchSubscription { subscription: u64 },
+    TooManySubscriptions {
+        max: usize,
+    },
+    NoSuchSubscription {
+        subscription: u64,
+    },
     QueryLimitOutOfRange,
     SweepBudgetOutOfRange,
     /// An extra endpoint of a sweep that is not a usable base URL.

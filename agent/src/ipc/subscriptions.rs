@@ -21,11 +21,11 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::AbortHandle;
 
-use super::locale::ConnectionLocale;
 use super::error::RequestError;
-use crate::texts;
+use super::locale::ConnectionLocale;
 use crate::live::{CatchUp, StateChange};
 use crate::state::SharedState;
+use crate::texts;
 
 /// Live subscriptions one connection may hold.
 pub const MAX_SUBSCRIPTIONS: usize = 16;

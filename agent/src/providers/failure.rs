@@ -418,4 +418,3 @@ pub fn timed_out(
     };
     Failure::new(ErrorCode::Timeout, message, remediation)
 }
-

@@ -199,6 +199,10 @@ mod tests {
     fn every_catalog_has_every_message_with_its_arguments_and_nothing_else() {
         let problems = check_catalog(&CATALOG, messages::DECLARED);
         let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        assert!(listed.is_empty(), "catalog problems:\n{}", listed.join("\n"));
+        assert!(
+            listed.is_empty(),
+            "catalog problems:\n{}",
+            listed.join("\n")
+        );
     }
 }

@@ -1,15 +1,17 @@
 //! Why a usage request failed, or a call was refused for its spending, and the one
 //! mapping of each reason to a wire error.
 
-use llm_agent_protocol::methods::usage::{MAX_DAILY_CAP_USD, MAX_SUMMARY_DAYS};
 use llm_agent_l10n::Text;
+use llm_agent_protocol::methods::usage::{MAX_DAILY_CAP_USD, MAX_SUMMARY_DAYS};
 use llm_agent_protocol::{ErrorCode, WireError};
 
 use crate::texts::{self, Explain, WireErrorTexts, messages};
 
 #[derive(Debug, Clone)]
 pub enum UsageError {
-    BadDay { field: &'static str },
+    BadDay {
+        field: &'static str,
+    },
     RangeReversed,
     RangeTooLong,
     CapOutOfRange,
@@ -19,7 +21,9 @@ pub enum UsageError {
         daily_cap_usd: f64,
         spent_usd: f64,
     },
-    StorageFailed { reason: String },
+    StorageFailed {
+        reason: String,
+    },
 }
 
 impl Explain for UsageError {
@@ -35,9 +39,7 @@ impl Explain for UsageError {
                 spent_usd,
                 ..
             } => messages::usage_cap_reached(*daily_cap_usd, *spent_usd, day.as_str()),
-            UsageError::StorageFailed { reason } => {
-                messages::usage_not_written(reason.as_str())
-            }
+            UsageError::StorageFailed { reason } => messages::usage_not_written(reason.as_str()),
         }
     }
 }
@@ -54,10 +56,8 @@ impl From<UsageError> for WireError {
                 .remediation(messages::usage_range_reversed_remedy()),
             UsageError::RangeTooLong => texts::invalid_params(Some("from"), message)
                 .remediation(messages::usage_range_too_long_remedy()),
-            UsageError::CapOutOfRange => {
-                texts::invalid_params(Some("daily_cap_usd"), message)
-                    .remediation(messages::usage_cap_out_of_range_remedy())
-            }
+            UsageError::CapOutOfRange => texts::invalid_params(Some("daily_cap_usd"), message)
+                .remediation(messages::usage_cap_out_of_range_remedy()),
             UsageError::CapReached {
                 profile_id,
                 day,
@@ -71,8 +71,10 @@ impl From<UsageError> for WireError {
                     ("spent_usd".into(), spent_usd.into()),
                     ("day".into(), day.into()),
                 ])),
-            UsageError::StorageFailed { .. } => texts::wire_error(ErrorCode::StorageFailed, message)
-                .remediation(messages::check_disk_space()),
+            UsageError::StorageFailed { .. } => {
+                texts::wire_error(ErrorCode::StorageFailed, message)
+                    .remediation(messages::check_disk_space())
+            }
         }
     }
 }

@@ -45,8 +45,8 @@ use super::store::{Loaded, ProfileStore};
 use super::{VaultSnapshot, consent_allows};
 use crate::audit::AuditLedger;
 use crate::endpoint;
-use crate::texts::{self, messages};
 use crate::live::{LiveState, StateChange};
+use crate::texts::{self, messages};
 
 /// How often safe storage is checked in the background while it is not usable, so the
 /// state reads see recovers without waiting for a write.

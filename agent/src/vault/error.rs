@@ -16,27 +16,39 @@ use crate::texts::{self, Explain, WireErrorTexts, messages};
 /// Why a vault operation failed. Each maps to one wire error code (below).
 #[derive(Debug, Clone)]
 pub enum VaultError {
-    NotFound { id: String },
+    NotFound {
+        id: String,
+    },
     Validation(Vec<FieldError>),
     NameConflict {
         existing: String,
         conflicting_id: Uuid,
     },
-    SuccessorRequired { id: Uuid },
-    SuccessorNotFound { successor_id: String },
-    ConsentRequired { endpoint: String },
+    SuccessorRequired {
+        id: Uuid,
+    },
+    SuccessorNotFound {
+        successor_id: String,
+    },
+    ConsentRequired {
+        endpoint: String,
+    },
     ConsentWithdrawn {
         endpoint: String,
         withdrawn_at: String,
     },
     SafeStorage(SafeStorageError),
-    ReadOnly { problem: Text },
+    ReadOnly {
+        problem: Text,
+    },
     Storage(Arc<std::io::Error>),
     /// The change's audit entries could not be recorded, so it was not made.
     Audit(AuditError),
     Unavailable,
     TimedOut,
-    TooManyProfiles { max: usize },
+    TooManyProfiles {
+        max: usize,
+    },
 }
 
 impl From<SafeStorageError> for VaultError {

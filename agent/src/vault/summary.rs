@@ -14,7 +14,10 @@ use crate::texts::messages;
 /// The summary of `profile`, whose last outcomes `health` sums up (if it has any).
 pub fn accessible_summary(profile: &RedactedProfile, health: Option<&HealthSummary>) -> Text {
     let kind = ProviderKind::from_wire(&profile.provider);
-    let provider = kind.map_or_else(|| profile.provider.clone(), |kind| kind.display_name().to_owned());
+    let provider = kind.map_or_else(
+        || profile.provider.clone(),
+        |kind| kind.display_name().to_owned(),
+    );
     let location = BaseUrl::parse(&profile.endpoint).ok();
     let place = match &location {
         Some(base) if base.location.is_local => "local",

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 // Bounds keep the largest possible profile near 25 KiB, so MAX_PROFILES of them fit in
 // one frame of profiles.list.
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::profiles::{
     CreateParams, FieldError, PROVIDERS, ProfileMetadata, ProfilePatch,
 };
-use llm_agent_l10n::Text;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -195,9 +195,7 @@ fn check_endpoint(problems: &mut Problems<'_>, endpoint: &str) -> Option<BaseUrl
             ("invalid", messages::field_endpoint_not_a_url(reason))
         }
         Err(BaseUrlProblem::NotHttp) => ("invalid", messages::field_endpoint_not_http()),
-        Err(BaseUrlProblem::Credentials) => {
-            ("not_allowed", messages::field_endpoint_credentials())
-        }
+        Err(BaseUrlProblem::Credentials) => ("not_allowed", messages::field_endpoint_credentials()),
         Err(BaseUrlProblem::QueryOrFragment) => {
             ("invalid", messages::field_endpoint_query_or_fragment())
         }
@@ -211,20 +209,12 @@ fn check_consent(problems: &mut Problems<'_>, text: &str) -> Option<String> {
     const FIELD: &str = "consent_granted_at";
     match OffsetDateTime::parse(text.trim(), &Rfc3339) {
         Ok(at) if at > OffsetDateTime::now_utc() + CONSENT_SKEW => {
-            problems.add(
-                FIELD,
-                "invalid",
-                messages::field_consent_in_future(),
-            );
+            problems.add(FIELD, "invalid", messages::field_consent_in_future());
             None
         }
         Ok(at) => at.to_offset(time::UtcOffset::UTC).format(&Rfc3339).ok(),
         Err(_) => {
-            problems.add(
-                FIELD,
-                "invalid",
-                messages::field_consent_not_a_time(),
-            );
+            problems.add(FIELD, "invalid", messages::field_consent_not_a_time());
             None
         }
     }

@@ -22,11 +22,11 @@ use crate::ipc::elapsed;
 use crate::ipc::encoded::EncodedResult;
 use crate::ipc::error::RequestError;
 use crate::prompt_test::{self, prepare};
+use crate::texts;
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
 use crate::vault::summary::accessible_summary;
-use crate::texts;
 
 /// Answers from the snapshot itself, never copying a profile; an unfiltered list of an
 /// unchanged vault and unchanged health reuses the last list's encoding. Its
@@ -43,9 +43,8 @@ pub async fn list(call: &Call, params: ListParams) -> Result<EncodedResult, Wire
     };
     // Texts are written in English and rendered again for another language.
     let encode = || {
-        rmp_serde::to_vec_named(&view).map(|english| {
-            texts::relocalize_value(&english, locale).unwrap_or(english)
-        })
+        rmp_serde::to_vec_named(&view)
+            .map(|english| texts::relocalize_value(&english, locale).unwrap_or(english))
     };
     let encoded = if unfiltered {
         call.state
