@@ -8,8 +8,9 @@
 //! actor hop), and writes it behind: every change marks it dirty and one save at a time
 //! writes the latest state (temp file, fsync, rename), so a burst of calls costs a save
 //! or two, and a crash loses at most the calls of the save in flight. A cap change waits
-//! for its save before it is answered. Alerts (80% of a cap, the cap reached) go to the
-//! `usage` topic and to diagnostics once each per profile and day.
+//! for a save that holds it before it is answered, and one that cannot be saved is
+//! undone: a failed answer means the old cap still applies. Alerts (80% of a cap, the cap
+//! reached) go to the `usage` topic and to diagnostics once each per profile and day.
 
 pub mod error;
 pub mod ledger;
@@ -51,6 +52,9 @@ struct Inner {
     /// Why the file on disk is not written over (it could not be trusted), if so.
     read_only: Option<String>,
     state: Mutex<State>,
+    /// Held by a cap change from its change to its answer, so an undone change puts back
+    /// what no other cap change has touched since.
+    cap_change: tokio::sync::Mutex<()>,
     /// Whether a save task is running.
     saving: AtomicBool,
     /// The generation last written, or why the last save failed.
@@ -68,7 +72,20 @@ struct State {
 #[derive(Clone, Debug)]
 struct Saved {
     generation: u64,
-    failure: Option<String>,
+    /// The last failed save: the generation it tried to write, and why it failed.
+    failure: Option<(u64, String)>,
+}
+
+impl Saved {
+    /// Whether the saves so far have settled `generation`: written it, or failed to.
+    /// A failure of a save that began before it says nothing about it.
+    fn settled(&self, generation: u64) -> bool {
+        self.generation >= generation
+            || self
+                .failure
+                .as_ref()
+                .is_some_and(|(tried, _)| *tried >= generation)
+    }
 }
 
 impl UsageBook {
@@ -110,6 +127,7 @@ impl UsageBook {
                     ledger,
                     generation: 0,
                 }),
+                cap_change: tokio::sync::Mutex::new(()),
                 saving: AtomicBool::new(false),
                 saved,
                 alerts: broadcast::channel(ALERT_BUFFER).0,
@@ -186,10 +204,12 @@ impl UsageBook {
                 reason: why.clone(),
             });
         }
+        let _one_at_a_time = self.inner.cap_change.lock().await;
         let day = timestamp::today();
-        let (generation, alert, usage) = {
+        let (generation, before, alert, usage) = {
             let mut state = self.inner.state();
             state.generation += 1;
+            let before = state.ledger.cap_setting(&day, profile_id);
             let alert = state.ledger.set_cap(&day, profile_id, cap);
             let today = state
                 .ledger
@@ -199,22 +219,35 @@ impl UsageBook {
                 .cloned()
                 .unwrap_or_else(UsageTotals::default);
             let usage = state.ledger.profile_usage(profile_id, today, &day);
-            (state.generation, alert, usage)
+            (state.generation, before, alert, usage)
         };
         let mut saved = self.inner.saved.subscribe();
         Inner::save_behind(&self.inner);
         let written = tokio::time::timeout(
             SAVE_TIMEOUT,
-            saved.wait_for(|saved| saved.generation >= generation || saved.failure.is_some()),
+            saved.wait_for(|saved| saved.settled(generation)),
         )
         .await;
         let failure = match written {
             Ok(Ok(saved)) if saved.generation >= generation => None,
-            Ok(Ok(saved)) => saved.failure.clone(),
+            Ok(Ok(saved)) => Some(
+                saved
+                    .failure
+                    .as_ref()
+                    .map_or_else(|| "the save failed".to_owned(), |(_, why)| why.clone()),
+            ),
             Ok(Err(_)) => Some("the save was abandoned".to_owned()),
             Err(_) => Some("the disk did not answer in time".to_owned()),
         };
         if let Some(reason) = failure {
+            // Undone, so the answer is the truth: the old cap applies, and the alert the
+            // new one would have raised can still be raised.
+            {
+                let mut state = self.inner.state();
+                state.generation += 1;
+                state.ledger.restore_cap(&day, profile_id, before);
+            }
+            Inner::save_behind(&self.inner);
             return Err(UsageError::StorageFailed { reason });
         }
         self.inner.announce(alert);
@@ -232,11 +265,8 @@ impl UsageBook {
         let generation = self.inner.state().generation;
         let mut saved = self.inner.saved.subscribe();
         Inner::save_behind(&self.inner);
-        let _ = tokio::time::timeout(
-            timeout,
-            saved.wait_for(|saved| saved.generation >= generation || saved.failure.is_some()),
-        )
-        .await;
+        let _ =
+            tokio::time::timeout(timeout, saved.wait_for(|saved| saved.settled(generation))).await;
     }
 }
 
@@ -289,12 +319,16 @@ impl Inner {
                     if failure.is_none() {
                         saved.generation = saved.generation.max(generation);
                     }
-                    saved.failure = failure.clone();
+                    if let Some(why) = &failure {
+                        saved.failure = Some((generation, why.clone()));
+                    }
                 });
                 inner.saving.store(false, Ordering::Release);
-                // More changes came meanwhile: save again, unless a new save started.
+                // More changes came meanwhile: save again (after a failure too, since a
+                // cap change among them waits to hear how its own save went), unless a
+                // new save started.
                 let changed = inner.state().generation != generation;
-                if failure.is_some() || !changed || inner.saving.swap(true, Ordering::AcqRel) {
+                if !changed || inner.saving.swap(true, Ordering::AcqRel) {
                     return;
                 }
             }
@@ -370,5 +404,50 @@ mod tests {
                 Err(UsageError::CapOutOfRange)
             ));
         }
+    }
+
+    #[tokio::test]
+    async fn a_cap_change_that_cannot_be_saved_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (usage, _journal) = book(dir.path());
+        let id = "6f1c1a57-3b0e-4c8e-9d51-6a1d2c3b4a59";
+        let mut alerts = usage.subscribe();
+        usage.set_cap(id, Some(5.0)).await.unwrap();
+        let cost = EstimatedCost {
+            amount_usd: Some(0.9),
+            source: "catalog".into(),
+            as_of: None,
+        };
+        usage.record(&Spend {
+            profile_id: id,
+            role: None,
+            cost: &cost,
+            input_tokens: 1,
+            output_tokens: 1,
+        });
+        usage.flush(Duration::from_secs(5)).await;
+        // A directory where usage.json goes makes every save fail.
+        let blocked = dir.path().join(FILE_NAME);
+        std::fs::remove_file(&blocked).unwrap();
+        std::fs::create_dir(&blocked).unwrap();
+        assert!(matches!(
+            usage.set_cap(id, Some(1.0)).await,
+            Err(UsageError::StorageFailed { .. })
+        ));
+        let cap_now =
+            |usage: &UsageBook| usage.summary(None, None).unwrap().by_profile[0].daily_cap_usd;
+        assert_eq!(cap_now(&usage), Some(5.0), "the failed change was undone");
+        assert!(
+            alerts.try_recv().is_err(),
+            "a failed change raises no alert"
+        );
+        // Once the disk is back, the next change is answered by its own save, not the
+        // last one's failure, and raises the alert the failed one would have.
+        std::fs::remove_dir(&blocked).unwrap();
+        let saved = usage.set_cap(id, Some(1.0)).await.unwrap();
+        assert_eq!(saved.daily_cap_usd, Some(1.0));
+        assert_eq!(alerts.recv().await.unwrap().level, AlertLevel::Warning);
+        let (reopened, _journal) = book(dir.path());
+        assert_eq!(cap_now(&reopened), Some(1.0));
     }
 }
