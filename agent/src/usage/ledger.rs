@@ -122,6 +122,14 @@ impl Ledger {
         }
     }
 
+    /// Drops the caps of profiles that no longer exist; whether any was dropped. Their
+    /// totals stay: that money was spent.
+    pub fn forget_caps_unless(&mut self, exists: impl Fn(&str) -> bool) -> bool {
+        let before = self.caps.len();
+        self.caps.retain(|profile_id, _| exists(profile_id));
+        self.caps.len() != before
+    }
+
     /// What a cap change of the profile alters on `day`: its cap and the alert noted
     /// for it, to [`Ledger::restore_cap`] if the change cannot be saved.
     pub fn cap_setting(&self, day: &str, profile_id: &str) -> CapSetting {

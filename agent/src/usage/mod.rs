@@ -11,6 +11,8 @@
 //! for a save that holds it before it is answered, and one that cannot be saved is
 //! undone: a failed answer means the old cap still applies. Alerts (80% of a cap, the cap
 //! reached) go to the `usage` topic and to diagnostics once each per profile and day.
+//! The book follows the vault: a deleted profile's cap is dropped (its totals stay), so
+//! it lingers neither in every summary nor in the file.
 
 pub mod error;
 pub mod ledger;
@@ -30,6 +32,7 @@ use tokio::sync::{broadcast, watch};
 use crate::diagnostics::{self, DiagnosticsHandle};
 use crate::json_file::{JsonFile, Loaded};
 use crate::timestamp;
+use crate::vault::VaultSnapshot;
 use error::UsageError;
 use ledger::{Ledger, Spend};
 
@@ -61,6 +64,8 @@ struct Inner {
     saved: watch::Sender<Saved>,
     alerts: broadcast::Sender<SpendingAlert>,
     diagnostics: DiagnosticsHandle,
+    /// The vault's profiles, whose caps are kept.
+    profiles: watch::Receiver<Arc<VaultSnapshot>>,
 }
 
 struct State {
@@ -91,8 +96,13 @@ impl Saved {
 impl UsageBook {
     /// Opens the book of `data_dir`. A file this build cannot trust (not JSON, another
     /// shape, a newer schema) is kept untouched: totals then start empty, are not
-    /// written, and cap changes are refused, with the reason in the log.
-    pub fn open(data_dir: &Path, diagnostics: DiagnosticsHandle) -> Self {
+    /// written, and cap changes are refused, with the reason in the log. `profiles`
+    /// follows the vault, so deleted profiles' caps are dropped.
+    pub fn open(
+        data_dir: &Path,
+        diagnostics: DiagnosticsHandle,
+        profiles: watch::Receiver<Arc<VaultSnapshot>>,
+    ) -> Self {
         let file = JsonFile::new(data_dir, FILE_NAME, SCHEMA);
         let (ledger, read_only) = match file.load::<Ledger>() {
             Ok(Loaded::Missing) => (Ledger::default(), None),
@@ -132,6 +142,7 @@ impl UsageBook {
                 saved,
                 alerts: broadcast::channel(ALERT_BUFFER).0,
                 diagnostics,
+                profiles,
             }),
         }
     }
@@ -185,7 +196,15 @@ impl UsageBook {
             return Err(UsageError::RangeTooLong);
         }
         let (from, to) = (timestamp::day(from_day), timestamp::day(to_day));
-        Ok(self.inner.state().ledger.summary(&from, &to, &today))
+        let (summary, forgot) = {
+            let mut state = self.inner.state();
+            let forgot = self.inner.forget_deleted_caps(&mut state);
+            (state.ledger.summary(&from, &to, &today), forgot)
+        };
+        if forgot {
+            Inner::save_behind(&self.inner);
+        }
+        Ok(summary)
     }
 
     /// Sets or removes a profile's daily cap, once it is on disk.
@@ -275,6 +294,22 @@ impl Inner {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Drops the caps of profiles the vault no longer has; whether any was dropped. A
+    /// vault that cannot read its file shows no profiles, and is not taken at its word.
+    fn forget_deleted_caps(&self, state: &mut State) -> bool {
+        let vault = self.profiles.borrow();
+        if !vault.store.writable {
+            return false;
+        }
+        let forgot = state
+            .ledger
+            .forget_caps_unless(|id| vault.profiles.iter().any(|p| p.id == id));
+        if forgot {
+            state.generation += 1;
+        }
+        forgot
+    }
+
     /// Sends a new alert to subscribers and records it in diagnostics.
     fn announce(&self, alert: Option<SpendingAlert>) {
         let Some(alert) = alert else { return };
@@ -302,7 +337,8 @@ impl Inner {
         tokio::spawn(async move {
             loop {
                 let (generation, ledger) = {
-                    let state = inner.state();
+                    let mut state = inner.state();
+                    inner.forget_deleted_caps(&mut state);
                     (state.generation, state.ledger.clone())
                 };
                 let file = inner.file.clone();
@@ -339,21 +375,42 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use llm_agent_protocol::methods::catalog::EstimatedCost;
+    use llm_agent_protocol::methods::profiles::RedactedProfile;
 
     use super::*;
     use crate::diagnostics::journal::Journal;
+    use crate::vault::profile::testing::redacted;
 
+    const PROFILE_ID: &str = "6f1c1a57-3b0e-4c8e-9d51-6a1d2c3b4a59";
+
+    /// A vault of the profiles `ids`.
+    fn vault(ids: &[&str]) -> VaultSnapshot {
+        VaultSnapshot::for_tests(
+            ids.iter()
+                .map(|id| RedactedProfile {
+                    id: (*id).to_owned(),
+                    ..redacted("ollama", "http://127.0.0.1:11434")
+                })
+                .collect(),
+        )
+    }
+
+    /// The book of `dir`, in a vault of `PROFILE_ID`.
     fn book(dir: &Path) -> (UsageBook, Journal) {
+        book_in(dir, watch::channel(Arc::new(vault(&[PROFILE_ID]))).1)
+    }
+
+    fn book_in(dir: &Path, profiles: watch::Receiver<Arc<VaultSnapshot>>) -> (UsageBook, Journal) {
         let journal = Journal::start(&dir.join("diagnostics"), 1 << 20, 2).unwrap();
         let diagnostics = DiagnosticsHandle::new(journal.sender());
-        (UsageBook::open(dir, diagnostics), journal)
+        (UsageBook::open(dir, diagnostics, profiles), journal)
     }
 
     #[tokio::test]
     async fn totals_and_caps_survive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let (usage, _journal) = book(dir.path());
-        let id = "6f1c1a57-3b0e-4c8e-9d51-6a1d2c3b4a59";
+        let id = PROFILE_ID;
         let mut alerts = usage.subscribe();
         usage.set_cap(id, Some(0.001)).await.unwrap();
         let cost = EstimatedCost {
@@ -410,7 +467,7 @@ mod tests {
     async fn a_cap_change_that_cannot_be_saved_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let (usage, _journal) = book(dir.path());
-        let id = "6f1c1a57-3b0e-4c8e-9d51-6a1d2c3b4a59";
+        let id = PROFILE_ID;
         let mut alerts = usage.subscribe();
         usage.set_cap(id, Some(5.0)).await.unwrap();
         let cost = EstimatedCost {
@@ -449,5 +506,46 @@ mod tests {
         assert_eq!(alerts.recv().await.unwrap().level, AlertLevel::Warning);
         let (reopened, _journal) = book(dir.path());
         assert_eq!(cap_now(&reopened), Some(1.0));
+    }
+
+    #[tokio::test]
+    async fn a_deleted_profile_loses_its_cap_and_keeps_its_totals() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = "0b8d2f3e-5a41-4c1e-8f6d-2c7b9e1a4d30";
+        let (vault_now, profiles) = watch::channel(Arc::new(vault(&[PROFILE_ID, other])));
+        let (usage, _journal) = book_in(dir.path(), profiles.clone());
+        usage.set_cap(PROFILE_ID, Some(2.0)).await.unwrap();
+        usage.set_cap(other, Some(3.0)).await.unwrap();
+        let cost = EstimatedCost {
+            amount_usd: Some(0.5),
+            source: "catalog".into(),
+            as_of: None,
+        };
+        usage.record(&Spend {
+            profile_id: PROFILE_ID,
+            role: None,
+            cost: &cost,
+            input_tokens: 1,
+            output_tokens: 1,
+        });
+        vault_now.send_replace(Arc::new(vault(&[other])));
+        let summary = usage.summary(None, None).unwrap();
+        let lines: Vec<_> = summary
+            .by_profile
+            .iter()
+            .map(|p| (p.profile_id.as_str(), p.daily_cap_usd))
+            .collect();
+        assert_eq!(lines, [(other, Some(3.0)), (PROFILE_ID, None)]);
+        assert_eq!(summary.total.cost_usd, 0.5, "what was spent stays spent");
+        usage.flush(Duration::from_secs(5)).await;
+        let (reopened, _journal) = book_in(dir.path(), profiles);
+        let caps: Vec<_> = reopened
+            .summary(None, None)
+            .unwrap()
+            .by_profile
+            .into_iter()
+            .filter_map(|p| p.daily_cap_usd.map(|cap| (p.profile_id, cap)))
+            .collect();
+        assert_eq!(caps, [(other.to_owned(), 3.0)]);
     }
 }
