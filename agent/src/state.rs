@@ -96,7 +96,7 @@ impl AgentState {
             diagnostics.clone(),
         );
         let io = Arc::new(ProviderIo::start()?);
-        let usage = UsageBook::open(&config.data_dir, diagnostics.clone());
+        let usage = UsageBook::open(&config.data_dir, diagnostics.clone(), vault.snapshots());
         Ok(Arc::new(AgentState {
             started: Instant::now(),
             started_at: timestamp::now_rfc3339(),

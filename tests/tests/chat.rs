@@ -338,6 +338,57 @@ async fn bad_calls_are_refused_with_their_field_before_anything_is_sent() {
     );
 }
 
+#[tokio::test]
+async fn a_conversation_at_its_bounds_is_sent_whole_and_a_frame_near_the_limit_is_refused() {
+    let (_keyring, _agent, client) = agent().await;
+    let fixture = HttpFixture::start(|_| Kind::OpenAi.stream(&REPLY)).await;
+    let id = create(&client, Kind::OpenAi.profile(&fixture.url())).await;
+    // The most messages, holding the most text between them, in lines as people write.
+    let per_message = chat::MAX_CHAT_TEXT_BYTES / chat::MAX_CHAT_MESSAGES;
+    let messages: Vec<ChatMessage> = (0..chat::MAX_CHAT_MESSAGES)
+        .map(|m| {
+            let mut text = String::new();
+            while text.len() < per_message {
+                text.push_str(&format!("message {m}: a line of the lesson so far\n"));
+            }
+            text.truncate(per_message);
+            ChatMessage::new(ChatRole::User, text)
+        })
+        .collect();
+    let answered = chat_call(&client, to_profile(&id, messages.clone()))
+        .await
+        .expect("a conversation at its bounds is served");
+    assert_eq!(answered.text, REPLY.concat());
+    let requests = fixture.requests();
+    let sent = requests[0].json();
+    let sent: Vec<&str> = sent["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["content"].as_str().expect("text"))
+        .collect();
+    assert_eq!(sent.len(), chat::MAX_CHAT_MESSAGES);
+    assert_eq!(sent.concat().len(), chat::MAX_CHAT_TEXT_BYTES);
+    // Nearly 4 MiB of messages, each within its own bound, fit the frame: the params
+    // are read and the text bound refuses them, naming the field; the connection lives.
+    let near_the_frame =
+        vec![ChatMessage::new(ChatRole::User, "é".repeat(chat::MAX_MESSAGE_CHARS)); 10];
+    let error = wire(
+        chat_call(&client, to_profile(&id, near_the_frame))
+            .await
+            .expect_err("too much text"),
+    );
+    assert_eq!(error.code, ErrorCode::InvalidParams, "{error:?}");
+    assert_eq!(details_field(&error, "field").as_str(), Some("messages"));
+    let again = chat_call(&client, to_profile(&id, user("hi"))).await;
+    assert!(again.is_ok(), "{again:?}");
+    assert_eq!(
+        fixture.requests().len(),
+        2,
+        "nothing refused reached the provider"
+    );
+}
+
 // The raw connection blocks its thread: the fixture serves from another.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_mid_stream_stops_the_call_and_the_provider_sees_the_hang_up() {

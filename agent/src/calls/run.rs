@@ -48,6 +48,10 @@ pub struct ReplyLimits {
     pub body_bytes: usize,
     /// Its text.
     pub text_bytes: usize,
+    /// Whether the report quotes the reply's start as a snippet (redacting it against
+    /// everything the call sent): a prompt test shows one; a chat call answers with the
+    /// text itself.
+    pub snippet: bool,
 }
 
 impl ReplyLimits {
@@ -56,11 +60,13 @@ impl ReplyLimits {
     pub const TEST: ReplyLimits = ReplyLimits {
         body_bytes: 1024 * 1024,
         text_bytes: 8 * MAX_SNIPPET_CHARS,
+        snippet: true,
     };
     /// A chat call: the whole reply, whose streamed framing can be many times its text.
     pub const CHAT: ReplyLimits = ReplyLimits {
         body_bytes: 32 * MAX_REPLY_TEXT_BYTES,
         text_bytes: MAX_REPLY_TEXT_BYTES,
+        snippet: false,
     };
 }
 
@@ -103,7 +109,7 @@ pub struct CallReport {
     /// The model that answered, redacted.
     pub model: Option<String>,
     pub finish_reason: Option<String>,
-    /// The start of the reply, sanitized and redacted.
+    /// The start of the reply, sanitized and redacted, when the limits asked for it.
     pub snippet: Option<String>,
     /// The whole reply (up to the job's text limit), the key redacted; what the deltas
     /// add up to.
@@ -525,7 +531,7 @@ impl Progress {
         let has_usage = usage.input_tokens.is_some()
             || usage.output_tokens.is_some()
             || usage.total_tokens.is_some();
-        let snippet = self.reply.snippet();
+        let snippet = self.limits.snippet.then(|| self.reply.snippet()).flatten();
         let text = self.key_filter.whole(self.reply.take_text());
         CallReport {
             stage: self.stage(),
@@ -549,6 +555,8 @@ fn ms(d: Duration) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use zeroize::Zeroizing;
+
     use super::*;
 
     #[test]
@@ -566,5 +574,18 @@ mod tests {
         let asked = Duration::from_secs(3);
         let wait = backoff(1, Some(asked));
         assert!(wait >= asked && wait <= asked.mul_f64(1.1));
+    }
+
+    #[test]
+    fn only_a_prompt_test_quotes_a_snippet() {
+        let conversation = Conversation::prompt(Zeroizing::new("Say hello, please".into()), 8);
+        for (limits, quoted) in [(ReplyLimits::TEST, true), (ReplyLimits::CHAT, false)] {
+            let redactor = Arc::new(conversation.redactor(None));
+            let mut progress = Progress::new(Instant::now(), limits, None, redactor, None);
+            progress.reply.push_text(&"Hello! ".repeat(300));
+            let report = progress.report(Ok(()));
+            assert_eq!(report.snippet.is_some(), quoted, "{limits:?}");
+            assert_eq!(report.text.len(), 2100.min(limits.text_bytes));
+        }
     }
 }

@@ -1,10 +1,14 @@
 //! What requests may hold in memory while they are read, decoded and served, across all
 //! connections: a ceiling that no mix of frames can pass.
 //!
-//! Every frame is charged what it may cost, its length and [`VALUE_COST`] for each value
-//! it may hold (what decoding it may allocate), before its body is read; once it has been
-//! measured the charge shrinks to its length and the values it does hold, and it is held
-//! until its request has been answered. One charge per frame, paid in one step: a
+//! Every frame larger than a connection's read buffer is charged what it may cost, its
+//! length and [`VALUE_COST`] for each value it may hold (what decoding it may allocate),
+//! before its body is read; once it has been measured the charge shrinks to its length
+//! and the values it does hold, and it is held until its request has been answered. A
+//! frame that fits the read buffer (whose bytes land in memory the connection holds
+//! anyway) is read first and charged what it holds once measured, if it is a request: a
+//! cancel costs nothing, so a connection whose calls in flight hold all it may hold can
+//! still cancel them. One charge per frame, paid in one step: a
 //! connection never holds part of a frame's charge while it waits for the rest, so
 //! connections waiting on one another cannot deadlock the pool. A connection pays from its own allowance first
 //! ([`CONNECTION_ALLOWANCE`], enough for any well-behaved client's requests in flight),
@@ -78,8 +82,8 @@ impl DecodeBudget {
     }
 }
 
-/// One connection's account.
-#[derive(Debug)]
+/// One connection's account; a clone is the same account.
+#[derive(Debug, Clone)]
 pub struct Account {
     pool: Arc<Semaphore>,
     /// What is left of the connection's allowance.

@@ -205,22 +205,27 @@ impl ConnectionCtx {
             else {
                 continue;
             };
-            let correlation_id = request
-                .correlation_id
-                .clone()
-                .filter(|given| is_usable_correlation_id(given))
-                .unwrap_or_else(new_correlation_id);
-            let id = Some(request.id).filter(|id| !self.is_pending(*id));
-            let error = RequestError::ShuttingDown.into();
-            self.finish(
-                id,
-                correlation_id,
-                &request.method,
-                Instant::now(),
-                Err(error),
-            )
-            .await;
+            self.refuse_shutting_down(&request).await;
         }
+    }
+
+    /// Answers a request `SHUTTING_DOWN`.
+    async fn refuse_shutting_down(&self, request: &InboundRequest) {
+        let correlation_id = request
+            .correlation_id
+            .clone()
+            .filter(|given| is_usable_correlation_id(given))
+            .unwrap_or_else(new_correlation_id);
+        let id = Some(request.id).filter(|id| !self.is_pending(*id));
+        let error = RequestError::ShuttingDown.into();
+        self.finish(
+            id,
+            correlation_id,
+            &request.method,
+            Instant::now(),
+            Err(error),
+        )
+        .await;
     }
 
     /// Waits for `hello`. `None` means the client went away first.
@@ -290,14 +295,22 @@ impl ConnectionCtx {
     }
 
     async fn on_frame(self: &Arc<Self>, frame: Frame) -> Flow {
-        let Frame { body, mut charge } = frame;
+        let Frame { body, payment } = frame;
         let unreadable = match inbound::read(&body) {
             Ok(inbound::Read { inbound, values }) => {
                 // The request holds what it may cost now that its values are counted.
-                charge.shrink_to(frame_cost(body.len(), values));
+                let cost = frame_cost(body.len(), values);
                 drop(body);
                 match inbound {
-                    Inbound::Request(request) => self.start(request, charge).await,
+                    Inbound::Request(request) => {
+                        let shutdown = self.state.shutdown.clone();
+                        tokio::select! {
+                            biased;
+                            charge = payment.settle(cost) => self.start(request, charge).await,
+                            // Still unpaid as the agent ends: answered as the rest are.
+                            _ = shutdown.cancelled() => self.refuse_shutting_down(&request).await,
+                        }
+                    }
                     Inbound::Cancel { id } => self.cancel(id),
                     Inbound::FromAgent => {
                         self.send_connection_error(RequestError::NotARequest).await;

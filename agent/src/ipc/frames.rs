@@ -1,6 +1,7 @@
 //! Reading one connection's frames: the length prefix checked against the limit before
-//! anything is allocated, the frame charged what it may cost to the decode budget before
-//! its body is read, and a stall timeout once a frame has begun.
+//! anything is allocated, a frame larger than the read buffer charged what it may cost to
+//! the decode budget before its body is read (a smaller one is paid for once it is known
+//! to be a request: [`Payment`]), and a stall timeout once a frame has begun.
 //!
 //! Frames up to [`READ_BUFFER`] are read, several at a time, into one buffer that never
 //! grows; a larger frame gets a buffer of its own, of exactly its size, which goes away
@@ -23,7 +24,32 @@ pub const READ_BUFFER: usize = 16 * 1024;
 #[derive(Debug)]
 pub struct Frame {
     pub body: Bytes,
-    pub charge: Charge,
+    pub payment: Payment,
+}
+
+/// What a frame has paid of the decode budget.
+#[derive(Debug)]
+pub enum Payment {
+    /// Its bound, paid before its body was read.
+    Paid(Charge),
+    /// Nothing yet: it fits the read buffer. A request pays once measured; a cancel
+    /// never has to, so it is read even when the connection's calls hold its whole
+    /// allowance and the pool is spent.
+    Owed(Account),
+}
+
+impl Payment {
+    /// The charge of a frame measured at `cost`: what it paid, shrunk to that, or `cost`
+    /// paid now, waiting for the pool as any frame does.
+    pub async fn settle(self, cost: usize) -> Charge {
+        match self {
+            Payment::Paid(mut charge) => {
+                charge.shrink_to(cost);
+                charge
+            }
+            Payment::Owed(account) => account.charge(cost).await,
+        }
+    }
 }
 
 /// Reads frames from one connection. Cancel-safe: every wait keeps its progress in the
@@ -37,8 +63,8 @@ pub struct FrameReader<R> {
     len: Option<usize>,
     /// The body of a current frame larger than [`READ_BUFFER`], as far as it has arrived.
     large: Option<BytesMut>,
-    /// The current frame's charge, once paid.
-    charge: Option<Charge>,
+    /// The current frame's payment, once made (or owed).
+    payment: Option<Payment>,
     /// When the current frame last received a byte, or had its charge paid; `None`
     /// between frames, where a client may idle as long as it likes.
     progress_at: Option<Instant>,
@@ -54,7 +80,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             buffer: BytesMut::with_capacity(READ_BUFFER),
             len: None,
             large: None,
-            charge: None,
+            payment: None,
             progress_at: None,
             max_len,
             stall_timeout,
@@ -72,17 +98,22 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         loop {
             match self.len {
                 Some(len) => {
-                    if self.charge.is_none() {
-                        self.charge = Some(self.account.charge(frame_cost_bound(len)).await);
-                        // The agent kept the frame waiting, not the client.
-                        self.progress_at = Some(Instant::now());
+                    if self.payment.is_none() {
+                        self.payment = Some(if len <= READ_BUFFER {
+                            Payment::Owed(self.account.clone())
+                        } else {
+                            let charge = self.account.charge(frame_cost_bound(len)).await;
+                            // The agent kept the frame waiting, not the client.
+                            self.progress_at = Some(Instant::now());
+                            Payment::Paid(charge)
+                        });
                     }
                     if let Some(body) = self.take_body(len)
-                        && let Some(charge) = self.charge.take()
+                        && let Some(payment) = self.payment.take()
                     {
                         self.len = None;
                         self.progress_at = None;
-                        return Some(Ok(Frame { body, charge }));
+                        return Some(Ok(Frame { body, payment }));
                     }
                 }
                 None if self.buffer.len() >= HEADER_LEN => {
@@ -191,7 +222,7 @@ mod tests {
     use tokio::io::AsyncWriteExt;
 
     use super::*;
-    use crate::ipc::budget::DecodeBudget;
+    use crate::ipc::budget::{DecodeBudget, frame_cost};
 
     fn frame(body: &[u8]) -> Vec<u8> {
         let mut frame = (body.len() as u32).to_be_bytes().to_vec();
@@ -230,8 +261,14 @@ mod tests {
         });
         let mut bodies = Vec::new();
         for _ in 0..4 {
-            let Frame { body, charge } = frames.next().await.unwrap().unwrap();
-            assert_eq!(charge.bytes(), frame_cost_bound(body.len()));
+            let Frame { body, payment } = frames.next().await.unwrap().unwrap();
+            match payment {
+                Payment::Paid(charge) => {
+                    assert!(body.len() > READ_BUFFER);
+                    assert_eq!(charge.bytes(), frame_cost_bound(body.len()));
+                }
+                Payment::Owed(_) => assert!(body.len() <= READ_BUFFER),
+            }
             bodies.push(body);
         }
         assert_eq!(bodies, [&b"one"[..], b"", &large, b"after"]);
@@ -298,11 +335,44 @@ mod tests {
         let waiting = tokio::time::timeout(Duration::from_millis(50), frames.next()).await;
         assert!(waiting.is_err(), "the pool is spent: the frame waits");
         drop(hog);
-        let Frame { body: got, charge } = frames.next().await.unwrap().unwrap();
+        let Frame {
+            body: got,
+            payment: Payment::Paid(charge),
+        } = frames.next().await.unwrap().unwrap()
+        else {
+            panic!("a large frame pays before it is read");
+        };
         assert_eq!(
             (got.len(), charge.bytes()),
             (body.len(), frame_cost_bound(body.len()))
         );
         assert!(frames.buffer.capacity() <= READ_BUFFER);
+    }
+
+    #[tokio::test]
+    async fn a_small_frame_is_read_when_the_connections_calls_hold_everything() {
+        use futures_util::FutureExt;
+
+        let budget = DecodeBudget::default();
+        let (mut client, agent) = tokio::io::duplex(1 << 20);
+        let mut frames = reader(agent, &budget);
+        // This connection's own calls in flight hold its allowance and the whole pool.
+        let calls = frames
+            .account
+            .charge(crate::ipc::budget::CONNECTION_ALLOWANCE + crate::ipc::budget::SHARED_POOL)
+            .await;
+        client.write_all(&frame(b"a cancel")).await.unwrap();
+        let Frame { body, payment } = tokio::time::timeout(Duration::from_secs(5), frames.next())
+            .await
+            .expect("read at once")
+            .unwrap()
+            .unwrap();
+        assert_eq!(&body[..], b"a cancel");
+        // A request among such frames waits for its charge like any other.
+        let settling = payment.settle(frame_cost(body.len(), 3));
+        tokio::pin!(settling);
+        assert!(settling.as_mut().now_or_never().is_none());
+        drop(calls);
+        assert_eq!(settling.await.bytes(), frame_cost(body.len(), 3));
     }
 }

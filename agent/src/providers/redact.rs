@@ -11,6 +11,13 @@
 //! provider that reflows the prompt's lines or spaces is still caught. Besides the key and
 //! each message whole, each longer line of a message is looked for on its own: providers
 //! tend to quote a line, not a whole conversation.
+//!
+//! A long conversation makes tens of thousands of patterns, whose automaton takes a
+//! megabyte's worth of them and half a second to build, on the thread every provider
+//! request shares. Most provider text is short (a model name in each streamed piece, a
+//! finish reason, an error's message), and only a pattern that occurs in a text can be
+//! replaced in it: a short text is matched against just those, found by a plain search,
+//! and the whole automaton is built only for a long text.
 
 use std::sync::OnceLock;
 
@@ -27,14 +34,18 @@ pub const REDACTED: &str = "[redacted]";
 const MIN_MESSAGE_CHARS: usize = 4;
 /// Lines of a message at least this long are also looked for on their own.
 const MIN_LINE_CHARS: usize = 16;
+/// The longest text matched against only the patterns it contains: searching each
+/// pattern in it costs a fraction of building the automaton of them all.
+const MAX_FILTERED_TEXT_BYTES: usize = 1024;
 
 /// Everything a call sent that a provider must not be quoted repeating. The patterns
 /// are made (whitespace collapsed, lines split) only when there is provider text to
-/// quote: most calls never need them.
+/// quote, and the automaton of them all only when that text is long.
 #[derive(Default)]
 pub struct Redactor {
     key: Option<Zeroizing<String>>,
     texts: Vec<Zeroizing<String>>,
+    patterns: OnceLock<Vec<Zeroizing<String>>>,
     matcher: OnceLock<Option<Matcher>>,
 }
 
@@ -56,13 +67,18 @@ impl Redactor {
                 .into_iter()
                 .map(|t| Zeroizing::new(t.to_owned()))
                 .collect(),
+            patterns: OnceLock::new(),
             matcher: OnceLock::new(),
         }
     }
 
     /// The key, each message whole and each longer line of it, whitespace collapsed,
-    /// longest first.
-    fn patterns(&self) -> Vec<Zeroizing<String>> {
+    /// longest first; made once.
+    fn patterns(&self) -> &[Zeroizing<String>] {
+        self.patterns.get_or_init(|| self.make_patterns())
+    }
+
+    fn make_patterns(&self) -> Vec<Zeroizing<String>> {
         let mut patterns: Vec<Zeroizing<String>> = self.key.iter().cloned().collect();
         for text in &self.texts {
             let whole = Zeroizing::new(normalize(text));
@@ -96,33 +112,54 @@ impl Redactor {
     /// `text` with every occurrence of what was sent replaced; `text` should already be
     /// whitespace-collapsed for reflowed quotes to match.
     fn redact(&self, text: &str) -> String {
+        if text.len() <= MAX_FILTERED_TEXT_BYTES && self.matcher.get().is_none() {
+            // The patterns absent from the text match nothing in it, so leaving them out
+            // replaces exactly what the whole automaton would.
+            let present = self
+                .patterns()
+                .iter()
+                .filter(|p| p.len() <= text.len() && text.contains(p.as_str()));
+            return match Matcher::build(present) {
+                Some(matcher) => matcher.replace(text),
+                None => text.to_owned(),
+            };
+        }
         match self.matcher() {
-            Some(matcher) => matcher
-                .automaton
-                .replace_all(text, &vec![REDACTED; matcher.patterns]),
+            Some(matcher) => matcher.replace(text),
             None => text.to_owned(),
         }
     }
 
+    /// The automaton of every pattern, built once.
     fn matcher(&self) -> Option<&Matcher> {
         self.matcher
-            .get_or_init(|| {
-                let patterns = self.patterns();
-                if patterns.is_empty() {
-                    return None;
-                }
-                // Leftmost-longest: a whole message wins over one of its lines.
-                let automaton = AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(patterns.iter().map(|p| p.as_bytes()))
-                    .inspect_err(|err| tracing::error!(error = %err, "cannot build the redactor"))
-                    .ok()?;
-                Some(Matcher {
-                    automaton,
-                    patterns: patterns.len(),
-                })
-            })
+            .get_or_init(|| Matcher::build(self.patterns().iter()))
             .as_ref()
+    }
+}
+
+impl Matcher {
+    /// The automaton of `patterns`; `None` when there are none.
+    fn build<'a>(patterns: impl Iterator<Item = &'a Zeroizing<String>>) -> Option<Matcher> {
+        let patterns: Vec<&[u8]> = patterns.map(|p| p.as_bytes()).collect();
+        if patterns.is_empty() {
+            return None;
+        }
+        // Leftmost-longest: a whole message wins over one of its lines.
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .inspect_err(|err| tracing::error!(error = %err, "cannot build the redactor"))
+            .ok()?;
+        Some(Matcher {
+            automaton,
+            patterns: patterns.len(),
+        })
+    }
+
+    fn replace(&self, text: &str) -> String {
+        self.automaton
+            .replace_all(text, &vec![REDACTED; self.patterns])
     }
 }
 
@@ -218,5 +255,39 @@ mod tests {
         assert_eq!(whole, "Your key is [redacted], and ésk-ab!");
         let mut open = KeyFilter::new(None);
         assert_eq!(open.push("as is"), "as is");
+    }
+
+    #[test]
+    fn a_short_text_is_redacted_alike_without_the_whole_automaton() {
+        let key = "sk-live-0123456789abcdef";
+        let messages: Vec<String> = (0..64)
+            .map(|m| {
+                (0..8)
+                    .map(|line| format!("message {m}, line {line}: what the learner wrote\n"))
+                    .collect()
+            })
+            .collect();
+        let said = [
+            "gpt-4o-mini".to_owned(),
+            format!("bad key {key}"),
+            "echo: message 7, line 3: what the learner wrote".to_owned(),
+            format!("{} and more", messages[9]),
+            "x".repeat(MAX_FILTERED_TEXT_BYTES + 1) + &messages[2],
+        ];
+        let filtered = Redactor::new(Some(key), messages.iter().map(String::as_str));
+        let whole = Redactor::new(Some(key), messages.iter().map(String::as_str));
+        assert!(whole.matcher().is_some());
+        for text in &said[..4] {
+            assert_eq!(filtered.quote(text, 200), whole.quote(text, 200), "{text}");
+        }
+        assert_eq!(filtered.quote(&said[2], 200), "echo: [redacted]");
+        assert_eq!(filtered.quote(&said[3], 200), "[redacted] and more");
+        assert!(
+            filtered.matcher.get().is_none(),
+            "short texts need no automaton of the whole conversation"
+        );
+        // A long text is matched by the whole automaton.
+        assert_eq!(filtered.quote(&said[4], 2000), whole.quote(&said[4], 2000));
+        assert!(filtered.matcher.get().is_some());
     }
 }

@@ -45,6 +45,13 @@ pub struct Spend<'a> {
     pub output_tokens: u64,
 }
 
+/// A profile's cap and the alert noted for it on one day, as they were before a change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CapSetting {
+    cap: Option<f64>,
+    alert: Option<AlertLevel>,
+}
+
 /// A call that may not start: the profile's cap is reached today.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapReached {
@@ -112,6 +119,46 @@ impl Ledger {
                 self.caps.remove(profile_id);
                 None
             }
+        }
+    }
+
+    /// Drops the caps of profiles that no longer exist; whether any was dropped. Their
+    /// totals stay: that money was spent.
+    pub fn forget_caps_unless(&mut self, exists: impl Fn(&str) -> bool) -> bool {
+        let before = self.caps.len();
+        self.caps.retain(|profile_id, _| exists(profile_id));
+        self.caps.len() != before
+    }
+
+    /// What a cap change of the profile alters on `day`: its cap and the alert noted
+    /// for it, to [`Ledger::restore_cap`] if the change cannot be saved.
+    pub fn cap_setting(&self, day: &str, profile_id: &str) -> CapSetting {
+        CapSetting {
+            cap: self.caps.get(profile_id).copied(),
+            alert: self
+                .days
+                .get(day)
+                .and_then(|d| d.alerts.get(profile_id))
+                .copied(),
+        }
+    }
+
+    /// Puts back what [`Ledger::cap_setting`] took.
+    pub fn restore_cap(&mut self, day: &str, profile_id: &str, setting: CapSetting) {
+        match setting.cap {
+            Some(cap) => self.caps.insert(profile_id.to_owned(), cap),
+            None => self.caps.remove(profile_id),
+        };
+        let day = self.days.get_mut(day);
+        match (day, setting.alert) {
+            (Some(day), Some(alert)) => {
+                day.alerts.insert(profile_id.to_owned(), alert);
+            }
+            (Some(day), None) => {
+                day.alerts.remove(profile_id);
+            }
+            // No day: nothing was noted on it, and nothing was before.
+            (None, _) => {}
         }
     }
 

@@ -17,6 +17,7 @@
  * - {@link AgentClient.onStateChange} tells the app when the agent is gone and back.
  */
 
+import { type Backoff, reconnectDelayMs } from "./backoff.js";
 import { buildAreas, type Areas, type MethodName, type ParamsOf, type RequestOptions, type ResultOf } from "./areas.js";
 import { type ChatArea, ChatStream, type ChatStreamParams } from "./chat.js";
 import { Connection, type DeltaHandler, MAX_TIMER_MS, type Reply } from "./connection.js";
@@ -122,7 +123,7 @@ export class AgentClient {
   readonly #client: ClientInfo;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
-  readonly #reconnect: { initialDelayMs: number; maxDelayMs: number } | undefined;
+  readonly #reconnect: Backoff | undefined;
   #connection: Connection | undefined;
   #attempt: Promise<Connection> | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -493,9 +494,7 @@ export class AgentClient {
     if (reconnect === undefined || this.#attempt !== undefined) {
       return;
     }
-    const ceiling = Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** Math.min(this.#failedAttempts, 30));
-    // Between half and all of the ceiling, so clients that lost one agent do not return in step.
-    const delay = ceiling * (0.5 + Math.random() * 0.5);
+    const delay = reconnectDelayMs(this.#failedAttempts, reconnect);
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;

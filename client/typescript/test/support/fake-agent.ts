@@ -65,6 +65,11 @@ export class FakeAgent {
     return agent;
   }
 
+  /** How many connections clients have made so far. */
+  get connections(): number {
+    return this.#peers.length;
+  }
+
   /** The next connection a client makes. */
   accept(): Promise<FakePeer> {
     const peer = this.#accepted.shift();
