@@ -69,6 +69,8 @@ export type DeltaHandler = (seq: unknown, data: unknown) => void;
 export interface ConnectOptions {
   socketPath: string;
   client: ClientInfo;
+  /** The user's preferred languages, for `hello`. */
+  locales?: readonly string[] | undefined;
   /** How long connecting and the handshake may take. */
   timeoutMs: number;
   /** Called once, when the connection ends for whatever reason. */
@@ -139,7 +141,13 @@ export class Connection {
     try {
       const reply = await connection.call(
         "hello",
-        { protocol: PROTOCOL_VERSION, client: options.client },
+        {
+          protocol: PROTOCOL_VERSION,
+          client: options.client,
+          ...(options.locales !== undefined && options.locales.length > 0
+            ? { locales: [...options.locales] }
+            : {}),
+        },
         { timeoutMs: Math.max(1, options.timeoutMs - (Date.now() - started)) },
       );
       connection.#accept(checkedHello(reply.result));
