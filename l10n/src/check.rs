@@ -103,6 +103,26 @@ pub fn check_catalog(catalog: &Catalog, declared: &[Declared]) -> Vec<CatalogPro
     problems
 }
 
+/// Each message of a Fluent source as written there: its id and its value's source text
+/// on one line (a translator's view, for documentation), in file order.
+pub fn message_sources(source: &str) -> Vec<(String, String)> {
+    let mut messages: Vec<(String, String)> = Vec::new();
+    for line in source.lines() {
+        let starts_message = line.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        if starts_message && let Some((id, value)) = line.split_once('=') {
+            messages.push((id.trim().to_owned(), value.trim().to_owned()));
+        } else if line.starts_with(' ')
+            && let Some((_, value)) = messages.last_mut()
+        {
+            if !value.is_empty() {
+                value.push(' ');
+            }
+            value.push_str(line.trim());
+        }
+    }
+    messages
+}
+
 /// Each message of a Fluent source with the variables its value and attributes use.
 fn messages_of(source: &str) -> Vec<(String, BTreeSet<String>)> {
     let resource = match FluentResource::try_new(source.to_owned()) {

@@ -21,7 +21,7 @@ mod pseudo;
 mod text;
 
 pub use catalog::{Catalog, CatalogError};
-pub use check::{CatalogProblem, check_catalog};
+pub use check::{CatalogProblem, check_catalog, message_sources};
 pub use llm_agent_protocol::text::{MessageArg, MessageArgs};
 pub use locale::Locale;
 pub use pseudo::pseudo_localize;

@@ -49,11 +49,8 @@ impl Locale {
     }
 
     fn language_id(self) -> LanguageIdentifier {
-        match self.tag().parse() {
-            Ok(id) => id,
-            // The tags above are well-formed; `und` is never reached.
-            Err(_) => LanguageIdentifier::default(),
-        }
+        // The tags above are well-formed; `und` is never reached.
+        self.tag().parse().unwrap_or_default()
     }
 
     /// The best locale for `preferred` (BCP 47 tags, most preferred first): the first
@@ -107,7 +104,7 @@ impl Locale {
     pub fn posix_preference(lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
         ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
-            .filter_map(|name| lookup(name))
+            .filter_map(lookup)
             .find(|value| !value.trim().is_empty())
             .map(|value| posix_to_bcp47(&value))
     }

@@ -88,7 +88,7 @@ pub(crate) fn pad(accented: &str) -> String {
     let padding = (len * 2).div_ceil(5).max(1);
     let mut out = String::with_capacity(accented.len() + padding * 2 + 4);
     out.push('[');
-    out.push_str(&accented);
+    out.push_str(accented);
     out.push(' ');
     out.extend(std::iter::repeat_n('·', padding.saturating_sub(1)));
     out.push(']');

@@ -191,9 +191,68 @@ pub trait Explain {
 
 #[cfg(test)]
 mod tests {
-    use llm_agent_l10n::check_catalog;
+    use llm_agent_l10n::{check_catalog, message_sources};
 
     use super::*;
+
+    /// `docs/messages.md`: every message id with its arguments and its English, for
+    /// translators and for apps with catalogs of their own.
+    fn messages_doc() -> String {
+        let english = message_sources(include_str!("../../locales/en.ftl"));
+        let mut doc = String::from(MESSAGES_DOC_HEAD);
+        for declared in messages::DECLARED {
+            let text = english
+                .iter()
+                .find(|(id, _)| id == declared.id)
+                .map(|(_, text)| text.replace('|', "\\|"))
+                .unwrap_or_default();
+            let args: Vec<String> = declared.args.iter().map(|a| format!("`{a}`")).collect();
+            doc.push_str(&format!(
+                "| `{}` | {} | {text} |\n",
+                declared.id,
+                args.join(", ")
+            ));
+        }
+        doc
+    }
+
+    const MESSAGES_DOC_HEAD: &str = "\
+# Messages
+
+Every text llm-agent writes for a person, by its message id. The wire carries each text
+with its id and arguments beside it (`message`, `message_id`, `message_args`; see
+docs/protocol.md section 8.4), so an app may render it from catalogs of its own; the
+agent's own catalogs are `agent/locales/en.ftl`, `de.ftl` and `es.ftl` (Project Fluent),
+compiled into the binary. To translate: copy `en.ftl`, keep every id and every
+`{ $argument }`, translate the words. A test fails when a catalog lacks an id, has one
+the code does not use, or uses other arguments than English.
+
+Arguments are strings or numbers. Numbers are quantities, written as the language writes
+them (`NUMBER`); `DATETIME($x)` writes an RFC 3339 instant (in UTC) and `DATE($x)` a
+`YYYY-MM-DD` day. Some messages choose their words by an argument (a provider kind, a
+state): the English column shows the choices as Fluent writes them (`[ollama] ...`,
+`*[other]` the default).
+
+This file is generated from the code and the English catalog: after changing either,
+run `LLM_AGENT_BLESS=1 cargo test -p llm-agent --lib texts`.
+
+| id | arguments | English |
+|---|---|---|
+";
+
+    #[test]
+    fn docs_messages_md_lists_every_message() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/messages.md");
+        let generated = messages_doc();
+        if std::env::var_os("LLM_AGENT_BLESS").is_some() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/messages.md is out of date: run LLM_AGENT_BLESS=1 cargo test -p llm-agent --lib texts"
+        );
+    }
 
     #[test]
     fn every_catalog_has_every_message_with_its_arguments_and_nothing_else() {

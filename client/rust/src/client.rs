@@ -813,7 +813,7 @@ mod socket_tests {
         let (outcome, ()) = tokio::join!(call, agent_side);
         match outcome {
             Err(ClientError::Disconnected(Disconnect::Rejected(error))) => {
-                assert_eq!(error, refusal)
+                assert_eq!(*error, refusal)
             }
             other => panic!("{other:?}"),
         }
