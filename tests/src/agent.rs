@@ -411,6 +411,11 @@ impl RawConnection {
 
 /// Performs the handshake on a blocking stream.
 pub fn hello(stream: &mut (impl Read + Write)) -> std::io::Result<()> {
+    hello_in(stream, &[])
+}
+
+/// Performs the handshake on a blocking stream, asking for `locales`.
+pub fn hello_in(stream: &mut (impl Read + Write), locales: &[&str]) -> std::io::Result<()> {
     let request = Envelope::Request(Request {
         id: 0,
         method: Hello::NAME.to_owned(),
@@ -420,7 +425,7 @@ pub fn hello(stream: &mut (impl Read + Write)) -> std::io::Result<()> {
                 name: "llm-agent-e2e".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
             },
-            locales: Vec::new(),
+            locales: locales.iter().map(|tag| (*tag).to_owned()).collect(),
         },
         correlation_id: None,
     });

@@ -119,14 +119,17 @@ async fn each_listed_profile_has_an_accessible_summary_in_the_connections_langua
     )
     .await;
     let german = agent.client_in(&["de"]).await;
-    let listed_en = english
+    let with_summaries = || ListParams {
+        accessible_summaries: true,
+        ..ListParams::default()
+    };
+    let plain = english
         .call::<List>(ListParams::default())
         .await
         .expect("list");
-    let listed_de = german
-        .call::<List>(ListParams::default())
-        .await
-        .expect("list");
+    assert!(plain.accessible_summaries.is_empty(), "only when asked for");
+    let listed_en = english.call::<List>(with_summaries()).await.expect("list");
+    let listed_de = german.call::<List>(with_summaries()).await.expect("list");
     let en = &listed_en.accessible_summaries[&id];
     let de = &listed_de.accessible_summaries[&id];
     assert_eq!(en.text_id, "profile_summary");
@@ -138,15 +141,9 @@ async fn each_listed_profile_has_an_accessible_summary_in_the_connections_langua
     assert!(de.text.starts_with("Local Llama: Ollama "), "{}", de.text);
     assert_ne!(de.text, en.text);
     // Asked again, each gets its own language (the encodings are kept per language).
-    let again_en = english
-        .call::<List>(ListParams::default())
-        .await
-        .expect("list");
+    let again_en = english.call::<List>(with_summaries()).await.expect("list");
     assert_eq!(again_en.accessible_summaries[&id].text, en.text);
-    let again_de = german
-        .call::<List>(ListParams::default())
-        .await
-        .expect("list");
+    let again_de = german.call::<List>(with_summaries()).await.expect("list");
     assert_eq!(again_de.accessible_summaries[&id].text, de.text);
 }
 

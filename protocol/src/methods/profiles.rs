@@ -109,6 +109,11 @@ pub struct ListParams {
     /// Only profiles of this provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// Also an accessible summary of each listed profile (`accessible_summaries`). Off
+    /// by default: the summaries double the answer's size, which every list would pay.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub accessible_summaries: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -134,7 +139,8 @@ pub struct ListResult {
     pub health: BTreeMap<String, HealthSummary>,
     /// A short sentence per listed profile, for screen readers and status banners, by
     /// profile id: what it is, where it runs, its model, whether a key is stored, how its
-    /// last test or call went. In the connection's language, with its message id.
+    /// last test or call went. In the connection's language, with its message id. Only
+    /// when the params ask for them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub accessible_summaries: BTreeMap<String, LocalizedText>,

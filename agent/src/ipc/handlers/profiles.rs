@@ -36,10 +36,12 @@ pub async fn list(call: &Call, params: ListParams) -> Result<EncodedResult, Wire
     let health = call.state.health.summaries();
     let unfiltered = params.provider.is_none();
     let locale = call.locale();
+    let summaries = params.accessible_summaries;
     let view = ListView {
         snapshot: snapshot.clone(),
         health: health.clone(),
         provider: params.provider,
+        summaries,
     };
     // Texts are written in English and rendered again for another language.
     let encode = || {
@@ -49,7 +51,7 @@ pub async fn list(call: &Call, params: ListParams) -> Result<EncodedResult, Wire
     let encoded = if unfiltered {
         call.state
             .list_cache
-            .get_or_encode(&snapshot, &health, locale, encode)
+            .get_or_encode(&snapshot, &health, (locale, summaries), encode)
     } else {
         encode().map(|bytes| EncodedResult(Arc::new(bytes)))
     };
@@ -68,6 +70,8 @@ pub struct ListView {
     snapshot: Arc<VaultSnapshot>,
     health: Arc<Summaries>,
     provider: Option<String>,
+    /// Whether to write the accessible summaries.
+    summaries: bool,
 }
 
 impl ListView {
@@ -89,6 +93,7 @@ impl Serialize for ListView {
             .collect();
         let summaries: Vec<(&String, LocalizedText)> = self
             .listed()
+            .filter(|_| self.summaries)
             .map(|p| {
                 let summary = accessible_summary(p, self.health.get(&p.id));
                 (&p.id, texts::localized(&summary))
@@ -322,10 +327,11 @@ mod tests {
 
     #[test]
     fn the_list_view_encodes_exactly_like_list_result() {
-        for (active_id, provider) in [
-            (Some("a"), None),
-            (None, Some("ollama")),
-            (Some("a"), Some("none")),
+        for (active_id, provider, summaries) in [
+            (Some("a"), None, true),
+            (Some("a"), None, false),
+            (None, Some("ollama"), true),
+            (Some("a"), Some("none"), true),
         ] {
             let snapshot = Arc::new(VaultSnapshot {
                 profiles: vec![
@@ -362,6 +368,7 @@ mod tests {
                 snapshot: snapshot.clone(),
                 health: Arc::new(health.clone()),
                 provider: provider.map(Into::into),
+                summaries,
             };
             let owned = ListResult {
                 profiles: snapshot
@@ -387,6 +394,7 @@ mod tests {
                     .profiles
                     .iter()
                     .filter(|p| provider.is_none_or(|wanted| p.provider == wanted))
+                    .filter(|_| summaries)
                     .map(|p| {
                         let summary = accessible_summary(p, health.get(&p.id));
                         (p.id.clone(), texts::localized(&summary))
@@ -397,7 +405,7 @@ mod tests {
             assert_eq!(
                 rmp_serde::to_vec_named(&view).unwrap(),
                 rmp_serde::to_vec_named(&owned).unwrap(),
-                "{active_id:?} {provider:?}"
+                "{active_id:?} {provider:?} {summaries}"
             );
         }
     }

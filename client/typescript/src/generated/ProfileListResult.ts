@@ -23,7 +23,8 @@ health?: { [key in string]: HealthSummary },
 /**
  * A short sentence per listed profile, for screen readers and status banners, by
  * profile id: what it is, where it runs, its model, whether a key is stored, how its
- * last test or call went. In the connection's language, with its message id.
+ * last test or call went. In the connection's language, with its message id. Only
+ * when the params ask for them.
  */
 accessible_summaries?: { [key in string]: LocalizedText }, 
 /**
