@@ -17,12 +17,6 @@ pub enum PrepareError {
     KeyTimedOut,
 }
 
-impl From<VaultError> for PrepareError {
-    fn from(err: VaultError) -> Self {
-        PrepareError::Vault(err)
-    }
-}
-
 impl Explain for PrepareError {
     fn message(&self) -> Text {
         match self {
@@ -63,7 +57,7 @@ impl Explain for CallsError {
     }
 }
 
-crate::explained_error!(PrepareError, CallsError);
+crate::explained_error!(PrepareError { Vault(VaultError) }, CallsError);
 
 impl From<CallsError> for WireError {
     fn from(err: CallsError) -> Self {

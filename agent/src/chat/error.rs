@@ -48,30 +48,6 @@ pub enum ChatError {
     Calls(CallsError),
 }
 
-impl From<VaultError> for ChatError {
-    fn from(err: VaultError) -> Self {
-        ChatError::Vault(err)
-    }
-}
-
-impl From<PrepareError> for ChatError {
-    fn from(err: PrepareError) -> Self {
-        ChatError::Prepare(err)
-    }
-}
-
-impl From<UsageError> for ChatError {
-    fn from(err: UsageError) -> Self {
-        ChatError::Usage(err)
-    }
-}
-
-impl From<CallsError> for ChatError {
-    fn from(err: CallsError) -> Self {
-        ChatError::Calls(err)
-    }
-}
-
 impl Explain for ChatError {
     fn message(&self) -> Text {
         match self {
@@ -96,7 +72,12 @@ impl Explain for ChatError {
     }
 }
 
-crate::explained_error!(ChatError);
+crate::explained_error!(ChatError {
+    Vault(VaultError),
+    Prepare(PrepareError),
+    Usage(UsageError),
+    Calls(CallsError),
+});
 
 impl ChatError {
     /// The params field at fault, as `details.field` names it.

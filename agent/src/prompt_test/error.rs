@@ -22,24 +22,6 @@ pub enum PromptTestError {
     Calls(CallsError),
 }
 
-impl From<VaultError> for PromptTestError {
-    fn from(err: VaultError) -> Self {
-        PromptTestError::Vault(err)
-    }
-}
-
-impl From<PrepareError> for PromptTestError {
-    fn from(err: PrepareError) -> Self {
-        PromptTestError::Prepare(err)
-    }
-}
-
-impl From<CallsError> for PromptTestError {
-    fn from(err: CallsError) -> Self {
-        PromptTestError::Calls(err)
-    }
-}
-
 impl Explain for PromptTestError {
     fn message(&self) -> Text {
         match self {
@@ -56,7 +38,11 @@ impl Explain for PromptTestError {
     }
 }
 
-crate::explained_error!(PromptTestError);
+crate::explained_error!(PromptTestError {
+    Vault(VaultError),
+    Prepare(PrepareError),
+    Calls(CallsError),
+});
 
 impl From<PromptTestError> for WireError {
     fn from(err: PromptTestError) -> Self {

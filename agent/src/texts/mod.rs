@@ -169,10 +169,11 @@ pub fn parts(text: Text) -> (String, Option<String>, llm_agent_l10n::MessageArgs
 }
 
 /// Writes `Display` (in English, from the type's [`Explain::message`]) and
-/// `std::error::Error` for domain errors.
+/// `std::error::Error` for domain errors, and `From` for the variants that wrap another
+/// domain's error: `explained_error!(ChatError { Vault(VaultError), Usage(UsageError) })`.
 #[macro_export]
 macro_rules! explained_error {
-    ($($ty:ty),* $(,)?) => {$(
+    ($($ty:ident $({ $($variant:ident($from:ty)),* $(,)? })?),* $(,)?) => {$(
         impl std::fmt::Display for $ty {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&$crate::texts::english(&$crate::texts::Explain::message(self)))
@@ -180,6 +181,14 @@ macro_rules! explained_error {
         }
 
         impl std::error::Error for $ty {}
+
+        $($(
+            impl From<$from> for $ty {
+                fn from(err: $from) -> Self {
+                    $ty::$variant(err)
+                }
+            }
+        )*)?
     )*};
 }
 

@@ -51,18 +51,6 @@ pub enum VaultError {
     },
 }
 
-impl From<SafeStorageError> for VaultError {
-    fn from(err: SafeStorageError) -> Self {
-        VaultError::SafeStorage(err)
-    }
-}
-
-impl From<AuditError> for VaultError {
-    fn from(err: AuditError) -> Self {
-        VaultError::Audit(err)
-    }
-}
-
 impl Explain for VaultError {
     fn message(&self) -> Text {
         match self {
@@ -96,7 +84,10 @@ impl Explain for VaultError {
     }
 }
 
-crate::explained_error!(VaultError);
+crate::explained_error!(VaultError {
+    SafeStorage(SafeStorageError),
+    Audit(AuditError),
+});
 
 /// An id as an error may show it: only a well-formed UUID is repeated, since the text
 /// could be anything the client sent, a key pasted in the wrong field included.
