@@ -28,6 +28,7 @@ pub mod providers;
 pub mod sanitize;
 pub mod service;
 pub mod state;
+pub mod texts;
 pub mod timestamp;
 pub mod usage;
 pub mod vault;

@@ -4,6 +4,7 @@
 //! ports where nothing listens. These drive the library's sweep directly; the fakes are
 //! `llm_agent_tests::servers`.
 
+use llm_agent::texts::english;
 use std::net::{Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -229,10 +230,10 @@ async fn an_impostor_answering_200_to_everything_is_no_kind() {
             .expect("an error for each impostor");
         assert_eq!(error.remediation, Remediation::NotRecognised);
         assert!(
-            error.message.contains("not like any model server"),
+            english(&error.message).contains("not like any model server"),
             "{error:?}"
         );
-        assert!(!error.hint.is_empty());
+        assert!(!english(&error.hint).is_empty());
     }
 }
 
@@ -358,7 +359,7 @@ async fn a_blackholed_endpoint_keeps_the_sweep_within_budget() {
     assert_eq!(stalled.remediation, Remediation::NotResponding);
     assert_eq!(stalled.endpoint, blackhole.url(), "named as configured");
     assert_eq!(stalled.expected, [ProviderKind::LlamaCpp]);
-    assert!(stalled.hint.contains("300 ms"), "{stalled:?}");
+    assert!(english(&stalled.hint).contains("300 ms"), "{stalled:?}");
     assert_eq!(
         error_at(&answers_once).remediation,
         Remediation::NotResponding
@@ -447,5 +448,8 @@ async fn a_refused_port_is_quiet_unless_configured() {
     let refused = &report.errors[1];
     assert_eq!(refused.remediation, Remediation::NotRunning);
     assert_eq!(refused.endpoint, format!("http://127.0.0.1:{port}"));
-    assert!(refused.message.contains("Nothing listens"), "{refused:?}");
+    assert!(
+        english(&refused.message).contains("Nothing listens"),
+        "{refused:?}"
+    );
 }

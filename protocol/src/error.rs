@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::text::MessageArgs;
+
 macro_rules! error_codes {
     ($( $(#[$doc:meta])* $variant:ident = $text:literal, retryable = $retryable:literal; )*) => {
         /// A stable, machine-readable error code.
@@ -196,11 +198,25 @@ impl<'de> Deserialize<'de> for ErrorCode {
 #[error("{code}: {message}")]
 pub struct WireError {
     pub code: ErrorCode,
-    /// What went wrong, for a person.
+    /// What went wrong, for a person, in the connection's language.
     pub message: String,
-    /// What to do about it, for a person.
+    /// The stable id of `message` (see `docs/messages.md`); absent only from an older agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// The arguments of `message`, by name.
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_args: MessageArgs,
+    /// What to do about it, for a person, in the connection's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// The stable id of `remediation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation_id: Option<String>,
+    /// The arguments of `remediation`, by name.
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub remediation_args: MessageArgs,
     /// Whether the same request may succeed later.
     #[serde(default)]
     pub retryable: bool,
@@ -216,7 +232,11 @@ impl WireError {
             retryable: code.is_retryable(),
             code,
             message: message.into(),
+            message_id: None,
+            message_args: MessageArgs::new(),
             remediation: None,
+            remediation_id: None,
+            remediation_args: MessageArgs::new(),
             details: None,
         }
     }

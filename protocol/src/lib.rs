@@ -13,6 +13,7 @@ pub mod msgpack;
 pub mod patch;
 pub mod safe_storage;
 pub mod secret;
+pub mod text;
 #[cfg(feature = "ts")]
 pub mod typescript;
 pub mod value;
@@ -21,6 +22,7 @@ pub use envelope::{Cancel, Delta, Envelope, Event, Request, Response};
 pub use error::{ErrorCode, WireError};
 pub use frame::{FrameCodec, FrameError};
 pub use methods::Method;
+pub use text::{LocalizedText, MessageArg, MessageArgs};
 
 /// The protocol version this build speaks.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::MessageArgs;
+
 /// The state of safe storage: the data key in the OS credential store that encrypts
 /// every API key at rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -31,12 +33,24 @@ pub enum SafeStorageState {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SafeStorageStatus {
     pub state: SafeStorageState,
-    /// Why, when the state is not `available`.
+    /// Why, when the state is not `available`, for a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The stable message id of `reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub reason_args: MessageArgs,
     /// What to do about it, for a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// The stable message id of `remediation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub remediation_args: MessageArgs,
 }
 
 impl Default for SafeStorageStatus {
@@ -45,7 +59,11 @@ impl Default for SafeStorageStatus {
         Self {
             state: SafeStorageState::Unknown,
             reason: None,
+            reason_id: None,
+            reason_args: MessageArgs::new(),
             remediation: None,
+            remediation_id: None,
+            remediation_args: MessageArgs::new(),
         }
     }
 }
@@ -55,9 +73,15 @@ impl Default for SafeStorageStatus {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct StoreStatus {
     pub writable: bool,
-    /// Why not (a corrupt file, or one written by a newer agent).
+    /// Why not (a corrupt file, or one written by a newer agent), for a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// The stable message id of `problem`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub problem_args: MessageArgs,
 }
 
 impl Default for StoreStatus {
@@ -66,6 +90,8 @@ impl Default for StoreStatus {
         Self {
             writable: true,
             problem: None,
+            problem_id: None,
+            problem_args: MessageArgs::new(),
         }
     }
 }

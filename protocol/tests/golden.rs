@@ -55,6 +55,7 @@ fn request() {
                     name: "llm-tutor".into(),
                     version: "1.4.0".into(),
                 },
+                locales: Vec::new(),
             },
             correlation_id: Some("c0ffee00-0000-4000-8000-000000000001".into()),
         }),
@@ -91,6 +92,7 @@ fn response_ok() {
                 capabilities: vec!["hello".into(), "topic:diagnostics".into()],
                 max_frame_len: 4 * 1024 * 1024,
                 max_in_flight: 64,
+                locale: None,
             },
         )),
     );

@@ -77,7 +77,7 @@ const MEMORY_DIR: &str = "/dev/shm";
 /// The file the vault writes, and the one this process replaces the same way.
 const PROFILES_FILE: &str = "profiles.json";
 /// Width of the case column.
-const CASE_WIDTH: usize = 36;
+const CASE_WIDTH: usize = 50;
 
 /// How many operations each case makes.
 struct Plan {
@@ -615,6 +615,26 @@ fn run_reads(
         .time(plan.fast, &frames.request)
         .summary();
     table.row(&format!("profiles.list, {PROFILES}, bare frames"), &bare);
+    // The same in German: its texts rendered again once per change of the vault, then
+    // kept like English's; and with the accessible summaries, in German.
+    let german = BareConnection::open_in(agent, &["de"])
+        .time(plan.fast, &frames.request)
+        .summary();
+    table.row(
+        &format!("profiles.list, {PROFILES}, bare frames, de"),
+        &german,
+    );
+    let mut with_summaries = BareConnection::open_in(agent, &["de"]);
+    let summaries_request = BareConnection::request_frame::<List>(ListParams {
+        accessible_summaries: true,
+        ..ListParams::default()
+    });
+    let summaries_len = with_summaries.round_trip(&summaries_request);
+    let summaries = with_summaries.time(plan.fast, &summaries_request).summary();
+    table.row(
+        &format!("profiles.list, {PROFILES}, bare, de, summaries ({summaries_len} B)"),
+        &summaries,
+    );
     let list = runtime
         .block_on(agent.run_clients(1, plan.fast, |client, _, _| async move {
             let list = client
@@ -642,6 +662,13 @@ fn run_reads(
         "  (goal <= 2.5 at p50)",
     );
     ratio("client / raw moving the same bytes", &list, &raw_list, "");
+    ratio("bare frames de / bare frames en", &german, &bare, "");
+    ratio(
+        "bare, de, with summaries / bare frames en",
+        &summaries,
+        &bare,
+        "",
+    );
     ratio(
         &format!("client / raw {PING_LEN} B ping-pong"),
         &list,

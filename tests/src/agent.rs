@@ -264,6 +264,17 @@ impl TestAgent {
         connect(&self.socket, "llm-agent-e2e").await
     }
 
+    /// A connected client whose user prefers `locales` (BCP 47, most preferred first).
+    pub async fn client_in(&self, locales: &[&str]) -> Client {
+        Connector::new()
+            .socket(&self.socket)
+            .client_name("llm-agent-e2e", env!("CARGO_PKG_VERSION"))
+            .locales(locales.iter().copied())
+            .connect()
+            .await
+            .expect("connect to the agent")
+    }
+
     /// A raw connection that has completed `hello`.
     #[cfg(unix)]
     pub fn raw(&self) -> RawConnection {
@@ -400,6 +411,11 @@ impl RawConnection {
 
 /// Performs the handshake on a blocking stream.
 pub fn hello(stream: &mut (impl Read + Write)) -> std::io::Result<()> {
+    hello_in(stream, &[])
+}
+
+/// Performs the handshake on a blocking stream, asking for `locales`.
+pub fn hello_in(stream: &mut (impl Read + Write), locales: &[&str]) -> std::io::Result<()> {
     let request = Envelope::Request(Request {
         id: 0,
         method: Hello::NAME.to_owned(),
@@ -409,6 +425,7 @@ pub fn hello(stream: &mut (impl Read + Write)) -> std::io::Result<()> {
                 name: "llm-agent-e2e".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
             },
+            locales: locales.iter().map(|tag| (*tag).to_owned()).collect(),
         },
         correlation_id: None,
     });

@@ -315,8 +315,13 @@ pub struct BareConnection {
 
 impl BareConnection {
     pub fn open(agent: &BenchAgent) -> Self {
+        Self::open_in(agent, &[])
+    }
+
+    /// A bare connection whose texts the agent renders in the best of `locales`.
+    pub fn open_in(agent: &BenchAgent, locales: &[&str]) -> Self {
         let mut stream = local_socket::connect(agent.socket()).expect("connect to the agent");
-        crate::hello(&mut stream).expect("hello on a bare connection");
+        crate::hello_in(&mut stream, locales).expect("hello on a bare connection");
         Self { stream }
     }
 

@@ -33,7 +33,8 @@ pub fn console_binary() -> PathBuf {
 }
 
 /// `llm-console --socket <agent> ARGS`, with no stdin and both outputs piped; killed if
-/// dropped. The socket and data-dir variables of the test's own environment are removed.
+/// dropped. The socket, data-dir and locale variables of the test's own environment are
+/// removed.
 pub fn command(agent: &TestAgent, args: &[&str]) -> Command {
     let mut command = Command::new(console_binary());
     command
@@ -42,6 +43,10 @@ pub fn command(agent: &TestAgent, args: &[&str]) -> Command {
         .args(args)
         .env_remove("LLM_AGENT_SOCKET")
         .env_remove("LLM_AGENT_DATA_DIR")
+        // English unless a test asks for a language with --lang.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

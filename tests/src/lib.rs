@@ -31,5 +31,6 @@ pub mod servers;
 #[cfg(unix)]
 pub use agent::RawConnection;
 pub use agent::{
-    START_TIMEOUT, TestAgent, agent_binary, answers_hello, hello, no_params, wrapped_agent_command,
+    START_TIMEOUT, TestAgent, agent_binary, answers_hello, hello, hello_in, no_params,
+    wrapped_agent_command,
 };

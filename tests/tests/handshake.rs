@@ -20,6 +20,7 @@ fn hello_request(id: u64, protocol: u32) -> Envelope<HelloParams> {
                 name: "e2e".into(),
                 version: "1".into(),
             },
+            locales: Vec::new(),
         },
         correlation_id: None,
     })

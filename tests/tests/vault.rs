@@ -69,6 +69,7 @@ async fn the_first_profile_becomes_active_and_responses_are_redacted() {
     let only_openai = client
         .call::<List>(ListParams {
             provider: Some("openai".into()),
+            ..ListParams::default()
         })
         .await
         .unwrap();

@@ -3,31 +3,40 @@
 
 use std::sync::Arc;
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::audit::MAX_AUDIT_LIMIT;
 use llm_agent_protocol::{ErrorCode, WireError};
 
-#[derive(Debug, Clone, thiserror::Error)]
+use crate::texts::{self, Explain, WireErrorTexts, messages};
+
+#[derive(Debug, Clone)]
 pub enum AuditError {
-    #[error("the audit ledger could not be written ({0}); nothing was changed")]
-    Storage(#[source] Arc<std::io::Error>),
-    #[error("the audit ledger is not running")]
+    Storage(Arc<std::io::Error>),
     Unavailable,
-    #[error("limit must be between 1 and {MAX_AUDIT_LIMIT}")]
     LimitOutOfRange,
 }
 
+impl Explain for AuditError {
+    fn message(&self) -> Text {
+        match self {
+            AuditError::Storage(err) => messages::audit_not_written(err.to_string()),
+            AuditError::Unavailable => messages::audit_not_running(),
+            AuditError::LimitOutOfRange => messages::limit_out_of_range(MAX_AUDIT_LIMIT),
+        }
+    }
+}
+
+crate::explained_error!(AuditError);
+
 impl From<AuditError> for WireError {
     fn from(err: AuditError) -> Self {
-        let message = err.to_string();
+        let message = err.message();
         match err {
-            AuditError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
-                .with_remediation(
-                    "Check that the disk has free space and the data folder can be written, then try again.",
-                ),
-            AuditError::Unavailable => WireError::new(ErrorCode::Busy, message).with_remediation(
-                "Restart the agent; if this persists, report it with the agent's log.",
-            ),
-            AuditError::LimitOutOfRange => WireError::invalid_params(Some("limit"), message),
+            AuditError::Storage(_) => texts::wire_error(ErrorCode::StorageFailed, message)
+                .remediation(messages::check_disk_space()),
+            AuditError::Unavailable => texts::wire_error(ErrorCode::Busy, message)
+                .remediation(messages::audit_not_running_remedy()),
+            AuditError::LimitOutOfRange => texts::invalid_params(Some("limit"), message),
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::catalog::CatalogState;
 use crate::endpoint::Origin;
 use crate::providers::failure::Failure;
 use crate::providers::models;
+use crate::texts::{self, messages};
 use crate::timestamp;
 use crate::vault::VaultHandle;
 use crate::vault::error::VaultError;
@@ -56,7 +57,7 @@ pub enum ModelsError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Prepare(#[from] PrepareError),
-    #[error("{}", .0.message)]
+    #[error("{}", texts::english(&.0.message))]
     Provider(Failure),
 }
 
@@ -118,12 +119,11 @@ pub fn offered_warning(
             loaded: None,
         })
         .collect();
-    (!models::offers(&offered, &profile.model)).then(|| Warning {
-        code: "model_not_offered".into(),
-        message: format!(
-            "the server at {} does not offer {}: pull or load it there, or choose one of the models it lists (profiles.models)",
-            profile.endpoint, profile.model
-        ),
+    (!models::offers(&offered, &profile.model)).then(|| {
+        texts::warning(
+            "model_not_offered",
+            messages::warning_model_not_offered(profile.endpoint.as_str(), profile.model.as_str()),
+        )
     })
 }
 

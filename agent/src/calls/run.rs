@@ -30,6 +30,7 @@ use crate::providers::redact::KeyFilter;
 use crate::providers::{
     Conversation, ProviderMessage, Redactor, Reply, ReplyError, Request, Target,
 };
+use crate::texts::messages;
 
 /// The most requests one call sends (the first and up to four retries).
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -151,8 +152,8 @@ pub async fn run_call(
         Ended::Cancelled if job.shutdown.is_cancelled() => Err(Failure::cancelled_by_shutdown()),
         Ended::Cancelled => Err(Failure::new(
             ErrorCode::Cancelled,
-            "cancelled by the client",
-            "Nothing to do: the call was stopped on request.",
+            messages::request_cancelled(),
+            messages::call_cancelled_remedy(),
         )),
     };
     progress.report(result)

@@ -11,7 +11,6 @@ use llm_agent_protocol::events::{CatalogChange, CatalogEvent};
 use llm_agent_protocol::methods::catalog::{
     CatalogModel, CatalogProvider, ModelRef, SetProviderParams, UpsertModelParams,
 };
-use llm_agent_protocol::methods::profiles::FieldError;
 use llm_agent_protocol::patch::Patch;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use tokio::sync::watch;
@@ -21,6 +20,7 @@ use crate::actors::ActorSlot;
 use crate::catalog::overlay::{self, MAX_EDITED_MODELS, MAX_PARALLELISM, OverlayProblem};
 use crate::catalog::{CatalogState, Overlay, OverlayStore, SharedCatalog, Shipped};
 use crate::live::{LiveState, StateChange};
+use crate::texts::{self, Explain, messages};
 use crate::timestamp::today;
 
 /// How long a caller waits for an edit (a durable write).
@@ -158,7 +158,7 @@ impl CatalogActorState {
         model: Option<&str>,
     ) -> Result<SharedCatalog, CatalogError> {
         if let Some(problem) = &self.problem {
-            return Err(CatalogError::ReadOnly(problem.to_string()));
+            return Err(CatalogError::ReadOnly(problem.message()));
         }
         let store = self.args.store.clone();
         let to_save = next.clone();
@@ -196,11 +196,11 @@ impl CatalogActorState {
             .iter()
             .any(|m| m.provider == params.provider && m.id == id);
         if !known && self.overlay.edited_models() >= MAX_EDITED_MODELS {
-            return Err(CatalogError::Validation(vec![FieldError {
-                field: "id".into(),
-                code: "too_long".into(),
-                message: format!("At most {MAX_EDITED_MODELS} models can be added or edited."),
-            }]));
+            return Err(CatalogError::Validation(vec![texts::field_error(
+                "id".into(),
+                "too_long",
+                messages::catalog_too_many_models(MAX_EDITED_MODELS),
+            )]));
         }
         let mut next = self.overlay.clone();
         next.upsert(&params, &today());
@@ -261,13 +261,11 @@ impl CatalogActorState {
             Patch::Clear => next.set_parallelism(&params.provider, None),
             Patch::Set(limit) => {
                 if !(1..=MAX_PARALLELISM).contains(&limit) {
-                    return Err(CatalogError::Validation(vec![FieldError {
-                        field: "parallelism".into(),
-                        code: "invalid".into(),
-                        message: format!(
-                            "Give 1 to {MAX_PARALLELISM} requests at once (nil: the default)."
-                        ),
-                    }]));
+                    return Err(CatalogError::Validation(vec![texts::field_error(
+                        "parallelism".into(),
+                        "invalid",
+                        messages::catalog_field_parallelism(MAX_PARALLELISM),
+                    )]));
                 }
                 next.set_parallelism(&params.provider, Some(limit));
             }

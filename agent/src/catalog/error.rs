@@ -1,46 +1,66 @@
 //! Why a catalog edit failed, and the one mapping of each failure to a wire error with a
 //! message and a remediation a learner can act on.
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::profiles::FieldError;
 use llm_agent_protocol::{ErrorCode, WireError, value};
 
+use crate::texts::{self, Explain, WireErrorTexts, messages};
+
 /// Why a catalog edit failed. Each maps to one wire error code (below).
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum CatalogError {
-    #[error("the catalog has no provider {0:?}")]
     UnknownProvider(String),
-    #[error("the catalog has no model {model:?} for {provider}")]
-    UnknownModel { provider: String, model: String },
-    #[error("{} field(s) need attention", .0.len())]
+    UnknownModel {
+        provider: String,
+        model: String,
+    },
     Validation(Vec<FieldError>),
-    #[error("{0}")]
-    ReadOnly(String),
-    #[error("the catalog edits could not be saved ({0}); nothing was changed")]
+    /// What is wrong with `catalog.json`.
+    ReadOnly(Text),
     Storage(String),
-    #[error("the catalog is restarting; try again in a moment")]
     Unavailable,
 }
 
+impl Explain for CatalogError {
+    fn message(&self) -> Text {
+        match self {
+            CatalogError::UnknownProvider(provider) => {
+                messages::catalog_unknown_provider(provider.as_str())
+            }
+            CatalogError::UnknownModel { provider, model } => {
+                messages::catalog_unknown_model(model.as_str(), provider.as_str())
+            }
+            CatalogError::Validation(problems) => messages::fields_need_attention(problems.len()),
+            CatalogError::ReadOnly(problem) => problem.clone(),
+            CatalogError::Storage(error) => messages::catalog_not_saved(error.as_str()),
+            CatalogError::Unavailable => messages::catalog_restarting(),
+        }
+    }
+}
+
+crate::explained_error!(CatalogError);
+
 impl From<CatalogError> for WireError {
     fn from(err: CatalogError) -> Self {
-        let message = err.to_string();
+        let message = err.message();
         match err {
-            CatalogError::UnknownProvider(_) => WireError::invalid_params(Some("provider"), message)
-                .with_remediation("catalog.list shows every provider."),
-            CatalogError::UnknownModel { .. } => WireError::invalid_params(Some("model"), message)
-                .with_remediation("catalog.list shows the provider's models; catalog.upsert_model adds one."),
+            CatalogError::UnknownProvider(_) => texts::invalid_params(Some("provider"), message)
+                .remediation(messages::catalog_unknown_provider_remedy()),
+            CatalogError::UnknownModel { .. } => texts::invalid_params(Some("model"), message)
+                .remediation(messages::catalog_unknown_model_remedy()),
             CatalogError::Validation(problems) => {
                 let details = value::to_value(&problems).unwrap_or(rmpv::Value::Nil);
-                WireError::new(ErrorCode::ValidationError, message)
-                    .with_remediation("Correct the fields marked, then save again.")
+                texts::wire_error(ErrorCode::ValidationError, message)
+                    .remediation(messages::fix_marked_fields())
                     .with_details(details)
             }
-            CatalogError::ReadOnly(_) => WireError::new(ErrorCode::StoreReadOnly, message)
-                .with_remediation("Move catalog.json out of the data folder (the shipped catalog is used without it), or restore it from a backup."),
-            CatalogError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
-                .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
-            CatalogError::Unavailable => WireError::new(ErrorCode::Busy, message)
-                .with_remediation("Retry in a moment; the agent restarts its catalog by itself."),
+            CatalogError::ReadOnly(_) => texts::wire_error(ErrorCode::StoreReadOnly, message)
+                .remediation(messages::catalog_read_only_remedy()),
+            CatalogError::Storage(_) => texts::wire_error(ErrorCode::StorageFailed, message)
+                .remediation(messages::check_disk_space()),
+            CatalogError::Unavailable => texts::wire_error(ErrorCode::Busy, message)
+                .remediation(messages::catalog_restarting_remedy()),
         }
     }
 }

@@ -18,6 +18,8 @@ use llm_agent_protocol::methods::catalog::{Catalog, CatalogModel, CatalogProvide
 use llm_agent_protocol::methods::profiles::{TokenUsage, Warning};
 use serde::Deserialize;
 
+use crate::texts::{self, messages};
+
 pub use overlay::{Overlay, OverlayStore};
 
 /// The shipped catalog's text, compiled in.
@@ -122,11 +124,11 @@ impl CatalogState {
     /// The `model_deprecated` warning of a profile whose model the catalog deprecates:
     /// choosing one is allowed, but the learner should know.
     pub fn deprecation_warning(&self, provider: &str, model: &str) -> Option<Warning> {
-        self.is_deprecated(provider, model).then(|| Warning {
-            code: "model_deprecated".into(),
-            message: format!(
-                "{model} is deprecated in the catalog: it may stop working; choose another model of {provider} when you can."
-            ),
+        self.is_deprecated(provider, model).then(|| {
+            texts::warning(
+                "model_deprecated",
+                messages::warning_model_deprecated(model, provider),
+            )
         })
     }
 

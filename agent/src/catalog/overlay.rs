@@ -6,11 +6,13 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::catalog::{CatalogModel, UpsertModelParams};
 use llm_agent_protocol::methods::profiles::FieldError;
 use serde::{Deserialize, Serialize};
 
 use crate::json_file::{JsonFile, Loaded};
+use crate::texts::{self, Explain, messages};
 
 /// The overlay file's name in the data dir.
 pub const FILE_NAME: &str = "catalog.json";
@@ -189,7 +191,7 @@ pub fn check_upsert(params: &UpsertModelParams) -> Result<(), Vec<FieldError>> {
         problems.push(problem(
             "id",
             "invalid",
-            "A model id has 1 to 128 characters and no line breaks.",
+            messages::catalog_field_model_id(128),
         ));
     }
     if let Some(name) = &params.display_name
@@ -200,7 +202,7 @@ pub fn check_upsert(params: &UpsertModelParams) -> Result<(), Vec<FieldError>> {
         problems.push(problem(
             "display_name",
             "invalid",
-            "A display name has 1 to 128 characters and no line breaks.",
+            messages::catalog_field_display_name(128),
         ));
     }
     if params
@@ -210,7 +212,7 @@ pub fn check_upsert(params: &UpsertModelParams) -> Result<(), Vec<FieldError>> {
         problems.push(problem(
             "context_window",
             "invalid",
-            "Give the context window in tokens (1 to 100,000,000).",
+            messages::catalog_field_context_window(100_000_000),
         ));
     }
     for (field, price) in [
@@ -223,7 +225,7 @@ pub fn check_upsert(params: &UpsertModelParams) -> Result<(), Vec<FieldError>> {
             problems.push(problem(
                 field,
                 "invalid",
-                &format!("Give a price in USD per million tokens, 0 to {MAX_PRICE}."),
+                messages::catalog_field_price(MAX_PRICE),
             ));
         }
     }
@@ -234,12 +236,8 @@ pub fn check_upsert(params: &UpsertModelParams) -> Result<(), Vec<FieldError>> {
     }
 }
 
-fn problem(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
+fn problem(field: &str, code: &str, message: Text) -> FieldError {
+    texts::field_error(field.to_owned(), code, message)
 }
 
 /// Where the overlay lives.
@@ -249,17 +247,22 @@ pub struct OverlayStore {
 }
 
 /// Why the overlay could not be read.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum OverlayProblem {
-    #[error(
-        "catalog.json cannot be read ({0}); the learner's catalog edits are ignored until it is fixed or removed"
-    )]
     Unreadable(String),
-    #[error(
-        "catalog.json was written by a newer agent (schema {0}); the learner's catalog edits are ignored"
-    )]
     Newer(u64),
 }
+
+impl Explain for OverlayProblem {
+    fn message(&self) -> Text {
+        match self {
+            OverlayProblem::Unreadable(why) => messages::catalog_unreadable(why.as_str()),
+            OverlayProblem::Newer(schema) => messages::catalog_newer(*schema),
+        }
+    }
+}
+
+crate::explained_error!(OverlayProblem);
 
 impl OverlayStore {
     pub fn new(dir: &Path) -> Self {

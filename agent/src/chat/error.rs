@@ -8,51 +8,76 @@ use llm_agent_protocol::methods::chat::{
 };
 use llm_agent_protocol::{ErrorCode, WireError};
 
+use llm_agent_l10n::Text;
+
 use crate::calls::error::{CallsError, PrepareError};
+use crate::texts::{self, Explain, WireErrorTexts, messages};
 use crate::usage::error::UsageError;
 use crate::vault::error::VaultError;
 
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum ChatError {
-    #[error("name the profile to call: give profile_id or role")]
     NoTarget,
-    #[error("give profile_id or role, not both")]
     TwoTargets,
-    #[error("role must be tutor or infrastructure")]
     UnknownRole,
-    #[error("no profile plays the {role} role: there are no profiles")]
-    RoleUnbound { role: String },
-    #[error("messages must hold 1 to {MAX_CHAT_MESSAGES} messages")]
+    RoleUnbound {
+        role: String,
+    },
     MessageCount,
-    #[error("a message must have 1 to {MAX_MESSAGE_CHARS} characters")]
-    MessageLength { index: usize },
-    #[error("at least one message must come from the user or the assistant")]
+    MessageLength {
+        index: usize,
+    },
     OnlySystem,
-    #[error("the messages and stop sequences together exceed {MAX_CHAT_TEXT_BYTES} bytes")]
     TooMuchText,
-    #[error("max_tokens must be 1 to {MAX_CHAT_MAX_TOKENS}")]
     MaxTokens,
-    #[error("temperature must be 0 to {max} for this provider")]
-    Temperature { max: f64 },
-    #[error("stop holds at most {MAX_STOP_SEQUENCES} sequences")]
+    Temperature {
+        max: f64,
+    },
     StopCount,
-    #[error("a stop sequence must have 1 to {MAX_STOP_CHARS} characters")]
-    StopLength { index: usize },
-    #[error("timeout_ms must be 1 to {MAX_CHAT_TIMEOUT_MS} (milliseconds)")]
+    StopLength {
+        index: usize,
+    },
     Timeout,
     /// The profile is unknown.
-    #[error(transparent)]
-    Vault(#[from] VaultError),
+    Vault(VaultError),
     /// No consent for its remote endpoint, or its key cannot be read.
-    #[error(transparent)]
-    Prepare(#[from] PrepareError),
+    Prepare(PrepareError),
     /// The profile's daily spending cap is reached.
-    #[error(transparent)]
-    Usage(#[from] UsageError),
+    Usage(UsageError),
     /// The calls service is restarting, or too many calls wait at the endpoint.
-    #[error(transparent)]
-    Calls(#[from] CallsError),
+    Calls(CallsError),
 }
+
+impl Explain for ChatError {
+    fn message(&self) -> Text {
+        match self {
+            ChatError::NoTarget => messages::chat_no_target(),
+            ChatError::TwoTargets => messages::chat_two_targets(),
+            ChatError::UnknownRole => messages::chat_unknown_role(),
+            ChatError::RoleUnbound { role } => messages::chat_role_unbound(role.as_str()),
+            ChatError::MessageCount => messages::chat_message_count(MAX_CHAT_MESSAGES),
+            ChatError::MessageLength { .. } => messages::chat_message_length(MAX_MESSAGE_CHARS),
+            ChatError::OnlySystem => messages::chat_only_system(),
+            ChatError::TooMuchText => messages::chat_too_much_text(MAX_CHAT_TEXT_BYTES),
+            ChatError::MaxTokens => messages::chat_max_tokens(MAX_CHAT_MAX_TOKENS),
+            ChatError::Temperature { max } => messages::chat_temperature(*max),
+            ChatError::StopCount => messages::chat_stop_count(MAX_STOP_SEQUENCES),
+            ChatError::StopLength { .. } => messages::chat_stop_length(MAX_STOP_CHARS),
+            ChatError::Timeout => messages::chat_timeout(MAX_CHAT_TIMEOUT_MS),
+            ChatError::Vault(err) => err.message(),
+            ChatError::Prepare(err) => err.message(),
+            ChatError::Usage(err) => err.message(),
+            ChatError::Calls(err) => err.message(),
+        }
+    }
+}
+
+crate::explained_error!(ChatError {
+    Vault(VaultError),
+    Prepare(PrepareError),
+    Usage(UsageError),
+    Calls(CallsError),
+});
 
 impl ChatError {
     /// The params field at fault, as `details.field` names it.
@@ -76,22 +101,20 @@ impl ChatError {
 
 impl From<ChatError> for WireError {
     fn from(err: ChatError) -> Self {
-        let message = err.to_string();
+        let message = err.message();
         let field = err.field();
         match err {
             ChatError::Vault(err) => err.into(),
             ChatError::Prepare(err) => err.into(),
             ChatError::Usage(err) => err.into(),
             ChatError::Calls(err) => err.into(),
-            ChatError::RoleUnbound { .. } => WireError::new(ErrorCode::ProfileNotFound, message)
-                .with_remediation("Create a profile first; the first one plays every role."),
-            ChatError::TooMuchText => WireError::invalid_params(field.as_deref(), message)
-                .with_remediation(
-                    "Send fewer or shorter messages: drop the oldest turns of the conversation.",
-                ),
-            ChatError::Timeout => WireError::invalid_params(field.as_deref(), message)
-                .with_remediation("Leave it out for the default of 120 s."),
-            _ => WireError::invalid_params(field.as_deref(), message),
+            ChatError::RoleUnbound { .. } => texts::wire_error(ErrorCode::ProfileNotFound, message)
+                .remediation(messages::chat_role_unbound_remedy()),
+            ChatError::TooMuchText => texts::invalid_params(field.as_deref(), message)
+                .remediation(messages::chat_too_much_text_remedy()),
+            ChatError::Timeout => texts::invalid_params(field.as_deref(), message)
+                .remediation(messages::test_timeout_default_remedy(120)),
+            _ => texts::invalid_params(field.as_deref(), message),
         }
     }
 }

@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use super::error::DiagnosticsError;
 use crate::endpoint::Origin;
+use crate::texts::messages;
 
 /// The bundle's format version.
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -133,19 +134,19 @@ pub fn check_path(path: &str, overwrite: bool) -> Result<PathBuf, DiagnosticsErr
     let bad = |reason| Err(DiagnosticsError::BadExportPath { reason });
     let path = PathBuf::from(path);
     if !path.is_absolute() {
-        return bad("the path is not absolute");
+        return bad(messages::bundle_path_not_absolute());
     }
     if path.file_name().is_none() {
-        return bad("the path names no file");
+        return bad(messages::bundle_path_no_file());
     }
     if !path.parent().is_some_and(Path::is_dir) {
-        return bad("its folder does not exist");
+        return bad(messages::bundle_path_no_folder());
     }
     if path.is_dir() {
-        return bad("it is a folder");
+        return bad(messages::bundle_path_is_folder());
     }
     if path.exists() && !overwrite {
-        return bad("a file is already there");
+        return bad(messages::bundle_path_exists());
     }
     Ok(path)
 }
@@ -158,7 +159,7 @@ pub fn write(
 ) -> Result<u64, DiagnosticsError> {
     let failed = DiagnosticsError::ExportFailed;
     let dir = path.parent().ok_or(DiagnosticsError::BadExportPath {
-        reason: "the path names no file",
+        reason: messages::bundle_path_no_file(),
     })?;
     let temp = tempfile::Builder::new()
         .prefix(".llm-agent-bundle.")
@@ -179,7 +180,7 @@ pub fn write(
     };
     let file = file.map_err(|e| match e.error.kind() {
         io::ErrorKind::AlreadyExists => DiagnosticsError::BadExportPath {
-            reason: "a file is already there",
+            reason: messages::bundle_path_exists(),
         },
         _ => failed(e.error),
     })?;

@@ -1,44 +1,57 @@
 //! Why a diagnostics request failed, and the one mapping of each failure to a wire error with a
 //! message and a remediation a learner can act on.
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::{ErrorCode, WireError};
 
+use crate::texts::{self, Explain, WireErrorTexts, messages};
+
 /// Why the diagnostics service could not answer.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum DiagnosticsError {
-    #[error("the diagnostics service is restarting; try again in a moment")]
     Unavailable,
-    #[error("{field} must be an RFC 3339 time, such as 2026-11-21T09:00:00Z")]
-    BadTime { field: &'static str },
-    #[error("cursor must be a next_cursor from an earlier result")]
+    BadTime {
+        field: &'static str,
+    },
     BadCursor,
     /// `reason` says what is wrong with the path, without quoting it.
-    #[error("the support bundle cannot be written there: {reason}")]
-    BadExportPath { reason: &'static str },
-    #[error("the support bundle could not be written ({0})")]
-    ExportFailed(#[source] std::io::Error),
+    BadExportPath {
+        reason: Text,
+    },
+    ExportFailed(std::io::Error),
 }
+
+impl Explain for DiagnosticsError {
+    fn message(&self) -> Text {
+        match self {
+            DiagnosticsError::Unavailable => messages::diagnostics_restarting(),
+            DiagnosticsError::BadTime { field } => messages::diagnostics_bad_time(*field),
+            DiagnosticsError::BadCursor => messages::diagnostics_bad_cursor(),
+            DiagnosticsError::BadExportPath { reason } => reason.clone(),
+            DiagnosticsError::ExportFailed(err) => {
+                messages::diagnostics_export_failed(err.to_string())
+            }
+        }
+    }
+}
+
+crate::explained_error!(DiagnosticsError);
 
 impl From<DiagnosticsError> for WireError {
     fn from(err: DiagnosticsError) -> Self {
-        let message = err.to_string();
+        let message = err.message();
         match err {
-            DiagnosticsError::Unavailable => WireError::new(ErrorCode::Busy, message)
-                .with_remediation(
-                    "Retry in a moment; the agent restarts its diagnostics service by itself.",
-                ),
-            DiagnosticsError::BadTime { field } => WireError::invalid_params(Some(field), message),
-            DiagnosticsError::BadCursor => WireError::invalid_params(Some("cursor"), message)
-                .with_remediation("Leave it out for the most recent events."),
-            DiagnosticsError::BadExportPath { .. } => {
-                WireError::invalid_params(Some("path"), message).with_remediation(
-                    "Give an absolute path in an existing folder; set overwrite to replace a file.",
-                )
+            DiagnosticsError::Unavailable => texts::wire_error(ErrorCode::Busy, message)
+                .remediation(messages::diagnostics_restarting_remedy()),
+            DiagnosticsError::BadTime { field } => texts::invalid_params(Some(field), message),
+            DiagnosticsError::BadCursor => texts::invalid_params(Some("cursor"), message)
+                .remediation(messages::diagnostics_bad_cursor_remedy()),
+            DiagnosticsError::BadExportPath { .. } => texts::invalid_params(Some("path"), message)
+                .remediation(messages::diagnostics_bad_path_remedy()),
+            DiagnosticsError::ExportFailed(_) => {
+                texts::wire_error(ErrorCode::StorageFailed, message)
+                    .remediation(messages::check_disk_space())
             }
-            DiagnosticsError::ExportFailed(_) => WireError::new(ErrorCode::StorageFailed, message)
-                .with_remediation(
-                    "Check that the folder can be written and the disk has free space, then try again.",
-                ),
         }
     }
 }

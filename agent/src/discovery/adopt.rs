@@ -5,9 +5,10 @@
 
 use llm_agent_protocol::WireError;
 use llm_agent_protocol::methods::discovery::{AdoptParams, Sweep};
-use llm_agent_protocol::methods::profiles::{CreateParams, FieldError, RedactedProfile};
+use llm_agent_protocol::methods::profiles::{CreateParams, RedactedProfile};
 
 use crate::provider_kind::ProviderKind;
+use crate::texts::{self, messages};
 use crate::vault::error::VaultError;
 
 /// Why a finding cannot become a profile (before the vault's own rules).
@@ -23,18 +24,19 @@ pub enum AdoptError {
 impl From<AdoptError> for WireError {
     fn from(err: AdoptError) -> Self {
         match err {
-            AdoptError::UnknownKind => WireError::invalid_params(Some("kind"), err.to_string()),
+            AdoptError::UnknownKind => {
+                texts::invalid_params(Some("kind"), messages::adopt_unknown_kind())
+            }
             // Reported as a create's field error: the model is the profile's field.
-            AdoptError::NoModel { found } => VaultError::Validation(vec![FieldError {
-                field: "model".into(),
-                code: "required".into(),
-                message: if found {
-                    "The server lists no model: load or pull one, then adopt it with its name."
-                        .into()
+            AdoptError::NoModel { found } => VaultError::Validation(vec![texts::field_error(
+                "model".into(),
+                "required",
+                if found {
+                    messages::adopt_no_model_listed()
                 } else {
-                    "No sweep found this server: name the model, or run discovery first.".into()
+                    messages::adopt_not_found()
                 },
-            }])
+            )])
             .into(),
         }
     }
@@ -145,9 +147,8 @@ mod tests {
                     .collect(),
                 latency_ms: 1,
                 auth_required: false,
-                remediation: None,
-                hint: None,
                 conflicts: Vec::new(),
+                ..Finding::default()
             }],
             errors: Vec::new(),
             probed: Vec::new(),

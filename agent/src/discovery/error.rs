@@ -1,38 +1,52 @@
 //! Why a discovery request failed, and the one mapping of each failure to a wire error with a
 //! message and a remediation a learner can act on.
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::profiles::FieldError;
 use llm_agent_protocol::{ErrorCode, WireError, value};
 
+use crate::texts::{self, Explain, WireErrorTexts, messages};
+
 /// Why a discovery request failed (a failed probe is a `ProbeError` in the sweep instead).
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum DiscoveryError {
-    #[error("{} setting(s) need attention", .0.len())]
     Validation(Vec<FieldError>),
-    #[error("the discovery settings could not be saved ({0}); nothing was changed")]
     Storage(String),
-    #[error("the sweep could not run: {0}")]
     Sweep(String),
-    #[error("discovery is restarting; try again in a moment")]
     Unavailable,
 }
 
+impl Explain for DiscoveryError {
+    fn message(&self) -> Text {
+        match self {
+            DiscoveryError::Validation(problems) => {
+                messages::settings_need_attention(problems.len())
+            }
+            DiscoveryError::Storage(error) => messages::discovery_not_saved(error.as_str()),
+            DiscoveryError::Sweep(error) => messages::discovery_sweep_failed(error.as_str()),
+            DiscoveryError::Unavailable => messages::discovery_restarting(),
+        }
+    }
+}
+
+crate::explained_error!(DiscoveryError);
+
 impl From<DiscoveryError> for WireError {
     fn from(err: DiscoveryError) -> Self {
-        let message = err.to_string();
+        let message = err.message();
         match err {
             DiscoveryError::Validation(problems) => {
                 let details = value::to_value(&problems).unwrap_or(rmpv::Value::Nil);
-                WireError::new(ErrorCode::ValidationError, message)
-                    .with_remediation("Correct the settings marked, then save again.")
+                texts::wire_error(ErrorCode::ValidationError, message)
+                    .remediation(messages::fix_marked_settings())
                     .with_details(details)
             }
-            DiscoveryError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
-                .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
-            DiscoveryError::Sweep(_) => WireError::new(ErrorCode::Internal, message)
-                .with_remediation("Retry; if it persists, report it with the correlation ID."),
-            DiscoveryError::Unavailable => WireError::new(ErrorCode::Busy, message)
-                .with_remediation("Retry in a moment; the agent restarts discovery by itself."),
+            DiscoveryError::Storage(_) => texts::wire_error(ErrorCode::StorageFailed, message)
+                .remediation(messages::check_disk_space()),
+            DiscoveryError::Sweep(_) => texts::wire_error(ErrorCode::Internal, message)
+                .remediation(messages::retry_with_correlation_id()),
+            DiscoveryError::Unavailable => texts::wire_error(ErrorCode::Busy, message)
+                .remediation(messages::discovery_restarting_remedy()),
         }
     }
 }

@@ -2,10 +2,12 @@
 //! addresses reach it), and one [`ProbeError`] per probe that failed in a way worth
 //! showing, each with a [`Remediation`] a learner can act on.
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::discovery as wire;
 pub use llm_agent_protocol::methods::discovery::OfferedModel;
 
 use crate::provider_kind::ProviderKind;
+use crate::texts;
 
 /// What kind of disagreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,9 +36,9 @@ pub struct Conflict {
     pub profile_id: String,
     pub class: ConflictClass,
     /// What disagrees.
-    pub message: String,
+    pub message: Text,
     /// What to do about it.
-    pub remediation: String,
+    pub remediation: Text,
 }
 
 /// What a learner can do about a failed probe or a finding that is not ready.
@@ -96,7 +98,7 @@ pub struct DiscoveryFinding {
     /// Set when the server is not ready to use as it is.
     pub remediation: Option<Remediation>,
     /// What to do about `remediation`, for people.
-    pub hint: Option<String>,
+    pub hint: Option<Text>,
     /// Existing profiles that disagree with what was found (see `reconcile`).
     pub conflicts: Vec<Conflict>,
 }
@@ -156,24 +158,34 @@ pub struct ProbeError {
     pub expected: Vec<ProviderKind>,
     pub remediation: Remediation,
     /// What happened.
-    pub message: String,
+    pub message: Text,
     /// What to do about it.
-    pub hint: String,
+    pub hint: Text,
 }
 
 impl From<Conflict> for wire::Conflict {
     fn from(conflict: Conflict) -> Self {
+        let (message, message_id, message_args) = texts::parts(conflict.message);
+        let (remediation, remediation_id, remediation_args) = texts::parts(conflict.remediation);
         wire::Conflict {
             profile_id: conflict.profile_id,
             class: conflict.class.as_str().to_owned(),
-            message: conflict.message,
-            remediation: conflict.remediation,
+            message,
+            message_id,
+            message_args,
+            remediation,
+            remediation_id,
+            remediation_args,
         }
     }
 }
 
 impl From<DiscoveryFinding> for wire::Finding {
     fn from(finding: DiscoveryFinding) -> Self {
+        let (hint, hint_id, hint_args) = match finding.hint.map(texts::parts) {
+            Some((hint, id, args)) => (Some(hint), id, args),
+            None => (None, None, Default::default()),
+        };
         wire::Finding {
             kind: finding.kind.as_str().to_owned(),
             endpoint: finding.endpoint,
@@ -185,7 +197,9 @@ impl From<DiscoveryFinding> for wire::Finding {
             latency_ms: finding.latency_ms,
             auth_required: finding.auth_required,
             remediation: finding.remediation.map(|r| r.as_str().to_owned()),
-            hint: finding.hint,
+            hint,
+            hint_id,
+            hint_args,
             conflicts: finding.conflicts.into_iter().map(Into::into).collect(),
         }
     }
@@ -193,6 +207,8 @@ impl From<DiscoveryFinding> for wire::Finding {
 
 impl From<ProbeError> for wire::ProbeError {
     fn from(error: ProbeError) -> Self {
+        let (message, message_id, message_args) = texts::parts(error.message);
+        let (hint, hint_id, hint_args) = texts::parts(error.hint);
         wire::ProbeError {
             endpoint: error.endpoint,
             address: error.address,
@@ -202,8 +218,12 @@ impl From<ProbeError> for wire::ProbeError {
                 .map(|k| k.as_str().to_owned())
                 .collect(),
             remediation: error.remediation.as_str().to_owned(),
-            message: error.message,
-            hint: error.hint,
+            message,
+            message_id,
+            message_args,
+            hint,
+            hint_id,
+            hint_args,
         }
     }
 }
@@ -278,8 +298,8 @@ mod tests {
         found.conflicts.push(Conflict {
             profile_id: "p".into(),
             class: ConflictClass::PortMoved,
-            message: "m".into(),
-            remediation: "r".into(),
+            message: crate::texts::messages::probe_not_running_hint(),
+            remediation: crate::texts::messages::probe_not_running_hint(),
         });
         let wire = wire::Finding::from(found);
         assert_eq!(wire.kind, "ollama");
@@ -291,8 +311,8 @@ mod tests {
             address: None,
             expected: vec![ProviderKind::LlamaCpp, ProviderKind::LocalAi],
             remediation: Remediation::NotRecognised,
-            message: "m".into(),
-            hint: "h".into(),
+            message: crate::texts::messages::probe_not_running_hint(),
+            hint: crate::texts::messages::probe_not_running_hint(),
         });
         assert_eq!(error.expected, ["llama_cpp", "localai"]);
         assert_eq!(error.remediation, "not_recognised");

@@ -47,10 +47,13 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use llm_agent_l10n::Text;
+
 use super::finding::{OfferedModel, Remediation};
 use super::table::paths;
 use crate::provider_kind::ProviderKind;
 use crate::sanitize::sanitize;
+use crate::texts::messages;
 
 /// One answered request.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,12 +226,12 @@ impl Identity {
 
     /// Why the server is not ready to use as it is, and what to do: a key to add, a model
     /// to load or to get.
-    pub fn readiness(&self) -> Option<(Remediation, String)> {
+    pub fn readiness(&self) -> Option<(Remediation, Text)> {
         let name = super::table::server_name(self.kind);
         if self.auth_required {
             return Some((
                 Remediation::NeedsKey,
-                format!("{name} asks for an API key: add it to the profile."),
+                messages::finding_needs_key_hint(name),
             ));
         }
         let none_loaded =
@@ -239,37 +242,35 @@ impl Identity {
         let (remediation, hint) = match self.kind {
             ProviderKind::LmStudio => (
                 Remediation::ModelNotLoaded,
-                "Load a model in LM Studio (or turn on just-in-time model loading in its \
-                 server settings)."
-                    .to_owned(),
+                messages::finding_load_model_hint(self.kind.as_str(), name),
             ),
             ProviderKind::Jan => (
                 Remediation::ModelNotLoaded,
-                "Start a model in Jan: its API lists only running models.".to_owned(),
+                messages::finding_load_model_hint(self.kind.as_str(), name),
             ),
             ProviderKind::TextGenerationWebui => (
                 Remediation::ModelNotLoaded,
-                "Load a model in text-generation-webui's Model tab.".to_owned(),
+                messages::finding_load_model_hint(self.kind.as_str(), name),
             ),
             ProviderKind::LlamaCpp | ProviderKind::KoboldCpp => (
                 Remediation::ModelNotLoaded,
-                format!("Load a model in {name}, or start it with one."),
+                messages::finding_load_model_hint(self.kind.as_str(), name),
             ),
             ProviderKind::Ollama => (
                 Remediation::NoModels,
-                "Pull a model first, for example: ollama pull llama3.2".to_owned(),
+                messages::finding_no_models_hint(self.kind.as_str(), name),
             ),
             ProviderKind::DockerModelRunner => (
                 Remediation::NoModels,
-                "Pull a model first, for example: docker model pull ai/smollm2".to_owned(),
+                messages::finding_no_models_hint(self.kind.as_str(), name),
             ),
             _ if none_loaded => (
                 Remediation::ModelNotLoaded,
-                format!("Load a model in {name}."),
+                messages::finding_load_model_hint(self.kind.as_str(), name),
             ),
             _ => (
                 Remediation::NoModels,
-                format!("Download or install a model in {name}."),
+                messages::finding_no_models_hint(self.kind.as_str(), name),
             ),
         };
         Some((remediation, hint))

@@ -20,6 +20,7 @@ use url::Url;
 
 use super::finding::{Conflict, ConflictClass, DiscoveryFinding};
 use crate::provider_kind::ProviderKind;
+use crate::texts::messages;
 
 /// Where a URL or address points: a host (every loopback name is one) and a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,14 +114,8 @@ fn at_same_place(profile: &RedactedProfile, finding: &DiscoveryFinding) -> Vec<C
         return vec![Conflict {
             profile_id: profile.id.clone(),
             class: ConflictClass::KindMismatch,
-            message: format!(
-                "Profile “{name}” expects {provider} at {at}, but {server} answers there."
-            ),
-            remediation: format!(
-                "Change the profile's provider to {} ({server}), or point it at the \
-                 server it was made for.",
-                finding.kind.as_str()
-            ),
+            message: messages::conflict_kind_mismatch(name.as_str(), provider, at.as_str(), server),
+            remediation: messages::conflict_kind_mismatch_remedy(finding.kind.as_str(), server),
         }];
     }
     let mut conflicts = Vec::new();
@@ -129,10 +124,8 @@ fn at_same_place(profile: &RedactedProfile, finding: &DiscoveryFinding) -> Vec<C
             conflicts.push(Conflict {
                 profile_id: profile.id.clone(),
                 class: ConflictClass::KeyRequired,
-                message: format!(
-                    "{server} at {at} now asks for an API key, and profile “{name}” has none."
-                ),
-                remediation: "Add the server's API key to the profile.".to_owned(),
+                message: messages::conflict_key_required(server, at.as_str(), name.as_str()),
+                remediation: messages::conflict_key_required_remedy(),
             });
         }
         // Without the key the server would not list its models.
@@ -142,31 +135,30 @@ fn at_same_place(profile: &RedactedProfile, finding: &DiscoveryFinding) -> Vec<C
         let offered: Vec<&str> = finding.models.iter().map(|m| m.id.as_str()).collect();
         let (message, remediation) = if offered.is_empty() {
             (
-                format!(
-                    "{server} at {at} offers no model, so not “{}” of profile “{name}”.",
-                    profile.model
+                messages::conflict_no_model(
+                    server,
+                    at.as_str(),
+                    profile.model.as_str(),
+                    name.as_str(),
                 ),
-                finding
-                    .hint
-                    .clone()
-                    .unwrap_or_else(|| format!("Load “{}” in {server}.", profile.model)),
+                finding.hint.clone().unwrap_or_else(|| {
+                    messages::conflict_load_model_remedy(profile.model.as_str(), server)
+                }),
             )
         } else {
-            let get = match finding.kind {
-                ProviderKind::Ollama => format!("pull it (ollama pull {})", profile.model),
-                ProviderKind::DockerModelRunner => {
-                    format!("pull it (docker model pull {})", profile.model)
-                }
-                _ => format!("load it in {server}"),
-            };
             (
-                format!(
-                    "{server} at {at} does not offer “{}”, the model of profile “{name}”; \
-                     it offers {}.",
-                    profile.model,
-                    list(&offered)
+                messages::conflict_model_not_offered(
+                    server,
+                    at.as_str(),
+                    profile.model.as_str(),
+                    name.as_str(),
+                    list(&offered),
                 ),
-                format!("Pick one of the models it offers, or {get}."),
+                messages::conflict_model_not_offered_remedy(
+                    finding.kind.as_str(),
+                    profile.model.as_str(),
+                    server,
+                ),
             )
         };
         conflicts.push(Conflict {
@@ -184,15 +176,13 @@ fn port_moved(profile: &RedactedProfile, finding: &DiscoveryFinding, old: u16) -
     Conflict {
         profile_id: profile.id.clone(),
         class: ConflictClass::PortMoved,
-        message: format!(
-            "Profile “{}” points at port {old}, where no {server} answers; {server} answers \
-             on port {}.",
-            profile.name, finding.port
+        message: messages::conflict_port_moved(
+            profile.name.as_str(),
+            old.to_string(),
+            server,
+            finding.port.to_string(),
         ),
-        remediation: format!(
-            "If it is the same server, change the profile's endpoint to {}.",
-            finding.endpoint
-        ),
+        remediation: messages::conflict_port_moved_remedy(finding.endpoint.as_str()),
     }
 }
 
@@ -288,8 +278,11 @@ mod tests {
         assert_eq!(classes(&findings[0]), [ConflictClass::KindMismatch]);
         let conflict = &findings[0].conflicts[0];
         assert_eq!(conflict.profile_id, profiles[0].id);
-        assert!(conflict.message.contains("Ollama") && conflict.message.contains("LM Studio"));
-        assert!(conflict.remediation.contains("lm_studio"));
+        assert!(
+            crate::texts::english(&conflict.message).contains("Ollama")
+                && crate::texts::english(&conflict.message).contains("LM Studio")
+        );
+        assert!(crate::texts::english(&conflict.remediation).contains("lm_studio"));
     }
 
     #[test]
@@ -318,11 +311,9 @@ mod tests {
         let conflict = &findings[0].conflicts[0];
         assert_eq!(conflict.profile_id, profiles[1].id);
         assert!(
-            conflict
-                .message
-                .contains("“llama3.2:latest” and “qwen2.5:7b”")
+            crate::texts::english(&conflict.message).contains("“llama3.2:latest” and “qwen2.5:7b”")
         );
-        assert!(conflict.remediation.contains("ollama pull mistral"));
+        assert!(crate::texts::english(&conflict.remediation).contains("ollama pull mistral"));
         assert!(
             findings[1].conflicts.is_empty(),
             "KoboldCpp serves any name"
@@ -351,8 +342,11 @@ mod tests {
         assert_eq!(classes(&findings[0]), [ConflictClass::PortMoved]);
         let conflict = &findings[0].conflicts[0];
         assert_eq!(conflict.profile_id, profiles[0].id);
-        assert!(conflict.message.contains("port 8080") && conflict.message.contains("8081"));
-        assert!(conflict.remediation.contains("http://127.0.0.1:8081/v1"));
+        assert!(
+            crate::texts::english(&conflict.message).contains("port 8080")
+                && crate::texts::english(&conflict.message).contains("8081")
+        );
+        assert!(crate::texts::english(&conflict.remediation).contains("http://127.0.0.1:8081/v1"));
         assert!(
             findings[1].conflicts.is_empty(),
             "another machine is not a move"

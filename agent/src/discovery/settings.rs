@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::endpoint::BaseUrl;
 use crate::json_file::{JsonFile, Loaded};
+use crate::texts::{self, messages};
 use llm_agent_protocol::methods::discovery::{
     MAX_EXTRA_ENDPOINTS, MAX_INTERVAL_S, MIN_INTERVAL_S, Settings,
 };
@@ -65,13 +66,11 @@ impl SettingsStore {
 pub fn validate(settings: Settings) -> Result<Settings, Vec<FieldError>> {
     let mut problems = Vec::new();
     if !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(&settings.interval_s) {
-        problems.push(FieldError {
-            field: "interval_s".into(),
-            code: "invalid".into(),
-            message: format!(
-                "Give {MIN_INTERVAL_S} to {MAX_INTERVAL_S} seconds between scheduled sweeps (300 is the default)."
-            ),
-        });
+        problems.push(texts::field_error(
+            "interval_s".into(),
+            "invalid",
+            messages::settings_interval(MIN_INTERVAL_S, MAX_INTERVAL_S, 300),
+        ));
     }
     let endpoints = match check_endpoints(&settings.extra_endpoints, "extra_endpoints") {
         Ok(endpoints) => endpoints,
@@ -95,11 +94,11 @@ pub fn validate(settings: Settings) -> Result<Settings, Vec<FieldError>> {
 pub fn check_endpoints(endpoints: &[String], field: &str) -> Result<Vec<String>, Vec<FieldError>> {
     let mut problems = Vec::new();
     if endpoints.len() > MAX_EXTRA_ENDPOINTS {
-        problems.push(FieldError {
-            field: field.into(),
-            code: "too_long".into(),
-            message: format!("Name at most {MAX_EXTRA_ENDPOINTS} endpoints."),
-        });
+        problems.push(texts::field_error(
+            field.into(),
+            "too_long",
+            messages::settings_too_many_endpoints(MAX_EXTRA_ENDPOINTS),
+        ));
     }
     let mut kept: Vec<String> = Vec::new();
     for (i, endpoint) in endpoints.iter().enumerate() {
@@ -109,11 +108,11 @@ pub fn check_endpoints(endpoints: &[String], field: &str) -> Result<Vec<String>,
                     kept.push(base.text);
                 }
             }
-            Err(_) => problems.push(FieldError {
-                field: format!("{field}[{i}]"),
-                code: "invalid".into(),
-                message: "Give a base URL such as http://192.168.1.20:11434 (http or https, a host and a port; no user name, query, fragment or control characters).".into(),
-            }),
+            Err(_) => problems.push(texts::field_error(
+                format!("{field}[{i}]"),
+                "invalid",
+                messages::settings_bad_endpoint(),
+            )),
         }
     }
     if problems.is_empty() {

@@ -27,6 +27,8 @@ use super::table::{self, ProbeTable, paths};
 use crate::provider_kind::ProviderKind;
 use crate::providers::http::{TransportError, USER_AGENT, install_crypto_provider, tls_config};
 use crate::sanitize::sanitize;
+use crate::texts::messages;
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::discovery::Sweep;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
 
@@ -181,7 +183,7 @@ impl Target {
     fn error(
         &self,
         remediation: Remediation,
-        message: String,
+        message: Text,
         budget: Duration,
     ) -> Option<ProbeError> {
         if self.configured.is_none() && remediation == Remediation::NotRunning {
@@ -189,26 +191,12 @@ impl Target {
         }
         let expected = describe_kinds(&self.expected);
         let hint = match remediation {
-            Remediation::NotRunning => {
-                "Start the server, or check the address and port.".to_owned()
-            }
-            Remediation::NotResponding => format!(
-                "It accepted the connection but sent nothing within {} ms: the server may \
-                 be busy (loading a model) or hung. Wait, or restart it.",
-                millis(budget)
-            ),
-            Remediation::NeedsKey => "It asks for credentials but does not say what it is: if \
-                 it is a model server, add it by hand as an OpenAI-compatible profile with \
-                 its API key."
-                .to_owned(),
+            Remediation::NotRunning => messages::probe_not_running_hint(),
+            Remediation::NotResponding => messages::probe_not_responding_hint(millis(budget)),
+            Remediation::NeedsKey => messages::probe_needs_key_hint(),
             _ => match expected {
-                Some(expected) => format!(
-                    "Another program may be using the port {expected} usually has; if this \
-                     is a model server, add it by hand as an OpenAI-compatible profile."
-                ),
-                None => "If this is a model server, add it by hand as an OpenAI-compatible \
-                         profile."
-                    .to_owned(),
+                Some(expected) => messages::probe_port_taken_hint(expected),
+                None => messages::probe_add_by_hand_hint(),
             },
         };
         Some(ProbeError {
@@ -262,10 +250,8 @@ fn plan(options: &SweepOptions) -> (Vec<Target>, Vec<ProbeError>) {
                     address: None,
                     expected: Vec::new(),
                     remediation: Remediation::InvalidEndpoint,
-                    message: format!(
-                        "The extra endpoint “{configured}” cannot be probed: {problem}."
-                    ),
-                    hint: "Give a base URL such as http://192.168.1.20:11434.".to_owned(),
+                    message: messages::probe_bad_extra_endpoint(configured, problem.to_string()),
+                    hint: messages::probe_bad_extra_endpoint_hint(),
                 });
                 continue;
             }
@@ -369,7 +355,7 @@ fn client(budget: Duration) -> Result<reqwest::Client, DiscoveryError> {
 enum Outcome {
     Identified(fingerprint::Identity),
     /// Why not, and what happened (the message shown when the error is).
-    Failed(Remediation, String),
+    Failed(Remediation, Text),
 }
 
 async fn probe(
@@ -385,7 +371,7 @@ async fn probe(
         Fetched::TimedOut => {
             return Outcome::Failed(
                 Remediation::NotResponding,
-                format!("{address} accepted the connection but did not answer in time."),
+                messages::probe_no_answer(address.as_str()),
             );
         }
         Fetched::Failed(err) => return unreachable(target, err),
@@ -414,23 +400,18 @@ async fn probe(
     if observations.any_refusal() {
         Outcome::Failed(
             Remediation::NeedsKey,
-            format!("{address} refuses requests without credentials (HTTP 401/403)."),
+            messages::probe_needs_credentials(address.as_str()),
         )
     } else if observations.answers.is_empty() && timed_out > 0 {
         Outcome::Failed(
             Remediation::NotResponding,
-            format!("{address} answered once, then did not answer in time."),
+            messages::probe_stopped_answering(address.as_str()),
         )
     } else {
-        let expected = describe_kinds(&target.expected)
-            .map(|names| format!(" (expected {names})"))
-            .unwrap_or_default();
+        let expected = describe_kinds(&target.expected).unwrap_or_else(|| "none".to_owned());
         Outcome::Failed(
             Remediation::NotRecognised,
-            format!(
-                "{address} answers HTTP, but not like any model server discovery \
-                 knows{expected}."
-            ),
+            messages::probe_not_recognised(address.as_str(), expected),
         )
     }
 }
@@ -441,30 +422,28 @@ fn unreachable(target: &Target, err: TransportError) -> Outcome {
     match err {
         TransportError::Refused => Outcome::Failed(
             Remediation::NotRunning,
-            format!("Nothing listens at {address}."),
+            messages::probe_nothing_listens(address.as_str()),
         ),
         // A loopback address the machine does not have (no IPv6) listens to nothing.
         TransportError::Connect(_) if target.from_table => Outcome::Failed(
             Remediation::NotRunning,
-            format!("Nothing listens at {address}."),
+            messages::probe_nothing_listens(address.as_str()),
         ),
         TransportError::Connect(why) => Outcome::Failed(
             Remediation::NotRunning,
-            format!("Cannot connect to {address}: {why}."),
+            messages::probe_cannot_connect(address.as_str(), why),
         ),
         TransportError::Dns => Outcome::Failed(
             Remediation::NotRunning,
-            format!("The host name of {address} does not resolve."),
+            messages::probe_dns_failed(address.as_str()),
         ),
         TransportError::Tls(why) => Outcome::Failed(
             Remediation::NotRecognised,
-            format!(
-                "The TLS handshake with {address} failed ({why}): check http:// against https://."
-            ),
+            messages::probe_tls_failed(address.as_str(), why),
         ),
         TransportError::Protocol(why) => Outcome::Failed(
             Remediation::NotRecognised,
-            format!("{address} accepted the connection but did not answer in HTTP ({why})."),
+            messages::probe_not_http(address.as_str(), why),
         ),
     }
 }
@@ -601,8 +580,8 @@ mod tests {
             address: Some(address.into()),
             expected: Vec::new(),
             remediation: Remediation::NotRecognised,
-            message: String::new(),
-            hint: String::new(),
+            message: messages::probe_not_running_hint(),
+            hint: messages::probe_not_running_hint(),
         };
         let kept = dedup_errors(vec![
             error("127.0.0.1:8080"),

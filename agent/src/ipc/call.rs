@@ -3,11 +3,13 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use llm_agent_l10n::Locale;
 use llm_agent_protocol::MAX_CORRELATION_ID_LEN;
 use llm_agent_protocol::envelope::{self, Delta, Envelope};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use super::locale::ConnectionLocale;
 use super::subscriptions::Subscriptions;
 use crate::state::SharedState;
 
@@ -23,6 +25,8 @@ pub struct Call {
     pub subscriptions: Arc<Subscriptions>,
     /// The connection's writer, for delta frames.
     outbound: mpsc::Sender<Vec<u8>>,
+    /// The connection's language.
+    locale: Arc<ConnectionLocale>,
     after_reply: Mutex<Vec<AfterReply>>,
     profile_id: Mutex<Option<String>>,
 }
@@ -42,6 +46,7 @@ impl Call {
         state: SharedState,
         subscriptions: Arc<Subscriptions>,
         outbound: mpsc::Sender<Vec<u8>>,
+        locale: Arc<ConnectionLocale>,
     ) -> Self {
         Self {
             id,
@@ -49,9 +54,20 @@ impl Call {
             state,
             subscriptions,
             outbound,
+            locale,
             after_reply: Mutex::default(),
             profile_id: Mutex::default(),
         }
+    }
+
+    /// The language this connection's texts are rendered in.
+    pub fn locale(&self) -> Locale {
+        self.locale.get()
+    }
+
+    /// Renders this connection's texts in `locale` from now on (`hello`).
+    pub fn set_locale(&self, locale: Locale) {
+        self.locale.set(locale);
     }
 
     /// The largest frame this connection sends.

@@ -32,12 +32,14 @@ use super::dispatch;
 use super::error::RequestError;
 use super::frames::{Frame, FrameReader};
 use super::inbound::{self, Inbound, InboundRequest, Unreadable};
+use super::locale::ConnectionLocale;
 use super::peer::Peer;
 use super::subscriptions::Subscriptions;
 use super::transport::{ReadHalf, WriteHalf};
 use crate::config::{FRAME_STALL_TIMEOUT, HANDSHAKE_TIMEOUT};
 use crate::diagnostics;
 use crate::state::{GaugeGuard, SharedState};
+use crate::texts;
 
 /// Frames queued for the writer before producers wait (backpressure on this client only).
 const OUTBOUND_FRAMES: usize = 256;
@@ -67,6 +69,7 @@ pub struct ConnectionCtx {
     pending: Mutex<HashMap<u64, CancellationToken>>,
     subscriptions: Arc<Subscriptions>,
     requests: TaskTracker,
+    locale: Arc<ConnectionLocale>,
 }
 
 /// Serves one accepted, already authorised connection until it ends, its frames paid
@@ -81,9 +84,15 @@ pub async fn serve(
     let _open = GaugeGuard::new(&state.counters.connections_open);
     let (outbound, queued) = mpsc::channel(OUTBOUND_FRAMES);
     let writer = tokio::spawn(write_frames(write, queued));
+    let locale = Arc::new(ConnectionLocale::default());
     let ctx = Arc::new(ConnectionCtx {
         in_flight: Arc::new(Semaphore::new(state.config.max_in_flight as usize)),
-        subscriptions: Arc::new(Subscriptions::new(state.clone(), outbound.clone())),
+        subscriptions: Arc::new(Subscriptions::new(
+            state.clone(),
+            outbound.clone(),
+            locale.clone(),
+        )),
+        locale,
         state: state.clone(),
         peer,
         outbound,
@@ -261,6 +270,7 @@ impl ConnectionCtx {
                 self.state.clone(),
                 self.subscriptions.clone(),
                 self.outbound.clone(),
+                self.locale.clone(),
             );
             let outcome = dispatch::route(&call, Hello::NAME, request.params).await;
             let correlation_id = call.into_parts().correlation_id;
@@ -404,6 +414,7 @@ impl ConnectionCtx {
                     ctx.state.clone(),
                     ctx.subscriptions.clone(),
                     ctx.outbound.clone(),
+                    ctx.locale.clone(),
                 );
                 let routed = AssertUnwindSafe(dispatch::route(&call, &request.method, request.params))
                     .catch_unwind();
@@ -547,12 +558,15 @@ impl ConnectionCtx {
         let code = error.code.clone();
         let response =
             Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), error));
-        envelope::encode_frame(&response, self.state.config.max_frame_len).unwrap_or_else(|_| {
-            let bare = WireError::new(code, "the error's details were too large to send");
-            let response =
-                Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), bare));
-            envelope::encode_frame(&response, u32::MAX).unwrap_or_default()
-        })
+        let max_frame_len = self.state.config.max_frame_len;
+        envelope::encode_frame(&response, max_frame_len)
+            .map(|frame| texts::relocalize_frame(frame, self.locale.get(), max_frame_len))
+            .unwrap_or_else(|_| {
+                let bare = texts::wire_error(code, texts::messages::request_details_too_large());
+                let response =
+                    Envelope::<()>::Response(Response::err(id, correlation_id.to_owned(), bare));
+                envelope::encode_frame(&response, u32::MAX).unwrap_or_default()
+            })
     }
 
     /// An error about the connection as a whole (`id` nil).
@@ -701,6 +715,7 @@ mod tests {
                     name: "unit".into(),
                     version: "1".into(),
                 },
+                locales: Vec::new(),
             };
             self.request(id, Hello::NAME, params).await;
         }

@@ -27,6 +27,7 @@ use super::error::RequestError;
 use super::handlers;
 use super::handshake as hello;
 use super::inbound::RawParams;
+use crate::texts;
 
 /// Writes the route table: each line is `serve Method => handler`, or `encoded Method =>
 /// handler` for a handler that answers with its result already encoded (exactly as
@@ -106,12 +107,12 @@ async fn serve<M: Method>(
 ) -> Result<Vec<u8>, WireError> {
     let params = decode_params::<M::Params>(M::NAME, params)?;
     let result = handler(call, params).await?;
-    Ok(encode_result(
-        call.id,
-        &call.correlation_id,
-        &result,
+    let frame = encode_result(call.id, &call.correlation_id, &result, call.max_frame_len())?;
+    Ok(texts::relocalize_frame(
+        frame,
+        call.locale(),
         call.max_frame_len(),
-    )?)
+    ))
 }
 
 /// Like [`serve`], for a handler that answers with its result encoded, ending with

@@ -8,6 +8,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
+use llm_agent_l10n::Locale;
+
 use crate::health::Summaries;
 use crate::vault::VaultSnapshot;
 
@@ -15,13 +17,22 @@ use crate::vault::VaultSnapshot;
 #[derive(Debug, Clone)]
 pub struct EncodedResult(pub Arc<Vec<u8>>);
 
+/// What an unfiltered list's encoding depends on besides the vault and the health: the
+/// connection's language, and whether the accessible summaries were asked for.
+pub type ListVariant = (Locale, bool);
+
+fn variant_index((locale, summaries): ListVariant) -> usize {
+    locale.index() * 2 + usize::from(summaries)
+}
+
 /// The last unfiltered `profiles.list` result, encoded, and the snapshot and summaries
 /// it encodes.
 #[derive(Debug, Default)]
 pub struct ListCache {
-    /// Weak references keep the allocations, so their addresses cannot be reused by
-    /// newer ones while they are compared: identity stays sound.
-    last: Mutex<Option<Encoded>>,
+    /// The last encoding of each [`ListVariant`], by [`variant_index`]. Weak references
+    /// keep the allocations, so their addresses cannot be reused by newer ones while they
+    /// are compared: identity stays sound.
+    last: Mutex<[Option<Encoded>; 2 * Locale::ALL.len()]>,
 }
 
 #[derive(Debug)]
@@ -32,15 +43,19 @@ struct Encoded {
 }
 
 impl ListCache {
-    /// The encoding of `snapshot` with `health`: the kept one when it encodes these very
-    /// two, otherwise `encode`'s, which is kept in its place.
+    /// The encoding of `snapshot` with `health` as `variant`: the kept one when it
+    /// encodes these very two, otherwise `encode`'s, which is kept in its place.
     pub fn get_or_encode<E>(
         &self,
         snapshot: &Arc<VaultSnapshot>,
         health: &Arc<Summaries>,
+        variant: ListVariant,
         encode: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<EncodedResult, E> {
-        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut kept_all = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(last) = kept_all.get_mut(variant_index(variant)) else {
+            return encode().map(|bytes| EncodedResult(Arc::new(bytes)));
+        };
         if let Some(kept) = &*last
             && Weak::ptr_eq(&kept.snapshot, &Arc::downgrade(snapshot))
             && Weak::ptr_eq(&kept.health, &Arc::downgrade(health))
@@ -83,25 +98,50 @@ mod tests {
             encodings += 1;
             Ok(vec![encodings])
         };
-        let a = cache.get_or_encode(&first, &health, &mut encode).unwrap();
-        let b = cache.get_or_encode(&first, &health, &mut encode).unwrap();
+        let a = cache
+            .get_or_encode(&first, &health, (Locale::English, false), &mut encode)
+            .unwrap();
+        let b = cache
+            .get_or_encode(&first, &health, (Locale::English, false), &mut encode)
+            .unwrap();
         assert!(Arc::ptr_eq(&a.0, &b.0));
         let second = snapshot();
-        let c = cache.get_or_encode(&second, &health, &mut encode).unwrap();
+        let c = cache
+            .get_or_encode(&second, &health, (Locale::English, false), &mut encode)
+            .unwrap();
         assert_eq!((a.0.as_slice(), c.0.as_slice()), (&[1][..], &[2][..]));
         drop(first);
         assert_eq!(
             *cache
-                .get_or_encode(&second, &health, &mut encode)
+                .get_or_encode(&second, &health, (Locale::English, false), &mut encode)
                 .unwrap()
                 .0,
             vec![2]
         );
         let newer_health = Arc::new(Summaries::new());
         let d = cache
-            .get_or_encode(&second, &newer_health, &mut encode)
+            .get_or_encode(
+                &second,
+                &newer_health,
+                (Locale::English, false),
+                &mut encode,
+            )
             .unwrap();
         assert_eq!(*d.0, vec![3], "new health summaries are encoded again");
-        assert_eq!(encodings, 3);
+        // Each language keeps its own encoding.
+        let german = cache
+            .get_or_encode(&second, &newer_health, (Locale::German, false), &mut encode)
+            .unwrap();
+        assert_eq!(*german.0, vec![4]);
+        let english = cache
+            .get_or_encode(
+                &second,
+                &newer_health,
+                (Locale::English, false),
+                &mut encode,
+            )
+            .unwrap();
+        assert_eq!(*english.0, vec![3]);
+        assert_eq!(encodings, 4);
     }
 }

@@ -2,182 +2,223 @@
 //! handshake, admission, params the dispatcher or a handler refuses), each with its one
 //! wire form.
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::catalog::ROLES;
 use llm_agent_protocol::methods::diagnostics::MAX_QUERY_LIMIT;
 use llm_agent_protocol::methods::discovery::{MAX_SWEEP_TIMEOUT_MS, MIN_SWEEP_TIMEOUT_MS};
 use llm_agent_protocol::{ErrorCode, MAX_CORRELATION_ID_LEN, WireError};
 
+use crate::texts::{self, Explain, WireErrorTexts, messages};
+
 /// An error the socket layer answers with itself. Messages never repeat what the client
 /// sent beyond what is shaped to be shown (a method name, a number).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RequestError {
-    #[error("no hello within {secs} s")]
-    HandshakeTimeout { secs: u64 },
+    HandshakeTimeout {
+        secs: u64,
+    },
     /// `shown_method` is the method as a message may show it.
-    #[error("{shown_method} before hello")]
-    HandshakeRequired { shown_method: String },
-    #[error("protocol {asked} is not supported; this agent speaks {min} to {max}")]
-    UnsupportedProtocol { asked: u32, min: u32, max: u32 },
-    #[error("the agent is shutting down")]
+    HandshakeRequired {
+        shown_method: String,
+    },
+    UnsupportedProtocol {
+        asked: u32,
+        min: u32,
+        max: u32,
+    },
     ShuttingDown,
-    #[error("clients send only request and cancel messages")]
     NotARequest,
-    #[error("the frame is not exactly one MessagePack value; closing the connection")]
     MalformedFrame,
     /// `reason` has no values of the client's in it.
-    #[error("not a valid envelope: {reason}")]
-    InvalidEnvelope { reason: String },
-    #[error("the frame holds more than {max} values; no request needs so many")]
-    TooManyValues { max: u64 },
-    #[error("frame of {len} bytes exceeds the limit of {max} bytes; closing the connection")]
-    FrameTooLarge { len: u64, max: u32 },
-    #[error("no byte of the current frame for {secs} s; closing the connection")]
-    FrameStalled { secs: u64 },
-    #[error("request id {id} is already in flight")]
-    DuplicateId { id: u64 },
-    #[error(
-        "correlation_id must be 1 to {MAX_CORRELATION_ID_LEN} printable ASCII characters without spaces"
-    )]
+    InvalidEnvelope {
+        reason: String,
+    },
+    TooManyValues {
+        max: u64,
+    },
+    FrameTooLarge {
+        len: u64,
+        max: u32,
+    },
+    FrameStalled {
+        secs: u64,
+    },
+    DuplicateId {
+        id: u64,
+    },
     BadCorrelationId,
-    #[error("{max} requests are already in flight on this connection")]
-    TooManyInFlight { max: u32 },
-    #[error("cancelled by the client")]
+    TooManyInFlight {
+        max: u32,
+    },
     Cancelled,
-    #[error("this agent serves only the user who started it")]
     AnotherUser,
-    #[error("the agent already serves {max} connections")]
-    TooManyConnections { max: usize },
-    #[error("unknown method {shown_method}")]
-    UnknownMethod { shown_method: String },
+    TooManyConnections {
+        max: usize,
+    },
+    UnknownMethod {
+        shown_method: String,
+    },
     /// Params that do not decode as the method's: `field` is the path that failed.
-    #[error("{message}")]
     BadParams {
         method: &'static str,
         field: Option<String>,
         message: String,
     },
-    #[error("the response could not be sent: {reason}")]
-    Unencodable { reason: String },
-    #[error("the agent hit an internal error serving this request")]
+    Unencodable {
+        reason: String,
+    },
     Panicked,
-    #[error("name at least one topic")]
     NoTopics,
-    #[error("this connection already holds {max} subscriptions")]
-    TooManySubscriptions { max: usize },
-    #[error("this connection holds no subscription {subscription}")]
-    NoSuchSubscription { subscription: u64 },
-    #[error("limit must be between 1 and {MAX_QUERY_LIMIT}")]
+    TooManySubscriptions {
+        max: usize,
+    },
+    NoSuchSubscription {
+        subscription: u64,
+    },
     QueryLimitOutOfRange,
-    #[error("timeout_ms must be {MIN_SWEEP_TIMEOUT_MS} to {MAX_SWEEP_TIMEOUT_MS} (milliseconds)")]
     SweepBudgetOutOfRange,
     /// An extra endpoint of a sweep that is not a usable base URL.
-    #[error("{message}")]
     BadExtraEndpoint {
         field: Option<String>,
-        message: String,
+        message: Text,
     },
-    #[error("the tutor role always has a profile: name one")]
     TutorNeedsProfile,
-    #[error("role must be one of {}", ROLES.join(", "))]
     UnknownRole,
 }
+
+impl Explain for RequestError {
+    fn message(&self) -> Text {
+        use RequestError as E;
+        match self {
+            E::HandshakeTimeout { secs } => messages::request_no_hello(*secs),
+            E::HandshakeRequired { shown_method } => {
+                messages::request_before_hello(shown_method.as_str())
+            }
+            E::UnsupportedProtocol { asked, min, max } => {
+                messages::request_unsupported_protocol(*asked, *min, *max)
+            }
+            E::ShuttingDown => messages::agent_shutting_down(),
+            E::NotARequest => messages::request_not_a_request(),
+            E::MalformedFrame => messages::request_malformed_frame(),
+            E::InvalidEnvelope { reason } => messages::request_invalid_envelope(reason.as_str()),
+            E::TooManyValues { max } => messages::request_too_many_values(*max),
+            E::FrameTooLarge { len, max } => messages::request_frame_too_large(*len, *max),
+            E::FrameStalled { secs } => messages::request_frame_stalled(*secs),
+            E::DuplicateId { id } => messages::request_duplicate_id(id.to_string()),
+            E::BadCorrelationId => messages::request_bad_correlation_id(MAX_CORRELATION_ID_LEN),
+            E::TooManyInFlight { max } => messages::request_too_many_in_flight(*max),
+            E::Cancelled => messages::request_cancelled(),
+            E::AnotherUser => messages::request_another_user(),
+            E::TooManyConnections { max } => messages::request_too_many_connections(*max),
+            E::UnknownMethod { shown_method } => {
+                messages::request_unknown_method(shown_method.as_str())
+            }
+            E::BadParams { message, .. } => messages::request_bad_params(message.as_str()),
+            E::Unencodable { reason } => messages::request_unencodable(reason.as_str()),
+            E::Panicked => messages::request_panicked(),
+            E::NoTopics => messages::request_no_topics(),
+            E::TooManySubscriptions { max } => messages::request_too_many_subscriptions(*max),
+            E::NoSuchSubscription { subscription } => {
+                messages::request_no_such_subscription(subscription.to_string())
+            }
+            E::QueryLimitOutOfRange => messages::limit_out_of_range(MAX_QUERY_LIMIT),
+            E::SweepBudgetOutOfRange => {
+                messages::request_sweep_budget(MIN_SWEEP_TIMEOUT_MS, MAX_SWEEP_TIMEOUT_MS)
+            }
+            E::BadExtraEndpoint { message, .. } => message.clone(),
+            E::TutorNeedsProfile => messages::request_tutor_needs_profile(),
+            E::UnknownRole => messages::request_unknown_role(ROLES.join(", ")),
+        }
+    }
+}
+
+crate::explained_error!(RequestError);
 
 impl From<RequestError> for WireError {
     fn from(err: RequestError) -> Self {
         use RequestError as E;
-        let message = err.to_string();
-        let (code, remediation): (ErrorCode, Option<String>) = match &err {
+        let message = err.message();
+        let (code, remediation): (ErrorCode, Option<Text>) = match &err {
             E::HandshakeTimeout { .. } | E::HandshakeRequired { .. } => (
                 if matches!(err, E::HandshakeTimeout { .. }) {
                     ErrorCode::HandshakeTimeout
                 } else {
                     ErrorCode::HandshakeRequired
                 },
-                Some("Send hello as the first request on a new connection.".into()),
+                Some(messages::request_send_hello_remedy()),
             ),
             E::UnsupportedProtocol { asked, max, .. } => (
                 ErrorCode::UnsupportedProtocol,
                 Some(if asked > max {
-                    "Update llm-agent (the client is newer than the agent).".into()
+                    messages::request_update_agent_remedy()
                 } else {
-                    "Update the client (it is older than this agent supports).".into()
+                    messages::request_update_client_remedy()
                 }),
             ),
             E::ShuttingDown => (
                 ErrorCode::ShuttingDown,
-                Some("Reconnect once the agent is running again.".into()),
+                Some(messages::request_reconnect_remedy()),
             ),
             E::NotARequest => (ErrorCode::InvalidRequest, None),
             E::MalformedFrame => (
                 ErrorCode::MalformedFrame,
-                Some(
-                    "Encode each frame as a u32 big-endian length followed by one MessagePack map."
-                        .into(),
-                ),
+                Some(messages::request_malformed_frame_remedy()),
             ),
             E::InvalidEnvelope { .. } => (
                 ErrorCode::InvalidRequest,
-                Some(
-                    "Send a map {type: \"request\", id, method, params}; see docs/protocol.md."
-                        .into(),
-                ),
+                Some(messages::request_invalid_envelope_remedy()),
             ),
             E::TooManyValues { .. } => (
                 ErrorCode::InvalidRequest,
-                Some("Send fewer items in one request.".into()),
+                Some(messages::request_too_many_values_remedy()),
             ),
             E::FrameTooLarge { .. } => (
                 ErrorCode::FrameTooLarge,
-                Some("Split the request or send less data; hello reports max_frame_len.".into()),
+                Some(messages::request_frame_too_large_remedy()),
             ),
             E::FrameStalled { .. } => (
                 ErrorCode::Timeout,
-                Some("Send each frame in full without pausing.".into()),
+                Some(messages::request_frame_stalled_remedy()),
             ),
             E::DuplicateId { .. } => (
                 ErrorCode::InvalidRequest,
-                Some("Use a new id for every request on a connection.".into()),
+                Some(messages::request_duplicate_id_remedy()),
             ),
             E::BadCorrelationId => (ErrorCode::InvalidRequest, None),
             E::TooManyInFlight { .. } => (
                 ErrorCode::Busy,
-                Some("Wait for earlier responses, or open another connection.".into()),
+                Some(messages::request_too_many_in_flight_remedy()),
             ),
             E::Cancelled => (ErrorCode::Cancelled, None),
             E::AnotherUser => (ErrorCode::PermissionDenied, None),
             E::TooManyConnections { .. } => (
                 ErrorCode::Busy,
-                Some("Close idle connections and retry.".into()),
+                Some(messages::request_too_many_connections_remedy()),
             ),
             E::UnknownMethod { .. } => (
                 ErrorCode::MethodNotFound,
-                Some(
-                    "The capabilities in the hello result list every method this agent serves."
-                        .into(),
-                ),
+                Some(messages::request_unknown_method_remedy()),
             ),
             E::BadParams { method, .. } => (
                 ErrorCode::InvalidParams,
-                Some(format!("See docs/protocol.md for the params of {method}.")),
+                Some(messages::request_bad_params_remedy(*method)),
             ),
             E::Unencodable { .. } => (
                 ErrorCode::Internal,
-                Some("Ask for less at once (for example a smaller limit).".into()),
+                Some(messages::request_unencodable_remedy()),
             ),
             E::Panicked => (
                 ErrorCode::Internal,
-                Some("Retry; if it persists, report it with the correlation ID.".into()),
+                Some(messages::retry_with_correlation_id()),
             ),
             E::TooManySubscriptions { .. } => (
                 ErrorCode::Busy,
-                Some(
-                    "Unsubscribe from one first; one subscription can carry several topics.".into(),
-                ),
+                Some(messages::request_too_many_subscriptions_remedy()),
             ),
             E::NoSuchSubscription { .. } => (ErrorCode::SubscriptionNotFound, None),
             E::SweepBudgetOutOfRange => (
                 ErrorCode::InvalidParams,
-                Some("Leave it out for the default of 800 ms.".into()),
+                Some(messages::request_sweep_budget_remedy(800)),
             ),
             E::NoTopics
             | E::QueryLimitOutOfRange
@@ -200,12 +241,12 @@ impl From<RequestError> for WireError {
             // request, not invalid params); only the details name the field.
             Some(field) => WireError {
                 code,
-                ..WireError::invalid_params(Some(field), message)
+                ..texts::invalid_params(Some(field), message)
             },
-            None => WireError::new(code, message),
+            None => texts::wire_error(code, message),
         };
         match remediation {
-            Some(remediation) => wire.with_remediation(remediation),
+            Some(remediation) => wire.remediation(remediation),
             None => wire,
         }
     }

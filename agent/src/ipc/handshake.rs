@@ -3,6 +3,7 @@
 //! for it, see `connection.rs`); it is served like any other method, through the
 //! dispatcher, and a later `hello` gets the same answer.
 
+use llm_agent_l10n::Locale;
 use llm_agent_protocol::events::Topic;
 use llm_agent_protocol::methods::handshake::{HelloParams, HelloResult, ProtocolRange};
 use llm_agent_protocol::methods::{self};
@@ -29,7 +30,11 @@ pub async fn hello(call: &Call, params: HelloParams) -> Result<HelloResult, Wire
         protocol = params.protocol,
         "handshake"
     );
-    Ok(negotiate(&call.state.config, &params)?)
+    let mut agreed = negotiate(&call.state.config, &params)?;
+    let locale = Locale::negotiate(&params.locales);
+    call.set_locale(locale);
+    agreed.locale = Some(locale.tag().to_owned());
+    Ok(agreed)
 }
 
 /// Agrees on the protocol version, or refuses with `UNSUPPORTED_PROTOCOL`.
@@ -57,6 +62,7 @@ pub fn negotiate(config: &AgentConfig, params: &HelloParams) -> Result<HelloResu
         capabilities,
         max_frame_len: config.max_frame_len,
         max_in_flight: config.max_in_flight,
+        locale: None,
     })
 }
 
@@ -73,6 +79,7 @@ mod tests {
                 name: "test".into(),
                 version: "1".into(),
             },
+            locales: Vec::new(),
         }
     }
 

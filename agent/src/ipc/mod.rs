@@ -13,6 +13,7 @@ pub mod frames;
 pub mod handlers;
 pub mod handshake;
 pub mod inbound;
+pub mod locale;
 pub mod peer;
 pub mod pipe_security;
 pub mod server;

@@ -22,8 +22,10 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::AbortHandle;
 
 use super::error::RequestError;
+use super::locale::ConnectionLocale;
 use crate::live::{CatchUp, StateChange};
 use crate::state::SharedState;
+use crate::texts;
 
 /// Live subscriptions one connection may hold.
 pub const MAX_SUBSCRIPTIONS: usize = 16;
@@ -32,6 +34,8 @@ pub const MAX_SUBSCRIPTIONS: usize = 16;
 pub struct Subscriptions {
     state: SharedState,
     outbound: mpsc::Sender<Vec<u8>>,
+    /// The connection's language, which events are rendered in.
+    locale: Arc<ConnectionLocale>,
     live: Mutex<HashMap<u64, AbortHandle>>,
     next: AtomicU64,
 }
@@ -47,10 +51,15 @@ impl Start {
 }
 
 impl Subscriptions {
-    pub fn new(state: SharedState, outbound: mpsc::Sender<Vec<u8>>) -> Self {
+    pub fn new(
+        state: SharedState,
+        outbound: mpsc::Sender<Vec<u8>>,
+        locale: Arc<ConnectionLocale>,
+    ) -> Self {
         Self {
             state,
             outbound,
+            locale,
             live: Mutex::default(),
             next: AtomicU64::new(0),
         }
@@ -229,11 +238,19 @@ async fn forward_events(
     if started.await.is_err() {
         return;
     }
-    let Some((outbound, max_frame_len)) = owner
-        .upgrade()
-        .map(|owner| (owner.outbound.clone(), owner.state.config.max_frame_len))
-    else {
+    let Some((outbound, max_frame_len, locale)) = owner.upgrade().map(|owner| {
+        (
+            owner.outbound.clone(),
+            owner.state.config.max_frame_len,
+            owner.locale.clone(),
+        )
+    }) else {
         return;
+    };
+    let outbound = Outbound {
+        sender: outbound,
+        locale,
+        max_frame_len,
     };
     let mut seq = 0;
     if let Some(state) = sources.state.as_mut() {
@@ -294,7 +311,7 @@ async fn forward_events(
                     max_frame_len,
                 );
                 if let Ok(frame) = lagged {
-                    let _ = outbound.send(frame).await;
+                    let _ = outbound.sender.send(frame).await;
                 }
                 if let Some(owner) = owner.upgrade() {
                     owner.remove(subscription);
@@ -309,14 +326,23 @@ async fn forward_events(
     }
 }
 
-/// Queues an event frame for the connection's writer; false once the connection is
-/// gone. A frame that could not be encoded is logged and skipped.
-async fn deliver(
-    outbound: &mpsc::Sender<Vec<u8>>,
-    frame: Result<Vec<u8>, envelope::CodecError>,
-) -> bool {
+/// Where one subscription's events go: the connection's writer, in its language.
+struct Outbound {
+    sender: mpsc::Sender<Vec<u8>>,
+    locale: Arc<ConnectionLocale>,
+    max_frame_len: u32,
+}
+
+/// Queues an event frame, its texts in the connection's language, for the connection's
+/// writer; false once the connection is gone. A frame that could not be encoded is
+/// logged and skipped.
+async fn deliver(outbound: &Outbound, frame: Result<Vec<u8>, envelope::CodecError>) -> bool {
     match frame {
-        Ok(frame) => outbound.send(frame).await.is_ok(),
+        Ok(frame) => {
+            let frame =
+                texts::relocalize_frame(frame, outbound.locale.get(), outbound.max_frame_len);
+            outbound.sender.send(frame).await.is_ok()
+        }
         Err(e) => {
             tracing::error!(error = %e, "cannot encode an event");
             true

@@ -1,21 +1,25 @@
 //! What went wrong in a call to a provider, as a typed code with a message and a remediation a
 //! learner can act on, specific to the provider where that helps. Messages may quote the
-//! provider's own message, which `ProviderMessage` has already redacted of everything the
-//! call sent (the key, the messages) and sanitized; they never quote the reply.
+//! provider's own message (the `said` argument), which `ProviderMessage` has already
+//! redacted of everything the call sent (the key, the messages) and sanitized; they never
+//! quote the reply. Per-provider wording is chosen in the catalogs, by the `provider` or
+//! `api` argument.
 
 use std::time::Duration;
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::{ErrorCode, WireError};
 use reqwest::StatusCode;
 
 use crate::providers::{Dialect, ProviderMessage, Target, azure};
+use crate::texts::{self, WireErrorTexts, messages};
 
 /// A failed call (a prompt test or a chat call).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub code: ErrorCode,
-    pub message: String,
-    pub remediation: String,
+    pub message: Text,
+    pub remediation: Text,
     /// With `RATE_LIMITED`: how long the provider asked to wait.
     pub retry_after: Option<Duration>,
     /// Whether the call may try again by itself: a `429` that is not about billing, or an
@@ -24,15 +28,11 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn new(
-        code: ErrorCode,
-        message: impl Into<String>,
-        remediation: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: ErrorCode, message: Text, remediation: Text) -> Self {
         Failure {
             code,
-            message: message.into(),
-            remediation: remediation.into(),
+            message,
+            remediation,
             retry_after: None,
             may_retry: false,
         }
@@ -42,8 +42,8 @@ impl Failure {
     /// quotes the provider only through `ProviderMessage`, which redacted what the call
     /// sent.
     pub fn to_wire(&self) -> WireError {
-        let error = WireError::new(self.code.clone(), self.message.clone())
-            .with_remediation(&self.remediation);
+        let error = texts::wire_error(self.code.clone(), self.message.clone())
+            .remediation(self.remediation.clone());
         match self.retry_after {
             Some(wait) => error.with_details(rmpv::Value::Map(vec![(
                 "retry_after_ms".into(),
@@ -56,24 +56,25 @@ impl Failure {
     pub fn unusable_key() -> Failure {
         Failure::new(
             ErrorCode::AuthFailed,
-            "the stored API key cannot be sent in an HTTP header",
-            "Enter the API key again: copy it exactly, without spaces or line breaks.",
+            messages::call_key_unusable(),
+            messages::call_key_unusable_remedy(),
         )
     }
 
     pub fn cancelled_by_shutdown() -> Failure {
         Failure::new(
             ErrorCode::Cancelled,
-            "the agent is shutting down",
-            "Try again once the agent is back.",
+            messages::agent_shutting_down(),
+            messages::call_after_shutdown_remedy(),
         )
     }
 
+    /// An internal failure; `what` is the agent's own description, in English.
     pub fn internal(what: &str) -> Failure {
         Failure::new(
             ErrorCode::Internal,
-            what.to_owned(),
-            "Retry; if it persists, report it with the correlation ID.",
+            messages::call_internal(what),
+            messages::retry_with_correlation_id(),
         )
     }
 }
@@ -86,23 +87,17 @@ pub fn millis(d: Duration) -> u64 {
 pub fn missing_key(target: &Target) -> Failure {
     Failure::new(
         ErrorCode::AuthFailed,
-        format!(
-            "{} needs an API key and this profile has none",
-            target.display_name()
-        ),
-        format!("Add the API key to this profile. {}", key_source(target))
-            .trim_end()
-            .to_owned(),
+        messages::call_key_missing(target.display_name()),
+        messages::call_key_missing_remedy(target.provider.as_str()),
     )
 }
 
-fn key_source(target: &Target) -> &'static str {
-    match target.provider.as_str() {
-        "openai" => "Keys are at platform.openai.com → API keys.",
-        "anthropic" => "Keys are at console.anthropic.com → API keys.",
-        "azure_openai" => "Keys are in the Azure portal: the resource → Keys and Endpoint.",
-        _ => "",
-    }
+/// The provider's message as the texts quote it: `": ..."`, or nothing.
+fn quoted(said: &ProviderMessage) -> String {
+    said.message
+        .as_ref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default()
 }
 
 /// A response with a status outside 2xx.
@@ -113,11 +108,7 @@ pub fn for_status(
     target: &Target,
 ) -> Failure {
     let name = target.display_name();
-    let quoted = said
-        .message
-        .as_ref()
-        .map(|m| format!(": {m}"))
-        .unwrap_or_default();
+    let quoted = quoted(said);
     let code = status.as_u16();
     match code {
         401 | 403 => auth_failed(status, &quoted, target),
@@ -125,42 +116,35 @@ pub fn for_status(
         400 | 404 | 422 if is_about_model(said, target) => model_not_found(target, &quoted),
         404 | 405 => Failure::new(
             ErrorCode::InvalidResponse,
-            format!(
-                "{name} answered HTTP {code} at {}: nothing serves {} there",
+            messages::call_wrong_path(
+                name,
+                code.to_string(),
                 target.dialect.url(target).path(),
-                target.dialect.describe()
+                target.dialect.wire_name(),
             ),
             wrong_path_remediation(target),
         ),
         503 | 529 => overloaded(code, &quoted, retry_after, target),
         500..=599 => Failure::new(
             ErrorCode::ProviderError,
-            format!("{name} failed with HTTP {code}{quoted}"),
+            messages::call_server_failed(name, code.to_string(), quoted.as_str()),
             if target.is_local {
-                format!(
-                    "Look at {name}'s console output: the model may have failed to load (not enough memory?). Then try again."
-                )
+                messages::call_server_failed_local_remedy(name)
             } else {
-                format!(
-                    "{name} has a problem on its side: try again in a minute, and check its status page if it persists."
-                )
+                messages::call_server_failed_remote_remedy(name)
             },
         ),
         _ => Failure::new(
             ErrorCode::ProviderError,
-            format!("{name} refused the request with HTTP {code}{quoted}"),
-            "Check the profile's model and options against the provider's documentation.",
+            messages::call_refused(name, code.to_string(), quoted.as_str()),
+            messages::call_refused_remedy(),
         ),
     }
 }
 
 /// An error the provider reported inside a successful response (mid-stream).
 pub fn reported(said: &ProviderMessage, target: &Target) -> Failure {
-    let quoted = said
-        .message
-        .as_ref()
-        .map(|m| format!(": {m}"))
-        .unwrap_or_default();
+    let quoted = quoted(said);
     if is_about_model(said, target) {
         return model_not_found(target, &quoted);
     }
@@ -169,11 +153,8 @@ pub fn reported(said: &ProviderMessage, target: &Target) -> Failure {
     }
     Failure::new(
         ErrorCode::ProviderError,
-        format!(
-            "{} reported an error mid-reply{quoted}",
-            target.display_name()
-        ),
-        "Try again; if it persists, the model may be overloaded or misconfigured on the server.",
+        messages::call_reported_error(target.display_name(), quoted.as_str()),
+        messages::call_reported_error_remedy(),
     )
 }
 
@@ -181,25 +162,15 @@ fn auth_failed(status: StatusCode, quoted: &str, target: &Target) -> Failure {
     let name = target.display_name();
     let code = status.as_u16();
     let remediation = if target.api_key.is_none() {
-        format!(
-            "{name} asks for an API key: add one to this profile. {}",
-            key_source(target)
-        )
+        messages::call_key_asked_remedy(name, target.provider.as_str())
     } else if code == 403 {
-        format!(
-            "{name} accepted the key but will not let it use this model or endpoint: check the key's project, permissions or region."
-        )
+        messages::call_key_forbidden_remedy(name)
     } else {
-        match target.provider.as_str() {
-            "openai" => "Check the API key at platform.openai.com → API keys, then update this profile's key.".to_owned(),
-            "anthropic" => "Check the API key at console.anthropic.com → API keys, then update this profile's key.".to_owned(),
-            "azure_openai" => "Use one of the resource's keys (Azure portal → the resource → Keys and Endpoint); it must belong to this endpoint's resource.".to_owned(),
-            _ => format!("Check the API key {name} expects, then update this profile's key."),
-        }
+        messages::call_key_refused_remedy(name, target.provider.as_str())
     };
     Failure::new(
         ErrorCode::AuthFailed,
-        format!("{name} refused the API key (HTTP {code}){quoted}"),
+        messages::call_key_refused(name, code.to_string(), quoted),
         remediation,
     )
 }
@@ -216,21 +187,22 @@ fn rate_limited(
             retry_after,
             ..Failure::new(
                 ErrorCode::RateLimited,
-                format!("{name} reports the account's quota is used up{quoted}"),
-                "Add credit or raise the spending limit in the provider's billing settings; waiting will not help.",
+                messages::call_quota_used_up(name, quoted),
+                messages::call_quota_used_up_remedy(),
             )
         };
     }
-    let wait = retry_after
-        .map(|d| format!("wait {} s", d.as_secs_f64().ceil()))
-        .unwrap_or_else(|| "wait a moment".to_owned());
+    let remediation = match retry_after {
+        Some(wait) => messages::call_rate_limited_wait_remedy(wait.as_secs_f64().ceil()),
+        None => messages::call_rate_limited_remedy(),
+    };
     Failure {
         retry_after,
         may_retry: true,
         ..Failure::new(
             ErrorCode::RateLimited,
-            format!("{name} is rate-limiting requests (HTTP 429){quoted}"),
-            format!("{wait} and try again; if it keeps happening, check the plan's rate limits."),
+            messages::call_rate_limited(name, quoted),
+            remediation,
         )
     }
 }
@@ -243,8 +215,8 @@ fn overloaded(code: u16, quoted: &str, retry_after: Option<Duration>, target: &T
         may_retry: true,
         ..Failure::new(
             ErrorCode::ProviderError,
-            format!("{name} is overloaded (HTTP {code}){quoted}"),
-            format!("{name} is busy right now: try again in a moment."),
+            messages::call_overloaded(name, code.to_string(), quoted),
+            messages::call_overloaded_remedy(name),
         )
     }
 }
@@ -278,113 +250,74 @@ fn is_about_model(said: &ProviderMessage, target: &Target) -> bool {
 }
 
 fn model_not_found(target: &Target, quoted: &str) -> Failure {
-    let model = &target.model;
-    let name = target.display_name();
-    let (message, remediation) = match target.provider.as_str() {
-        "ollama" => (
-            format!("Ollama has no model named `{model}`{quoted}"),
-            format!("The model is not pulled: run `ollama pull {model}`, or pick one `ollama list` shows."),
-        ),
-        "azure_openai" => {
-            let deployment = azure::deployment(target);
-            (
-                format!("Azure OpenAI has no deployment named `{deployment}`{quoted}"),
-                "Check the deployment name (metadata.options.deployment) in the Azure AI Foundry portal; a new deployment can take a few minutes to appear.".to_owned(),
-            )
-        }
-        "lm_studio" => (
-            format!("LM Studio has no model `{model}` loaded{quoted}"),
-            format!("Load it in LM Studio (or `lms load {model}`), or pick a model its server lists."),
-        ),
-        "vllm" => (
-            format!("vLLM does not serve `{model}`{quoted}"),
-            "vLLM serves the model it was started with: use that name (GET /v1/models lists it).".to_owned(),
-        ),
-        "openai" => (
-            format!("OpenAI has no model `{model}` for this key{quoted}"),
-            "Check the model id (for example gpt-4o-mini) and that the key's project may use it.".to_owned(),
-        ),
-        "anthropic" => (
-            format!("Anthropic has no model `{model}`{quoted}"),
-            "Check the model id (for example claude-sonnet-4-5); model ids are listed at docs.anthropic.com.".to_owned(),
-        ),
-        _ => (
-            format!("{name} does not serve a model named `{model}`{quoted}"),
-            "Use a model name the server lists (GET /v1/models on OpenAI-compatible servers).".to_owned(),
-        ),
+    let deployment = match target.provider.as_str() {
+        "azure_openai" => azure::deployment(target).to_owned(),
+        _ => String::new(),
     };
-    Failure::new(ErrorCode::ModelNotFound, message, remediation)
+    Failure::new(
+        ErrorCode::ModelNotFound,
+        messages::call_model_not_found(
+            target.provider.as_str(),
+            target.display_name(),
+            target.model.as_str(),
+            deployment,
+            quoted,
+        ),
+        messages::call_model_not_found_remedy(target.provider.as_str(), target.model.as_str()),
+    )
 }
 
-fn wrong_path_remediation(target: &Target) -> String {
+fn wrong_path_remediation(target: &Target) -> Text {
     match target.dialect {
         Dialect::OpenAi => {
             let path = target.endpoint.path().trim_end_matches('/');
             if path.ends_with("/v1") {
-                "Check the base URL and the provider kind: this server does not speak the OpenAI API at this path.".to_owned()
+                messages::call_wrong_path_openai_remedy()
             } else {
                 let mut suggested = target.endpoint.clone();
                 suggested.set_path(&format!("{path}/v1"));
-                format!("The base URL may need `/v1`: try {}.", suggested.as_str().trim_end_matches('/'))
+                messages::call_wrong_path_add_v1_remedy(suggested.as_str().trim_end_matches('/'))
             }
         }
-        Dialect::Ollama => "This address does not serve Ollama's API: check the port (Ollama listens on 11434) or the provider kind.".to_owned(),
-        Dialect::Anthropic => "Use https://api.anthropic.com as the base URL.".to_owned(),
-        Dialect::Azure => "Use the resource's endpoint (https://RESOURCE.openai.azure.com) and check the api_version option.".to_owned(),
+        other => messages::call_wrong_path_remedy(other.wire_name()),
     }
 }
 
-/// The reply did not have the dialect's shape.
+/// The reply did not have the dialect's shape; `what` is the agent's own description of
+/// the difference, in English.
 pub fn invalid_shape(target: &Target, what: &str, http_status: Option<u16>) -> Failure {
-    let name = target.display_name();
-    let status = http_status
-        .map(|s| format!(" (HTTP {s})"))
-        .unwrap_or_default();
+    let status = http_status.map_or_else(|| "none".to_owned(), |s| s.to_string());
     Failure::new(
         ErrorCode::InvalidResponse,
-        format!(
-            "{name} answered{status}, but not like {}: {what}",
-            target.dialect.describe()
+        messages::call_invalid_shape(
+            target.display_name(),
+            status,
+            target.dialect.wire_name(),
+            what,
         ),
-        format!(
-            "Check the provider kind and the base URL: {}",
-            match target.dialect {
-                Dialect::OpenAi =>
-                    "an OpenAI-compatible server needs its /v1 base URL (for example http://127.0.0.1:1234/v1).",
-                Dialect::Ollama => "Ollama's base URL has no path (http://127.0.0.1:11434).",
-                Dialect::Anthropic => "Anthropic's base URL is https://api.anthropic.com.",
-                Dialect::Azure => "Azure OpenAI's base URL is https://RESOURCE.openai.azure.com.",
-            }
-        ),
+        messages::call_invalid_shape_remedy(target.dialect.wire_name()),
     )
 }
 
 /// The endpoint redirects elsewhere; a call never follows (it would resend the key).
 pub fn redirected(target: &Target, status: u16, to: &str) -> Failure {
-    let to = if to.is_empty() {
-        "another address".to_owned()
-    } else {
-        format!("`{to}`")
-    };
     Failure::new(
         ErrorCode::InvalidResponse,
-        format!(
-            "{} answered HTTP {status}, redirecting to {to}",
-            target.display_name()
+        messages::call_redirected(
+            target.display_name(),
+            status.to_string(),
+            if to.is_empty() { "none" } else { to },
         ),
-        "Update the profile's endpoint to the address the server redirects to (often http:// → https://, or a trailing path).",
+        messages::call_redirected_remedy(),
     )
 }
 
-/// The reply stopped before the dialect's end marker.
+/// The reply stopped before the dialect's end marker; `why` in English.
 pub fn cut_short(target: &Target, why: &str) -> Failure {
     Failure::new(
         ErrorCode::InvalidResponse,
-        format!(
-            "the reply from {} stopped before it was complete ({why})",
-            target.display_name()
-        ),
-        "The server may have crashed or dropped the connection: try again, and look at its logs if it repeats.",
+        messages::call_cut_short(target.display_name(), why),
+        messages::call_cut_short_remedy(),
     )
 }
 
@@ -396,75 +329,60 @@ pub fn transport(target: &Target, kind: &crate::providers::http::TransportError)
     match kind {
         T::Refused => Failure::new(
             ErrorCode::Unreachable,
-            format!("nothing is listening at {where_} (connection refused)"),
+            messages::call_refused_connection(where_),
             start_hint(target),
         ),
         T::Dns => Failure::new(
             ErrorCode::Unreachable,
-            format!(
-                "the host name {} could not be resolved",
-                target.endpoint.host_str().unwrap_or("?")
-            ),
-            "Check the endpoint's spelling and this computer's internet connection.",
+            messages::call_dns_failed(target.endpoint.host_str().unwrap_or("?")),
+            messages::call_dns_failed_remedy(),
         ),
         T::Connect(detail) => Failure::new(
             ErrorCode::Unreachable,
-            format!("no connection to {where_}: {detail}"),
+            messages::call_no_connection(where_, detail.as_str()),
             if target.is_local {
                 start_hint(target)
             } else {
-                "Check this computer's internet connection, a firewall or proxy, and the endpoint's host name.".to_owned()
+                messages::call_no_connection_remote_remedy()
             },
         ),
         T::Tls(detail) => {
             let remediation = if target.endpoint.scheme() == "https" && target.is_local {
-                format!(
-                    "A server on this machine usually speaks plain HTTP: try http://{where_} as the endpoint."
-                )
+                messages::call_tls_local_remedy(where_.as_str())
             } else if detail.contains("certificate") || detail.contains("Certificate") {
-                "The server's certificate is not trusted by this computer: check the endpoint, or install your organization's root certificate.".to_owned()
+                messages::call_tls_certificate_remedy()
             } else {
-                "Check that the endpoint uses https:// only where the server speaks TLS.".to_owned()
+                messages::call_tls_remedy()
             };
             Failure::new(
                 ErrorCode::TlsError,
-                format!("TLS with {where_} failed: {detail}"),
+                messages::call_tls_failed(where_, detail.as_str()),
                 remediation,
             )
         }
         T::Protocol(detail) => Failure::new(
             ErrorCode::InvalidResponse,
-            format!("{name} at {where_} did not answer in HTTP: {detail}"),
+            messages::call_not_http(name, where_.as_str(), detail.as_str()),
             if target.endpoint.scheme() == "http" {
-                format!("The server may speak HTTPS: try https://{where_}, or check the port.")
+                messages::call_not_http_try_https_remedy(where_)
             } else {
-                "Check the port: another kind of server may be listening there.".to_owned()
+                messages::call_not_http_remedy()
             },
         ),
     }
 }
 
 /// How to start the server a profile points at.
-fn start_hint(target: &Target) -> String {
-    let port = target.endpoint.port_or_known_default().unwrap_or(0);
-    let model = &target.model;
+fn start_hint(target: &Target) -> Text {
     if !target.is_local {
-        return "Check this computer's internet connection and the endpoint's host and port."
-            .to_owned();
+        return messages::call_check_connection_remedy();
     }
-    match target.provider.as_str() {
-        "ollama" => "Ollama is not running: start it with `ollama serve` (or open the Ollama app).".to_owned(),
-        "lm_studio" => "Start LM Studio's server: Developer tab → Start Server, or `lms server start`.".to_owned(),
-        "llama_cpp" => format!("Start the llama.cpp server: `llama-server -m MODEL.gguf --port {port}`."),
-        "vllm" => format!("Start vLLM: `vllm serve {model} --port {port}`."),
-        "localai" => "Start LocalAI (for example `local-ai run`) and check its port.".to_owned(),
-        "koboldcpp" => "Start KoboldCpp with a model loaded, and check its port (5001 by default).".to_owned(),
-        "text_generation_webui" => "Start text-generation-webui with `--api` (port 5000 by default).".to_owned(),
-        "jan" => "Turn on Jan's local API server (Settings → Local API Server).".to_owned(),
-        "gpt4all" => "Turn on GPT4All's API server (Settings → Enable Local API Server).".to_owned(),
-        "docker_model_runner" => "Enable Docker Model Runner with TCP access: `docker desktop enable model-runner --tcp 12434`.".to_owned(),
-        _ => format!("Start the model server, or correct the port ({port}) in the endpoint."),
-    }
+    let port = target.endpoint.port_or_known_default().unwrap_or(0);
+    messages::call_start_server_remedy(
+        target.provider.as_str(),
+        port.to_string(),
+        target.model.as_str(),
+    )
 }
 
 /// The deadline passed; `stage` is how far the last attempt got.
@@ -478,24 +396,24 @@ pub fn timed_out(
     let secs = timeout.as_secs_f64();
     let (message, remediation) = match stage {
         S::Queued => (
-            format!("the request waited {secs} s for other requests to {name} to finish"),
-            "Wait for the other requests to finish, or raise the profile's parallelism option.".to_owned(),
+            messages::call_timed_out_queued(name, secs),
+            messages::call_timed_out_queued_remedy(),
         ),
         S::Connecting => (
-            format!("no connection to {} within {secs} s", target.host_port()),
-            "Check the network, a firewall or proxy, and the endpoint's host and port.".to_owned(),
+            messages::call_timed_out_connecting(target.host_port(), secs),
+            messages::call_timed_out_connecting_remedy(),
         ),
         S::AwaitingHeaders | S::AwaitingFirstToken if target.is_local => (
-            format!("{name} accepted the request but did not answer within {secs} s"),
-            "A large model may still be loading into memory: try again in a moment, or with a longer timeout.".to_owned(),
+            messages::call_timed_out_local(name, secs),
+            messages::call_timed_out_local_remedy(),
         ),
         S::AwaitingHeaders | S::AwaitingFirstToken => (
-            format!("{name} did not answer within {secs} s"),
-            "The provider is slow right now: try again, or with a longer timeout.".to_owned(),
+            messages::call_timed_out_remote(name, secs),
+            messages::call_timed_out_remote_remedy(),
         ),
         _ => (
-            format!("the reply from {name} did not finish within {secs} s"),
-            "The model is generating slowly (running on the CPU?): try again with a longer timeout.".to_owned(),
+            messages::call_timed_out_generating(name, secs),
+            messages::call_timed_out_generating_remedy(),
         ),
     };
     Failure::new(ErrorCode::Timeout, message, remediation)

@@ -56,13 +56,13 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// How messages name the dialect.
-    pub fn describe(self) -> &'static str {
+    /// How messages name the dialect (their `api` argument; the catalogs word it).
+    pub fn wire_name(self) -> &'static str {
         match self {
-            Dialect::OpenAi => "the OpenAI chat completions API",
-            Dialect::Ollama => "Ollama's API",
-            Dialect::Anthropic => "Anthropic's Messages API",
-            Dialect::Azure => "the Azure OpenAI API",
+            Dialect::OpenAi => "openai",
+            Dialect::Ollama => "ollama",
+            Dialect::Anthropic => "anthropic",
+            Dialect::Azure => "azure",
         }
     }
 

@@ -40,6 +40,7 @@ fn ask(socket: &Path) -> Option<AgentStatus> {
             name: "llm-agent service".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
+        locales: Vec::new(),
     };
     call::<Hello>(&mut stream, 1, hello)?;
     call::<Status>(&mut stream, 2, NoParams::default())

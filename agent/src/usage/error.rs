@@ -1,63 +1,80 @@
 //! Why a usage request failed, or a call was refused for its spending, and the one
 //! mapping of each reason to a wire error.
 
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::usage::{MAX_DAILY_CAP_USD, MAX_SUMMARY_DAYS};
 use llm_agent_protocol::{ErrorCode, WireError};
 
-#[derive(Debug, Clone, thiserror::Error)]
+use crate::texts::{self, Explain, WireErrorTexts, messages};
+
+#[derive(Debug, Clone)]
 pub enum UsageError {
-    #[error("{field} must be a day as YYYY-MM-DD")]
-    BadDay { field: &'static str },
-    #[error("`from` is after `to`")]
+    BadDay {
+        field: &'static str,
+    },
     RangeReversed,
-    #[error("the range covers more than {MAX_SUMMARY_DAYS} days")]
     RangeTooLong,
-    #[error("daily_cap_usd must be more than 0 and at most {MAX_DAILY_CAP_USD}")]
     CapOutOfRange,
-    #[error(
-        "the profile's daily spending cap of ${daily_cap_usd:.2} is reached: ${spent_usd:.4} spent today ({day}, UTC)"
-    )]
     CapReached {
         profile_id: String,
         day: String,
         daily_cap_usd: f64,
         spent_usd: f64,
     },
-    #[error("the spending totals could not be written: {reason}")]
-    StorageFailed { reason: String },
+    StorageFailed {
+        reason: String,
+    },
 }
+
+impl Explain for UsageError {
+    fn message(&self) -> Text {
+        match self {
+            UsageError::BadDay { field } => messages::usage_bad_day(*field),
+            UsageError::RangeReversed => messages::usage_range_reversed(),
+            UsageError::RangeTooLong => messages::usage_range_too_long(MAX_SUMMARY_DAYS),
+            UsageError::CapOutOfRange => messages::usage_cap_out_of_range(MAX_DAILY_CAP_USD),
+            UsageError::CapReached {
+                day,
+                daily_cap_usd,
+                spent_usd,
+                ..
+            } => messages::usage_cap_reached(*daily_cap_usd, *spent_usd, day.as_str()),
+            UsageError::StorageFailed { reason } => messages::usage_not_written(reason.as_str()),
+        }
+    }
+}
+
+crate::explained_error!(UsageError);
 
 impl From<UsageError> for WireError {
     fn from(err: UsageError) -> Self {
-        let message = err.to_string();
+        let message = err.message();
         match err {
-            UsageError::BadDay { field } => WireError::invalid_params(Some(field), message)
-                .with_remediation("Send a UTC date such as 2026-01-31, or leave it out."),
-            UsageError::RangeReversed => WireError::invalid_params(Some("from"), message)
-                .with_remediation("Send the earlier day as `from`."),
-            UsageError::RangeTooLong => WireError::invalid_params(Some("from"), message)
-                .with_remediation("Ask for a year at most, in several requests if needed."),
-            UsageError::CapOutOfRange => {
-                WireError::invalid_params(Some("daily_cap_usd"), message)
-                    .with_remediation("Send an amount in USD, or nil to remove the cap.")
-            }
+            UsageError::BadDay { field } => texts::invalid_params(Some(field), message)
+                .remediation(messages::usage_bad_day_remedy()),
+            UsageError::RangeReversed => texts::invalid_params(Some("from"), message)
+                .remediation(messages::usage_range_reversed_remedy()),
+            UsageError::RangeTooLong => texts::invalid_params(Some("from"), message)
+                .remediation(messages::usage_range_too_long_remedy()),
+            UsageError::CapOutOfRange => texts::invalid_params(Some("daily_cap_usd"), message)
+                .remediation(messages::usage_cap_out_of_range_remedy()),
             UsageError::CapReached {
                 profile_id,
                 day,
                 daily_cap_usd,
                 spent_usd,
-            } => WireError::new(ErrorCode::SpendingCapReached, message)
-                .with_remediation(
-                    "Calls to this profile work again tomorrow (UTC); raise or remove its cap with usage.set_cap to go on today.",
-                )
+            } => texts::wire_error(ErrorCode::SpendingCapReached, message)
+                .remediation(messages::usage_cap_reached_remedy())
                 .with_details(rmpv::Value::Map(vec![
                     ("profile_id".into(), profile_id.into()),
                     ("daily_cap_usd".into(), daily_cap_usd.into()),
                     ("spent_usd".into(), spent_usd.into()),
                     ("day".into(), day.into()),
                 ])),
-            UsageError::StorageFailed { .. } => WireError::new(ErrorCode::StorageFailed, message)
-                .with_remediation("Check the data directory's free space and permissions, then try again."),
+            UsageError::StorageFailed { .. } => {
+                texts::wire_error(ErrorCode::StorageFailed, message)
+                    .remediation(messages::check_disk_space())
+            }
         }
     }
 }

@@ -26,10 +26,12 @@ use llm_agent_protocol::methods::profiles::{
     ActivateResult, CreateParams, DeleteParams, DeleteResult, IdParams, ProfileResult,
     ResetSecretsResult, UpdateParams,
 };
-use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use tokio::sync::watch;
 use uuid::Uuid;
+
+use llm_agent_l10n::Text;
 
 use super::binding;
 use super::changes::{Before, Cause};
@@ -44,6 +46,7 @@ use super::{VaultSnapshot, consent_allows};
 use crate::audit::AuditLedger;
 use crate::endpoint;
 use crate::live::{LiveState, StateChange};
+use crate::texts::{self, messages};
 
 /// How often safe storage is checked in the background while it is not usable, so the
 /// state reads see recovers without waiting for a write.
@@ -94,7 +97,7 @@ pub struct VaultState {
     args: VaultArgs,
     commit: GroupCommit,
     /// Why the file must not be written, if it must not.
-    read_only: Option<String>,
+    read_only: Option<Text>,
     safe: SafeStorage,
     /// Safe storage's status as last announced (and shown by the snapshot).
     announced_safe: SafeStorageStatus,
@@ -120,9 +123,9 @@ impl Actor for VaultActor {
             Ok(Loaded::ReadOnly { data, problem }) => (data, Some(problem)),
             Err(e) => (
                 VaultData::new(),
-                Some(format!(
-                    "{} could not be read ({e}); it was left as it is",
-                    args.store.path().display()
+                Some(messages::store_unreadable(
+                    args.store.path().display().to_string(),
+                    e.to_string(),
                 )),
             ),
         };
@@ -135,7 +138,7 @@ impl Actor for VaultActor {
         }
         drop(file_lock);
         if let Some(problem) = &read_only {
-            tracing::error!(%problem, "profiles are read-only");
+            tracing::error!(problem = %texts::english(problem), "profiles are read-only");
         }
         if data.repair_roles() {
             tracing::warn!(
@@ -384,11 +387,11 @@ impl VaultState {
             .safe
             .key()
             .ok_or_else(|| SafeStorageError::KeyMissing {
-                reason: "no key is available to decrypt it".into(),
+                reason: messages::data_key_absent(),
             })?;
-        let secret = safe_storage::open(key, id, &origin, sealed).map_err(|e| {
+        let secret = safe_storage::open(key, id, &origin, sealed).map_err(|_| {
             SafeStorageError::KeyMissing {
-                reason: e.to_string(),
+                reason: messages::saved_key_does_not_open(),
             }
         })?;
         Ok(Some(secret))
@@ -508,7 +511,7 @@ impl VaultState {
 /// snapshot readers see with `durable`.
 fn publish(
     args: &VaultArgs,
-    read_only: &Option<String>,
+    read_only: &Option<Text>,
     safe_storage: &SafeStorageStatus,
     durable: &VaultData,
     events: Vec<StateChange>,
@@ -523,10 +526,7 @@ fn publish(
             active_id: durable.active_id.map(|a| a.to_string()),
             infrastructure_id: durable.infrastructure_id.map(|a| a.to_string()),
             safe_storage: safe_storage.clone(),
-            store: StoreStatus {
-                writable: read_only.is_none(),
-                problem: read_only.clone(),
-            },
+            store: texts::store_status(read_only.clone()),
             revision,
             audit_head: durable.audit_head.clone(),
         };

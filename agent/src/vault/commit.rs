@@ -396,8 +396,8 @@ mod tests {
         let mut commit = GroupCommit::new(VaultData::new());
         let mut asked = 0;
         let unavailable = || SafeStorageError::Unavailable {
-            reason: "locked".into(),
-            remediation: "unlock",
+            reason: crate::texts::messages::keyring_no_answer(),
+            remediation: crate::texts::messages::keyring_unsupported(),
         };
         let first = commit
             .batch_check(async |_| {

@@ -7,77 +7,107 @@ use llm_agent_protocol::methods::profiles::FieldError;
 use llm_agent_protocol::{ErrorCode, WireError, value};
 use uuid::Uuid;
 
+use llm_agent_l10n::{MessageArg, Text};
+
 use super::safe_storage::SafeStorageError;
 use crate::audit::AuditError;
+use crate::texts::{self, Explain, WireErrorTexts, messages};
 
 /// Why a vault operation failed. Each maps to one wire error code (below).
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum VaultError {
-    #[error("no profile has the id {}", shown_id(id))]
-    NotFound { id: String },
-    #[error("{} field(s) need attention", .0.len())]
+    NotFound {
+        id: String,
+    },
     Validation(Vec<FieldError>),
-    #[error("another profile is already named {existing:?}")]
     NameConflict {
         existing: String,
         conflicting_id: Uuid,
     },
-    #[error("profile {id} is the active one: name the profile to activate instead (successor_id)")]
-    SuccessorRequired { id: Uuid },
-    #[error(
-        "the successor {} is not another existing profile",
-        shown_id(successor_id)
-    )]
-    SuccessorNotFound { successor_id: String },
-    #[error(
-        "{endpoint} is not on this computer, and the learner has not agreed to send prompts there"
-    )]
-    ConsentRequired { endpoint: String },
-    #[error(
-        "{endpoint} is not on this computer, and the learner withdrew the agreement to send prompts there ({withdrawn_at})"
-    )]
+    SuccessorRequired {
+        id: Uuid,
+    },
+    SuccessorNotFound {
+        successor_id: String,
+    },
+    ConsentRequired {
+        endpoint: String,
+    },
     ConsentWithdrawn {
         endpoint: String,
         withdrawn_at: String,
     },
-    #[error(transparent)]
-    SafeStorage(#[from] SafeStorageError),
-    #[error("profiles cannot be changed: {problem}")]
-    ReadOnly { problem: String },
-    #[error("the profile file could not be written ({0}); nothing was changed")]
-    Storage(#[source] Arc<std::io::Error>),
+    SafeStorage(SafeStorageError),
+    ReadOnly {
+        problem: Text,
+    },
+    Storage(Arc<std::io::Error>),
     /// The change's audit entries could not be recorded, so it was not made.
-    #[error(transparent)]
-    Audit(#[from] AuditError),
-    #[error("the vault is restarting; try again in a moment")]
+    Audit(AuditError),
     Unavailable,
-    #[error(
-        "the change took too long to confirm; its outcome is unknown: list the profiles to see whether it was applied"
-    )]
     TimedOut,
-    #[error("a vault holds at most {max} profiles; delete one first")]
-    TooManyProfiles { max: usize },
+    TooManyProfiles {
+        max: usize,
+    },
 }
+
+impl Explain for VaultError {
+    fn message(&self) -> Text {
+        match self {
+            VaultError::NotFound { id } => messages::vault_not_found(shown_id(id)),
+            VaultError::Validation(problems) => messages::fields_need_attention(problems.len()),
+            VaultError::NameConflict { existing, .. } => {
+                messages::vault_name_conflict(existing.as_str())
+            }
+            VaultError::SuccessorRequired { id } => {
+                messages::vault_successor_required(id.to_string())
+            }
+            VaultError::SuccessorNotFound { successor_id } => {
+                messages::vault_successor_not_found(shown_id(successor_id))
+            }
+            VaultError::ConsentRequired { endpoint } => {
+                messages::vault_consent_required(endpoint.as_str())
+            }
+            VaultError::ConsentWithdrawn {
+                endpoint,
+                withdrawn_at,
+            } => messages::vault_consent_withdrawn(endpoint.as_str(), withdrawn_at.as_str()),
+            VaultError::SafeStorage(err) => err.message(),
+            // The problem says that profiles cannot be changed, and why.
+            VaultError::ReadOnly { problem } => problem.clone(),
+            VaultError::Storage(err) => messages::vault_not_written(err.to_string()),
+            VaultError::Audit(err) => err.message(),
+            VaultError::Unavailable => messages::vault_restarting(),
+            VaultError::TimedOut => messages::vault_outcome_unknown(),
+            VaultError::TooManyProfiles { max } => messages::vault_too_many_profiles(*max),
+        }
+    }
+}
+
+crate::explained_error!(VaultError {
+    SafeStorage(SafeStorageError),
+    Audit(AuditError),
+});
 
 /// An id as an error may show it: only a well-formed UUID is repeated, since the text
 /// could be anything the client sent, a key pasted in the wrong field included.
-fn shown_id(text: &str) -> String {
+fn shown_id(text: &str) -> MessageArg {
     match Uuid::parse_str(text) {
-        Ok(id) => id.to_string(),
-        Err(_) => "given (it is not a profile id)".to_owned(),
+        Ok(id) => id.to_string().into(),
+        Err(_) => "-".into(),
     }
 }
 
 impl From<VaultError> for WireError {
     fn from(err: VaultError) -> Self {
-        let message = err.to_string();
+        let message = err.message();
         match err {
-            VaultError::NotFound { .. } => WireError::new(ErrorCode::ProfileNotFound, message)
-                .with_remediation("List the profiles to get current ids; it may have been deleted."),
+            VaultError::NotFound { .. } => texts::wire_error(ErrorCode::ProfileNotFound, message)
+                .remediation(messages::vault_not_found_remedy()),
             VaultError::Validation(problems) => {
                 let details = value::to_value(&problems).unwrap_or(rmpv::Value::Nil);
-                WireError::new(ErrorCode::ValidationError, message)
-                    .with_remediation("Correct the fields marked, then save again.")
+                texts::wire_error(ErrorCode::ValidationError, message)
+                    .remediation(messages::fix_marked_fields())
                     .with_details(details)
             }
             VaultError::NameConflict { conflicting_id, .. } => {
@@ -85,45 +115,54 @@ impl From<VaultError> for WireError {
                     ("field".into(), "name".into()),
                     ("conflicting_id".into(), conflicting_id.to_string().into()),
                 ]);
-                WireError::new(ErrorCode::NameConflict, message)
-                    .with_remediation("Choose another name; names differing only in upper and lower case count as the same.")
+                texts::wire_error(ErrorCode::NameConflict, message)
+                    .remediation(messages::vault_name_conflict_remedy())
                     .with_details(details)
             }
-            VaultError::SuccessorRequired { .. } => WireError::new(ErrorCode::SuccessorRequired, message)
-                .with_remediation("Choose which profile to use instead, then delete this one."),
-            VaultError::SuccessorNotFound { .. } => WireError::new(ErrorCode::SuccessorNotFound, message)
-                .with_remediation("Choose another existing profile to use instead."),
-            VaultError::ConsentRequired { .. } => WireError::new(ErrorCode::ConsentRequired, message)
-                .with_remediation("Prompts sent to this server leave this computer. Agree to that to use it, or choose a server on this computer."),
-            VaultError::ConsentWithdrawn { .. } => WireError::new(ErrorCode::ConsentRequired, message)
-                .with_remediation("The profile is kept, but nothing is sent to its server while consent is withdrawn. Agree again to use it (profiles.update with consent_granted_at), or choose a server on this computer."),
+            VaultError::SuccessorRequired { .. } => {
+                texts::wire_error(ErrorCode::SuccessorRequired, message)
+                    .remediation(messages::vault_successor_required_remedy())
+            }
+            VaultError::SuccessorNotFound { .. } => {
+                texts::wire_error(ErrorCode::SuccessorNotFound, message)
+                    .remediation(messages::vault_successor_not_found_remedy())
+            }
+            VaultError::ConsentRequired { .. } => {
+                texts::wire_error(ErrorCode::ConsentRequired, message)
+                    .remediation(messages::vault_consent_required_remedy())
+            }
+            VaultError::ConsentWithdrawn { .. } => {
+                texts::wire_error(ErrorCode::ConsentRequired, message)
+                    .remediation(messages::vault_consent_withdrawn_remedy())
+            }
             VaultError::SafeStorage(err) => {
-                let remediation = err.remediation();
                 let code = match err {
                     SafeStorageError::Unavailable { .. } => ErrorCode::SafeStorageUnavailable,
                     SafeStorageError::KeyMissing { .. } => ErrorCode::SafeStorageKeyMissing,
                 };
-                WireError::new(code, message).with_remediation(remediation)
+                texts::wire_error(code, message).remediation(err.remediation())
             }
-            VaultError::ReadOnly { .. } => WireError::new(ErrorCode::StoreReadOnly, message)
-                .with_remediation("Profiles can still be used but not changed. Restore profiles.json from a backup, or move it away to start afresh; the agent's status says what is wrong with it."),
-            VaultError::Storage(_) => WireError::new(ErrorCode::StorageFailed, message)
-                .with_remediation("Check that the disk has free space and the data folder can be written, then try again."),
+            VaultError::ReadOnly { .. } => texts::wire_error(ErrorCode::StoreReadOnly, message)
+                .remediation(messages::vault_read_only_remedy()),
+            VaultError::Storage(_) => texts::wire_error(ErrorCode::StorageFailed, message)
+                .remediation(messages::check_disk_space()),
             VaultError::Audit(err) => err.into(),
             // Not retryable as such: the change may have been applied.
             VaultError::TimedOut => WireError {
                 retryable: false,
-                ..WireError::new(ErrorCode::Timeout, message)
-                    .with_remediation("List the profiles to see whether the change was applied before trying it again.")
+                ..texts::wire_error(ErrorCode::Timeout, message)
+                    .remediation(messages::vault_outcome_unknown_remedy())
             },
-            VaultError::TooManyProfiles { max } => WireError::new(ErrorCode::LimitReached, message)
-                .with_remediation("Delete a profile you no longer use, then try again.")
-                .with_details(rmpv::Value::Map(vec![
-                    ("limit".into(), "profiles".into()),
-                    ("max".into(), (max as u64).into()),
-                ])),
-            VaultError::Unavailable => WireError::new(ErrorCode::Busy, message)
-                .with_remediation("Retry in a moment; the agent restarts its vault by itself."),
+            VaultError::TooManyProfiles { max } => {
+                texts::wire_error(ErrorCode::LimitReached, message)
+                    .remediation(messages::vault_too_many_profiles_remedy())
+                    .with_details(rmpv::Value::Map(vec![
+                        ("limit".into(), "profiles".into()),
+                        ("max".into(), (max as u64).into()),
+                    ]))
+            }
+            VaultError::Unavailable => texts::wire_error(ErrorCode::Busy, message)
+                .remediation(messages::vault_restarting_remedy()),
         }
     }
 }

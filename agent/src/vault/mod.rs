@@ -27,6 +27,7 @@ pub mod profile;
 pub mod safe_storage;
 pub mod secret;
 pub mod store;
+pub mod summary;
 pub mod validate;
 
 use std::sync::Arc;
@@ -34,12 +35,13 @@ use std::time::Duration;
 
 use llm_agent_protocol::methods::catalog::RoleBinding;
 use llm_agent_protocol::methods::profiles::RedactedProfile;
-use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
+use llm_agent_protocol::safe_storage::{SafeStorageStatus, StoreStatus};
 use tokio::sync::watch;
 
 use crate::actors::{ActorSlot, CallFailure};
 use crate::audit::{AuditHead, AuditLedger};
 use crate::live::LiveState;
+use crate::texts;
 use actor::{VaultArgs, VaultMsg};
 use commit::Reply;
 use error::VaultError;
@@ -90,14 +92,10 @@ impl VaultSnapshot {
             profiles: Vec::new(),
             active_id: None,
             infrastructure_id: None,
-            safe_storage: SafeStorageStatus {
-                state: SafeStorageState::Unknown,
-                reason: None,
-                remediation: None,
-            },
+            safe_storage: SafeStorageStatus::default(),
             store: StoreStatus {
                 writable: false,
-                problem: Some("the vault is starting".into()),
+                ..texts::store_status(Some(texts::messages::vault_starting()))
             },
         }
     }

@@ -29,6 +29,7 @@ use super::profile::{SealedSecret, StoredProfile, VaultData};
 use super::secret::ApiKey;
 use super::validate::{Draft, check_api_key, create_candidate, update_candidate, validate};
 use crate::endpoint::Origin;
+use crate::texts::{self, messages};
 use crate::timestamp::now_rfc3339;
 
 /// A create that passed every rule; it needs its key sealed for `id` and its origin.
@@ -435,20 +436,13 @@ fn patched<'a>(patch: &'a Patch<String>, current: Option<&'a str>) -> Option<&'a
 /// The warning of an update that moved a profile to another origin and so dropped its
 /// key, its consent, or both.
 fn credentials_dropped(dropped_key: bool, dropped_consent: bool) -> Option<Warning> {
-    let what = match (dropped_key, dropped_consent) {
-        (true, true) => {
-            "the saved API key and the agreement to send prompts there were removed: give them again for the new server"
-        }
-        (true, false) => "the saved API key was removed: enter it again for the new server",
-        (false, true) => {
-            "the agreement to send prompts there was removed: agree again for the new server"
-        }
+    let message = match (dropped_key, dropped_consent) {
+        (true, true) => messages::warning_key_and_consent_dropped(),
+        (true, false) => messages::warning_key_dropped(),
+        (false, true) => messages::warning_consent_dropped(),
         (false, false) => return None,
     };
-    Some(Warning {
-        code: "credentials_dropped".into(),
-        message: format!("The endpoint now points to another server, so {what}."),
-    })
+    Some(texts::warning("credentials_dropped", message))
 }
 
 /// Field problems found outside `validate` (the key's shape) join its list; without

@@ -14,52 +14,52 @@ use std::sync::Arc;
 
 use keyring_core::api::CredentialStore;
 
-use super::safe_storage::StoreOpener;
+use llm_agent_l10n::Text;
 
-/// The store could not be reached at all.
-#[cfg(target_os = "linux")]
-const REMEDIATION_UNREACHABLE: &str = "Start a Secret Service provider (GNOME Keyring or KeePassXC) in your desktop session, then retry; nothing stored was changed.";
+use super::safe_storage::StoreOpener;
+use crate::texts::messages;
+
 /// The store is locked, or refused this agent.
-#[cfg(target_os = "linux")]
-pub(super) const REMEDIATION_LOCKED: &str = "Unlock your keyring (log in to the desktop session, or unlock it in Passwords and Keys), then retry.";
+pub(super) fn remediation_locked() -> Text {
+    #[cfg(target_os = "linux")]
+    return messages::keyring_locked_linux();
+    #[cfg(target_os = "macos")]
+    return messages::keyring_locked_macos();
+    #[cfg(windows)]
+    return messages::keyring_locked_windows();
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+    return messages::keyring_unsupported();
+}
+
 /// The store did not answer within the timeout, which is also what a prompt nobody has
 /// answered yet looks like.
-#[cfg(target_os = "linux")]
-pub(super) const REMEDIATION_NO_ANSWER: &str = "If the system asks to unlock your keyring, unlock it; otherwise restart your keyring service (GNOME Keyring or KeePassXC). Then retry; nothing stored was changed.";
-/// Linux with no D-Bus session bus at all: a headless machine, ssh, cron.
-#[cfg(target_os = "linux")]
-const REMEDIATION_NO_SESSION_BUS: &str = "This session has no D-Bus session bus, so no Secret Service can be reached (a machine without a desktop, or ssh). Run the agent inside your desktop session; or, only to try llm-agent from its source checkout, run scripts/try-agent (a throwaway keyring: not for real API keys). Nothing stored was changed.";
-
-#[cfg(target_os = "macos")]
-const REMEDIATION_UNREACHABLE: &str = "macOS did not let llm-agent use its key in your login keychain. If a dialog asked, choose Always Allow; if the login keychain is locked, unlock it in Keychain Access. Then retry; nothing stored was changed.";
-#[cfg(target_os = "macos")]
-pub(super) const REMEDIATION_LOCKED: &str = "Your login keychain is locked, missing or read-only: unlock it in Keychain Access (or log in again), then retry.";
-#[cfg(target_os = "macos")]
-pub(super) const REMEDIATION_NO_ANSWER: &str = "macOS is waiting for an answer about your login keychain: look for a dialog asking to unlock it or to let llm-agent use its key, and answer it (Always Allow). Then retry; nothing stored was changed.";
-
-#[cfg(windows)]
-const REMEDIATION_UNREACHABLE: &str = "Windows Credential Manager could not be used. Sign in to Windows as yourself (not through a service account), check that the Credential Manager service (VaultSvc) runs, then retry; nothing stored was changed.";
-#[cfg(windows)]
-pub(super) const REMEDIATION_LOCKED: &str = "Windows Credential Manager has no logon session for this process: run llm-agent in your own signed-in session (the app starts it there), then retry.";
-#[cfg(windows)]
-pub(super) const REMEDIATION_NO_ANSWER: &str = "Windows Credential Manager did not answer in time: retry in a moment; if it persists, restart the Credential Manager service (VaultSvc) or sign out and in. Nothing stored was changed.";
-
-#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-const REMEDIATION_UNREACHABLE: &str =
-    "This system has no credential store llm-agent can use; profiles can still be read.";
-#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-pub(super) const REMEDIATION_LOCKED: &str = REMEDIATION_UNREACHABLE;
-#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-pub(super) const REMEDIATION_NO_ANSWER: &str = REMEDIATION_UNREACHABLE;
-
-/// What to do when the store cannot be reached: on Linux without a session bus, the
-/// way to try llm-agent anyway; otherwise how to start or allow this OS's store.
-pub(super) fn remediation_unreachable() -> &'static str {
+pub(super) fn remediation_no_answer() -> Text {
     #[cfg(target_os = "linux")]
-    if !linux::session_bus_exists() {
-        return REMEDIATION_NO_SESSION_BUS;
-    }
-    REMEDIATION_UNREACHABLE
+    return messages::keyring_no_answer_linux();
+    #[cfg(target_os = "macos")]
+    return messages::keyring_no_answer_macos();
+    #[cfg(windows)]
+    return messages::keyring_no_answer_windows();
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+    return messages::keyring_unsupported();
+}
+
+/// What to do when the store cannot be reached: on Linux without a session bus (a
+/// headless machine, ssh, cron), the way to try llm-agent anyway; otherwise how to start
+/// or allow this OS's store.
+pub(super) fn remediation_unreachable() -> Text {
+    #[cfg(target_os = "linux")]
+    return if linux::session_bus_exists() {
+        messages::keyring_unreachable_linux()
+    } else {
+        messages::keyring_no_session_bus()
+    };
+    #[cfg(target_os = "macos")]
+    return messages::keyring_unreachable_macos();
+    #[cfg(windows)]
+    return messages::keyring_unreachable_windows();
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+    return messages::keyring_unsupported();
 }
 
 /// Opens this platform's credential store; called again after every failure.

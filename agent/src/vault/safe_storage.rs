@@ -25,7 +25,11 @@ use llm_agent_protocol::safe_storage::{SafeStorageState, SafeStorageStatus};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::os_store::{self, REMEDIATION_LOCKED, REMEDIATION_NO_ANSWER};
+use llm_agent_l10n::Text;
+
+use crate::texts::{self, Explain, messages};
+
+use super::os_store;
 use super::profile::SealedSecret;
 use super::secret::{ApiKey, DataKey};
 
@@ -34,39 +38,41 @@ pub const SERVICE: &str = "llm-agent";
 /// How long one call to the credential store may take.
 pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
 
-const REMEDIATION_KEY_MISSING: &str = "The key that protects saved API keys is gone from the system keyring, so saved API keys cannot be read. Reset them and enter them again; all other settings are kept.";
-
 /// Opens the credential store; called again after a failure.
 pub type StoreOpener = Arc<dyn Fn() -> keyring_core::Result<Arc<CredentialStore>> + Send + Sync>;
 
 /// Why a write cannot use safe storage now.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum SafeStorageError {
-    #[error("safe storage is unavailable: {reason}")]
-    Unavailable {
-        reason: String,
-        remediation: &'static str,
-    },
-    #[error("the safe-storage key is missing: {reason}")]
-    KeyMissing { reason: String },
+    Unavailable { reason: Text, remediation: Text },
+    KeyMissing { reason: Text },
 }
 
 impl SafeStorageError {
     /// The cause alone, without the state it caused.
-    pub fn reason(&self) -> &str {
+    pub fn reason(&self) -> &Text {
         match self {
             SafeStorageError::Unavailable { reason, .. }
             | SafeStorageError::KeyMissing { reason } => reason,
         }
     }
 
-    pub fn remediation(&self) -> &'static str {
+    pub fn remediation(&self) -> Text {
         match self {
-            SafeStorageError::Unavailable { remediation, .. } => remediation,
-            SafeStorageError::KeyMissing { .. } => REMEDIATION_KEY_MISSING,
+            SafeStorageError::Unavailable { remediation, .. } => remediation.clone(),
+            SafeStorageError::KeyMissing { .. } => messages::safe_storage_key_missing_remedy(),
         }
     }
 }
+
+/// The reason says which state it causes ("safe storage is unavailable: ...").
+impl Explain for SafeStorageError {
+    fn message(&self) -> Text {
+        self.reason().clone()
+    }
+}
+
+crate::explained_error!(SafeStorageError);
 
 /// A stored ciphertext that the current key must still open.
 pub struct Sample<'a> {
@@ -103,11 +109,7 @@ impl SafeStorage {
             store: None,
             account: format!("data-key:{vault_id}"),
             key: None,
-            status: SafeStorageStatus {
-                state: SafeStorageState::Unknown,
-                reason: None,
-                remediation: None,
-            },
+            status: SafeStorageStatus::default(),
             busy: Arc::default(),
             locked: false,
             timeout,
@@ -136,8 +138,7 @@ impl SafeStorage {
                     if open(&key, sample.profile_id, sample.origin, sample.sealed).is_err() =>
                 {
                     Err(SafeStorageError::KeyMissing {
-                        reason: "the key in the OS keyring no longer opens the saved API keys"
-                            .into(),
+                        reason: messages::data_key_does_not_open(),
                     })
                 }
                 (Some(key), _) => {
@@ -145,7 +146,7 @@ impl SafeStorage {
                     Ok(())
                 }
                 (None, Some(_)) => Err(SafeStorageError::KeyMissing {
-                    reason: "the key in the OS keyring is damaged".into(),
+                    reason: messages::data_key_damaged(),
                 }),
                 (None, None) => {
                     // A damaged entry that protects nothing: replaced on the next seal.
@@ -171,7 +172,7 @@ impl SafeStorage {
     /// the saved keys are lost, which only the learner may accept (`reset_secrets`).
     async fn restore(&mut self, sample: Sample<'_>) -> Result<(), SafeStorageError> {
         let missing = || SafeStorageError::KeyMissing {
-            reason: "the key is gone from the OS keyring while saved API keys need it".into(),
+            reason: messages::data_key_gone(),
         };
         let held = self
             .key
@@ -231,7 +232,8 @@ impl SafeStorage {
         self.locked = matches!(
             result,
             Err(SafeStorageError::Unavailable { remediation, .. })
-                if *remediation == REMEDIATION_LOCKED || *remediation == REMEDIATION_NO_ANSWER
+                if *remediation == os_store::remediation_locked()
+                    || *remediation == os_store::remediation_no_answer()
         );
         self.status = match result {
             Ok(()) => SafeStorageStatus {
@@ -240,17 +242,16 @@ impl SafeStorage {
                 } else {
                     SafeStorageState::NotInitialized
                 },
-                reason: None,
-                remediation: None,
+                ..SafeStorageStatus::default()
             },
-            Err(err) => SafeStorageStatus {
-                state: match err {
+            Err(err) => texts::safe_storage_status(
+                match err {
                     SafeStorageError::Unavailable { .. } => SafeStorageState::Unavailable,
                     SafeStorageError::KeyMissing { .. } => SafeStorageState::KeyMissing,
                 },
-                reason: Some(err.reason().to_owned()),
-                remediation: Some(err.remediation().to_owned()),
-            },
+                err.reason().clone(),
+                err.remediation(),
+            ),
         };
     }
 
@@ -314,16 +315,16 @@ impl SafeStorage {
 fn unavailable(err: CallError) -> SafeStorageError {
     let (reason, remediation) = match err {
         CallError::Store(StoreError::NoStorageAccess(e)) => (
-            format!("the OS keyring is locked or refused access ({e})"),
-            REMEDIATION_LOCKED,
+            messages::keyring_refused(e.to_string()),
+            os_store::remediation_locked(),
         ),
         CallError::Store(e) => (
-            format!("the OS keyring cannot be reached ({e})"),
+            messages::keyring_not_reached(e.to_string()),
             os_store::remediation_unreachable(),
         ),
         CallError::TimedOut | CallError::StillBusy => (
-            "the OS keyring did not answer in time".to_owned(),
-            REMEDIATION_NO_ANSWER,
+            messages::keyring_no_answer(),
+            os_store::remediation_no_answer(),
         ),
     };
     SafeStorageError::Unavailable {
@@ -368,8 +369,8 @@ pub fn seal(key: &DataKey, profile_id: Uuid, origin: &str, secret: &ApiKey) -> S
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("the saved API key cannot be decrypted with the current key")]
+/// A saved API key that the current data key does not open.
+#[derive(Debug)]
 pub struct OpenError;
 
 /// Decrypts the API key of a profile whose endpoint has `origin`. A key given for
@@ -536,7 +537,7 @@ mod tests {
         inject(&store, vault, StoreError::NoStorageAccess("locked".into()));
         let err = storage.check(None).await.unwrap_err();
         assert!(
-            matches!(err, SafeStorageError::Unavailable { remediation, .. } if remediation == REMEDIATION_LOCKED)
+            matches!(err, SafeStorageError::Unavailable { remediation, .. } if remediation == os_store::remediation_locked())
         );
         assert_eq!(storage.status().state, SafeStorageState::Unavailable);
 

@@ -6,6 +6,9 @@
 //! schema 2 with the origins of its endpoints ([`binding::adopt_schema_1`]), keys kept,
 //! and is written as schema 2 by the next change.
 
+use llm_agent_l10n::Text;
+
+use crate::texts::messages;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +30,7 @@ pub enum Loaded {
     /// A file this build owns.
     Ready(VaultData),
     /// A file to keep untouched: `data` is what could be read (possibly nothing).
-    ReadOnly { data: VaultData, problem: String },
+    ReadOnly { data: VaultData, problem: Text },
 }
 
 #[derive(Debug, Clone)]
@@ -48,8 +51,7 @@ impl ProfileStore {
 
     /// Reads the file (blocking). Leftover temp files of an interrupted write are removed.
     pub fn load(&self) -> io::Result<Loaded> {
-        let path = self.path();
-        let path = path.display();
+        let path = self.path().display().to_string();
         let read_only = |data, problem| Ok(Loaded::ReadOnly { data, problem });
         match self.file.load::<VaultData>()? {
             File::Missing => Ok(Loaded::Fresh),
@@ -62,27 +64,19 @@ impl ProfileStore {
             }
             File::Parsed { .. } => read_only(
                 VaultData::new(),
-                format!(
-                    "{path} has an unexpected shape (unknown schema); it was kept as it is. Restore it from a backup, or move it away to start with no profiles."
-                ),
+                messages::store_unknown_schema(path.as_str()),
             ),
             File::Newer { schema, data } => read_only(
                 data.unwrap_or_default(),
-                format!(
-                    "{path} was written by a newer llm-agent (schema {schema}, this one knows {SCHEMA_VERSION}); it is read-only here. Update llm-agent."
-                ),
+                messages::store_newer(path.as_str(), schema, SCHEMA_VERSION),
             ),
             File::NotJson(e) => read_only(
                 VaultData::new(),
-                format!(
-                    "{path} is not valid JSON ({e}); it was kept as it is. Restore it from a backup, or move it away to start with no profiles."
-                ),
+                messages::store_not_json(path.as_str(), e.to_string()),
             ),
             File::BadShape(e) => read_only(
                 VaultData::new(),
-                format!(
-                    "{path} has an unexpected shape ({e}); it was kept as it is. Restore it from a backup, or move it away to start with no profiles."
-                ),
+                messages::store_bad_shape(path.as_str(), e.to_string()),
             ),
         }
     }
@@ -133,7 +127,7 @@ mod tests {
         match store.load().unwrap() {
             Loaded::ReadOnly { data, problem } => {
                 assert!(data.profiles.is_empty());
-                assert!(problem.contains("not valid JSON"), "{problem}");
+                assert_eq!(problem.id(), "store_not_json");
             }
             other => panic!("{other:?}"),
         }
@@ -148,7 +142,7 @@ mod tests {
         match store.load().unwrap() {
             Loaded::ReadOnly { data, problem } => {
                 assert_eq!(data.vault_id, newer.vault_id, "serves what it can read");
-                assert!(problem.contains("newer"), "{problem}");
+                assert_eq!(problem.id(), "store_newer");
             }
             other => panic!("{other:?}"),
         }

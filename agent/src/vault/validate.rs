@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 // Bounds keep the largest possible profile near 25 KiB, so MAX_PROFILES of them fit in
 // one frame of profiles.list.
+use llm_agent_l10n::Text;
 use llm_agent_protocol::methods::profiles::{
     CreateParams, FieldError, PROVIDERS, ProfileMetadata, ProfilePatch,
 };
@@ -18,6 +19,7 @@ use super::profile::{MAX_PARALLELISM, PARALLELISM_OPTION, StoredProfile, paralle
 use super::secret::ApiKey;
 use crate::endpoint::{BaseUrl, BaseUrlProblem, Location};
 use crate::provider_kind::ProviderKind;
+use crate::texts::{self, messages};
 
 pub const NAME_MAX_CHARS: usize = 80;
 pub const MODEL_MAX_CHARS: usize = 200;
@@ -67,12 +69,12 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.list.push(FieldError {
-            field: format!("{}{field}", self.prefix),
-            code: code.to_owned(),
-            message: message.into(),
-        });
+    fn add(&mut self, field: &str, code: &str, message: Text) {
+        self.list.push(texts::field_error(
+            format!("{}{field}", self.prefix),
+            code,
+            message,
+        ));
     }
 }
 
@@ -88,7 +90,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         "name",
         name,
         NAME_MAX_CHARS,
-        "Give the profile a name, such as \"Local Llama\".",
+        messages::field_name_required(),
     );
 
     let provider = candidate.provider.trim();
@@ -96,13 +98,13 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         problems.add(
             "provider",
             "required",
-            format!("Choose a provider: {}.", PROVIDERS.join(", ")),
+            messages::field_provider_required(PROVIDERS.join(", ")),
         );
     } else if ProviderKind::from_wire(provider).is_none() {
         problems.add(
             "provider",
             "unsupported",
-            format!("Unknown provider; choose one of: {}.", PROVIDERS.join(", ")),
+            messages::field_provider_unknown(PROVIDERS.join(", ")),
         );
     }
 
@@ -114,7 +116,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         "model",
         model,
         MODEL_MAX_CHARS,
-        "Name the model to use, such as \"llama3.2\" or \"gpt-4o-mini\".",
+        messages::field_model_required(),
     );
 
     if ProviderKind::from_wire(provider).is_some_and(ProviderKind::needs_key)
@@ -123,7 +125,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         problems.add(
             "api_key",
             "required",
-            format!("{provider} needs an API key: paste the key from your account's API settings."),
+            messages::field_api_key_required(provider),
         );
     }
 
@@ -147,7 +149,7 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
         problems.add(
             "consent_granted_at",
             "consent_required",
-            "This server is not on this computer, so prompts sent to it leave this computer: agree to that to use it.",
+            messages::field_consent_required(),
         );
     }
     if !problems.list.is_empty() {
@@ -168,17 +170,13 @@ pub fn validate(candidate: &Candidate<'_>) -> Result<Draft, Vec<FieldError>> {
     })
 }
 
-fn check_text(problems: &mut Problems<'_>, field: &str, value: &str, max: usize, hint: &str) {
+fn check_text(problems: &mut Problems<'_>, field: &str, value: &str, max: usize, hint: Text) {
     if value.is_empty() {
         problems.add(field, "required", hint);
     } else if value.chars().count() > max {
-        problems.add(field, "too_long", format!("Use at most {max} characters."));
+        problems.add(field, "too_long", messages::field_too_long(max));
     } else if value.chars().any(char::is_control) {
-        problems.add(
-            field,
-            "invalid",
-            "Remove line breaks and other control characters.",
-        );
+        problems.add(field, "invalid", messages::field_control_characters());
     }
 }
 
@@ -188,35 +186,20 @@ fn check_endpoint(problems: &mut Problems<'_>, endpoint: &str) -> Option<BaseUrl
     const FIELD: &str = "endpoint";
     let (code, message) = match BaseUrl::parse(endpoint) {
         Ok(base) => return Some(base),
-        Err(BaseUrlProblem::Empty) => (
-            "required",
-            "Give the server's base URL, such as http://127.0.0.1:11434.".to_owned(),
-        ),
-        Err(BaseUrlProblem::TooLong { max }) => {
-            ("too_long", format!("Use at most {max} characters."))
+        Err(BaseUrlProblem::Empty) => ("required", messages::field_endpoint_required()),
+        Err(BaseUrlProblem::TooLong { max }) => ("too_long", messages::field_too_long(max)),
+        Err(BaseUrlProblem::ControlCharacter) => {
+            ("invalid", messages::field_endpoint_control_characters())
         }
-        Err(BaseUrlProblem::ControlCharacter) => (
-            "invalid",
-            "Remove line breaks, tabs and other control characters from the URL.".to_owned(),
-        ),
-        Err(BaseUrlProblem::NotAUrl { reason }) => (
-            "invalid",
-            format!("Not a URL ({reason}): give a base URL such as http://127.0.0.1:11434."),
-        ),
-        Err(BaseUrlProblem::NotHttp) => ("invalid", "Use an http:// or https:// URL.".to_owned()),
-        Err(BaseUrlProblem::Credentials) => (
-            "not_allowed",
-            "Remove the user name and password from the URL; put a key in api_key instead."
-                .to_owned(),
-        ),
-        Err(BaseUrlProblem::QueryOrFragment) => (
-            "invalid",
-            "Remove the ?query or #fragment: give only the base URL.".to_owned(),
-        ),
-        Err(BaseUrlProblem::NoHost) => (
-            "invalid",
-            "Give the server's host, such as http://127.0.0.1:11434.".to_owned(),
-        ),
+        Err(BaseUrlProblem::NotAUrl { reason }) => {
+            ("invalid", messages::field_endpoint_not_a_url(reason))
+        }
+        Err(BaseUrlProblem::NotHttp) => ("invalid", messages::field_endpoint_not_http()),
+        Err(BaseUrlProblem::Credentials) => ("not_allowed", messages::field_endpoint_credentials()),
+        Err(BaseUrlProblem::QueryOrFragment) => {
+            ("invalid", messages::field_endpoint_query_or_fragment())
+        }
+        Err(BaseUrlProblem::NoHost) => ("invalid", messages::field_endpoint_no_host()),
     };
     problems.add(FIELD, code, message);
     None
@@ -226,20 +209,12 @@ fn check_consent(problems: &mut Problems<'_>, text: &str) -> Option<String> {
     const FIELD: &str = "consent_granted_at";
     match OffsetDateTime::parse(text.trim(), &Rfc3339) {
         Ok(at) if at > OffsetDateTime::now_utc() + CONSENT_SKEW => {
-            problems.add(
-                FIELD,
-                "invalid",
-                "The consent time is in the future: send the time the learner agreed.",
-            );
+            problems.add(FIELD, "invalid", messages::field_consent_in_future());
             None
         }
         Ok(at) => at.to_offset(time::UtcOffset::UTC).format(&Rfc3339).ok(),
         Err(_) => {
-            problems.add(
-                FIELD,
-                "invalid",
-                "Send the time the learner agreed as RFC 3339, such as 2026-11-21T10:00:00Z.",
-            );
+            problems.add(FIELD, "invalid", messages::field_consent_not_a_time());
             None
         }
     }
@@ -250,7 +225,7 @@ fn check_metadata(problems: &mut Problems<'_>, metadata: &ProfileMetadata, provi
         problems.add(
             "metadata.labels",
             "too_long",
-            format!("Use at most {LABELS_MAX} labels."),
+            messages::field_too_many_labels(LABELS_MAX),
         );
     }
     for (i, label) in metadata.labels.iter().enumerate() {
@@ -262,7 +237,7 @@ fn check_metadata(problems: &mut Problems<'_>, metadata: &ProfileMetadata, provi
             problems.add(
                 &format!("metadata.labels[{i}]"),
                 "invalid",
-                format!("A label has 1 to {LABEL_MAX_CHARS} characters and no line breaks."),
+                messages::field_label_invalid(LABEL_MAX_CHARS),
             );
         }
     }
@@ -272,7 +247,7 @@ fn check_metadata(problems: &mut Problems<'_>, metadata: &ProfileMetadata, provi
         problems.add(
             "metadata.notes",
             "too_long",
-            format!("Use at most {NOTES_MAX_CHARS} characters."),
+            messages::field_too_long(NOTES_MAX_CHARS),
         );
     }
     check_options(problems, &metadata.options);
@@ -281,7 +256,7 @@ fn check_metadata(problems: &mut Problems<'_>, metadata: &ProfileMetadata, provi
         problems.add(
             &format!("metadata.options.{PARALLELISM_OPTION}"),
             "invalid",
-            format!("Give a whole number from 1 to {MAX_PARALLELISM}: how many requests may go to this endpoint at once."),
+            messages::field_parallelism_invalid(MAX_PARALLELISM),
         );
     }
     if provider == "azure_openai" {
@@ -294,7 +269,7 @@ fn check_metadata(problems: &mut Problems<'_>, metadata: &ProfileMetadata, provi
                 problems.add(
                     &format!("metadata.options.{option}"),
                     "required",
-                    format!("Azure OpenAI needs the {option} option: find it in the Azure portal, under the model deployment."),
+                    messages::field_azure_option_required(*option),
                 );
             }
         }
@@ -306,7 +281,7 @@ fn check_options(problems: &mut Problems<'_>, options: &BTreeMap<String, String>
         problems.add(
             "metadata.options",
             "too_long",
-            format!("Use at most {OPTIONS_MAX} options."),
+            messages::field_too_many_options(OPTIONS_MAX),
         );
     }
     for (key, value) in options {
@@ -319,7 +294,7 @@ fn check_options(problems: &mut Problems<'_>, options: &BTreeMap<String, String>
             problems.add(
                 "metadata.options",
                 "invalid",
-                format!("Option names have 1 to {OPTION_KEY_MAX_CHARS} letters, digits, '_', '-' or '.'."),
+                messages::field_option_name_invalid(OPTION_KEY_MAX_CHARS),
             );
         } else if value.chars().count() > OPTION_VALUE_MAX_CHARS
             || value.chars().any(char::is_control)
@@ -327,7 +302,7 @@ fn check_options(problems: &mut Problems<'_>, options: &BTreeMap<String, String>
             problems.add(
                 &format!("metadata.options.{key}"),
                 "invalid",
-                format!("Option values have at most {OPTION_VALUE_MAX_CHARS} characters and no line breaks."),
+                messages::field_option_value_invalid(OPTION_VALUE_MAX_CHARS),
             );
         }
     }
@@ -336,26 +311,16 @@ fn check_options(problems: &mut Problems<'_>, options: &BTreeMap<String, String>
 /// Checks an API key's shape (never its value against anything).
 pub fn check_api_key(key: &str, field: &str) -> Result<ApiKey, FieldError> {
     let problem = if key.is_empty() {
-        Some(("required", "Paste the API key, or leave the field out."))
+        Some(("required", messages::field_api_key_empty()))
     } else if key.len() > API_KEY_MAX_BYTES {
-        Some((
-            "too_long",
-            "That is longer than any API key: check what was pasted.",
-        ))
+        Some(("too_long", messages::field_api_key_too_long()))
     } else if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        Some((
-            "invalid",
-            "Remove spaces and line breaks from the key (a copy-paste may have added them).",
-        ))
+        Some(("invalid", messages::field_api_key_whitespace()))
     } else {
         None
     };
     match problem {
-        Some((code, message)) => Err(FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message: message.to_owned(),
-        }),
+        Some((code, message)) => Err(texts::field_error(field.to_owned(), code, message)),
         None => Ok(ApiKey::new(key.to_owned())),
     }
 }

@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use llm_agent_client::{Connector, DEFAULT_REQUEST_TIMEOUT};
+use llm_agent_l10n::Locale;
 
 use crate::commands::Command;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::repl;
 use crate::session::Session;
+use crate::texts;
 
 /// Debug console for llm-agent.
 #[derive(Debug, Parser)]
@@ -31,6 +33,11 @@ pub struct Cli {
     /// --budget-ms and 5 s more
     #[arg(long, global = true, value_name = "MS")]
     timeout_ms: Option<u64>,
+
+    /// The language of messages, as a BCP 47 tag: en, de, es (en-XA: pseudo-localized
+    /// English, for checking layouts) [default: from LC_ALL, LC_MESSAGES or LANG]
+    #[arg(long, global = true, value_name = "TAG")]
+    lang: Option<String>,
 
     #[command(subcommand)]
     invocation: Invocation,
@@ -54,9 +61,20 @@ impl Cli {
         let timeout = self
             .timeout_ms
             .map_or(DEFAULT_REQUEST_TIMEOUT, Duration::from_millis);
+        // The console's own texts and the agent's, in the same language.
+        let preferred = self
+            .lang
+            .clone()
+            .or_else(|| Locale::posix_preference(|name| std::env::var(name).ok()));
+        texts::set_locale(
+            preferred
+                .as_deref()
+                .map_or(Locale::English, |tag| Locale::negotiate(&[tag])),
+        );
         let mut connector = Connector::new()
             .client_name("llm-console", env!("CARGO_PKG_VERSION"))
-            .request_timeout(timeout);
+            .request_timeout(timeout)
+            .locales(preferred);
         if let Some(socket) = self.socket {
             connector = connector.socket(socket);
         }

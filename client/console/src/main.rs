@@ -19,6 +19,7 @@ mod repl;
 mod session;
 mod spinner;
 mod table;
+mod texts;
 
 use std::process::ExitCode;
 

@@ -138,6 +138,7 @@ pub mod fixtures {
                 field: field.into(),
                 code: code.into(),
                 message: message.into(),
+                ..Default::default()
             })
             .collect();
         let message = format!("{} field(s) need attention", errors.len());

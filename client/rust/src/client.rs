@@ -83,12 +83,14 @@ impl Client {
         stream: Stream,
         socket: PathBuf,
         client: ClientInfo,
+        locales: Vec<String>,
         request_timeout: Duration,
     ) -> Result<Self, ClientError> {
         let connection = Connection::open(stream);
         let params = HelloParams {
             protocol: PROTOCOL_VERSION,
             client,
+            locales,
         };
         let request = connection.prepare(Hello::NAME, &params, None)?;
         let response =
@@ -506,13 +508,9 @@ mod socket_tests {
             counters: Counters::default(),
             safe_storage: SafeStorageStatus {
                 state: SafeStorageState::NotInitialized,
-                reason: None,
-                remediation: None,
+                ..SafeStorageStatus::default()
             },
-            store: StoreStatus {
-                writable: true,
-                problem: None,
-            },
+            store: StoreStatus::default(),
         }
     }
 
@@ -815,7 +813,7 @@ mod socket_tests {
         let (outcome, ()) = tokio::join!(call, agent_side);
         match outcome {
             Err(ClientError::Disconnected(Disconnect::Rejected(error))) => {
-                assert_eq!(error, refusal)
+                assert_eq!(*error, refusal)
             }
             other => panic!("{other:?}"),
         }

@@ -457,7 +457,7 @@ impl ConnectionTask {
 
     fn end_of_stream(&mut self) -> Disconnect {
         match (self.rejection.take(), self.write_failure.take()) {
-            (Some(error), _) => Disconnect::Rejected(error),
+            (Some(error), _) => Disconnect::Rejected(Box::new(error)),
             (None, Some(failure)) => Disconnect::Failed(failure),
             (None, None) => Disconnect::Closed,
         }

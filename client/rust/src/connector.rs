@@ -40,6 +40,7 @@ pub struct Connector {
     socket: Option<PathBuf>,
     request_timeout: Duration,
     client: ClientInfo,
+    locales: Vec<String>,
     auto_spawn: Option<AutoSpawn>,
 }
 
@@ -90,6 +91,7 @@ impl Connector {
                 name: env!("CARGO_PKG_NAME").to_owned(),
                 version: env!("CARGO_PKG_VERSION").to_owned(),
             },
+            locales: Vec::new(),
             auto_spawn: None,
         }
     }
@@ -112,6 +114,16 @@ impl Connector {
             name: name.into(),
             version: version.into(),
         };
+        self
+    }
+
+    /// The languages the user prefers, most preferred first, as BCP 47 tags (`de-AT`,
+    /// `es`): the agent renders every message and remediation in the best match it has
+    /// (English when none matches), and says which in [`HelloResult::locale`].
+    ///
+    /// [`HelloResult::locale`]: llm_agent_protocol::methods::handshake::HelloResult::locale
+    pub fn locales<S: Into<String>>(mut self, locales: impl IntoIterator<Item = S>) -> Self {
+        self.locales = locales.into_iter().map(Into::into).collect();
         self
     }
 
@@ -170,6 +182,7 @@ impl Connector {
             stream,
             socket.to_owned(),
             self.client.clone(),
+            self.locales.clone(),
             self.request_timeout,
         )
         .await

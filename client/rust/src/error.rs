@@ -86,10 +86,11 @@ impl ClientError {
     /// A stable SCREAMING_SNAKE code: the agent's code for errors it sent, otherwise a code
     /// for the local failure.
     pub fn code(&self) -> &str {
+        if let Some(wire) = self.wire_error() {
+            return wire.code.as_str();
+        }
         match self {
-            Self::Handshake(wire)
-            | Self::Remote(wire)
-            | Self::Disconnected(Disconnect::Rejected(wire)) => wire.code.as_str(),
+            Self::Handshake(_) | Self::Remote(_) => "",
             Self::Unreachable { last, .. } => last.code(),
             Self::NoSocketLocation(_) => "NO_SOCKET_LOCATION",
             Self::AgentNotRunning { .. } => "AGENT_NOT_RUNNING",
@@ -109,10 +110,11 @@ impl ClientError {
     /// What a person can do about it: the agent's remediation for errors it sent, otherwise
     /// advice for the local failure.
     pub fn remediation(&self) -> Option<&str> {
+        if let Some(wire) = self.wire_error() {
+            return wire.remediation.as_deref();
+        }
         match self {
-            Self::Handshake(wire)
-            | Self::Remote(wire)
-            | Self::Disconnected(Disconnect::Rejected(wire)) => wire.remediation.as_deref(),
+            Self::Handshake(_) | Self::Remote(_) => None,
             Self::Unreachable { last, .. } => last.remediation(),
             Self::AgentNotRunning { .. } => Some(
                 "start it with `llm-agent`, or point at a running one with --socket or LLM_AGENT_SOCKET",
@@ -140,9 +142,8 @@ impl ClientError {
     /// The error the agent sent, if this error came from the agent.
     pub fn wire_error(&self) -> Option<&WireError> {
         match self {
-            Self::Handshake(wire)
-            | Self::Remote(wire)
-            | Self::Disconnected(Disconnect::Rejected(wire)) => Some(wire),
+            Self::Handshake(wire) | Self::Remote(wire) => Some(wire),
+            Self::Disconnected(Disconnect::Rejected(wire)) => Some(wire),
             _ => None,
         }
     }
@@ -170,7 +171,7 @@ pub enum Disconnect {
     Closed,
     /// The agent sent a connection-level error (a response with no id), then closed.
     #[error("the agent closed the connection: {0}")]
-    Rejected(WireError),
+    Rejected(Box<WireError>),
     /// Reading or writing the socket failed, or the agent sent a frame over the limit.
     #[error("the connection to the agent failed: {0}")]
     Failed(Arc<FrameError>),
@@ -246,10 +247,10 @@ mod tests {
         assert_eq!(err.code(), "AGENT_NOT_RUNNING");
         assert!(err.remediation().is_some());
         assert!(err.is_unreachable());
-        let err = ClientError::Disconnected(Disconnect::Rejected(WireError::new(
+        let err = ClientError::Disconnected(Disconnect::Rejected(Box::new(WireError::new(
             ErrorCode::PermissionDenied,
             "not yours",
-        )));
+        ))));
         assert_eq!(err.code(), "PERMISSION_DENIED");
     }
 

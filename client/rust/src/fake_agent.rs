@@ -154,5 +154,6 @@ pub(crate) fn hello_result() -> HelloResult {
         capabilities: vec![Hello::NAME.into()],
         max_frame_len: DEFAULT_MAX_FRAME_LEN,
         max_in_flight: 64,
+        locale: None,
     }
 }

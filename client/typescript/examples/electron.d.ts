@@ -26,6 +26,8 @@ declare module "electron" {
   export const app: {
     readonly isPackaged: boolean;
     getVersion(): string;
+    /** The user's preferred languages, as BCP 47 tags, most preferred first. */
+    getPreferredSystemLanguages(): string[];
     whenReady(): Promise<void>;
     on(event: "will-quit" | "window-all-closed", listener: () => void): void;
     quit(): void;

@@ -33,6 +33,8 @@ function agentBinary(): string {
 function connectToAgent(): Promise<AgentClient> {
   return AgentClient.connect({
     client: { name: "llm-tutor", version: app.getVersion() },
+    // Every message and remediation arrives in the learner's language.
+    locales: app.getPreferredSystemLanguages(),
     autoSpawn: { agentBinary: agentBinary() },
   });
 }

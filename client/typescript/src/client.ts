@@ -65,6 +65,14 @@ export interface ReconnectOptions {
 export interface AgentClientOptions {
   /** How the app introduces itself in `hello`; the agent records it. */
   client?: ClientInfo | undefined;
+  /**
+   * The languages the learner prefers, most preferred first, as BCP 47 tags (in
+   * Electron, `app.getPreferredSystemLanguages()`). The agent renders every `message`
+   * and `remediation` in the best match it has (English when none matches) and says
+   * which in `hello.locale`; message ids and arguments come beside every text for an
+   * app that renders them from catalogs of its own. Default: none (English).
+   */
+  locales?: readonly string[] | undefined;
   /** The socket (a named pipe on Windows). Default `LLM_AGENT_SOCKET`, else the platform's. */
   socketPath?: string | undefined;
   /**
@@ -374,6 +382,7 @@ export class AgentClient {
       return Connection.open({
         socketPath: this.#socketPath,
         client: this.#client,
+        locales: this.#options.locales,
         timeoutMs: this.#connectTimeoutMs,
         onClose: (reason) => {
           if (opened !== undefined) {

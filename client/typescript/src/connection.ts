@@ -35,6 +35,7 @@ import { DEFAULT_MAX_FRAME_LEN, PROTOCOL_VERSION } from "./generated/constants.j
 import type { ErrorCode } from "./generated/ErrorCode.js";
 import type { EventEnvelope } from "./generated/EventEnvelope.js";
 import type { HelloResult } from "./generated/HelloResult.js";
+import type { MessageArg } from "./generated/MessageArg.js";
 import type { WireError } from "./generated/WireError.js";
 
 /** The one error the agent sends with `id: nil` and keeps the connection open after. */
@@ -69,6 +70,8 @@ export type DeltaHandler = (seq: unknown, data: unknown) => void;
 export interface ConnectOptions {
   socketPath: string;
   client: ClientInfo;
+  /** The user's preferred languages, for `hello`. */
+  locales?: readonly string[] | undefined;
   /** How long connecting and the handshake may take. */
   timeoutMs: number;
   /** Called once, when the connection ends for whatever reason. */
@@ -139,7 +142,13 @@ export class Connection {
     try {
       const reply = await connection.call(
         "hello",
-        { protocol: PROTOCOL_VERSION, client: options.client },
+        {
+          protocol: PROTOCOL_VERSION,
+          client: options.client,
+          ...(options.locales !== undefined && options.locales.length > 0
+            ? { locales: [...options.locales] }
+            : {}),
+        },
         { timeoutMs: Math.max(1, options.timeoutMs - (Date.now() - started)) },
       );
       connection.#accept(checkedHello(reply.result));
@@ -475,10 +484,28 @@ function asWireError(error: unknown): WireError | undefined {
   return {
     code: error["code"],
     message: error["message"],
+    ...(typeof error["message_id"] === "string" ? { message_id: error["message_id"] } : {}),
+    ...messageArgs("message_args", error["message_args"]),
     ...(typeof error["remediation"] === "string" ? { remediation: error["remediation"] } : {}),
+    ...(typeof error["remediation_id"] === "string" ? { remediation_id: error["remediation_id"] } : {}),
+    ...messageArgs("remediation_args", error["remediation_args"]),
     retryable: error["retryable"] === true,
     ...(error["details"] === undefined ? {} : { details: error["details"] }),
   };
+}
+
+/** `{[key]: args}` when `args` is a map of strings and numbers, else nothing. */
+function messageArgs<K extends string>(key: K, args: unknown): { [P in K]?: Record<string, MessageArg> } {
+  if (!isRecord(args)) {
+    return {};
+  }
+  const kept: Record<string, MessageArg> = {};
+  for (const [name, value] of Object.entries(args)) {
+    if (typeof value === "string" || typeof value === "number") {
+      kept[name] = value;
+    }
+  }
+  return { [key]: kept } as { [P in K]?: Record<string, MessageArg> };
 }
 
 /** Opens the socket, telling "nobody listens" apart from other failures. */

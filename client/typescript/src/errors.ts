@@ -17,6 +17,7 @@
 
 import type { ErrorCode } from "./generated/ErrorCode.js";
 import type { FieldError } from "./generated/FieldError.js";
+import type { MessageArg } from "./generated/MessageArg.js";
 import type { WireError } from "./generated/WireError.js";
 
 interface ErrorOptions {
@@ -56,6 +57,15 @@ export class AgentError extends AgentClientError {
   readonly correlationId: string;
   /** The method that failed. */
   readonly method: string;
+  /**
+   * The stable id of `message` and its arguments, for an app that renders texts from
+   * catalogs of its own (docs/messages.md lists them); absent from an older agent.
+   */
+  readonly messageId: string | undefined;
+  readonly messageArgs: Readonly<Record<string, MessageArg>>;
+  /** The stable id of `remediation` and its arguments. */
+  readonly remediationId: string | undefined;
+  readonly remediationArgs: Readonly<Record<string, MessageArg>>;
 
   constructor(error: WireError, correlationId: string, method: string) {
     super(error.code, error.message, {
@@ -63,6 +73,10 @@ export class AgentError extends AgentClientError {
       retryable: error.retryable,
     });
     this.details = error.details;
+    this.messageId = error.message_id;
+    this.messageArgs = Object.freeze({ ...error.message_args });
+    this.remediationId = error.remediation_id;
+    this.remediationArgs = Object.freeze({ ...error.remediation_args });
     this.correlationId = correlationId;
     this.method = method;
   }

@@ -154,6 +154,38 @@ test("every failing field of a create is reported at once", async () => {
   );
 });
 
+test("the same failing create reads in the learner's language, with the same ids and arguments", async () => {
+  const german = await agent.client({ locales: ["de-AT", "en"] });
+  try {
+    assert.equal(german.hello?.locale, "de");
+    assert.equal(client.hello?.locale, "en");
+    const bad = { name: "", provider: "ollama", endpoint: "ftp://nowhere", model: "llama3.2" };
+    const failure = async (on: AgentClient): Promise<AgentError> => {
+      try {
+        await on.profiles.create(bad);
+      } catch (error) {
+        assert.ok(error instanceof AgentError);
+        return error;
+      }
+      throw new Error("the create was accepted");
+    };
+    const [en, de] = await Promise.all([failure(client), failure(german)]);
+    assert.equal(en.messageId, "fields_need_attention");
+    assert.deepEqual([de.messageId, de.messageArgs], [en.messageId, en.messageArgs]);
+    assert.deepEqual([de.remediationId, de.remediationArgs], [en.remediationId, en.remediationArgs]);
+    assert.notEqual(de.message, en.message);
+    assert.notEqual(de.remediation, en.remediation);
+    const ids = (error: AgentError) => error.fieldErrors.map((field) => [field.field, field.message_id, field.message_args]);
+    assert.deepEqual(ids(de), ids(en));
+    assert.notDeepEqual(
+      de.fieldErrors.map((field) => field.message),
+      en.fieldErrors.map((field) => field.message),
+    );
+  } finally {
+    german.close();
+  }
+});
+
 test("a patch field has three states: absent keeps, null clears, a value replaces", async () => {
   const { profile } = await client.profiles.create(
     localProfile("Patched", { api_key: "sk-proj-old-key-a1b2", consent_granted_at: "2026-01-01T00:00:00Z" }),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Method;
 use super::profiles::ProfileResult;
+use crate::text::MessageArgs;
 
 /// The time budget of a sweep when the caller gives none, in milliseconds.
 pub const DEFAULT_SWEEP_TIMEOUT_MS: u64 = 800;
@@ -62,7 +63,7 @@ pub struct Sweep {
 }
 
 /// A server found by a sweep.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Finding {
     /// The provider a profile would use (`ollama`, `lm_studio`, ..., or
@@ -91,6 +92,12 @@ pub struct Finding {
     /// What to do, for a person, with `remediation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The stable message id of `hint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub hint_args: MessageArgs,
     /// Existing profiles that disagree with this server.
     #[serde(default)]
     pub conflicts: Vec<Conflict>,
@@ -125,7 +132,7 @@ impl OfferedModel {
 }
 
 /// A profile that disagrees with a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Conflict {
     pub profile_id: String,
@@ -134,11 +141,23 @@ pub struct Conflict {
     /// `key_required` (the server now wants a key the profile lacks).
     pub class: String,
     pub message: String,
+    /// The stable message id of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_args: MessageArgs,
     pub remediation: String,
+    /// The stable message id of `remediation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub remediation_args: MessageArgs,
 }
 
 /// A probe that failed in a way worth showing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ProbeError {
     pub endpoint: String,
@@ -151,8 +170,20 @@ pub struct ProbeError {
     /// `not_recognised`, `invalid_endpoint`.
     pub remediation: String,
     pub message: String,
+    /// The stable message id of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_args: MessageArgs,
     /// What to do, for a person.
     pub hint: String,
+    /// The stable message id of `hint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub hint_args: MessageArgs,
 }
 
 /// The last sweep and the schedule.

@@ -19,6 +19,12 @@ pub struct HelloParams {
     /// The protocol version the client speaks.
     pub protocol: u32,
     pub client: ClientInfo,
+    /// The languages the client's user prefers, most preferred first, as BCP 47 tags
+    /// (`de-AT`, `es`). The agent renders every text of this connection in the best
+    /// match it has (`HelloResult::locale`), English when none matches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub locales: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +49,10 @@ pub struct HelloResult {
     pub max_frame_len: u32,
     /// How many requests may be in flight on one connection before `BUSY`.
     pub max_in_flight: u32,
+    /// The language this connection's texts are rendered in (`en`, `de`, `es`), chosen
+    /// from the hello's `locales`; absent from an agent older than localised messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ use crate::health::{HealthOutcome, HealthSummary};
 use crate::patch::Patch;
 use crate::safe_storage::{SafeStorageStatus, StoreStatus};
 use crate::secret::SecretText;
+use crate::text::{LocalizedText, MessageArgs};
 
 /// The most profiles one vault holds (so that `profiles.list` always fits in a frame).
 pub const MAX_PROFILES: usize = 100;
@@ -108,9 +109,14 @@ pub struct ListParams {
     /// Only profiles of this provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// Also an accessible summary of each listed profile (`accessible_summaries`). Off
+    /// by default: the summaries double the answer's size, which every list would pay.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub accessible_summaries: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ts",
     derive(ts_rs::TS),
@@ -131,6 +137,13 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub health: BTreeMap<String, HealthSummary>,
+    /// A short sentence per listed profile, for screen readers and status banners, by
+    /// profile id: what it is, where it runs, its model, whether a key is stored, how its
+    /// last test or call went. In the connection's language, with its message id. Only
+    /// when the params ask for them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub accessible_summaries: BTreeMap<String, LocalizedText>,
     /// Time the agent spent on the answer, in microseconds, from decoding the params to
     /// the last byte of the encoded response (last, so it can be written once known).
     pub elapsed_us: u64,
@@ -216,12 +229,19 @@ pub struct ProfileResult {
 }
 
 /// Something a successful change wants the learner to know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Warning {
     /// Machine-readable: `credentials_dropped`.
     pub code: String,
+    /// For a person, in the connection's language.
     pub message: String,
+    /// The stable message id of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_args: MessageArgs,
 }
 
 /// Changes some fields of a profile. An endpoint whose origin (scheme, host, port)
@@ -331,7 +351,7 @@ pub struct ResetSecretsResult {
 }
 
 /// One failing field of a create or update (`VALIDATION_ERROR` details are a list).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct FieldError {
     /// The field's path in the params (`endpoint`, `patch.name`, `metadata.labels[2]`).
@@ -339,8 +359,14 @@ pub struct FieldError {
     /// Machine-readable: `required`, `too_long`, `invalid`, `unsupported`,
     /// `not_allowed`, `consent_required`.
     pub code: String,
-    /// What to do, for a learner.
+    /// What to do, for a learner, in the connection's language.
     pub message: String,
+    /// The stable message id of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "MessageArgs::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_args: MessageArgs,
 }
 
 /// The timeout of a `profiles.test` when the caller gives none, and the most it may ask.

@@ -15,6 +15,7 @@ use crate::discovery::actor::RunRequest;
 use crate::discovery::{adopt, settings};
 use crate::ipc::call::Call;
 use crate::ipc::error::RequestError;
+use crate::texts::{self, messages};
 use crate::vault::actor::VaultMsg;
 
 /// Sweeps now. The sweep runs in the discovery actor's task; this waits for it.
@@ -29,7 +30,9 @@ pub async fn run(call: &Call, params: RunParams) -> Result<Sweep, WireError> {
             let first = problems.into_iter().next();
             RequestError::BadExtraEndpoint {
                 field: first.as_ref().map(|p| p.field.clone()),
-                message: first.map(|p| p.message).unwrap_or_default(),
+                message: first.map_or_else(messages::settings_bad_endpoint, |p| {
+                    texts::text_of(&p, messages::settings_bad_endpoint())
+                }),
             }
         })?;
     Ok(call

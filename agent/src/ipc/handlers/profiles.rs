@@ -12,6 +12,7 @@ use llm_agent_protocol::methods::profiles::{
     ModelsParams, ModelsResult, ProfileResult, RedactedProfile, ResetSecretsResult, TestOutcome,
     TestParams, UpdateParams,
 };
+use llm_agent_protocol::text::LocalizedText;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
 use crate::calls::models;
@@ -21,9 +22,11 @@ use crate::ipc::elapsed;
 use crate::ipc::encoded::EncodedResult;
 use crate::ipc::error::RequestError;
 use crate::prompt_test::{self, prepare};
+use crate::texts;
 use crate::vault::VaultSnapshot;
 use crate::vault::actor::VaultMsg;
 use crate::vault::error::VaultError;
+use crate::vault::summary::accessible_summary;
 
 /// Answers from the snapshot itself, never copying a profile; an unfiltered list of an
 /// unchanged vault and unchanged health reuses the last list's encoding. Its
@@ -32,16 +35,23 @@ pub async fn list(call: &Call, params: ListParams) -> Result<EncodedResult, Wire
     let snapshot = call.state.vault.snapshot();
     let health = call.state.health.summaries();
     let unfiltered = params.provider.is_none();
+    let locale = call.locale();
+    let summaries = params.accessible_summaries;
     let view = ListView {
         snapshot: snapshot.clone(),
         health: health.clone(),
         provider: params.provider,
+        summaries,
     };
-    let encode = || rmp_serde::to_vec_named(&view);
+    // Texts are written in English and rendered again for another language.
+    let encode = || {
+        rmp_serde::to_vec_named(&view)
+            .map(|english| texts::relocalize_value(&english, locale).unwrap_or(english))
+    };
     let encoded = if unfiltered {
         call.state
             .list_cache
-            .get_or_encode(&snapshot, &health, encode)
+            .get_or_encode(&snapshot, &health, (locale, summaries), encode)
     } else {
         encode().map(|bytes| EncodedResult(Arc::new(bytes)))
     };
@@ -60,6 +70,8 @@ pub struct ListView {
     snapshot: Arc<VaultSnapshot>,
     health: Arc<Summaries>,
     provider: Option<String>,
+    /// Whether to write the accessible summaries.
+    summaries: bool,
 }
 
 impl ListView {
@@ -79,7 +91,18 @@ impl Serialize for ListView {
             .listed()
             .filter_map(|p| self.health.get(&p.id).map(|summary| (&p.id, summary)))
             .collect();
-        let fields = 5 + usize::from(vault.active_id.is_some()) + usize::from(!health.is_empty());
+        let summaries: Vec<(&String, LocalizedText)> = self
+            .listed()
+            .filter(|_| self.summaries)
+            .map(|p| {
+                let summary = accessible_summary(p, self.health.get(&p.id));
+                (&p.id, texts::localized(&summary))
+            })
+            .collect();
+        let fields = 5
+            + usize::from(vault.active_id.is_some())
+            + usize::from(!health.is_empty())
+            + usize::from(!summaries.is_empty());
         let mut map = serializer.serialize_struct("ListResult", fields)?;
         map.serialize_field("profiles", &ProfilesOf(vault, self.provider.as_deref()))?;
         if let Some(active_id) = &vault.active_id {
@@ -91,7 +114,25 @@ impl Serialize for ListView {
         if !health.is_empty() {
             map.serialize_field("health", &HealthOf(&health))?;
         }
+        if !summaries.is_empty() {
+            map.serialize_field("accessible_summaries", &ById(summaries))?;
+        }
         map.serialize_field("elapsed_us", &elapsed::Placeholder)?;
+        map.end()
+    }
+}
+
+/// Values by profile id, in id order, as a map (as a `BTreeMap` encodes).
+struct ById<'a, T>(Vec<(&'a String, T)>);
+
+impl<T: Serialize> Serialize for ById<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sorted: Vec<&(&String, T)> = self.0.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let mut map = serializer.serialize_map(Some(sorted.len()))?;
+        for (id, value) in sorted {
+            map.serialize_entry(id, value)?;
+        }
         map.end()
     }
 }
@@ -286,10 +327,11 @@ mod tests {
 
     #[test]
     fn the_list_view_encodes_exactly_like_list_result() {
-        for (active_id, provider) in [
-            (Some("a"), None),
-            (None, Some("ollama")),
-            (Some("a"), Some("none")),
+        for (active_id, provider, summaries) in [
+            (Some("a"), None, true),
+            (Some("a"), None, false),
+            (None, Some("ollama"), true),
+            (Some("a"), Some("none"), true),
         ] {
             let snapshot = Arc::new(VaultSnapshot {
                 profiles: vec![
@@ -302,12 +344,9 @@ mod tests {
                 safe_storage: SafeStorageStatus {
                     state: SafeStorageState::Unavailable,
                     reason: Some("r".into()),
-                    remediation: None,
+                    ..SafeStorageStatus::default()
                 },
-                store: StoreStatus {
-                    writable: true,
-                    problem: None,
-                },
+                store: StoreStatus::default(),
                 revision: 42,
                 audit_head: None,
             });
@@ -329,6 +368,7 @@ mod tests {
                 snapshot: snapshot.clone(),
                 health: Arc::new(health.clone()),
                 provider: provider.map(Into::into),
+                summaries,
             };
             let owned = ListResult {
                 profiles: snapshot
@@ -350,12 +390,22 @@ mod tests {
                     })
                     .map(|(id, s)| (id.clone(), s.clone()))
                     .collect(),
+                accessible_summaries: snapshot
+                    .profiles
+                    .iter()
+                    .filter(|p| provider.is_none_or(|wanted| p.provider == wanted))
+                    .filter(|_| summaries)
+                    .map(|p| {
+                        let summary = accessible_summary(p, health.get(&p.id));
+                        (p.id.clone(), texts::localized(&summary))
+                    })
+                    .collect(),
                 elapsed_us: u64::MAX,
             };
             assert_eq!(
                 rmp_serde::to_vec_named(&view).unwrap(),
                 rmp_serde::to_vec_named(&owned).unwrap(),
-                "{active_id:?} {provider:?}"
+                "{active_id:?} {provider:?} {summaries}"
             );
         }
     }

@@ -90,6 +90,7 @@ pub async fn run(session: &mut Session, args: Args, output: Output) -> Result<()
         Subcommand::List { provider } => {
             let params = ListParams {
                 provider: provider.clone(),
+                ..ListParams::default()
             };
             let result = session.call::<List>(params, output, same_names).await?;
             output.result(&result, |result| render::list(result, provider.as_deref()))

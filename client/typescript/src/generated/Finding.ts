@@ -1,6 +1,7 @@
 // Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
 // `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
 import type { Conflict } from "./Conflict.js";
+import type { MessageArg } from "./MessageArg.js";
 import type { OfferedModel } from "./OfferedModel.js";
 
 /**
@@ -41,6 +42,10 @@ remediation?: string,
  * What to do, for a person, with `remediation`.
  */
 hint?: string, 
+/**
+ * The stable message id of `hint`.
+ */
+hint_id?: string, hint_args?: { [key in string]: MessageArg }, 
 /**
  * Existing profiles that disagree with this server.
  */

@@ -6,4 +6,10 @@ export type HelloParams = {
 /**
  * The protocol version the client speaks.
  */
-protocol: number, client: ClientInfo, };
+protocol: number, client: ClientInfo, 
+/**
+ * The languages the client's user prefers, most preferred first, as BCP 47 tags
+ * (`de-AT`, `es`). The agent renders every text of this connection in the best
+ * match it has (`HelloResult::locale`), English when none matches.
+ */
+locales?: Array<string>, };

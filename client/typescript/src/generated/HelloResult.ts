@@ -26,4 +26,9 @@ max_frame_len: number,
 /**
  * How many requests may be in flight on one connection before `BUSY`.
  */
-max_in_flight: number, };
+max_in_flight: number, 
+/**
+ * The language this connection's texts are rendered in (`en`, `de`, `es`), chosen
+ * from the hello's `locales`; absent from an agent older than localised messages.
+ */
+locale?: string, };

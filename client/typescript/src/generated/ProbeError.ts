@@ -1,5 +1,6 @@
 // Generated from the llm-agent-protocol crate (protocol/src/typescript.rs). Do not edit: regenerate with
 // `LLM_AGENT_BLESS=1 cargo test -p llm-agent-protocol --test typescript`.
+import type { MessageArg } from "./MessageArg.js";
 
 /**
  * A probe that failed in a way worth showing.
@@ -15,6 +16,14 @@ expected: Array<string>,
  */
 remediation: string, message: string, 
 /**
+ * The stable message id of `message`.
+ */
+message_id?: string, message_args?: { [key in string]: MessageArg }, 
+/**
  * What to do, for a person.
  */
-hint: string, };
+hint: string, 
+/**
+ * The stable message id of `hint`.
+ */
+hint_id?: string, hint_args?: { [key in string]: MessageArg }, };

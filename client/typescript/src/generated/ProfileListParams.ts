@@ -5,4 +5,9 @@ export type ProfileListParams = {
 /**
  * Only profiles of this provider.
  */
-provider?: string, };
+provider?: string, 
+/**
+ * Also an accessible summary of each listed profile (`accessible_summaries`). Off
+ * by default: the summaries double the answer's size, which every list would pay.
+ */
+accessible_summaries?: boolean, };

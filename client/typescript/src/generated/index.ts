@@ -49,6 +49,8 @@ export type { HelloResult } from "./HelloResult.js";
 export type { IdParams } from "./IdParams.js";
 export type { KeptEntry } from "./KeptEntry.js";
 export type { Lagged } from "./Lagged.js";
+export type { LocalizedText } from "./LocalizedText.js";
+export type { MessageArg } from "./MessageArg.js";
 export type { ModelCallRecord } from "./ModelCallRecord.js";
 export type { ModelRef } from "./ModelRef.js";
 export type { ModelsParams } from "./ModelsParams.js";

@@ -286,6 +286,7 @@ mod tests {
             remediation: None,
             hint: None,
             conflicts: Vec::new(),
+            ..Default::default()
         }
     }
 
@@ -313,7 +314,9 @@ mod tests {
                 message: "The profile \"Studio\" names mistral-7b, which LM Studio does not offer."
                     .into(),
                 remediation: "Download it in LM Studio, or pick one it offers.".into(),
+                ..Default::default()
             }],
+            ..Default::default()
         }
     }
 
@@ -339,6 +342,7 @@ mod tests {
             remediation: "not_responding".into(),
             message: "127.0.0.1:8080 accepted the connection but did not answer.".into(),
             hint: "Wait, or restart it.".into(),
+            ..Default::default()
         }
     }
 

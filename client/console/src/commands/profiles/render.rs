@@ -6,13 +6,24 @@ use llm_agent_client::protocol::methods::profiles::{
 use llm_agent_client::protocol::safe_storage::{SafeStorageState, SafeStorageStatus, StoreStatus};
 
 use crate::table::{key_values, table};
+use crate::texts::{self, messages};
 
 pub const RESET_SECRETS_QUESTION: &str = "This drops every stored API key that can no longer \
     be decrypted. The profiles stay; give them their keys again afterwards. Continue?";
 
-const HEADERS: [&str; 7] = [
-    "NAME", "PROVIDER", "MODEL", "ENDPOINT", "KEY", "ACTIVE", "ID",
-];
+/// The table's headers, in the console's language.
+fn headers() -> [String; 7] {
+    [
+        messages::header_name(),
+        messages::header_provider(),
+        messages::header_model(),
+        messages::header_endpoint(),
+        messages::header_key(),
+        messages::header_active(),
+        messages::header_id(),
+    ]
+    .map(|header| texts::render(&header))
+}
 
 /// The mark in the ACTIVE column.
 const ACTIVE_MARK: &str = "*";
@@ -22,13 +33,15 @@ const ACTIVE_MARK: &str = "*";
 pub fn list(result: &ListResult, provider: Option<&str>) -> String {
     let mut lines = Vec::new();
     if result.profiles.is_empty() {
-        lines.push(match provider {
-            Some(provider) => format!("no profiles of provider {provider}"),
-            None => "no profiles; create one with `llm-console profiles create`".to_owned(),
-        });
+        lines.push(texts::render(&match provider {
+            Some(provider) => messages::no_profiles_of_provider(provider),
+            None => messages::no_profiles(),
+        }));
     } else {
         let rows: Vec<_> = result.profiles.iter().map(row).collect();
-        lines.push(table(&HEADERS, &rows));
+        let headers = headers();
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        lines.push(table(&headers, &rows));
     }
     lines.extend(storage_lines(&result.safe_storage, &result.store));
     lines.join("\n")
@@ -58,27 +71,30 @@ fn key(profile: &RedactedProfile) -> Option<String> {
 /// Safe storage and the profile file, each on a line; when safe storage is not available,
 /// why and what to do under it.
 pub(crate) fn storage_lines(safe_storage: &SafeStorageStatus, store: &StoreStatus) -> Vec<String> {
-    let mut lines = vec![format!("safe storage: {}", state(safe_storage.state))];
+    let mut lines = vec![texts::render(&messages::safe_storage_state(state(
+        safe_storage.state,
+    )))];
     if safe_storage.state != SafeStorageState::Available {
         let why = [&safe_storage.reason, &safe_storage.remediation];
         lines.extend(why.into_iter().flatten().map(|text| format!("  {text}")));
     }
-    lines.push(match (store.writable, &store.problem) {
-        (true, _) => "profile file: writable".to_owned(),
-        (false, Some(problem)) => format!("profile file: read-only ({problem})"),
-        (false, None) => "profile file: read-only".to_owned(),
-    });
+    lines.push(texts::render(&match (store.writable, &store.problem) {
+        (true, _) => messages::profile_file_writable(),
+        (false, Some(problem)) => messages::profile_file_read_only(problem.as_str()),
+        (false, None) => messages::profile_file_read_only_plain(),
+    }));
     lines
 }
 
+/// The state as the catalogs select on it.
 fn state(state: SafeStorageState) -> &'static str {
     match state {
         SafeStorageState::Available => "available",
-        SafeStorageState::NotInitialized => "not yet initialized (the first API key sets it up)",
+        SafeStorageState::NotInitialized => "not_initialized",
         SafeStorageState::Unavailable => "unavailable",
-        SafeStorageState::KeyMissing => "key missing",
-        SafeStorageState::Unknown => "not checked yet",
-        SafeStorageState::Other => "in a state this console does not know",
+        SafeStorageState::KeyMissing => "key_missing",
+        SafeStorageState::Unknown => "unknown",
+        SafeStorageState::Other => "other",
     }
 }
 
@@ -217,6 +233,7 @@ mod tests {
             state: SafeStorageState::Available,
             reason: None,
             remediation: None,
+            ..Default::default()
         }
     }
 
@@ -224,6 +241,7 @@ mod tests {
         StoreStatus {
             writable: true,
             problem: None,
+            ..Default::default()
         }
     }
 
@@ -240,6 +258,7 @@ mod tests {
             elapsed_us: 10,
             revision: 0,
             health: Default::default(),
+            ..Default::default()
         };
         assert_eq!(
             list(&result, None),
@@ -261,14 +280,17 @@ profile file: writable"
                 state: SafeStorageState::Unavailable,
                 reason: Some("the OS keyring is locked".into()),
                 remediation: Some("Unlock your keyring, then retry.".into()),
+                ..Default::default()
             },
             store: StoreStatus {
                 writable: false,
                 problem: Some("profiles.json is not valid JSON".into()),
+                ..Default::default()
             },
             elapsed_us: 10,
             revision: 0,
             health: Default::default(),
+            ..Default::default()
         };
         assert_eq!(
             list(&result, None),

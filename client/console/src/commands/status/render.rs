@@ -90,10 +90,12 @@ mod tests {
                 state: SafeStorageState::Available,
                 reason: None,
                 remediation: None,
+                ..Default::default()
             },
             store: StoreStatus {
                 writable: true,
                 problem: None,
+                ..Default::default()
             },
         };
         let text = super::status(&status);

@@ -1,0 +1,27 @@
+# Die eigenen Texte von llm-console auf Deutsch (die Meldungen des Agenten stehen in agent/locales).
+
+## Die Profiltabelle
+
+header_name = NAME
+header_provider = ANBIETER
+header_model = MODELL
+header_endpoint = ENDPUNKT
+header_key = SCHLÜSSEL
+header_active = AKTIV
+header_id = ID
+no_profiles_of_provider = keine Profile des Anbieters { $provider }
+no_profiles = keine Profile; legen Sie eines mit `llm-console profiles create` an
+
+## Sicherer Speicher und die Profildatei
+
+safe_storage_state = sicherer Speicher: { $state ->
+        [available] verfügbar
+        [not_initialized] noch nicht eingerichtet (der erste API-Schlüssel richtet ihn ein)
+        [unavailable] nicht verfügbar
+        [key_missing] Schlüssel fehlt
+        [unknown] noch nicht geprüft
+       *[other] in einem Zustand, den diese Konsole nicht kennt
+    }
+profile_file_writable = Profildatei: beschreibbar
+profile_file_read_only = Profildatei: schreibgeschützt ({ $problem })
+profile_file_read_only_plain = Profildatei: schreibgeschützt

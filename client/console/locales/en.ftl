@@ -1,0 +1,27 @@
+# llm-console's own texts in English (the agent's messages are in agent/locales).
+
+## The profiles table
+
+header_name = NAME
+header_provider = PROVIDER
+header_model = MODEL
+header_endpoint = ENDPOINT
+header_key = KEY
+header_active = ACTIVE
+header_id = ID
+no_profiles_of_provider = no profiles of provider { $provider }
+no_profiles = no profiles; create one with `llm-console profiles create`
+
+## Safe storage and the profile file
+
+safe_storage_state = safe storage: { $state ->
+        [available] available
+        [not_initialized] not yet initialized (the first API key sets it up)
+        [unavailable] unavailable
+        [key_missing] key missing
+        [unknown] not checked yet
+       *[other] in a state this console does not know
+    }
+profile_file_writable = profile file: writable
+profile_file_read_only = profile file: read-only ({ $problem })
+profile_file_read_only_plain = profile file: read-only

@@ -1,0 +1,27 @@
+# Los textos propios de llm-console en español (los mensajes del agente están en agent/locales).
+
+## La tabla de perfiles
+
+header_name = NOMBRE
+header_provider = PROVEEDOR
+header_model = MODELO
+header_endpoint = ENDPOINT
+header_key = CLAVE
+header_active = ACTIVO
+header_id = ID
+no_profiles_of_provider = no hay perfiles del proveedor { $provider }
+no_profiles = no hay perfiles; cree uno con `llm-console profiles create`
+
+## El almacenamiento seguro y el archivo de perfiles
+
+safe_storage_state = almacenamiento seguro: { $state ->
+        [available] disponible
+        [not_initialized] aún no configurado (la primera clave de API lo configura)
+        [unavailable] no disponible
+        [key_missing] falta la clave
+        [unknown] aún no comprobado
+       *[other] en un estado que esta consola no conoce
+    }
+profile_file_writable = archivo de perfiles: modificable
+profile_file_read_only = archivo de perfiles: de solo lectura ({ $problem })
+profile_file_read_only_plain = archivo de perfiles: de solo lectura

@@ -1,0 +1,67 @@
+//! The console's own texts (table headers, state names), rendered in the language the
+//! console runs in: `--lang`, else `LC_ALL`, `LC_MESSAGES` or `LANG`. The agent renders
+//! its messages in the same language, asked for in `hello`.
+
+use std::sync::{LazyLock, OnceLock};
+
+use llm_agent_l10n::{Catalog, Locale, Text};
+
+/// The console's catalogs (`client/console/locales/*.ftl`).
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::new(&[
+        (Locale::English, include_str!("../locales/en.ftl")),
+        (Locale::German, include_str!("../locales/de.ftl")),
+        (Locale::Spanish, include_str!("../locales/es.ftl")),
+    ])
+});
+
+static LOCALE: OnceLock<Locale> = OnceLock::new();
+
+/// Sets the console's language, once, at start-up.
+pub fn set_locale(locale: Locale) {
+    let _ = LOCALE.set(locale);
+}
+
+/// `text` in the console's language.
+pub fn render(text: &Text) -> String {
+    CATALOG.render(LOCALE.get().copied().unwrap_or(Locale::English), text)
+}
+
+/// Every message the console writes itself, declared once (see `llm_agent_l10n::messages!`).
+pub mod messages {
+    llm_agent_l10n::messages! {
+        header_name();
+        header_provider();
+        header_model();
+        header_endpoint();
+        header_key();
+        header_active();
+        header_id();
+        no_profiles_of_provider(provider);
+        no_profiles();
+        safe_storage_state(state);
+        profile_file_writable();
+        profile_file_read_only(problem);
+        profile_file_read_only_plain();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use llm_agent_l10n::check_catalog;
+
+    use super::*;
+
+    #[test]
+    fn every_catalog_has_every_message_with_its_arguments_and_nothing_else() {
+        let problems: Vec<String> = check_catalog(&CATALOG, messages::DECLARED)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "catalog problems:\n{}",
+            problems.join("\n")
+        );
+    }
+}
