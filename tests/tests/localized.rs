@@ -1,6 +1,7 @@
 //! Localised messages through the real binary: the same failing request read in English,
 //! German, Spanish and a language the agent has no catalog for, with the same message
-//! ids and arguments in all; the accessible summaries of `profiles.list`; the console in
+//! ids and arguments in all; the accessible summaries of `profiles.list`; an event in
+//! each subscriber's language; the console in
 //! the language of its environment, and in the pseudo-locale through its table.
 
 #![cfg(unix)]
@@ -8,12 +9,15 @@
 use std::collections::BTreeSet;
 
 use llm_agent_client::{Client, ClientError};
+use llm_agent_protocol::events::{SafeStorageEvent, Topic};
 use llm_agent_protocol::methods::profiles::{Create, CreateParams, FieldError, List, ListParams};
+use llm_agent_protocol::safe_storage::SafeStorageState;
 use llm_agent_protocol::{ErrorCode, WireError, value};
 use llm_agent_tests::TestAgent;
 use llm_agent_tests::console::{self, assert_exit};
 use llm_agent_tests::keyring::KeyringSession;
-use llm_agent_tests::profiles::{create, ollama};
+use llm_agent_tests::live::next_of;
+use llm_agent_tests::profiles::{create, ollama, remote, rename, update};
 
 /// A create with several bad fields: no name, an endpoint with a password, a provider
 /// nobody knows, an option that is not a number.
@@ -239,4 +243,64 @@ async fn the_pseudo_locale_runs_through_the_consoles_table_aligned() {
         lines.iter().any(|l| l.starts_with("[šáƒé šţöŕáĝé")),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn an_event_reaches_each_subscriber_in_its_own_language() {
+    let mut keyring = KeyringSession::start();
+    let agent = TestAgent::with_keyring(&keyring);
+    let english = agent.client().await;
+    let spanish = agent.client_in(&["es"]).await;
+    let id = create(&english, remote("Remote", "sk-live-abcdefgh1234")).await;
+    let mut english_events = english
+        .subscribe([Topic::SafeStorage])
+        .await
+        .expect("subscribe");
+    let mut spanish_events = spanish
+        .subscribe([Topic::SafeStorage])
+        .await
+        .expect("subscribe");
+
+    keyring.stop_daemon();
+    let refused = update(&english, &id, rename("during the outage")).await;
+    assert!(refused.is_err(), "the keyring is gone");
+    let [en, es]: [SafeStorageEvent; 2] = [
+        next_of(&mut english_events, "safe_storage")
+            .await
+            .data_as()
+            .expect("an event"),
+        next_of(&mut spanish_events, "safe_storage")
+            .await
+            .data_as()
+            .expect("an event"),
+    ];
+    for event in [&en, &es] {
+        assert_eq!(event.status.state, SafeStorageState::Unavailable);
+    }
+    let (en, es) = (en.status, es.status);
+    assert!(
+        en.reason_id.is_some() && en.remediation_id.is_some(),
+        "{en:?}"
+    );
+    assert_eq!(
+        (
+            &es.reason_id,
+            &es.reason_args,
+            &es.remediation_id,
+            &es.remediation_args
+        ),
+        (
+            &en.reason_id,
+            &en.reason_args,
+            &en.remediation_id,
+            &en.remediation_args
+        )
+    );
+    assert!(
+        en.reason
+            .as_deref()
+            .is_some_and(|r| r.starts_with("safe storage is unavailable"))
+    );
+    assert_ne!(es.reason, en.reason, "{es:?}");
+    assert_ne!(es.remediation, en.remediation, "{es:?}");
 }

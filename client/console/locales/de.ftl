@@ -25,3 +25,24 @@ safe_storage_state = sicherer Speicher: { $state ->
 profile_file_writable = Profildatei: beschreibbar
 profile_file_read_only = Profildatei: schreibgeschützt ({ $problem })
 profile_file_read_only_plain = Profildatei: schreibgeschützt
+
+## Weitere Tabellen
+
+header_status = STATUS
+header_context = KONTEXT
+header_input = EINGABE
+header_output = AUSGABE
+header_source = QUELLE
+header_as_of = STAND
+header_notes = HINWEISE
+header_profile = PROFIL
+header_calls = AUFRUFE
+header_cost = KOSTEN
+header_today = HEUTE
+header_daily_cap = TAGESLIMIT
+header_role = ROLLE
+header_day = TAG
+header_kind = ART
+header_version = VERSION
+header_models = MODELLE
+header_latency = LATENZ

@@ -25,3 +25,24 @@ safe_storage_state = safe storage: { $state ->
 profile_file_writable = profile file: writable
 profile_file_read_only = profile file: read-only ({ $problem })
 profile_file_read_only_plain = profile file: read-only
+
+## Other tables
+
+header_status = STATUS
+header_context = CONTEXT
+header_input = INPUT
+header_output = OUTPUT
+header_source = SOURCE
+header_as_of = AS OF
+header_notes = NOTES
+header_profile = PROFILE
+header_calls = CALLS
+header_cost = COST
+header_today = TODAY
+header_daily_cap = DAILY CAP
+header_role = ROLE
+header_day = DAY
+header_kind = KIND
+header_version = VERSION
+header_models = MODELS
+header_latency = LATENCY

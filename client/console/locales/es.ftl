@@ -25,3 +25,24 @@ safe_storage_state = almacenamiento seguro: { $state ->
 profile_file_writable = archivo de perfiles: modificable
 profile_file_read_only = archivo de perfiles: de solo lectura ({ $problem })
 profile_file_read_only_plain = archivo de perfiles: de solo lectura
+
+## Otras tablas
+
+header_status = ESTADO
+header_context = CONTEXTO
+header_input = ENTRADA
+header_output = SALIDA
+header_source = FUENTE
+header_as_of = A FECHA DE
+header_notes = NOTAS
+header_profile = PERFIL
+header_calls = LLAMADAS
+header_cost = COSTE
+header_today = HOY
+header_daily_cap = LÍMITE DIARIO
+header_role = ROL
+header_day = DÍA
+header_kind = TIPO
+header_version = VERSIÓN
+header_models = MODELOS
+header_latency = LATENCIA

@@ -1,8 +1,8 @@
 //! Text in aligned columns: tables under headers, rows without, and `key value` lines.
 
 /// Formats rows under headers in aligned columns, two spaces apart.
-pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut all = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
+pub fn table<H: AsRef<str>>(headers: &[H], rows: &[Vec<String>]) -> String {
+    let mut all = vec![headers.iter().map(|h| h.as_ref().to_owned()).collect()];
     all.extend_from_slice(rows);
     columns(&all)
 }

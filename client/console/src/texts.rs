@@ -22,6 +22,11 @@ pub fn set_locale(locale: Locale) {
     let _ = LOCALE.set(locale);
 }
 
+/// Table headers in the console's language.
+pub fn headers<const N: usize>(headers: [Text; N]) -> [String; N] {
+    headers.map(|header| render(&header))
+}
+
 /// `text` in the console's language.
 pub fn render(text: &Text) -> String {
     CATALOG.render(LOCALE.get().copied().unwrap_or(Locale::English), text)
@@ -37,6 +42,24 @@ pub mod messages {
         header_key();
         header_active();
         header_id();
+        header_status();
+        header_context();
+        header_input();
+        header_output();
+        header_source();
+        header_as_of();
+        header_notes();
+        header_profile();
+        header_calls();
+        header_cost();
+        header_today();
+        header_daily_cap();
+        header_role();
+        header_day();
+        header_kind();
+        header_version();
+        header_models();
+        header_latency();
         no_profiles_of_provider(provider);
         no_profiles();
         safe_storage_state(state);

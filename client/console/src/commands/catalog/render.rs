@@ -4,10 +4,21 @@ use llm_agent_client::protocol::methods::catalog::{Catalog, CatalogModel, Catalo
 
 use crate::figures::{price, thousands};
 use crate::table::{key_values, table};
+use crate::texts::{self, messages};
 
-const HEADERS: [&str; 8] = [
-    "MODEL", "STATUS", "CONTEXT", "INPUT", "OUTPUT", "SOURCE", "AS OF", "NOTES",
-];
+/// The table's headers, in the console's language.
+fn headers() -> [String; 8] {
+    texts::headers([
+        messages::header_model(),
+        messages::header_status(),
+        messages::header_context(),
+        messages::header_input(),
+        messages::header_output(),
+        messages::header_source(),
+        messages::header_as_of(),
+        messages::header_notes(),
+    ])
+}
 
 /// The `price_source` of a model that runs on this machine: it costs nothing.
 const LOCAL: &str = "local";
@@ -41,7 +52,7 @@ fn provider_block(provider: &CatalogProvider) -> String {
             .iter()
             .map(|model| row(provider, model))
             .collect();
-        let table = table(&HEADERS, &rows);
+        let table = table(&headers(), &rows);
         lines.extend(table.lines().map(|line| format!("  {line}")));
     }
     lines.join("\n")

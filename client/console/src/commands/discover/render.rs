@@ -7,8 +7,19 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::table::{columns, key_values, table};
+use crate::texts::{self, messages};
 
-const HEADERS: [&str; 6] = ["KIND", "ENDPOINT", "VERSION", "MODELS", "LATENCY", "NOTES"];
+/// The table's headers, in the console's language.
+fn headers() -> [String; 6] {
+    texts::headers([
+        messages::header_kind(),
+        messages::header_endpoint(),
+        messages::header_version(),
+        messages::header_models(),
+        messages::header_latency(),
+        messages::header_notes(),
+    ])
+}
 
 /// How many model ids a finding shows before `…`.
 const MODELS_SHOWN: usize = 3;
@@ -21,7 +32,7 @@ pub fn sweep(sweep: &Sweep) -> String {
         blocks.push("no model server found".to_owned());
     } else {
         let rows: Vec<_> = sweep.findings.iter().map(row).collect();
-        blocks.push(table(&HEADERS, &rows));
+        blocks.push(table(&headers(), &rows));
     }
     if sweep.findings.iter().any(|f| !f.conflicts.is_empty()) {
         blocks.push(conflicts(&sweep.findings));

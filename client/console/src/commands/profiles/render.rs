@@ -13,7 +13,7 @@ pub const RESET_SECRETS_QUESTION: &str = "This drops every stored API key that c
 
 /// The table's headers, in the console's language.
 fn headers() -> [String; 7] {
-    [
+    texts::headers([
         messages::header_name(),
         messages::header_provider(),
         messages::header_model(),
@@ -21,8 +21,7 @@ fn headers() -> [String; 7] {
         messages::header_key(),
         messages::header_active(),
         messages::header_id(),
-    ]
-    .map(|header| texts::render(&header))
+    ])
 }
 
 /// The mark in the ACTIVE column.
@@ -39,9 +38,7 @@ pub fn list(result: &ListResult, provider: Option<&str>) -> String {
         }));
     } else {
         let rows: Vec<_> = result.profiles.iter().map(row).collect();
-        let headers = headers();
-        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        lines.push(table(&headers, &rows));
+        lines.push(table(&headers(), &rows));
     }
     lines.extend(storage_lines(&result.safe_storage, &result.store));
     lines.join("\n")

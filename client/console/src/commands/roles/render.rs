@@ -6,8 +6,17 @@ use std::collections::BTreeMap;
 use llm_agent_client::protocol::methods::catalog::{RoleBinding, Roles};
 
 use crate::table::table;
+use crate::texts::{self, messages};
 
-const HEADERS: [&str; 4] = ["ROLE", "PROFILE", "ID", "NOTES"];
+/// The table's headers, in the console's language.
+fn headers() -> [String; 4] {
+    texts::headers([
+        messages::header_role(),
+        messages::header_profile(),
+        messages::header_id(),
+        messages::header_notes(),
+    ])
+}
 
 /// The role that is the active profile.
 const TUTOR: &str = "tutor";
@@ -31,7 +40,7 @@ pub fn roles(roles: &Roles, names: &BTreeMap<String, String>) -> String {
             vec![binding.role.clone(), name, id, notes(binding).to_owned()]
         })
         .collect();
-    table(&HEADERS, &rows)
+    table(&headers(), &rows)
 }
 
 fn notes(binding: &RoleBinding) -> &'static str {

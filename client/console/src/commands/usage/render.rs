@@ -5,6 +5,7 @@ use llm_agent_client::protocol::methods::usage::{ProfileUsage, UsageSummary, Usa
 
 use crate::figures::{thousands, usd};
 use crate::table::table;
+use crate::texts::{self, messages};
 
 /// The totals of a range.
 pub fn summary(summary: &UsageSummary) -> String {
@@ -30,7 +31,13 @@ pub fn summary(summary: &UsageSummary) -> String {
             .collect();
         text.push('\n');
         text.push_str(&table(
-            &["PROFILE", "CALLS", "COST", "TODAY", "DAILY CAP"],
+            &texts::headers([
+                messages::header_profile(),
+                messages::header_calls(),
+                messages::header_cost(),
+                messages::header_today(),
+                messages::header_daily_cap(),
+            ]),
             &rows,
         ));
         text.push('\n');
@@ -48,7 +55,14 @@ pub fn summary(summary: &UsageSummary) -> String {
             })
             .collect();
         text.push('\n');
-        text.push_str(&table(&["ROLE", "CALLS", "COST"], &rows));
+        text.push_str(&table(
+            &texts::headers([
+                messages::header_role(),
+                messages::header_calls(),
+                messages::header_cost(),
+            ]),
+            &rows,
+        ));
         text.push('\n');
     }
     if summary.by_day.len() > 1 {
@@ -64,7 +78,14 @@ pub fn summary(summary: &UsageSummary) -> String {
             })
             .collect();
         text.push('\n');
-        text.push_str(&table(&["DAY", "CALLS", "COST"], &rows));
+        text.push_str(&table(
+            &texts::headers([
+                messages::header_day(),
+                messages::header_calls(),
+                messages::header_cost(),
+            ]),
+            &rows,
+        ));
         text.push('\n');
     }
     text
