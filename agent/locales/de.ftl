@@ -43,6 +43,7 @@ store_unknown_schema = Profile können nicht geändert werden: { $path } hat ein
 store_newer = Profile können nicht geändert werden: { $path } wurde von einer neueren Version von llm-agent geschrieben (Schema { $schema }, diese Version kennt { $known }); hier ist die Datei schreibgeschützt. Aktualisieren Sie llm-agent.
 store_not_json = Profile können nicht geändert werden: { $path } ist kein gültiges JSON ({ $error }); die Datei wurde unverändert belassen. Stellen Sie sie aus einer Sicherung wieder her oder verschieben Sie sie an einen anderen Ort, um ohne Profile zu beginnen.
 store_bad_shape = Profile können nicht geändert werden: { $path } hat einen unerwarteten Aufbau ({ $error }); die Datei wurde unverändert belassen. Stellen Sie sie aus einer Sicherung wieder her oder verschieben Sie sie an einen anderen Ort, um ohne Profile zu beginnen.
+store_unreadable = Profile können nicht geändert werden: { $path } konnte nicht gelesen werden ({ $error }); die Datei wurde unverändert belassen
 
 ## Sicherer Speicher und der Anmeldeinformationsspeicher des Betriebssystems
 
@@ -398,7 +399,6 @@ settings_bad_endpoint = Geben Sie eine Basis-URL an, z. B. http://192.168.1.20:1
 adopt_unknown_kind = kind muss eine der Arten sein, die die Erkennung meldet (ollama, lm_studio, ...)
 adopt_no_model_listed = Der Server listet kein Modell auf: Laden Sie ein Modell (oder laden Sie eines herunter), und übernehmen Sie den Server dann mit dem Namen des Modells.
 adopt_not_found = Kein Suchlauf hat diesen Server gefunden: Geben Sie das Modell an, oder führen Sie zuerst die Erkennung aus.
-store_unreadable = Profile können nicht geändert werden: { $path } konnte nicht gelesen werden ({ $error }); die Datei wurde unverändert belassen
 
 ## Die Socket-Schicht (was Client-Entwickler sehen; $reason und $method sind technisch)
 

@@ -43,6 +43,7 @@ store_unknown_schema = profiles cannot be changed: { $path } has an unexpected s
 store_newer = profiles cannot be changed: { $path } was written by a newer llm-agent (schema { $schema }, this one knows { $known }); it is read-only here. Update llm-agent.
 store_not_json = profiles cannot be changed: { $path } is not valid JSON ({ $error }); it was kept as it is. Restore it from a backup, or move it away to start with no profiles.
 store_bad_shape = profiles cannot be changed: { $path } has an unexpected shape ({ $error }); it was kept as it is. Restore it from a backup, or move it away to start with no profiles.
+store_unreadable = profiles cannot be changed: { $path } could not be read ({ $error }); it was left as it is
 
 ## Safe storage and the OS credential store
 
@@ -50,7 +51,7 @@ safe_storage_key_missing_remedy = The key that protects saved API keys is gone f
 data_key_does_not_open = the safe-storage key is missing: the key in the OS keyring no longer opens the saved API keys
 data_key_damaged = the safe-storage key is missing: the key in the OS keyring is damaged
 data_key_gone = the safe-storage key is missing: the key is gone from the OS keyring while saved API keys need it
-data_key_absent = the safe-storage key is missing: no key is available to decrypt it
+data_key_absent = the safe-storage key is missing: no key is available to decrypt the saved API key
 saved_key_does_not_open = the safe-storage key is missing: the saved API key cannot be decrypted with the current key
 keyring_refused = safe storage is unavailable: the OS keyring is locked or refused access ({ $error })
 keyring_not_reached = safe storage is unavailable: the OS keyring cannot be reached ({ $error })
@@ -398,7 +399,6 @@ settings_bad_endpoint = Give a base URL such as http://192.168.1.20:11434 (http 
 adopt_unknown_kind = kind must be one of the kinds discovery reports (ollama, lm_studio, ...)
 adopt_no_model_listed = The server lists no model: load or pull one, then adopt it with its name.
 adopt_not_found = No sweep found this server: name the model, or run discovery first.
-store_unreadable = profiles cannot be changed: { $path } could not be read ({ $error }); it was left as it is
 
 ## The socket layer (what a client developer sees; $reason and $method are technical)
 

@@ -43,6 +43,7 @@ store_unknown_schema = no se pueden modificar los perfiles: { $path } tiene una 
 store_newer = no se pueden modificar los perfiles: { $path } lo escribió una versión más reciente de llm-agent (esquema { $schema }; esta conoce { $known }); aquí es de solo lectura. Actualice llm-agent.
 store_not_json = no se pueden modificar los perfiles: { $path } no es JSON válido ({ $error }); se ha dejado tal cual. Restáurelo desde una copia de seguridad o muévalo a otro lugar para empezar sin perfiles.
 store_bad_shape = no se pueden modificar los perfiles: { $path } tiene una estructura inesperada ({ $error }); se ha dejado tal cual. Restáurelo desde una copia de seguridad o muévalo a otro lugar para empezar sin perfiles.
+store_unreadable = no se pueden modificar los perfiles: no se pudo leer { $path } ({ $error }); se ha dejado tal cual
 
 ## Almacenamiento seguro y el almacén de credenciales del sistema operativo
 
@@ -398,7 +399,6 @@ settings_bad_endpoint = Indique una URL base, por ejemplo, http://192.168.1.20:1
 adopt_unknown_kind = kind debe ser uno de los tipos que indica la detección (ollama, lm_studio, ...)
 adopt_no_model_listed = El servidor no muestra ningún modelo: cargue o descargue uno y, después, adopte el servidor indicando el nombre del modelo.
 adopt_not_found = Ninguna exploración encontró este servidor: indique el modelo o ejecute primero la detección.
-store_unreadable = no se pueden modificar los perfiles: no se pudo leer { $path } ({ $error }); se ha dejado tal cual
 
 ## La capa de sockets (lo que ve quien desarrolla un cliente; $reason y $method son técnicos)
 

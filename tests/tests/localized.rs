@@ -172,6 +172,20 @@ async fn the_console_speaks_its_environments_language_and_lang_overrides_it() {
     assert!(en.contains("no profile has the id 6f1c1a57"), "{en}");
     assert!(de.contains("6f1c1a57") && de != en, "{de}");
     assert!(es.contains("6f1c1a57") && es != en && es != de, "{es}");
+    // The console's own labels too.
+    let client = agent.client().await;
+    let id = create(
+        &client,
+        ollama("Local", "http://127.0.0.1:11434", "llama3.2"),
+    )
+    .await;
+    let shown = console::run(&agent, &["--lang", "de", "profiles", "get", &id], None).await;
+    assert_exit(&shown, 0);
+    let shown = console::text(&shown.stdout);
+    assert!(
+        shown.contains("Anbieter") && shown.contains("nicht erteilt"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]

@@ -38,6 +38,7 @@ llm_agent_l10n::messages! {
     store_newer(path, schema, known);
     store_not_json(path, error);
     store_bad_shape(path, error);
+    store_unreadable(path, error);
 
     // Safe storage and the OS credential store.
     safe_storage_key_missing_remedy();
@@ -302,7 +303,6 @@ llm_agent_l10n::messages! {
     adopt_unknown_kind();
     adopt_no_model_listed();
     adopt_not_found();
-    store_unreadable(path, error);
 
     // The socket layer.
     request_no_hello(seconds);

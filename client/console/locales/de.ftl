@@ -46,3 +46,25 @@ header_kind = ART
 header_version = VERSION
 header_models = MODELLE
 header_latency = LATENZ
+
+## Ein Profil
+
+label_name = Name
+label_id = ID
+label_provider = Anbieter
+label_endpoint = Endpunkt
+label_model = Modell
+label_api_key = API-Schlüssel
+label_consent = Einwilligung
+label_active = aktiv
+label_created = erstellt
+label_updated = geändert
+label_labels = Labels
+label_notes = Notizen
+label_options = Optionen
+key_none = keiner
+yes = ja
+no = nein
+consent_given = erteilt { $at }
+consent_withdrawn = widerrufen { $at } (Aufrufe werden abgelehnt, bis sie erneut erteilt wird)
+consent_not_given = nicht erteilt

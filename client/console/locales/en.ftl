@@ -46,3 +46,25 @@ header_kind = KIND
 header_version = VERSION
 header_models = MODELS
 header_latency = LATENCY
+
+## One profile
+
+label_name = name
+label_id = id
+label_provider = provider
+label_endpoint = endpoint
+label_model = model
+label_api_key = api key
+label_consent = consent
+label_active = active
+label_created = created
+label_updated = updated
+label_labels = labels
+label_notes = notes
+label_options = options
+key_none = none
+yes = yes
+no = no
+consent_given = given { $at }
+consent_withdrawn = withdrawn { $at } (calls are refused until it is given again)
+consent_not_given = not given

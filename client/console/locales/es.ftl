@@ -46,3 +46,25 @@ header_kind = TIPO
 header_version = VERSIÓN
 header_models = MODELOS
 header_latency = LATENCIA
+
+## Un perfil
+
+label_name = nombre
+label_id = id
+label_provider = proveedor
+label_endpoint = endpoint
+label_model = modelo
+label_api_key = clave de API
+label_consent = consentimiento
+label_active = activo
+label_created = creado
+label_updated = modificado
+label_labels = etiquetas
+label_notes = notas
+label_options = opciones
+key_none = ninguna
+yes = sí
+no = no
+consent_given = dado { $at }
+consent_withdrawn = retirado { $at } (las llamadas se rechazan hasta que se vuelva a dar)
+consent_not_given = no dado

@@ -26,15 +26,15 @@ pub fn columns(rows: &[Vec<String>]) -> String {
 }
 
 /// Formats `key value` lines with the values aligned.
-pub fn key_values(pairs: &[(&str, String)]) -> String {
+pub fn key_values<K: AsRef<str>>(pairs: &[(K, String)]) -> String {
     let width = pairs
         .iter()
-        .map(|(key, _)| key.chars().count())
+        .map(|(key, _)| key.as_ref().chars().count())
         .max()
         .unwrap_or(0);
     pairs
         .iter()
-        .map(|(key, value)| format!("{key:<width$}  {value}"))
+        .map(|(key, value)| format!("{:<width$}  {value}", key.as_ref()))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -97,36 +97,46 @@ fn state(state: SafeStorageState) -> &'static str {
 
 /// Whether the learner agreed to send prompts to the profile's endpoint.
 fn consent(profile: &RedactedProfile) -> String {
-    match (&profile.consent_granted_at, &profile.consent_withdrawn_at) {
-        (Some(at), _) => format!("given {at}"),
-        (None, Some(at)) => format!("withdrawn {at} (calls are refused until it is given again)"),
-        (None, None) => "not given".into(),
-    }
+    texts::render(
+        &match (&profile.consent_granted_at, &profile.consent_withdrawn_at) {
+            (Some(at), _) => messages::consent_given(at.as_str()),
+            (None, Some(at)) => messages::consent_withdrawn(at.as_str()),
+            (None, None) => messages::consent_not_given(),
+        },
+    )
 }
 
 /// One profile as aligned `key value` lines.
 pub fn profile(profile: &RedactedProfile) -> String {
     let metadata = &profile.metadata;
+    let label = |text| texts::render(&text);
     let mut pairs = vec![
-        ("name", profile.name.clone()),
-        ("id", profile.id.clone()),
-        ("provider", profile.provider.clone()),
-        ("endpoint", profile.endpoint.clone()),
-        ("model", profile.model.clone()),
-        ("api key", key(profile).unwrap_or_else(|| "none".into())),
-        ("consent", consent(profile)),
+        (label(messages::label_name()), profile.name.clone()),
+        (label(messages::label_id()), profile.id.clone()),
+        (label(messages::label_provider()), profile.provider.clone()),
+        (label(messages::label_endpoint()), profile.endpoint.clone()),
+        (label(messages::label_model()), profile.model.clone()),
         (
-            "active",
-            if profile.active { "yes" } else { "no" }.to_owned(),
+            label(messages::label_api_key()),
+            key(profile).unwrap_or_else(|| label(messages::key_none())),
         ),
-        ("created", profile.created_at.clone()),
-        ("updated", profile.updated_at.clone()),
+        (label(messages::label_consent()), consent(profile)),
+        (
+            label(messages::label_active()),
+            label(if profile.active {
+                messages::yes()
+            } else {
+                messages::no()
+            }),
+        ),
+        (label(messages::label_created()), profile.created_at.clone()),
+        (label(messages::label_updated()), profile.updated_at.clone()),
     ];
     if !metadata.labels.is_empty() {
-        pairs.push(("labels", metadata.labels.join(", ")));
+        pairs.push((label(messages::label_labels()), metadata.labels.join(", ")));
     }
     if let Some(notes) = &metadata.notes {
-        pairs.push(("notes", notes.clone()));
+        pairs.push((label(messages::label_notes()), notes.clone()));
     }
     if !metadata.options.is_empty() {
         let options: Vec<_> = metadata
@@ -134,19 +144,24 @@ pub fn profile(profile: &RedactedProfile) -> String {
             .iter()
             .map(|(key, value)| format!("{key}={value}"))
             .collect();
-        pairs.push(("options", options.join(", ")));
+        pairs.push((label(messages::label_options()), options.join(", ")));
     }
     indented_key_values(&pairs)
 }
 
 /// Like [`key_values`], with the lines of a value that has several (notes) under its
 /// first.
-fn indented_key_values(pairs: &[(&str, String)]) -> String {
+fn indented_key_values(pairs: &[(String, String)]) -> String {
     let width = pairs.iter().map(|(key, _)| key.chars().count()).max();
     let indent = format!("\n{}", " ".repeat(width.unwrap_or(0) + 2));
     let pairs: Vec<_> = pairs
         .iter()
-        .map(|(key, value)| (*key, value.lines().collect::<Vec<_>>().join(&indent)))
+        .map(|(key, value)| {
+            (
+                key.as_str(),
+                value.lines().collect::<Vec<_>>().join(&indent),
+            )
+        })
         .collect();
     key_values(&pairs)
 }
