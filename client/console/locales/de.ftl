@@ -68,3 +68,23 @@ no = nein
 consent_given = erteilt { $at }
 consent_withdrawn = widerrufen { $at } (Aufrufe werden abgelehnt, bis sie erneut erteilt wird)
 consent_not_given = nicht erteilt
+
+## Der Status des Agenten
+
+status_agent = Agent
+status_agent_value = { $version } (Protokoll { $protocol })
+status_pid = PID
+status_started = gestartet
+status_started_value = { $at } (läuft seit { $uptime })
+status_socket = Socket
+status_data_dir = Datenordner
+status_connections = Verbindungen
+status_connections_value = { $open } offen, { $accepted } angenommen, { $refused } abgelehnt
+status_requests = Anfragen
+status_requests_value = { $total } gesamt, { $failed } fehlgeschlagen, { $in_flight } laufend
+status_diagnostics = Diagnose
+status_diagnostics_value = { $events } Ereignisse aufgezeichnet
+status_restarts = Neustarts
+status_restarts_value = { $restarts } Neustarts von Aktoren
+status_tests = Tests
+status_tests_value = { $running } Prompt-Tests laufen oder warten

@@ -68,3 +68,23 @@ no = no
 consent_given = given { $at }
 consent_withdrawn = withdrawn { $at } (calls are refused until it is given again)
 consent_not_given = not given
+
+## The agent's status
+
+status_agent = agent
+status_agent_value = { $version } (protocol { $protocol })
+status_pid = pid
+status_started = started
+status_started_value = { $at } (up { $uptime })
+status_socket = socket
+status_data_dir = data dir
+status_connections = connections
+status_connections_value = { $open } open, { $accepted } accepted, { $refused } refused
+status_requests = requests
+status_requests_value = { $total } total, { $failed } failed, { $in_flight } in flight
+status_diagnostics = diagnostics
+status_diagnostics_value = { $events } events recorded
+status_restarts = restarts
+status_restarts_value = { $restarts } actor restarts
+status_tests = tests
+status_tests_value = { $running } prompt tests running or queued

@@ -68,3 +68,23 @@ no = no
 consent_given = dado { $at }
 consent_withdrawn = retirado { $at } (las llamadas se rechazan hasta que se vuelva a dar)
 consent_not_given = no dado
+
+## El estado del agente
+
+status_agent = agente
+status_agent_value = { $version } (protocolo { $protocol })
+status_pid = pid
+status_started = iniciado
+status_started_value = { $at } (activo desde hace { $uptime })
+status_socket = socket
+status_data_dir = carpeta de datos
+status_connections = conexiones
+status_connections_value = { $open } abiertas, { $accepted } aceptadas, { $refused } rechazadas
+status_requests = solicitudes
+status_requests_value = { $total } en total, { $failed } fallidas, { $in_flight } en curso
+status_diagnostics = diagnóstico
+status_diagnostics_value = { $events } eventos registrados
+status_restarts = reinicios
+status_restarts_value = { $restarts } reinicios de actores
+status_tests = pruebas
+status_tests_value = { $running } pruebas de prompt en curso o en cola

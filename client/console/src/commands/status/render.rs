@@ -6,51 +6,58 @@ use llm_agent_client::protocol::methods::agent::AgentStatus;
 use crate::commands::profiles::render::storage_lines;
 use crate::figures::uptime;
 use crate::table::key_values;
+use crate::texts::{self, messages};
 
 pub fn status(status: &AgentStatus) -> String {
     let counters = &status.counters;
+    let text = |text| texts::render(&text);
     let mut text = key_values(&[
         (
-            "agent",
-            format!("{} (protocol {})", status.version, status.protocol),
+            text(messages::status_agent()),
+            text(messages::status_agent_value(
+                status.version.as_str(),
+                status.protocol,
+            )),
         ),
-        ("pid", status.pid.to_string()),
+        (text(messages::status_pid()), status.pid.to_string()),
         (
-            "started",
-            format!("{} (up {})", status.started_at, uptime(status.uptime_ms)),
+            text(messages::status_started()),
+            text(messages::status_started_value(
+                status.started_at.as_str(),
+                uptime(status.uptime_ms),
+            )),
         ),
-        ("socket", status.socket.clone()),
-        ("data dir", status.data_dir.clone()),
+        (text(messages::status_socket()), status.socket.clone()),
+        (text(messages::status_data_dir()), status.data_dir.clone()),
         (
-            "connections",
-            format!(
-                "{} open, {} accepted, {} refused",
+            text(messages::status_connections()),
+            text(messages::status_connections_value(
                 counters.connections_open,
                 counters.connections_accepted,
-                counters.connections_refused
-            ),
+                counters.connections_refused,
+            )),
         ),
         (
-            "requests",
-            format!(
-                "{} total, {} failed, {} in flight",
-                counters.requests_total, counters.requests_failed, counters.requests_in_flight
-            ),
+            text(messages::status_requests()),
+            text(messages::status_requests_value(
+                counters.requests_total,
+                counters.requests_failed,
+                counters.requests_in_flight,
+            )),
         ),
         (
-            "diagnostics",
-            format!("{} events recorded", counters.diagnostics_events),
+            text(messages::status_diagnostics()),
+            text(messages::status_diagnostics_value(
+                counters.diagnostics_events,
+            )),
         ),
         (
-            "restarts",
-            format!("{} actor restarts", counters.actor_restarts),
+            text(messages::status_restarts()),
+            text(messages::status_restarts_value(counters.actor_restarts)),
         ),
         (
-            "tests",
-            format!(
-                "{} prompt tests running or queued",
-                counters.prompt_tests_running
-            ),
+            text(messages::status_tests()),
+            text(messages::status_tests_value(counters.prompt_tests_running)),
         ),
     ]);
     // What support asks first: can profiles be changed, and if not, why.
