@@ -10,7 +10,8 @@ use llm_agent_protocol::envelope::{self, Cancel, Envelope, Event, Request, Respo
 use llm_agent_protocol::events::{DiagnosticsEvent, DiagnosticsKind, Topic};
 use llm_agent_protocol::methods::events::SubscribeParams;
 use llm_agent_protocol::methods::handshake::{ClientInfo, HelloParams, HelloResult, ProtocolRange};
-use llm_agent_protocol::methods::profiles::{TestOutcome, TestStage, TestTimings};
+use llm_agent_protocol::methods::profiles::{FieldError, TestOutcome, TestStage, TestTimings};
+use llm_agent_protocol::text::{MessageArg, MessageArgs};
 use llm_agent_protocol::{ErrorCode, WireError};
 
 fn fixture(name: &str) -> PathBuf {
@@ -310,5 +311,73 @@ fn event_usage() {
                 spent_usd: 2.03125,
             },
         }),
+    );
+}
+
+#[test]
+fn request_hello_with_locales() {
+    check(
+        "request_hello_locales.msgpack",
+        &Envelope::Request(Request {
+            id: 1,
+            method: "hello".into(),
+            params: HelloParams {
+                protocol: 1,
+                client: ClientInfo {
+                    name: "llm-tutor".into(),
+                    version: "1.4.0".into(),
+                },
+                locales: vec!["de-AT".into(), "en".into()],
+            },
+            correlation_id: None,
+        }),
+    );
+}
+
+fn args(pairs: &[(&str, MessageArg)]) -> MessageArgs {
+    pairs
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), value.clone()))
+        .collect()
+}
+
+#[test]
+fn response_error_with_message_ids() {
+    let fields = [
+        FieldError {
+            field: "name".into(),
+            code: "too_long".into(),
+            message: "Höchstens 80 Zeichen verwenden.".into(),
+            message_id: Some("field_too_long".into()),
+            message_args: args(&[("max", MessageArg::Integer(80))]),
+        },
+        FieldError {
+            field: "endpoint".into(),
+            code: "invalid".into(),
+            message: "Verwenden Sie eine http://- oder https://-URL.".into(),
+            message_id: Some("field_endpoint_not_http".into()),
+            message_args: MessageArgs::new(),
+        },
+    ];
+    let details = llm_agent_protocol::value::to_value(&fields).expect("field errors");
+    check(
+        "response_error_localized.msgpack",
+        &Envelope::<()>::Response(Response::err(
+            Some(4),
+            "c0ffee00-0000-4000-8000-000000000004".into(),
+            WireError {
+                message_id: Some("fields_need_attention".into()),
+                message_args: args(&[("count", MessageArg::Integer(2))]),
+                remediation_id: Some("fix_marked_fields".into()),
+                ..WireError::new(
+                    ErrorCode::ValidationError,
+                    "2 Felder müssen überprüft werden",
+                )
+                .with_remediation(
+                    "Korrigieren Sie die markierten Felder und speichern Sie dann erneut.",
+                )
+                .with_details(details)
+            },
+        )),
     );
 }

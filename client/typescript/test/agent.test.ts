@@ -181,6 +181,19 @@ test("the same failing create reads in the learner's language, with the same ids
       de.fieldErrors.map((field) => field.message),
       en.fieldErrors.map((field) => field.message),
     );
+    // The accessible summaries, when asked for, in each client's language.
+    const [listedEn, listedDe] = await Promise.all([
+      client.profiles.list({ accessible_summaries: true }),
+      german.profiles.list({ accessible_summaries: true }),
+    ]);
+    const [id] = Object.keys(listedEn.accessible_summaries ?? {});
+    assert.ok(id !== undefined, "a summary per listed profile");
+    const summaryEn = listedEn.accessible_summaries?.[id];
+    const summaryDe = listedDe.accessible_summaries?.[id];
+    assert.equal(summaryEn?.text_id, "profile_summary");
+    assert.deepEqual([summaryDe?.text_id, summaryDe?.text_args], [summaryEn?.text_id, summaryEn?.text_args]);
+    assert.notEqual(summaryDe?.text, summaryEn?.text);
+    assert.equal((await client.profiles.list()).accessible_summaries, undefined, "only when asked for");
   } finally {
     german.close();
   }

@@ -65,6 +65,11 @@ test("the requests and the cancel this client builds are the fixtures' bytes", (
     hex(fixture("request_subscribe.msgpack")),
   );
   assert.equal(hex(encodeMessage(cancelEnvelope(7))), hex(fixture("cancel.msgpack")));
+  const withLocales: HelloParams = { ...hello, locales: ["de-AT", "en"] };
+  assert.equal(
+    hex(encodeMessage(requestEnvelope(1, "hello", withLocales))),
+    hex(fixture("request_hello_locales.msgpack")),
+  );
 });
 
 test("the fixtures decode to the documented values, typed", () => {
@@ -101,6 +106,27 @@ test("the fixtures decode to the documented values, typed", () => {
     duration_us: 35,
     peer_pid: 4242,
   });
+
+  const localized = decodeMessage(fixture("response_error_localized.msgpack")) as ResponseEnvelope;
+  assert.equal(localized.error?.message_id, "fields_need_attention");
+  assert.deepEqual(localized.error?.message_args, { count: 2 });
+  assert.equal(localized.error?.remediation_id, "fix_marked_fields");
+  assert.ok(!("remediation_args" in (localized.error ?? {})), "empty arguments are absent");
+  assert.deepEqual(localized.error?.details, [
+    {
+      field: "name",
+      code: "too_long",
+      message: "Höchstens 80 Zeichen verwenden.",
+      message_id: "field_too_long",
+      message_args: { max: 80 },
+    },
+    {
+      field: "endpoint",
+      code: "invalid",
+      message: "Verwenden Sie eine http://- oder https://-URL.",
+      message_id: "field_endpoint_not_http",
+    },
+  ]);
 
   const outcome = decodeMessage(fixture("response_test_outcome.msgpack")) as { result: TestOutcome };
   assert.deepEqual(outcome.result.timings, { queued_ms: 0.012, connected_ms: 0.25, headers_ms: 3.5, total_ms: 4.125 });
