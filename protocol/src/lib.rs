@@ -13,6 +13,8 @@ pub mod msgpack;
 pub mod patch;
 pub mod safe_storage;
 pub mod secret;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod text;
 #[cfg(feature = "ts")]
 pub mod typescript;

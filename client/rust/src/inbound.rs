@@ -132,60 +132,17 @@ mod tests {
     use llm_agent_protocol::{ErrorCode, WireError};
 
     use super::*;
+    use llm_agent_protocol::testing::every_kind;
+
     use crate::test_bodies::value_body;
 
     fn header_of<P: serde::Serialize>(message: &Envelope<P>) -> FrameHeader {
         FrameHeader::read(&envelope::encode(message).unwrap()).unwrap()
     }
 
-    /// A value with every MessagePack kind in it, nested.
-    fn everything() -> rmpv::Value {
-        use rmpv::Value;
-        let scalars = vec![
-            Value::Nil,
-            Value::from(true),
-            Value::from(7),
-            Value::from(-7),
-            Value::from(200),
-            Value::from(-200),
-            Value::from(70_000),
-            Value::from(-70_000),
-            Value::from(u64::MAX),
-            Value::from(i64::MIN),
-            Value::F32(1.5),
-            Value::F64(2.5),
-            Value::from("short"),
-            Value::from("x".repeat(40)),
-            Value::from("y".repeat(300)),
-            Value::from("z".repeat(70_000)),
-            Value::Binary(vec![1; 3]),
-            Value::Binary(vec![2; 300]),
-            Value::Binary(vec![3; 70_000]),
-            Value::Ext(1, vec![0; 1]),
-            Value::Ext(2, vec![0; 2]),
-            Value::Ext(3, vec![0; 4]),
-            Value::Ext(4, vec![0; 8]),
-            Value::Ext(5, vec![0; 16]),
-            Value::Ext(6, vec![0; 3]),
-            Value::Ext(7, vec![0; 300]),
-            Value::Ext(8, vec![0; 70_000]),
-            Value::Array((0..20).map(Value::from).collect()),
-            Value::Array((0..70_000).map(Value::from).collect()),
-        ];
-        let big_map = (0..20)
-            .map(|i| (Value::from(i), Value::Array(vec![])))
-            .collect();
-        let huge_map = (0..70_000).map(|i| (Value::from(i), Value::Nil)).collect();
-        Value::Map(vec![
-            ("scalars".into(), Value::Array(scalars)),
-            ("big".into(), Value::Map(big_map)),
-            ("huge".into(), Value::Map(huge_map)),
-        ])
-    }
-
     #[test]
     fn each_envelope_kind_has_its_header() {
-        let ok = Envelope::Response(Response::ok(9, "c".into(), everything()));
+        let ok = Envelope::Response(Response::ok(9, "c".into(), every_kind()));
         assert_eq!(header_of(&ok), FrameHeader::Response { id: Some(9) });
         let error = WireError::new(ErrorCode::MalformedFrame, "no");
         let rejected = Envelope::<()>::Response(Response::err(None, "c".into(), error));
@@ -194,7 +151,7 @@ mod tests {
             subscription: 3,
             topic: "diagnostics".into(),
             seq: 1,
-            data: everything(),
+            data: every_kind(),
         });
         assert_eq!(header_of(&event), FrameHeader::Event { subscription: 3 });
         let request = Envelope::Request(Request {
@@ -250,7 +207,7 @@ mod tests {
     fn routing_fields_are_found_after_any_other_value() {
         use rmpv::Value;
         let response = Value::Map(vec![
-            ("result".into(), everything()),
+            ("result".into(), every_kind()),
             ("correlation_id".into(), "c".into()),
             ("id".into(), Value::from(70_000)),
             ("type".into(), "response".into()),
@@ -260,7 +217,7 @@ mod tests {
             FrameHeader::Response { id: Some(70_000) }
         );
         let event = Value::Map(vec![
-            ("data".into(), everything()),
+            ("data".into(), every_kind()),
             ("type".into(), "event".into()),
             ("seq".into(), 1.into()),
             ("subscription".into(), Value::from(u64::MAX)),
@@ -273,7 +230,7 @@ mod tests {
         );
         let without_id = Value::Map(vec![
             ("type".into(), "response".into()),
-            ("error".into(), everything()),
+            ("error".into(), every_kind()),
         ]);
         assert_eq!(
             FrameHeader::read(&value_body(&without_id)).unwrap(),
@@ -323,7 +280,7 @@ mod tests {
         // Cut short inside a value skipped on the way to `type`, and a map that claims more
         // than it holds.
         let event = Value::Map(vec![
-            ("data".into(), everything()),
+            ("data".into(), every_kind()),
             ("type".into(), "event".into()),
             ("subscription".into(), 1.into()),
         ]);
