@@ -41,31 +41,57 @@ pub fn follow(followed: Followed, shutdown: CancellationToken) -> Result<(), Fol
     })
 }
 
+/// What following a process takes on Linux and macOS alike.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+mod unix {
+    use rustix::io::Errno;
+    use rustix::process::{Pid, getppid};
+
+    use super::{FollowError, Followed};
+
+    /// The process to follow: its id for messages, and as rustix takes it. A parent
+    /// already gone reads as init (1), which [`parent_changed`] then reports.
+    pub(super) fn target(followed: Followed) -> Result<(u32, Pid), FollowError> {
+        let pid = match followed {
+            Followed::Pid(pid) => pid,
+            Followed::Parent => getppid().map_or(1, |pid| pid.as_raw_pid().unsigned_abs()),
+        };
+        let raw = i32::try_from(pid)
+            .ok()
+            .and_then(Pid::from_raw)
+            .ok_or_else(|| watch_error(pid, Errno::INVAL))?;
+        Ok((pid, raw))
+    }
+
+    pub(super) fn watch_error(pid: u32, errno: Errno) -> FollowError {
+        FollowError::Watch {
+            pid,
+            source: errno.into(),
+        }
+    }
+
+    /// Whether the followed parent `raw` went between being asked for and being watched:
+    /// the agent would then follow whoever adopted it.
+    pub(super) fn parent_changed(followed: Followed, raw: Pid) -> bool {
+        followed == Followed::Parent && getppid().map(Pid::as_raw_pid) != Some(raw.as_raw_pid())
+    }
+}
+
 #[cfg(target_os = "linux")]
 mod os {
     use rustix::io::Errno;
-    use rustix::process::{Pid, PidfdFlags, Signal, getppid, pidfd_open};
+    use rustix::process::{PidfdFlags, Signal, pidfd_open};
     use tokio::io::Interest;
     use tokio::io::unix::AsyncFd;
 
-    use super::{FollowError, Followed};
+    use super::{FollowError, Followed, unix};
 
     pub(super) fn follow(
         followed: Followed,
         exited: impl FnOnce(u32) + Send + 'static,
     ) -> Result<(), FollowError> {
-        let pid = match followed {
-            Followed::Pid(pid) => pid,
-            Followed::Parent => getppid().map_or(1, |pid| pid.as_raw_pid().unsigned_abs()),
-        };
-        let watch_err = |errno: Errno| FollowError::Watch {
-            pid,
-            source: errno.into(),
-        };
-        let raw = i32::try_from(pid)
-            .ok()
-            .and_then(Pid::from_raw)
-            .ok_or_else(|| watch_err(Errno::INVAL))?;
+        let (pid, raw) = unix::target(followed)?;
+        let watch_err = |errno: Errno| unix::watch_error(pid, errno);
         let pidfd = match pidfd_open(raw, PidfdFlags::empty()) {
             Ok(pidfd) => pidfd,
             Err(Errno::SRCH) => {
@@ -76,7 +102,7 @@ mod os {
                 rustix::process::set_parent_process_death_signal(Some(Signal::TERM))
                     .map_err(watch_err)?;
                 // The parent may have gone before the signal was armed.
-                if getppid().map(Pid::as_raw_pid) != Some(raw.as_raw_pid()) {
+                if unix::parent_changed(followed, raw) {
                     exited(pid);
                 }
                 return Ok(());
@@ -84,10 +110,7 @@ mod os {
             Err(Errno::NOSYS) => return Err(FollowError::Unsupported),
             Err(e) => return Err(watch_err(e)),
         };
-        // The parent may have gone between getppid and pidfd_open: we would then follow
-        // whoever adopted us.
-        if followed == Followed::Parent && getppid().map(Pid::as_raw_pid) != Some(raw.as_raw_pid())
-        {
+        if unix::parent_changed(followed, raw) {
             exited(pid);
             return Ok(());
         }
@@ -111,26 +134,15 @@ mod os {
 mod os {
     use rustix::event::kqueue::{Event, EventFilter, EventFlags, ProcessEvents, kevent, kqueue};
     use rustix::io::Errno;
-    use rustix::process::{Pid, getppid};
 
-    use super::{FollowError, Followed};
+    use super::{FollowError, Followed, unix};
 
     pub(super) fn follow(
         followed: Followed,
         exited: impl FnOnce(u32) + Send + 'static,
     ) -> Result<(), FollowError> {
-        let pid = match followed {
-            Followed::Pid(pid) => pid,
-            Followed::Parent => getppid().map_or(1, |pid| pid.as_raw_pid().unsigned_abs()),
-        };
-        let watch_err = |errno: Errno| FollowError::Watch {
-            pid,
-            source: errno.into(),
-        };
-        let raw = i32::try_from(pid)
-            .ok()
-            .and_then(Pid::from_raw)
-            .ok_or_else(|| watch_err(Errno::INVAL))?;
+        let (pid, raw) = unix::target(followed)?;
+        let watch_err = |errno: Errno| unix::watch_error(pid, errno);
         let queue = kqueue().map_err(watch_err)?;
         let exit = Event::new(
             EventFilter::Proc {
@@ -157,8 +169,7 @@ mod os {
             }
             Err(e) => return Err(watch_err(e)),
         }
-        if followed == Followed::Parent && getppid().map(Pid::as_raw_pid) != Some(raw.as_raw_pid())
-        {
+        if unix::parent_changed(followed, raw) {
             exited(pid);
             return Ok(());
         }
