@@ -43,23 +43,21 @@ pub fn localized(text: &Text) -> LocalizedText {
 
 /// A wire error whose message is `message`.
 pub fn wire_error(code: ErrorCode, message: Text) -> WireError {
-    let rendered = english(&message);
-    let (id, args) = message.into_parts();
+    let (message, message_id, message_args) = parts(message);
     WireError {
-        message_id: Some(id.to_owned()),
-        message_args: args,
-        ..WireError::new(code, rendered)
+        message_id,
+        message_args,
+        ..WireError::new(code, message)
     }
 }
 
 /// `INVALID_PARAMS` naming the offending field, with `message`.
 pub fn invalid_params(field: Option<&str>, message: Text) -> WireError {
-    let rendered = english(&message);
-    let (id, args) = message.into_parts();
+    let (message, message_id, message_args) = parts(message);
     WireError {
-        message_id: Some(id.to_owned()),
-        message_args: args,
-        ..WireError::invalid_params(field, rendered)
+        message_id,
+        message_args,
+        ..WireError::invalid_params(field, message)
     }
 }
 
@@ -71,36 +69,34 @@ pub trait WireErrorTexts {
 
 impl WireErrorTexts for WireError {
     fn remediation(mut self, remediation: Text) -> Self {
-        self.remediation = Some(english(&remediation));
-        let (id, args) = remediation.into_parts();
-        self.remediation_id = Some(id.to_owned());
-        self.remediation_args = args;
+        let (remediation, remediation_id, remediation_args) = parts(remediation);
+        self.remediation = Some(remediation);
+        self.remediation_id = remediation_id;
+        self.remediation_args = remediation_args;
         self
     }
 }
 
 /// A field error of `field` with `message`.
 pub fn field_error(field: String, code: &str, message: Text) -> FieldError {
-    let rendered = english(&message);
-    let (id, args) = message.into_parts();
+    let (message, message_id, message_args) = parts(message);
     FieldError {
         field,
         code: code.to_owned(),
-        message: rendered,
-        message_id: Some(id.to_owned()),
-        message_args: args,
+        message,
+        message_id,
+        message_args,
     }
 }
 
 /// A warning `code` with `message`.
 pub fn warning(code: &str, message: Text) -> Warning {
-    let rendered = english(&message);
-    let (id, args) = message.into_parts();
+    let (message, message_id, message_args) = parts(message);
     Warning {
         code: code.to_owned(),
-        message: rendered,
-        message_id: Some(id.to_owned()),
-        message_args: args,
+        message,
+        message_id,
+        message_args,
     }
 }
 
