@@ -699,15 +699,7 @@ mod tests {
         assert_eq!(snapshot.profiles.len(), 20);
         assert_eq!(snapshot.profiles.iter().filter(|p| p.active).count(), 1);
 
-        vault
-            .handle
-            .slot
-            .get()
-            .unwrap()
-            .stop_and_wait(None, None)
-            .await
-            .unwrap();
-        vault.spawn().await;
+        vault.restart().await;
         let reloaded = vault.handle.snapshot();
         assert_eq!(
             reloaded.profiles, snapshot.profiles,
